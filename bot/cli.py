@@ -1,0 +1,197 @@
+"""``python -m bot``: the command line, a thin layer over the library in ``bot/``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.ingest import IngestReport, ingest_paths
+from bot.store import Store, StoreError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SEED_DIR = REPO_ROOT / "data"
+SEED_GLOB = "seed-*.json"
+NO_TOKEN_MESSAGE = (
+    "DISCORD_TOKEN is not set: create an application and bot at "
+    "https://discord.com/developers/applications, put its token in .env (see .env.example); "
+    'meanwhile try the store from the terminal: python -m bot search "special educational needs"'
+)
+
+
+def open_store(path: Path) -> Store:
+    """Open (creating and migrating) the database; a new, empty one gets the seed record."""
+    store = Store(path)
+    if store.count_questions() == 0 and SEED_DIR.is_dir():
+        seeds = sorted(SEED_DIR.glob(SEED_GLOB))
+        if seeds:
+            ingest_paths(store, seeds)
+    return store
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", type=Path, help="SQLite file (default: DATABASE_PATH, else data/answers.db)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="UK Parliament written answers: a Discord bot and its store.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
+    _add_db(run)
+
+    ingest = sub.add_parser("ingest", help="load API JSON and ParlParse XML files or folders")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _add_db(ingest)
+
+    show = sub.add_parser("show", help="print one stored question by API id or UIN")
+    show.add_argument("id_or_uin", metavar="ID_OR_UIN")
+    show.add_argument("--json", action="store_true")
+    _add_db(show)
+
+    fetch = sub.add_parser("fetch", help="pull answered and corrected questions from the API")
+    fetch.add_argument("--since", help="first day, YYYY-MM-DD (default: yesterday)")
+    fetch.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
+    _add_db(fetch)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    db_path = args.db or settings.database_path
+    try:
+        return COMMANDS[args.command](args, settings, db_path)
+    except StoreError as error:
+        print(f"Database error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    if not settings.discord_token:
+        print(NO_TOKEN_MESSAGE, file=sys.stderr)
+        return 2
+    from bot.client import run_bot  # discord.py loads only when the bot runs
+
+    with open_store(db_path) as store:
+        run_bot(settings, store)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    with open_store(db_path) as store:
+        report = ingest_paths(store, args.paths)
+    if args.json:
+        print(json.dumps(_report_json(report), indent=2))
+    else:
+        print(format_ingest_report(report))
+    return 1 if report.failed else 0
+
+
+def _report_json(report: IngestReport) -> dict:
+    return {
+        "totals": report.totals(),
+        "files": [
+            {
+                "path": f.path,
+                "kind": f.kind or None,
+                "new": f.new,
+                "updated": f.updated,
+                "unchanged": f.unchanged,
+                "rejected": [{"where": w, "reason": r} for w, r in f.rejected],
+                "skipped": f.skipped,
+            }
+            for f in report.files
+        ],
+    }
+
+
+def format_ingest_report(report: IngestReport) -> str:
+    lines = []
+    for f in report.files:
+        if f.skipped:
+            lines.append(f"{f.path}: skipped — {f.skipped}")
+            continue
+        line = f"{f.path}: {f.new} new, {f.updated} updated, {f.unchanged} unchanged"
+        if f.rejected:
+            line += f", {len(f.rejected)} rejected"
+        lines.append(line)
+        for where, reason in f.rejected[:20]:
+            lines.append(f"  rejected {where}: {reason}")
+        if len(f.rejected) > 20:
+            lines.append(f"  ... and {len(f.rejected) - 20} more rejected")
+    t = report.totals()
+    lines.append(
+        f"Total: {t['files']} files, {t['new']} new, {t['updated']} updated, "
+        f"{t['unchanged']} unchanged, {t['rejected']} rejected, {t['skipped_files']} files skipped"
+    )
+    return "\n".join(lines)
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    from bot.render import question_json, question_text_block
+
+    with open_store(db_path) as store:
+        row = store.question(args.id_or_uin)
+        if row is None:
+            print(f"No question with id or UIN {args.id_or_uin!r} in {db_path}", file=sys.stderr)
+            return 1
+        data = question_json(store, row)
+    print(
+        json.dumps(data, indent=2, ensure_ascii=False) if args.json else question_text_block(data)
+    )
+    return 0
+
+
+def cmd_fetch(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    from bot.fetch import FetchError, fetch_window, parse_window
+
+    try:
+        since, until = parse_window(args.since, args.until)
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    with open_store(db_path) as store:
+        try:
+            summary = asyncio.run(
+                fetch_window(
+                    store,
+                    settings.parliament_api_base_url,
+                    since,
+                    until,
+                    progress=sys.stderr.isatty(),
+                )
+            )
+        except FetchError as error:
+            print(f"Fetch stopped: {error}", file=sys.stderr)
+            return 1
+    print(summary.describe())
+    return 0
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "ingest": cmd_ingest,
+    "show": cmd_show,
+    "fetch": cmd_fetch,
+}

@@ -1,0 +1,146 @@
+"""Loading files into the store: API JSON and ParlParse XML, a file at a time, each atomic."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.records import ParsedQuestion, RecordError
+from bot.sources.api_json import NotQuestionsError, iter_api_document
+from bot.sources.parlparse import NotWransError, parse_parlparse
+from bot.store import Store, UpsertResult
+
+INGESTIBLE_SUFFIXES = (".json", ".xml")
+
+
+@dataclass
+class FileReport:
+    path: str
+    kind: str = ""  # "api-json", "parlparse-xml", or "" when the file could not be read
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
+    skipped: str | None = None  # why the whole file was not loaded
+    redirects: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.rejected) or (self.skipped is not None and self.kind != "not-questions")
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(f.failed for f in self.files)
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "files": len(self.files),
+            "new": sum(f.new for f in self.files),
+            "updated": sum(f.updated for f in self.files),
+            "unchanged": sum(f.unchanged for f in self.files),
+            "rejected": sum(len(f.rejected) for f in self.files),
+            "skipped_files": sum(1 for f in self.files if f.skipped),
+        }
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and the ``.json``/``.xml`` files under folders named, in a stable order."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in INGESTIBLE_SUFFIXES
+            )
+        else:
+            yield path
+
+
+def ingest_paths(store: Store, paths: Iterable[str | Path]) -> IngestReport:
+    report = IngestReport()
+    for path in iter_files(paths):
+        report.files.append(ingest_file(store, path))
+    return report
+
+
+def ingest_file(store: Store, path: Path) -> FileReport:
+    """Load one file in one transaction. Nothing stored is changed when the file is unusable."""
+    report = FileReport(str(path))
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        report.skipped = "no such file"
+        return report
+    except OSError as error:
+        report.skipped = f"cannot read: {error.strerror or error}"
+        return report
+    head = data.lstrip()[:1]
+    if not head:
+        report.skipped = "empty file"
+        return report
+    if head in (b"{", b"["):
+        report.kind = "api-json"
+        parsed, redirects = _read_json(data, report)
+    elif head == b"<":
+        report.kind = "parlparse-xml"
+        parsed, redirects = _read_xml(path, report)
+    else:
+        report.skipped = "neither JSON nor XML"
+        return report
+    if report.skipped:
+        return report
+    accepted: list[ParsedQuestion] = []
+    for where, item in parsed:
+        if isinstance(item, RecordError):
+            report.rejected.append((where, str(item)))
+        else:
+            accepted.append(item)
+    with store.transaction():
+        # Redirects first, so this file's own records take the newer ids it names.
+        report.redirects = store.add_redirects((r.old_gid, r.new_gid) for r in redirects)
+        result: UpsertResult = store.upsert(accepted, source=f"ingest:{path.name}")
+    report.new, report.updated, report.unchanged = result.new, result.updated, result.unchanged
+    return report
+
+
+def _read_json(data: bytes, report: FileReport) -> tuple[list, list]:
+    try:
+        doc = json.loads(data)
+    except UnicodeDecodeError:
+        report.skipped = "not valid UTF-8 text"
+        return [], []
+    except json.JSONDecodeError as error:
+        report.skipped = f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        return [], []
+    try:
+        return list(iter_api_document(doc)), []
+    except NotQuestionsError as error:
+        report.kind = "not-questions"
+        report.skipped = f"not questions: {error}"
+        return [], []
+
+
+def _read_xml(path: Path, report: FileReport) -> tuple[list, list]:
+    try:
+        records, redirects = parse_parlparse(path)
+    except ET.ParseError as error:
+        line, column = error.position
+        report.skipped = f"not well-formed XML (line {line}, column {column})"
+        return [], []
+    except NotWransError as error:
+        report.kind = "not-questions"
+        report.skipped = f"not questions: {error}"
+        return [], []
+    except RecordError as error:
+        report.skipped = str(error)
+        return [], []
+    return records, redirects

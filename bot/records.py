@@ -1,0 +1,110 @@
+"""The normalised question record every source is parsed into, and what can be derived from it.
+
+A record is a plain ``dict`` with the keys of ``QUESTION_COLUMNS`` (the columns of the
+``questions`` table); parsers also return the members and answering body they mention.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+QUESTION_COLUMNS = (
+    "id",
+    "house",
+    "uin",
+    "date_tabled",
+    "date_for_answer",
+    "date_answered",
+    "date_holding_answer",
+    "date_corrected",
+    "asking_member_id",
+    "answering_member_id",
+    "correcting_member_id",
+    "answering_body_id",
+    "heading",
+    "question_text",
+    "question_truncated",
+    "answer_html",
+    "answer_text",
+    "answer_truncated",
+    "is_holding",
+    "is_correction",
+    "is_withdrawn",
+    "is_named_day",
+    "member_has_interest",
+    "grouped_questions",
+    "attachments",
+    "source_url",
+    "twfy_url",
+    "gid",
+    "source",
+)
+
+STATUSES = ("answered", "holding", "corrected", "unanswered")
+PARLIAMENT_QUESTION_URL = (
+    "https://questions-statements.parliament.uk/written-questions/detail/{date}/{uin}"
+)
+TWFY_WRANS_URL = "https://www.theyworkforyou.com/wrans/?id={gid}"
+
+
+class RecordError(ValueError):
+    """A record cannot be stored; the message says why, in a few words."""
+
+
+@dataclass
+class ParsedQuestion:
+    question: dict[str, Any]
+    members: list[dict[str, Any]] = field(default_factory=list)
+    body: dict[str, Any] | None = None
+    where: str = ""  # record index or XML element id, for messages
+
+
+def status_of(record: dict[str, Any]) -> str:
+    if record.get("is_correction"):
+        return "corrected"
+    if record.get("is_holding"):
+        return "holding"
+    if record.get("date_answered") and (record.get("answer_text") or record.get("answer_html")):
+        return "answered"
+    return "unanswered"
+
+
+def version_of(record: dict[str, Any]) -> tuple[str, str, int]:
+    """How far along a question's life this record is; the larger is the later state.
+
+    A holding answer sets dateAnswered to the holding date; the substantive answer moves it later;
+    a correction keeps dateAnswered and sets dateAnswerCorrected. So dates order the states
+    whatever order files arrive in, and on a tie a substantive answer beats a holding one.
+    """
+    return (
+        record.get("date_answered") or "",
+        record.get("date_corrected") or "",
+        0 if record.get("is_holding") else 1,
+    )
+
+
+def parse_day(value: Any, name: str) -> str | None:
+    """'2021-02-01T00:00:00' (the API's form) or '2021-02-01' -> '2021-02-01'; None stays None."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise RecordError(f"{name} is not a date: {value!r}")
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        raise RecordError(f"{name} is not a date: {value[:40]!r}") from None
+
+
+def parliament_url(date_tabled: str | None, uin: str | None) -> str | None:
+    if not date_tabled or not uin:
+        return None
+    return PARLIAMENT_QUESTION_URL.format(date=date_tabled, uin=uin)
+
+
+def synthetic_id(key: str) -> int:
+    """A stable negative id for records without an API id (ParlParse XML); never clashes with the
+    API's positive ids."""
+    return -int.from_bytes(hashlib.sha1(key.encode()).digest()[:6], "big") - 1

@@ -1,0 +1,118 @@
+"""Stored records as the JSON other tools read (DESIGN.md) and as text for a terminal."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.store import Store
+from bot.text import cut_at_word
+
+EXCERPT_LIMIT = 300
+
+
+def member_ref(store: Store, member_id: int | None) -> dict[str, Any] | None:
+    if member_id is None:
+        return None
+    member = store.member(member_id)
+    name = member["name"] if member and member["name"] else f"Member {member_id}"
+    return {"id": member_id, "name": name}
+
+
+def body_ref(store: Store, body_id: int | None) -> dict[str, Any] | None:
+    if body_id is None:
+        return None
+    body = store.body(body_id)
+    return {"id": body_id, "name": body["name"] if body else f"Answering body {body_id}"}
+
+
+def default_excerpt(row: dict[str, Any]) -> str:
+    """The start of the answer, or of the question when there is no answer yet."""
+    text = row["answer_text"] or row["question_text"]
+    return cut_at_word(" ".join(text.split()), EXCERPT_LIMIT)
+
+
+def result_json(store: Store, row: dict[str, Any], excerpt: str | None = None) -> dict[str, Any]:
+    """A search result in the stable JSON shape."""
+    return {
+        "id": row["id"],
+        "uin": row["uin"],
+        "house": row["house"],
+        "heading": row["heading"],
+        "department": body_ref(store, row["answering_body_id"]),
+        "asked_by": member_ref(store, row["asking_member_id"]),
+        "answered_by": member_ref(store, row["answering_member_id"]),
+        "date_tabled": row["date_tabled"],
+        "date_answered": row["date_answered"],
+        "status": row["status"],
+        "excerpt": excerpt if excerpt is not None else default_excerpt(row),
+        "url": row["source_url"] or row["twfy_url"],
+        "votes": store.vote_counts(row["id"]),
+    }
+
+
+def question_json(store: Store, row: dict[str, Any]) -> dict[str, Any]:
+    """``show --json``: a search result plus the full texts and every date and flag."""
+    data = result_json(store, row)
+    data.update(
+        {
+            "question": row["question_text"],
+            "answer": row["answer_text"],
+            "answer_html": row["answer_html"],
+            "date_for_answer": row["date_for_answer"],
+            "date_holding_answer": row["date_holding_answer"],
+            "date_corrected": row["date_corrected"],
+            "corrected_by": member_ref(store, row["correcting_member_id"]),
+            "grouped_questions": json.loads(row["grouped_questions"] or "[]"),
+            "attachments": json.loads(row["attachments"] or "[]"),
+            "twfy_url": row["twfy_url"],
+            "withdrawn": bool(row["is_withdrawn"]),
+            "named_day": bool(row["is_named_day"]),
+            "interest_declared": bool(row["member_has_interest"]),
+            "text_is_partial": bool(row["answer_truncated"] or row["question_truncated"]),
+        }
+    )
+    return data
+
+
+def question_text_block(data: dict[str, Any]) -> str:
+    """``show`` on a terminal."""
+
+    def name(ref: dict[str, Any] | None) -> str:
+        return ref["name"] if ref else "—"
+
+    lines = [
+        f"{data['heading'] or '(no heading)'}  [{data['house']} {data['uin']}, id {data['id']}]",
+        f"Status:       {data['status']}",
+        f"Asked by:     {name(data['asked_by'])}"
+        + (f" on {data['date_tabled']}" if data["date_tabled"] else ""),
+        f"Department:   {name(data['department'])}",
+        f"Answered by:  {name(data['answered_by'])}"
+        + (f" on {data['date_answered']}" if data["date_answered"] else ""),
+    ]
+    if data["date_holding_answer"]:
+        lines.append(f"Holding answer given {data['date_holding_answer']}")
+    if data["date_corrected"]:
+        lines.append(f"Corrected on {data['date_corrected']} by {name(data['corrected_by'])}")
+    if data["grouped_questions"]:
+        lines.append(
+            "Answered together with " + ", ".join(g["uin"] for g in data["grouped_questions"])
+        )
+    if data["url"]:
+        lines.append(f"Link:         {data['url']}")
+    lines += [
+        "",
+        "Question:",
+        data["question"],
+        "",
+        "Answer:",
+        data["answer"] or "(not answered yet)",
+    ]
+    for attachment in data["attachments"]:
+        lines.append(f"Attachment: {attachment.get('title')} <{attachment.get('url')}>")
+    if data["text_is_partial"]:
+        lines.append(
+            "(The stored text is the list view's shortened form; `fetch` gets it in full.)"
+        )
+    lines.append(f"Votes: yes {data['votes']['yes']}, no {data['votes']['no']}")
+    return "\n".join(lines)

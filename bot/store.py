@@ -1,0 +1,530 @@
+"""The SQLite store: schema and migrations, upserts with a change log, and reads of records.
+
+One file in WAL mode. ``PRAGMA user_version`` holds the schema version; ``MIGRATIONS`` run
+forward on open, each in its own transaction. The full-text index (FTS5, external content) is
+kept in step by triggers, so every writer, not only this module, keeps it right.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from bot.records import QUESTION_COLUMNS, ParsedQuestion, status_of, version_of
+from bot.text import same_text_start
+
+MEMBER_COLUMNS = (
+    "id",
+    "name",
+    "list_as",
+    "party",
+    "party_abbreviation",
+    "party_colour",
+    "member_from",
+    "house",
+    "thumbnail_url",
+)
+
+# Change kinds written to the change log. "new" carries the status the question arrived in.
+NEW, ANSWERED, HOLDING, SUBSTANTIVE, CORRECTED, TEXT_CHANGED, WITHDRAWN = (
+    "new",
+    "answered",
+    "holding",
+    "substantive",
+    "corrected",
+    "text_changed",
+    "withdrawn",
+)
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db["members"].create(
+        {
+            "id": int,
+            "name": str,
+            "list_as": str,
+            "party": str,
+            "party_abbreviation": str,
+            "party_colour": str,
+            "member_from": str,
+            "house": str,
+            "thumbnail_url": str,
+        },
+        pk="id",
+    )
+    db["answering_bodies"].create({"id": int, "name": str}, pk="id")
+    db.execute(
+        """
+        CREATE TABLE questions (
+            id INTEGER PRIMARY KEY,
+            house TEXT NOT NULL,
+            uin TEXT NOT NULL,
+            date_tabled TEXT,
+            date_for_answer TEXT,
+            date_answered TEXT,
+            date_holding_answer TEXT,
+            date_corrected TEXT,
+            asking_member_id INTEGER,
+            answering_member_id INTEGER,
+            correcting_member_id INTEGER,
+            answering_body_id INTEGER,
+            heading TEXT NOT NULL DEFAULT '',
+            question_text TEXT NOT NULL DEFAULT '',
+            question_truncated INTEGER NOT NULL DEFAULT 0,
+            answer_html TEXT NOT NULL DEFAULT '',
+            answer_text TEXT NOT NULL DEFAULT '',
+            answer_truncated INTEGER NOT NULL DEFAULT 0,
+            is_holding INTEGER NOT NULL DEFAULT 0,
+            is_correction INTEGER NOT NULL DEFAULT 0,
+            is_withdrawn INTEGER NOT NULL DEFAULT 0,
+            is_named_day INTEGER NOT NULL DEFAULT 0,
+            member_has_interest INTEGER NOT NULL DEFAULT 0,
+            grouped_questions TEXT,
+            attachments TEXT,
+            source_url TEXT,
+            twfy_url TEXT,
+            gid TEXT,
+            source TEXT NOT NULL,
+            status TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    for columns in (
+        ("uin", "house"),
+        ("date_answered",),
+        ("asking_member_id", "date_answered"),
+        ("answering_member_id", "date_answered"),
+        ("answering_body_id", "date_answered"),
+        ("status", "date_answered"),
+        ("gid",),
+    ):
+        db["questions"].create_index(columns)
+    # External-content FTS5: the text lives once, in questions; triggers keep the index in step.
+    db.execute(
+        """
+        CREATE VIRTUAL TABLE questions_fts USING fts5(
+            heading, question_text, answer_text,
+            content='questions', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        )
+        """
+    )
+    db.executescript(
+        """
+        CREATE TRIGGER questions_fts_insert AFTER INSERT ON questions BEGIN
+            INSERT INTO questions_fts(rowid, heading, question_text, answer_text)
+            VALUES (new.id, new.heading, new.question_text, new.answer_text);
+        END;
+        CREATE TRIGGER questions_fts_delete AFTER DELETE ON questions BEGIN
+            INSERT INTO questions_fts(questions_fts, rowid, heading, question_text, answer_text)
+            VALUES ('delete', old.id, old.heading, old.question_text, old.answer_text);
+        END;
+        CREATE TRIGGER questions_fts_update AFTER UPDATE OF heading, question_text, answer_text
+        ON questions BEGIN
+            INSERT INTO questions_fts(questions_fts, rowid, heading, question_text, answer_text)
+            VALUES ('delete', old.id, old.heading, old.question_text, old.answer_text);
+            INSERT INTO questions_fts(rowid, heading, question_text, answer_text)
+            VALUES (new.id, new.heading, new.question_text, new.answer_text);
+        END;
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            question_id INTEGER NOT NULL REFERENCES questions(id),
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            source TEXT NOT NULL,
+            detail TEXT,
+            recorded_at TEXT NOT NULL
+        )
+        """
+    )
+    db["changes"].create_index(("question_id",))
+    # ParlParse's gidredirect: a later scrape's id for an item. Kept so that re-reading an older
+    # file maps its ids forward instead of undoing the redirect.
+    db.execute("CREATE TABLE gid_redirects (old_gid TEXT PRIMARY KEY, new_gid TEXT NOT NULL)")
+    # One vote per person per question, whatever the path (button or reaction): the primary key
+    # enforces it, and a new vote replaces the old one.
+    db.execute(
+        """
+        CREATE TABLE votes (
+            question_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            helpful INTEGER NOT NULL CHECK (helpful IN (0, 1)),
+            via TEXT NOT NULL,
+            message_id INTEGER,
+            voted_at TEXT NOT NULL,
+            PRIMARY KEY (question_id, user_id)
+        ) WITHOUT ROWID
+        """
+    )
+
+
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used (newer schema, not a database, ...)."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass
+class UpsertResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    changes: list[tuple[int, str]] = field(default_factory=list)  # (question id, kind)
+
+
+class Store:
+    """All reads and writes of the SQLite file go through here."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path}: not a usable SQLite database ({error})") from None
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        self.db = sqlite_utils.Database(conn)
+        self.conn = conn
+        self._migrate()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema -------------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this bot knows "
+                f"({SCHEMA_VERSION}); upgrade the bot"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                MIGRATIONS[number](self.db)
+                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    def transaction(self) -> _Transaction:
+        """``with store.transaction():`` — one atomic unit; rolls back on any exception."""
+        return _Transaction(self.conn)
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def upsert(self, parsed: Iterable[ParsedQuestion], source: str) -> UpsertResult:
+        """Store records, keeping each question in its latest state, and log what changed.
+
+        Call inside ``transaction()`` to make a batch atomic. Records are compared with what is
+        stored by their dates (``version_of``), never by arrival order; a truncated list-view
+        text never replaces a full one.
+        """
+        items = list(parsed)
+        result = UpsertResult()
+        if not items:
+            return result
+        existing = self._existing_rows([p.question["id"] for p in items])
+        now = _now()
+        self._upsert_members_and_bodies(items)
+        for item in items:
+            incoming = dict(item.question)
+            if incoming.get("gid"):
+                self._forward_gid(incoming)
+            stored = existing.get(incoming["id"])
+            if stored is None:
+                incoming["status"] = status_of(incoming)
+                incoming["first_seen"] = incoming["updated_at"] = now
+                self._insert_question(incoming)
+                self._log(incoming["id"], NEW, incoming["status"], source, None, now)
+                existing[incoming["id"]] = incoming
+                result.new += 1
+                result.changes.append((incoming["id"], NEW))
+                continue
+            merged = _merge(stored, incoming)
+            if merged is None:
+                result.unchanged += 1
+                continue
+            merged["status"] = status_of(merged)
+            merged["updated_at"] = now
+            self._update_question(merged)
+            existing[incoming["id"]] = merged
+            result.updated += 1
+            for kind, detail in _change_kinds(stored, merged):
+                self._log(merged["id"], kind, merged["status"], source, detail, now)
+                result.changes.append((merged["id"], kind))
+        return result
+
+    def _forward_gid(self, record: dict[str, Any]) -> None:
+        latest = self.latest_gid(record["gid"])
+        if latest != record["gid"]:
+            if record.get("twfy_url"):
+                record["twfy_url"] = record["twfy_url"].replace(
+                    _short_gid(record["gid"]), _short_gid(latest)
+                )
+            record["gid"] = latest
+
+    def _existing_rows(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        rows: dict[int, dict[str, Any]] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            cursor = self.conn.execute(f"SELECT * FROM questions WHERE id IN ({marks})", chunk)
+            names = [d[0] for d in cursor.description]
+            for row in cursor:
+                record = dict(zip(names, row, strict=True))
+                rows[record["id"]] = record
+        return rows
+
+    def _upsert_members_and_bodies(self, items: list[ParsedQuestion]) -> None:
+        members: dict[int, dict[str, Any]] = {}
+        bodies: dict[int, dict[str, Any]] = {}
+        for item in items:
+            for member in item.members:
+                members[member["id"]] = member
+            if item.body and item.body.get("name"):
+                bodies[item.body["id"]] = item.body
+        if members:
+            # A member object from the API is the freshest we have: replace the row, but keep
+            # fields this source does not carry (ParlParse has no party) when it is null.
+            self.conn.executemany(
+                f"""INSERT INTO members ({", ".join(MEMBER_COLUMNS)})
+                VALUES ({", ".join("?" * len(MEMBER_COLUMNS))})
+                ON CONFLICT(id) DO UPDATE SET """
+                + ", ".join(
+                    f"{c} = COALESCE(excluded.{c}, members.{c})" for c in MEMBER_COLUMNS[1:]
+                ),
+                [tuple(m.get(c) for c in MEMBER_COLUMNS) for m in members.values()],
+            )
+        if bodies:
+            self.conn.executemany(
+                """INSERT INTO answering_bodies (id, name) VALUES (?, ?)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name""",
+                [(b["id"], b["name"]) for b in bodies.values()],
+            )
+
+    _INSERT_COLUMNS = (*QUESTION_COLUMNS, "status", "first_seen", "updated_at")
+
+    def _insert_question(self, record: dict[str, Any]) -> None:
+        self.conn.execute(
+            f"INSERT INTO questions ({', '.join(self._INSERT_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(self._INSERT_COLUMNS))})",
+            [record.get(c) for c in self._INSERT_COLUMNS],
+        )
+
+    def _update_question(self, record: dict[str, Any]) -> None:
+        columns = [c for c in self._INSERT_COLUMNS if c not in ("id", "first_seen")]
+        self.conn.execute(
+            f"UPDATE questions SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+            [record.get(c) for c in columns] + [record["id"]],
+        )
+
+    def _log(self, qid: int, kind: str, status: str, source: str, detail: Any, now: str) -> None:
+        self.conn.execute(
+            "INSERT INTO changes (question_id, kind, status, source, detail, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (qid, kind, status, source, json.dumps(detail) if detail else None, now),
+        )
+
+    def add_redirects(self, redirects: Iterable[tuple[str, str]]) -> int:
+        """Record a re-scrape's ids (ParlParse ``gidredirect``) and move stored questions to them.
+
+        Returns how many stored questions took a new id.
+        """
+        pairs = [(old, new) for old, new in redirects if old != new]
+        self.conn.executemany(
+            "INSERT INTO gid_redirects (old_gid, new_gid) VALUES (?, ?) "
+            "ON CONFLICT(old_gid) DO UPDATE SET new_gid = excluded.new_gid",
+            pairs,
+        )
+        moved = 0
+        for old, _new in pairs:
+            final = self.latest_gid(old)
+            cursor = self.conn.execute(
+                "UPDATE questions SET gid = ?, twfy_url = REPLACE(twfy_url, ?, ?) WHERE gid = ?",
+                (final, _short_gid(old), _short_gid(final), old),
+            )
+            moved += cursor.rowcount
+        return moved
+
+    def latest_gid(self, gid: str) -> str:
+        """Follow redirects to the newest id of an item (chains a -> b -> c; cycles stop)."""
+        seen = {gid}
+        while True:
+            row = self.conn.execute(
+                "SELECT new_gid FROM gid_redirects WHERE old_gid = ?", (gid,)
+            ).fetchone()
+            if row is None or row[0] in seen:
+                return gid
+            gid = row[0]
+            seen.add(gid)
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def count_questions(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM questions").fetchone()[0]
+
+    def question(self, id_or_uin: str | int) -> dict[str, Any] | None:
+        """One stored question with its members and body, by API id or UIN (newest first)."""
+        text = str(id_or_uin).strip()
+        row = None
+        if text.lstrip("-").isdigit():
+            row = self._row("SELECT * FROM questions WHERE id = ?", (int(text),))
+        if row is None:
+            row = self._row(
+                "SELECT * FROM questions WHERE uin = ? COLLATE NOCASE "
+                "ORDER BY coalesce(date_tabled, date_answered) DESC LIMIT 1",
+                (text.upper() if text.lower().startswith("hl") else text,),
+            )
+        return row
+
+    def _row(self, sql: str, params: Sequence[Any]) -> dict[str, Any] | None:
+        cursor = self.conn.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+    def member(self, member_id: int | None) -> dict[str, Any] | None:
+        if member_id is None:
+            return None
+        return self._row("SELECT * FROM members WHERE id = ?", (member_id,))
+
+    def body(self, body_id: int | None) -> dict[str, Any] | None:
+        if body_id is None:
+            return None
+        return self._row("SELECT * FROM answering_bodies WHERE id = ?", (body_id,))
+
+    def vote_counts(self, question_id: int) -> dict[str, int]:
+        yes, no = self.conn.execute(
+            "SELECT coalesce(sum(helpful), 0), coalesce(sum(1 - helpful), 0) FROM votes "
+            "WHERE question_id = ?",
+            (question_id,),
+        ).fetchone()
+        return {"yes": yes, "no": no}
+
+    def changes_since(self, seq: int, limit: int = 1000) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(
+            "SELECT * FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
+
+
+def _short_gid(gid: str) -> str:
+    return gid.removeprefix("uk.org.publicwhip/wrans/")
+
+
+_TEXT_PAIRS = (
+    ("question_text", "question_truncated"),
+    ("answer_text", "answer_truncated"),
+)
+
+
+def _merge(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any] | None:
+    """The record to store when ``incoming`` meets ``stored``, or None when nothing changes."""
+    if version_of(incoming) < version_of(stored):
+        # An older state: only a full text of the same state could add anything, and then the
+        # versions would be equal. Keep what we have.
+        return None
+    merged = dict(stored)
+    for column in QUESTION_COLUMNS:
+        value = incoming.get(column)
+        if column in ("twfy_url", "gid", "source_url") and value is None:
+            continue  # a source that lacks a link does not erase one another source gave
+        merged[column] = value
+    # Keep member and body ids when this source lacks them (list responses always have them,
+    # ParlParse may not).
+    for column in ("asking_member_id", "answering_member_id", "answering_body_id"):
+        if merged[column] is None:
+            merged[column] = stored[column]
+    for text, flag in _TEXT_PAIRS:
+        if (
+            incoming[flag]
+            and not stored[flag]
+            and stored[text]
+            and same_text_start(stored[text], incoming[text])
+        ):
+            merged[text] = stored[text]
+            merged[flag] = 0
+            if text == "answer_text":
+                merged["answer_html"] = stored["answer_html"]
+    if not incoming.get("attachments") and stored.get("attachments"):
+        merged["attachments"] = stored["attachments"]  # the list view never carries them
+    if all(merged.get(c) == stored.get(c) for c in QUESTION_COLUMNS):
+        return None
+    return merged
+
+
+def _change_kinds(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any]]:
+    """What a move from ``old`` to ``new`` means to a reader, in change-log kinds."""
+    kinds: list[tuple[str, Any]] = []
+    before, after = old["status"], new["status"]
+    if before == "unanswered" and after in ("answered", "corrected"):
+        kinds.append((ANSWERED, None))
+    elif before == "unanswered" and after == "holding":
+        kinds.append((HOLDING, None))
+    elif before == "holding" and after in ("answered", "corrected"):
+        kinds.append((SUBSTANTIVE, {"date_holding_answer": new["date_holding_answer"]}))
+    if new["is_correction"] and (
+        not old["is_correction"] or old["date_corrected"] != new["date_corrected"]
+    ):
+        kinds.append((CORRECTED, {"date_corrected": new["date_corrected"]}))
+    if new["is_withdrawn"] and not old["is_withdrawn"]:
+        kinds.append((WITHDRAWN, None))
+    if not kinds:
+        changed = [
+            text
+            for text, flag in _TEXT_PAIRS
+            if old[text] != new[text] and not (old[flag] and same_text_start(new[text], old[text]))
+        ]
+        if old["heading"] != new["heading"]:
+            changed.append("heading")
+        if changed:
+            kinds.append((TEXT_CHANGED, {"fields": changed}))
+    return kinds

@@ -1,0 +1,27 @@
+"""Shared test helpers: the real sample data beside the project, and small stores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def shared_data(*parts: str) -> Path:
+    """A path under ../shared/data, or skip the test when that folder is not beside the project."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real sample data not available ({path} is absent)")
+    return path
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    with Store(tmp_path / "test.db") as s:
+        yield s

@@ -1,0 +1,67 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+def test_defaults_without_environment(tmp_path: Path) -> None:
+    settings = load_settings({}, env_file=tmp_path / "absent.env")
+    assert settings.database_path == Path("data/answers.db")
+    assert settings.parliament_api_base_url == "https://questions-statements-api.parliament.uk/api"
+    assert settings.poll_interval_seconds == 600
+    assert settings.discord_token is None
+    assert settings.discord_guild_ids == ()
+    assert settings.discord_api_base_url == "https://discord.com/api/v10"
+    assert settings.discord_gateway_url == "wss://gateway.discord.gg/"
+    assert settings.log_level == "INFO"
+
+
+def test_env_file_is_read_and_process_environment_wins(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("DATABASE_PATH=/tmp/x.db\nPOLL_INTERVAL_SECONDS=30\nLOG_LEVEL=debug\n")
+    settings = load_settings({"POLL_INTERVAL_SECONDS": "45"}, env_file=env)
+    assert settings.database_path == Path("/tmp/x.db")
+    assert settings.poll_interval_seconds == 45
+    assert settings.log_level == "DEBUG"
+
+
+def test_guild_ids_and_urls(tmp_path: Path) -> None:
+    settings = load_settings(
+        {
+            "DISCORD_GUILD_IDS": "123, 456,",
+            "DISCORD_API_BASE_URL": "http://127.0.0.1:9999/api/v10/",
+            "DISCORD_GATEWAY_URL": "ws://127.0.0.1:9999/gateway",
+        },
+        env_file=None,
+    )
+    assert settings.discord_guild_ids == (123, 456)
+    assert settings.discord_api_base_url == "http://127.0.0.1:9999/api/v10"
+    assert settings.discord_gateway_url == "ws://127.0.0.1:9999/gateway"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("POLL_INTERVAL_SECONDS", "ten", "not a number"),
+        ("POLL_INTERVAL_SECONDS", "-5", "greater than 0"),
+        ("PARLIAMENT_API_BASE_URL", "not a url", "not a valid URL"),
+        ("DISCORD_GATEWAY_URL", "http://x", "not a valid URL"),
+        ("LOG_LEVEL", "LOUD", "not one of"),
+        ("DISCORD_GUILD_IDS", "12,abc", "not a server id"),
+        ("MAX_SUBSCRIPTIONS_PER_GUILD", "0", "at least 1"),
+    ],
+)
+def test_bad_value_names_the_variable(name: str, value: str, words: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({name: value}, env_file=None)
+    message = str(caught.value)
+    assert message.startswith(name + ":")
+    assert words in message
+    assert "\n" not in message
+
+
+def test_token_is_never_in_the_settings_repr() -> None:
+    settings = load_settings({"DISCORD_TOKEN": "secret-token-value"}, env_file=None)
+    assert settings.discord_token == "secret-token-value"
+    assert "secret-token-value" not in repr(settings)

@@ -1,0 +1,149 @@
+"""Store behaviour: latest state wins whatever the order, full text is kept, the change log."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from bot.ingest import ingest_paths
+from bot.store import SCHEMA_VERSION, Store, StoreError
+
+
+def kinds(store: Store) -> list[str]:
+    return [c["kind"] for c in store.changes_since(0)]
+
+
+def ingest(store: Store, *names: str) -> None:
+    report = ingest_paths(store, [FIXTURES / n for n in names])
+    assert not report.failed, report
+
+
+def test_new_database_is_wal_with_schema_version(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_reopening_keeps_data_and_runs_no_migration_twice(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        ingest(store, "holding.json")
+    with Store(tmp_path / "a.db") as store:
+        assert store.count_questions() == 1
+        assert store.schema_version == SCHEMA_VERSION
+
+
+def test_a_database_from_a_newer_bot_is_refused(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "new.db")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store(tmp_path / "new.db")
+
+
+def test_holding_then_substantive_is_news(store: Store) -> None:
+    ingest(store, "holding.json")
+    assert store.question(500001)["status"] == "holding"
+    ingest(store, "substantive.json")
+    row = store.question(500001)
+    assert row["status"] == "answered"
+    assert row["date_answered"] == "2021-02-03"
+    assert row["date_holding_answer"] == "2021-01-25"
+    assert "high needs funding" in row["answer_text"]
+    assert kinds(store) == ["new", "substantive"]
+
+
+def test_substantive_then_holding_keeps_the_substantive_answer(store: Store) -> None:
+    ingest(store, "substantive.json", "holding.json")
+    row = store.question(500001)
+    assert row["status"] == "answered"
+    assert "high needs funding" in row["answer_text"]
+    assert kinds(store) == ["new"]
+
+
+def test_correction_is_logged_and_older_states_do_not_undo_it(store: Store) -> None:
+    ingest(store, "substantive.json", "corrected.json", "holding.json", "substantive-list.json")
+    row = store.question(500001)
+    assert row["status"] == "corrected"
+    assert row["date_corrected"] == "2021-02-10"
+    assert "£1.5 billion" in row["answer_text"]
+    assert kinds(store) == ["new", "corrected"]
+    corrected = store.changes_since(0)[-1]
+    assert json.loads(corrected["detail"]) == {"date_corrected": "2021-02-10"}
+
+
+def test_truncated_list_text_never_replaces_full_text(store: Store) -> None:
+    ingest(store, "substantive.json")
+    full = store.question(500001)["answer_text"]
+    ingest(store, "substantive-list.json")
+    row = store.question(500001)
+    assert row["answer_text"] == full
+    assert row["answer_truncated"] == 0
+    assert json.loads(row["attachments"])[0]["title"] == "High needs table"
+
+
+def test_full_text_replaces_truncated_without_a_news_event(store: Store) -> None:
+    ingest(store, "substantive-list.json")
+    assert store.question(500001)["answer_truncated"] == 1
+    ingest(store, "substantive.json")
+    row = store.question(500001)
+    assert row["answer_truncated"] == 0
+    assert row["answer_text"].endswith("2020 | £7.2bn")
+    assert kinds(store) == ["new"]
+
+
+def test_reingesting_identical_data_records_nothing(store: Store) -> None:
+    ingest(store, "holding.json", "substantive.json", "answers2020-01-15a.xml")
+    before = store.changes_since(0)
+    report = ingest_paths(
+        store,
+        [
+            FIXTURES / "holding.json",
+            FIXTURES / "substantive.json",
+            FIXTURES / "answers2020-01-15a.xml",
+        ],
+    )
+    assert report.totals()["new"] == report.totals()["updated"] == 0
+    assert store.changes_since(0) == before
+
+
+def fts_ids(store: Store, query: str) -> set[int]:
+    return {
+        r[0]
+        for r in store.conn.execute(
+            "SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?", (query,)
+        )
+    }
+
+
+def test_full_text_index_follows_every_write(store: Store) -> None:
+    ingest(store, "holding.json")
+    assert fts_ids(store, "soon") == {500001}
+    ingest(store, "substantive.json")
+    assert fts_ids(store, "soon") == set()
+    assert fts_ids(store, "funding") == {500001}
+    assert fts_ids(store, "heading:pupils") == {500001}
+    store.conn.execute("DELETE FROM changes")
+    store.conn.execute("DELETE FROM questions WHERE id = 500001")
+    assert fts_ids(store, "funding") == set()
+
+
+def test_members_and_bodies_tables_are_filled(store: Store) -> None:
+    ingest(store, "holding.json")
+    asker = store.member(101)
+    assert asker["name"] == "Brendan O'Hara"
+    assert asker["list_as"] == "O'Hara, Brendan"
+    assert asker["party"] == "Scottish National Party"
+    assert asker["member_from"] == "Argyll and Bute"
+    assert asker["house"] == "Commons"
+    assert store.body(60)["name"] == "Department for Education"
+
+
+def test_a_failing_batch_changes_nothing(store: Store) -> None:
+    ingest(store, "holding.json")
+    with pytest.raises(RuntimeError), store.transaction():
+        ingest_paths(store, [])  # nothing
+        store.conn.execute("UPDATE questions SET heading = 'x'")
+        raise RuntimeError("boom")
+    assert store.question(500001)["heading"] == "Special Educational Needs: Pupils"
