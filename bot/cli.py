@@ -64,6 +64,28 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--since", help="first day, YYYY-MM-DD (default: yesterday)")
     fetch.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
     _add_db(fetch)
+
+    search = sub.add_parser("search", help="find answers by text and filters")
+    search.add_argument("text", nargs="?", default="", metavar="TEXT")
+    search.add_argument("--asked-by", metavar="NAME")
+    search.add_argument("--answered-by", metavar="NAME")
+    search.add_argument("--member", metavar="NAME", help="asked or answered by")
+    search.add_argument("--department", metavar="NAME")
+    search.add_argument("--house", choices=("commons", "lords"), type=str.lower)
+    search.add_argument("--since", metavar="DATE", help="answered on or after")
+    search.add_argument("--until", metavar="DATE", help="answered on or before")
+    search.add_argument("--status", choices=("answered", "holding", "corrected", "unanswered"))
+    search.add_argument("--sort", choices=("relevance", "newest"), default="relevance")
+    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--json", action="store_true")
+    _add_db(search)
+
+    resolve = sub.add_parser("resolve", help="ranked candidates for a member, department or topic")
+    resolve.add_argument("kind", choices=("member", "department", "topic"))
+    resolve.add_argument("text", metavar="TEXT")
+    resolve.add_argument("--limit", type=int, default=5)
+    resolve.add_argument("--json", action="store_true")
+    _add_db(resolve)
     return parser
 
 
@@ -189,9 +211,62 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings, db_path: Path) -> in
     return 0
 
 
+def cmd_search(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    from bot.matching import Resolver
+    from bot.render import search_json, search_table
+    from bot.search import SearchError, Searcher, SearchQuery, parse_day_option
+
+    try:
+        query = SearchQuery(
+            text=args.text,
+            asked_by=args.asked_by,
+            answered_by=args.answered_by,
+            member=args.member,
+            department=args.department,
+            house=args.house,
+            since=parse_day_option(args.since, "--since"),
+            until=parse_day_option(args.until, "--until"),
+            status=args.status,
+            sort=args.sort,
+            limit=max(1, min(args.limit, 100)),
+        )
+        with open_store(db_path) as store:
+            outcome = Searcher(store, Resolver.from_store(store)).search(query)
+            data = search_json(store, outcome)
+    except SearchError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else search_table(data))
+    return 1 if outcome.ambiguous else 0
+
+
+def cmd_resolve(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    from bot.matching import Resolver
+
+    with open_store(db_path) as store:
+        resolution = Resolver.from_store(store).resolve(
+            args.kind, args.text, max(1, min(args.limit, 25))
+        )
+    if args.json:
+        print(json.dumps(resolution.as_json(), indent=2, ensure_ascii=False))
+        return 0
+    if not resolution.candidates:
+        print(f"No {args.kind} matches {args.text!r}.")
+        return 1
+    print(f"{'score':>5}  {'id':<16} name")
+    for c in resolution.candidates:
+        print(
+            f"{c.score:5.1f}  {str(c.id)[:16]:<16} {c.name}" + (f"  ({c.note})" if c.note else "")
+        )
+    print("sure" if resolution.sure else "not sure: pick one of these")
+    return 0
+
+
 COMMANDS = {
     "run": cmd_run,
     "ingest": cmd_ingest,
     "show": cmd_show,
     "fetch": cmd_fetch,
+    "search": cmd_search,
+    "resolve": cmd_resolve,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.search import SearchOutcome
 from bot.store import Store
 from bot.text import cut_at_word
 
@@ -115,4 +116,53 @@ def question_text_block(data: dict[str, Any]) -> str:
             "(The stored text is the list view's shortened form; `fetch` gets it in full.)"
         )
     lines.append(f"Votes: yes {data['votes']['yes']}, no {data['votes']['no']}")
+    return "\n".join(lines)
+
+
+def search_json(store: Store, outcome: SearchOutcome) -> dict[str, Any]:
+    """``search --json``: the stable shape of DESIGN.md, plus ``ambiguous`` when a name was not
+    resolved surely (its candidates, for a "did you mean")."""
+    resolved: dict[str, Any] = {}
+    for option, resolution in outcome.resolved.items():
+        best = resolution.best if resolution else None
+        resolved[option] = best.as_json() if best else None
+    data: dict[str, Any] = {
+        "query": outcome.query.as_json(),
+        "resolved": resolved,
+        "total": outcome.total,
+        "results": [result_json(store, r.row, r.excerpt) for r in outcome.results],
+    }
+    if outcome.total_is_estimate:
+        data["total_is_at_least"] = True
+    if outcome.ambiguous:
+        data["ambiguous"] = {
+            option: [c.as_json() for c in resolution.candidates]
+            for option, resolution in outcome.ambiguous.items()
+        }
+    return data
+
+
+def search_table(data: dict[str, Any]) -> str:
+    """``search`` on a terminal: one block per result."""
+    lines: list[str] = []
+    for option, candidates in data.get("ambiguous", {}).items():
+        names = ", ".join(c["name"] for c in candidates) or "nothing close"
+        lines.append(f"--{option.replace('_', '-')} is not clear. Did you mean: {names}?")
+    if lines:
+        return "\n".join(lines)
+    total = data["total"]
+    lines.append(f"{total}{'+' if data.get('total_is_at_least') else ''} answers")
+    for r in data["results"]:
+        who = (r["asked_by"] or {}).get("name", "—")
+        dept = (r["department"] or {}).get("name", "—")
+        by = (r["answered_by"] or {}).get("name", "—")
+        lines.append("")
+        lines.append(
+            f"{r['heading']} · {r['house']} {r['uin']} · {r['status']} "
+            f"{r['date_answered'] or r['date_tabled'] or ''} · id {r['id']}"
+        )
+        lines.append(f"  {who} → {dept} · answered by {by}")
+        lines.append(f"  {r['excerpt'].replace('**', '')}")
+        if r["url"]:
+            lines.append(f"  {r['url']}")
     return "\n".join(lines)

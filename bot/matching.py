@@ -1,0 +1,338 @@
+"""Resolving what people type to members, departments and topics, from memory, with rapidfuzz.
+
+Each index is built once from the store (``Resolver.from_store``) and rebuilt after an ingest;
+queries never touch the database. A resolution returns ranked candidates with scores (0-100) and
+says whether it is sure; when it is not, callers offer the candidates instead of guessing.
+Autocomplete uses the same ranking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from bot.departments import department_table
+from bot.records import synthetic_id
+from bot.text import fold
+
+KINDS = ("member", "department", "topic")
+AUTOCOMPLETE_LIMIT = 25
+SURE_SCORE = 88.0
+SURE_MARGIN = 6.0
+
+# Words that say who someone is rather than which one: dropped from names and queries.
+HONORIFICS = frozenset(
+    "mr mrs ms miss mx dr sir dame rt hon right honourable the mp kc qc cbe obe mbe frs "
+    "lord baroness lady viscount viscountess earl countess marquess duke bishop professor prof".split()
+)
+_PEER_TITLE = re.compile(
+    r"^(?:the )?(lord|baroness|lady|viscount|viscountess|earl|countess|marquess|duke)\b"
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: Any  # member or body id (int); the heading itself for topics
+    name: str
+    score: float
+    note: str = ""  # a few words that tell candidates apart: party, house, count
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "score": round(self.score, 1)}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    kind: str
+    text: str
+    candidates: list[Candidate] = field(default_factory=list)
+    sure: bool = False
+
+    @property
+    def best(self) -> Candidate | None:
+        """The match, when the resolution is sure of it."""
+        return self.candidates[0] if self.sure and self.candidates else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "sure": self.sure,
+            "candidates": [c.as_json() for c in self.candidates],
+        }
+
+
+def _is_sure(ranked: list[Candidate]) -> bool:
+    if not ranked or ranked[0].score < SURE_SCORE:
+        return False
+    return len(ranked) == 1 or ranked[0].score - ranked[1].score >= SURE_MARGIN
+
+
+def person_key(text: str) -> str:
+    """A name as a comparison key: folded, honorifics gone, "Surname, First" turned round."""
+    if "," in text:
+        surname, _, rest = text.partition(",")
+        rest_words = [w for w in fold(rest).split() if w not in HONORIFICS and len(w) > 1]
+        text = " ".join([*rest_words, surname])
+    return " ".join(w for w in fold(text).split() if w not in HONORIFICS)
+
+
+def _member_variants(name: str | None, list_as: str | None) -> tuple[set[str], set[str]]:
+    """(full-name keys, surname-only keys) for one member."""
+    full: set[str] = set()
+    surnames: set[str] = set()
+    for raw in filter(None, (name, list_as)):
+        key = person_key(raw)
+        if not key:
+            continue
+        full.add(key)
+        peer = _PEER_TITLE.match(fold(raw)) or (", " in raw and raw.rstrip().endswith("."))
+        if peer and " of " in f" {key} ":
+            # "Agnew of Oulton": people say "Lord Agnew" or just "Agnew".
+            surnames.add(key.split(" of ")[0].strip())
+        elif peer:
+            surnames.add(key)
+        else:
+            surnames.add(key.split()[-1])
+            if "," in raw:
+                full.add(fold(raw.partition(",")[0]) + " " + " ".join(key.split()[:-1]))
+    return full, surnames
+
+
+class MemberIndex:
+    def __init__(self, members: Iterable[dict[str, Any]]) -> None:
+        self.members: dict[int, dict[str, Any]] = {}
+        self.exact: dict[str, set[int]] = defaultdict(set)
+        self.surname: dict[str, set[int]] = defaultdict(set)
+        keys: dict[str, set[int]] = defaultdict(set)
+        for member in members:
+            if not member.get("name"):
+                continue
+            self.members[member["id"]] = member
+            full, surnames = _member_variants(member["name"], member.get("list_as"))
+            for key in full:
+                self.exact[key].add(member["id"])
+                keys[key].add(member["id"])
+            for key in surnames:
+                self.surname[key].add(member["id"])
+                keys[key].add(member["id"])
+        self._keys = list(keys)
+        self._key_ids = [keys[k] for k in self._keys]
+
+    def _note(self, member_id: int) -> str:
+        m = self.members[member_id]
+        parts = [
+            p for p in (m.get("party_abbreviation") or m.get("party"), m.get("member_from")) if p
+        ]
+        return ", ".join(parts) or (m.get("house") or "")
+
+    def resolve(self, text: str, limit: int = 5) -> Resolution:
+        query = person_key(text)
+        if not query:
+            return Resolution("member", text)
+        scores: dict[int, float] = {}
+        for member_id in self.exact.get(query, ()):
+            scores[member_id] = 100.0
+        for member_id in self.surname.get(query, ()):
+            scores[member_id] = max(scores.get(member_id, 0), 96.0)
+        for key, score, index in process.extract(
+            query, self._keys, scorer=fuzz.WRatio, limit=max(limit * 4, 40), score_cutoff=55
+        ):
+            # A prefix of a name ("ber", "rees mo") is what autocomplete sees while typing.
+            if any(word.startswith(query) for word in key.split()) or key.startswith(query):
+                score = max(score, 86.0 + min(10.0, len(query)))
+            for member_id in self._key_ids[index]:
+                if score > scores.get(member_id, 0):
+                    scores[member_id] = min(score, 99.0)
+        ranked = sorted(
+            (Candidate(i, self.members[i]["name"], s, self._note(i)) for i, s in scores.items()),
+            key=lambda c: (-c.score, c.name),
+        )
+        return Resolution("member", text, ranked[:limit], _is_sure(ranked))
+
+
+def _department_keys(name: str) -> set[str]:
+    key = fold(name)
+    keys = {key}
+    for prefix in ("department for ", "department of ", "ministry of ", "office of the ", "hm "):
+        if key.startswith(prefix):
+            keys.add(key.removeprefix(prefix))
+    return keys
+
+
+class DepartmentIndex:
+    def __init__(self, bodies: Iterable[dict[str, Any]]) -> None:
+        stored = {b["id"]: b["name"] for b in bodies if b.get("name")}
+        by_name = {fold(name): body_id for body_id, name in stored.items()}
+        self.names: dict[Any, str] = dict(stored)
+        self.successor: dict[Any, Any] = {}
+        self.abbreviations: dict[str, set[Any]] = defaultdict(set)
+        keys: dict[str, set[Any]] = defaultdict(set)
+        for department in department_table():
+            body_id = department.id
+            if body_id is None:
+                body_id = by_name.get(
+                    fold(department.name), synthetic_id("body|" + fold(department.name))
+                )
+            self.names.setdefault(body_id, department.name)
+            if department.succeeded_by is not None:
+                self.successor[body_id] = department.succeeded_by
+            for short in department.short:
+                self.abbreviations[fold(short)].add(body_id)
+            for name in (department.name, *department.former):
+                for key in _department_keys(name):
+                    keys[key].add(body_id)
+            for alias in department.aliases:
+                keys[fold(alias)].add(body_id)
+        for body_id, name in stored.items():
+            for key in _department_keys(name):
+                keys[key].add(body_id)
+        self.exact = keys
+        self._keys = list(keys)
+        self._key_ids = [keys[k] for k in self._keys]
+
+    def predecessors(self, body_id: Any) -> set[Any]:
+        """Bodies whose work ``body_id`` took over (DIT for Business and Trade), transitively."""
+        found: set[Any] = set()
+        frontier = {body_id}
+        while frontier:
+            frontier = {old for old, new in self.successor.items() if new in frontier} - found
+            found |= frontier
+        return found
+
+    def _note(self, body_id: Any) -> str:
+        successor = self.successor.get(body_id)
+        if successor is not None and successor in self.names:
+            return f"now {self.names[successor]}"
+        return ""
+
+    def resolve(self, text: str, limit: int = 5) -> Resolution:
+        query = fold(text)
+        if not query:
+            return Resolution("department", text)
+        scores: dict[Any, float] = {}
+        for body_id in self.abbreviations.get(query.replace(" ", ""), ()):
+            scores[body_id] = 100.0
+        for body_id in self.exact.get(query, ()):
+            scores[body_id] = 100.0
+        for key, score, index in process.extract(
+            query, self._keys, scorer=fuzz.WRatio, limit=max(limit * 4, 40), score_cutoff=55
+        ):
+            if key.startswith(query) or any(w.startswith(query) for w in key.split()):
+                score = max(score, 80.0 + min(15.0, len(query)))
+            for body_id in self._key_ids[index]:
+                if score > scores.get(body_id, 0):
+                    scores[body_id] = min(score, 99.0)
+        ranked = sorted(
+            (Candidate(i, self.names[i], s, self._note(i)) for i, s in scores.items()),
+            key=lambda c: (-c.score, c.name),
+        )
+        return Resolution("department", text, ranked[:limit], _is_sure(ranked))
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s", "e", "y")
+
+
+def stem(word: str) -> str:
+    """A light stemmer: "vaccination", "vaccines", "vaccine" -> "vaccin"."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _stemmed(text: str) -> str:
+    return " ".join(stem(w) for w in fold(text).split())
+
+
+class TopicIndex:
+    def __init__(self, headings: Iterable[tuple[str, int]]) -> None:
+        self.headings: list[str] = []
+        self.counts: list[int] = []
+        self._exact: dict[str, int] = {}
+        for heading, count in headings:
+            if not heading:
+                continue
+            self._exact[fold(heading)] = len(self.headings)
+            self.headings.append(heading)
+            self.counts.append(count)
+        self._stemmed = [_stemmed(h) for h in self.headings]
+        self._words = [set(s.split()) for s in self._stemmed]
+
+    def resolve(self, text: str, limit: int = 5) -> Resolution:
+        query = _stemmed(text)
+        if not query:
+            return Resolution("topic", text)
+        words = query.split()
+        scores: dict[int, float] = {}
+        if (exact := self._exact.get(fold(text))) is not None:
+            scores[exact] = 100.0
+        for _, score, index in process.extract(
+            query,
+            self._stemmed,
+            scorer=fuzz.token_set_ratio,
+            limit=max(limit * 8, 80),
+            score_cutoff=60,
+        ):
+            heading_words = self._words[index]
+            # Fewer words the query did not ask for ranks a heading higher; popularity breaks ties.
+            extra = len(heading_words - set(words))
+            matched = sum(
+                1
+                for w in words
+                if w in heading_words or any(h.startswith(w) for h in heading_words if len(w) >= 3)
+            )
+            score = score * (0.7 + 0.3 * matched / len(words)) - 1.5 * extra
+            score += min(2.0, self.counts[index] / 1000)
+            scores[index] = max(scores.get(index, 0.0), min(99.0, score))
+        ranked = sorted(
+            (
+                Candidate(self.headings[i], self.headings[i], s, f"{self.counts[i]} questions")
+                for i, s in scores.items()
+            ),
+            key=lambda c: (-c.score, c.name),
+        )
+        return Resolution("topic", text, ranked[:limit], _is_sure(ranked))
+
+
+class Resolver:
+    """The three indexes together; ``resolve`` and ``autocomplete`` for each kind."""
+
+    def __init__(self, members: MemberIndex, departments: DepartmentIndex, topics: TopicIndex):
+        self.members = members
+        self.departments = departments
+        self.topics = topics
+
+    @classmethod
+    def from_store(cls, store: Any) -> Resolver:
+        conn = store.conn
+        cursor = conn.execute(
+            "SELECT id, name, list_as, party, party_abbreviation, member_from, house FROM members"
+        )
+        names = [d[0] for d in cursor.description]
+        members = [dict(zip(names, row, strict=True)) for row in cursor]
+        bodies = [
+            {"id": i, "name": n} for i, n in conn.execute("SELECT id, name FROM answering_bodies")
+        ]
+        headings = conn.execute(
+            "SELECT heading, count(*) FROM questions WHERE heading != '' GROUP BY heading"
+        ).fetchall()
+        return cls(MemberIndex(members), DepartmentIndex(bodies), TopicIndex(headings))
+
+    def resolve(self, kind: str, text: str, limit: int = 5) -> Resolution:
+        if kind == "member":
+            return self.members.resolve(text, limit)
+        if kind == "department":
+            return self.departments.resolve(text, limit)
+        if kind == "topic":
+            return self.topics.resolve(text, limit)
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+
+    def autocomplete(self, kind: str, text: str) -> list[Candidate]:
+        """At most 25 choices, best first; the same ranking as ``resolve``."""
+        return self.resolve(kind, text[:200], AUTOCOMPLETE_LIMIT).candidates

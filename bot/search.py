@@ -1,0 +1,363 @@
+"""Finding answers: filters, ranked full-text search, and excerpts with the matched words marked.
+
+Whatever a person types becomes a valid FTS5 query (``fts_query``): words are quoted, a phrase in
+balanced double quotes stays a phrase, ``OR`` between words and a leading ``-`` are honoured,
+``word*`` is a prefix; every other character is dropped. Name filters go through ``matching``
+first; a name that does not resolve surely comes back as ``ambiguous`` for the caller to offer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.matching import Resolution, Resolver, stem
+from bot.records import STATUSES
+from bot.text import cut_at_word, fold
+
+MAX_TERMS = 24
+MAX_TERM_LENGTH = 60
+EXCERPT_LIMIT = 300
+COUNT_CAP = 10_000  # totals above this are reported as "at least"
+# bm25 weights: heading, question, answer. A word in the heading says most about the answer.
+BM25_WEIGHTS = (10.0, 4.0, 1.0)
+# Above this many documents for the rarest word, ranking every match is too slow: rank the
+# heading matches, then the newest matches, instead (see ``_ranked_ids``).
+BROAD_QUERY_DOCS = 20_000
+NAME_FILTERS = {
+    "asked_by": "member",
+    "answered_by": "member",
+    "member": "member",
+    "department": "department",
+}
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*\*?", re.UNICODE)
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+class SearchError(ValueError):
+    """A search that cannot run as asked (a bad date, an unknown status); short and clear."""
+
+
+@dataclass
+class SearchQuery:
+    text: str = ""
+    asked_by: str | None = None
+    answered_by: str | None = None
+    member: str | None = None
+    department: str | None = None
+    house: str | None = None
+    since: date | None = None
+    until: date | None = None
+    status: str | None = None
+    sort: str = "relevance"  # or "newest"
+    limit: int = 5
+    offset: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "asked_by": self.asked_by,
+            "answered_by": self.answered_by,
+            "member": self.member,
+            "department": self.department,
+            "house": self.house,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "status": self.status,
+            "sort": self.sort,
+            "limit": self.limit,
+            "offset": self.offset,
+        }
+
+
+@dataclass
+class SearchResult:
+    row: dict[str, Any]
+    excerpt: str
+
+
+@dataclass
+class SearchOutcome:
+    query: SearchQuery
+    resolved: dict[str, Resolution | None] = field(default_factory=dict)
+    ambiguous: dict[str, Resolution] = field(default_factory=dict)
+    total: int = 0
+    total_is_estimate: bool = False
+    results: list[SearchResult] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FtsQuery:
+    expression: str  # for MATCH; "" when the text had no searchable words
+    terms: tuple[str, ...]  # positive words, for excerpts and cost estimates
+
+
+def _clean_word(word: str) -> str:
+    return word[:MAX_TERM_LENGTH]
+
+
+def fts_query(text: str) -> FtsQuery:
+    """Turn anything a person types into a safe FTS5 expression (see the module docstring)."""
+    clauses: list[str] = []
+    negatives: list[str] = []
+    terms: list[str] = []
+    pending_or = False
+    text = text.replace("\x00", " ")
+    if text.count('"') % 2:  # an unbalanced quote is just a character
+        text = text.replace('"', " ")
+    for phrase, bare in _TOKEN.findall(text[:6000]):
+        if len(clauses) + len(negatives) >= MAX_TERMS:
+            break
+        if phrase:
+            words = [_clean_word(w.rstrip("*")) for w in _WORD.findall(phrase)]
+            if not words:
+                continue
+            clause = '"' + " ".join(words) + '"'
+            terms.extend(words)
+            negate = False
+        else:
+            if bare == "OR" and clauses:
+                pending_or = True
+                continue
+            if bare.strip("()") in ("AND", "OR", "NOT", "NEAR"):
+                continue
+            negate = bare.startswith("-") and len(bare) > 1
+            parts = []
+            # "heading:schools" is two words; "covid-19" or "o'hara" typed as one token is a phrase.
+            for piece in bare.split(":"):
+                words = _WORD.findall(piece)
+                if len(words) == 1:
+                    word = words[0]
+                    prefix = word.endswith("*") and len(word) > 2
+                    word = _clean_word(word.rstrip("*"))
+                    parts.append(f'"{word}"' + ("*" if prefix else ""))
+                    found = [word]
+                elif words:
+                    found = [_clean_word(w.rstrip("*")) for w in words[:MAX_TERMS]]
+                    parts.append('"' + " ".join(found) + '"')
+                else:
+                    continue
+                if not negate:
+                    terms.extend(found)
+            if not parts:
+                continue
+            clause = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+        if negate:
+            negatives.append(clause)
+        elif pending_or and clauses:
+            clauses[-1] = f"({clauses[-1]} OR {clause})"
+        else:
+            clauses.append(clause)
+        pending_or = False
+    if not clauses:
+        return FtsQuery("", ())
+    expression = " AND ".join(clauses)
+    for clause in negatives:
+        expression += f" NOT {clause}"
+    return FtsQuery(expression, tuple(dict.fromkeys(terms)))
+
+
+def parse_day_option(value: str | None, name: str) -> date | None:
+    """Dates as people type them: 2024-01-31, 31/01/2024, 31 Jan 2024, 31 January 2024."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    from datetime import datetime
+
+    for pattern in (
+        "%Y-%m-%d",
+        "%d/%m/%Y",
+        "%d-%m-%Y",
+        "%d.%m.%Y",
+        "%d %b %Y",
+        "%d %B %Y",
+        "%d %b, %Y",
+        "%b %d %Y",
+        "%B %d %Y",
+        "%Y/%m/%d",
+    ):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise SearchError(f"{name}: {text[:40]!r} is not a date I understand (try 2024-01-31)")
+
+
+class Searcher:
+    """Search over a store, resolving names with a ``Resolver`` built from the same store."""
+
+    def __init__(self, store: Any, resolver: Resolver) -> None:
+        self.store = store
+        self.resolver = resolver
+
+    def search(self, query: SearchQuery) -> SearchOutcome:
+        outcome = SearchOutcome(query)
+        if query.status and query.status not in STATUSES:
+            raise SearchError(f"status must be one of {', '.join(STATUSES)}")
+        if query.sort not in ("relevance", "newest"):
+            raise SearchError("sort must be relevance or newest")
+        if query.since and query.until and query.since > query.until:
+            raise SearchError(f"since ({query.since}) is after until ({query.until})")
+        for option, kind in NAME_FILTERS.items():
+            text = getattr(query, option)
+            if not text or not text.strip():
+                outcome.resolved[option] = None
+                continue
+            resolution = self.resolver.resolve(kind, text[:200])
+            outcome.resolved[option] = resolution
+            if resolution.best is None:
+                outcome.ambiguous[option] = resolution
+        if outcome.ambiguous:
+            return outcome
+
+        where, params = self._filters(query, outcome)
+        fts = fts_query(query.text or "")
+        outcome.terms = list(fts.terms)
+        limit = max(1, min(query.limit, 100))
+        offset = max(0, query.offset)
+        conn = self.store.conn
+        if fts.expression:
+            ids, total, estimate = self._ranked_ids(fts, where, params, query.sort, limit, offset)
+        else:
+            clause = " AND ".join(where) or "1"
+            total = conn.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM questions q WHERE {clause} LIMIT ?)",
+                [*params, COUNT_CAP + 1],
+            ).fetchone()[0]
+            estimate = total > COUNT_CAP
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    f"SELECT id FROM questions q WHERE {clause} "
+                    "ORDER BY coalesce(date_answered, date_tabled) DESC, id DESC LIMIT ? OFFSET ?",
+                    [*params, limit, offset],
+                )
+            ]
+        outcome.total = min(total, COUNT_CAP)
+        outcome.total_is_estimate = estimate
+        for qid in ids:
+            row = self.store.question(qid)
+            if row is not None:
+                outcome.results.append(SearchResult(row, make_excerpt(row, outcome.terms)))
+        return outcome
+
+    def _filters(self, query: SearchQuery, outcome: SearchOutcome) -> tuple[list[str], list[Any]]:
+        where: list[str] = ["q.is_withdrawn = 0"]
+        params: list[Any] = []
+
+        def resolved_id(option: str) -> Any:
+            resolution = outcome.resolved.get(option)
+            return resolution.best.id if resolution and resolution.best else None
+
+        if (member_id := resolved_id("asked_by")) is not None:
+            where.append("q.asking_member_id = ?")
+            params.append(member_id)
+        if (member_id := resolved_id("answered_by")) is not None:
+            where.append("q.answering_member_id = ?")
+            params.append(member_id)
+        if (member_id := resolved_id("member")) is not None:
+            where.append("(q.asking_member_id = ? OR q.answering_member_id = ?)")
+            params += [member_id, member_id]
+        if (body_id := resolved_id("department")) is not None:
+            ids = [body_id, *sorted(self.resolver.departments.predecessors(body_id), key=str)]
+            where.append(f"q.answering_body_id IN ({','.join('?' * len(ids))})")
+            params += ids
+        if query.house:
+            house = query.house.strip().capitalize()
+            if house not in ("Commons", "Lords"):
+                raise SearchError("house must be Commons or Lords")
+            where.append("q.house = ?")
+            params.append(house)
+        if query.since:
+            where.append("q.date_answered >= ?")
+            params.append(query.since.isoformat())
+        if query.until:
+            where.append("q.date_answered <= ?")
+            params.append(query.until.isoformat())
+        if query.status:
+            where.append("q.status = ?")
+            params.append(query.status)
+        return where, params
+
+    def _ranked_ids(
+        self,
+        fts: FtsQuery,
+        where: list[str],
+        params: list[Any],
+        sort: str,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[int], int, bool]:
+        """Ids of one page of text matches, the total, and whether the total is a floor."""
+        conn = self.store.conn
+        clause = " AND ".join(where) or "1"
+        base = (
+            "FROM questions_fts f JOIN questions q ON q.id = f.rowid "
+            f"WHERE questions_fts MATCH ? AND {clause}"
+        )
+        args = [fts.expression, *params]
+        total = conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 {base} LIMIT ?)", [*args, COUNT_CAP + 1]
+        ).fetchone()[0]
+        if sort == "newest":
+            order = "ORDER BY coalesce(q.date_answered, q.date_tabled) DESC, q.id DESC"
+        else:
+            weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+            order = f"ORDER BY bm25(questions_fts, {weights}), q.id DESC"
+        ids = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT q.id {base} {order} LIMIT ? OFFSET ?", [*args, limit, offset]
+            )
+        ]
+        return ids, total, total > COUNT_CAP
+
+
+_MD_SPECIAL = re.compile(r"([\\*_~`|>])")
+
+
+def escape_markdown(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def make_excerpt(row: dict[str, Any], terms: list[str], limit: int = EXCERPT_LIMIT) -> str:
+    """About ``limit`` characters of the answer (or the question, when there is no answer yet)
+    around the first matched word, cut at word boundaries with "…", matched words in **bold**."""
+    text = " ".join((row.get("answer_text") or row.get("question_text") or "").split())
+    if not text:
+        return ""
+    stems = {stem(fold(t)) for t in terms if fold(t)}
+    words = list(re.finditer(r"[^\W_]+(?:['’][^\W_]+)*", text))
+
+    def matches(word: str) -> bool:
+        folded = fold(word)
+        return bool(folded) and any(
+            stem(folded) == s or folded.startswith(s) for s in stems if len(s) >= 2
+        )
+
+    hits = [m for m in words if matches(m.group())] if stems else []
+    start = 0
+    if hits:
+        # Start a little before the first hit, at a word boundary, so it reads in context.
+        first = hits[0]
+        if first.end() > limit - 20 and len(text) > limit:
+            start = text.rfind(" ", 0, max(1, first.start() - limit // 4)) + 1
+    window = text[start:]
+    prefix = "…" if start > 0 else ""
+    cut = cut_at_word(window, limit - len(prefix))
+    end = start + len(cut.rstrip("…"))
+    pieces: list[str] = []
+    cursor = start
+    for hit in hits:
+        if hit.start() < start or hit.end() > end:
+            continue
+        pieces.append(escape_markdown(text[cursor : hit.start()]))
+        pieces.append("**" + escape_markdown(hit.group()) + "**")
+        cursor = hit.end()
+    pieces.append(escape_markdown(text[cursor:end]))
+    suffix = "…" if end < len(text) else ""
+    return prefix + "".join(pieces).strip() + suffix

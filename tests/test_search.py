@@ -1,0 +1,168 @@
+"""Search: filters through resolution, ranking, hostile text, excerpts."""
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, shared_data
+
+from bot.ingest import ingest_paths
+from bot.matching import Resolver
+from bot.search import SearchError, Searcher, SearchQuery, fts_query, make_excerpt, parse_day_option
+from bot.store import Store
+
+
+@pytest.fixture(scope="module")
+def real_store(tmp_path_factory) -> Store:
+    folder = shared_data()
+    store = Store(tmp_path_factory.mktemp("real") / "real.db")
+    ingest_paths(store, [folder, FIXTURES / "substantive.json"])
+    yield store
+    store.close()
+
+
+def searcher(store: Store) -> Searcher:
+    return Searcher(store, Resolver.from_store(store))
+
+
+def run(store: Store, **kwargs):
+    return searcher(store).search(SearchQuery(**kwargs))
+
+
+def test_department_abbreviation_and_text_find_the_ux_example(real_store: Store) -> None:
+    outcome = run(real_store, text="askham bryan", department="dfe")
+    assert outcome.resolved["department"].best.name == "Department for Education"
+    assert [r.row["uin"] for r in outcome.results] == ["HL12274"]
+    assert "**Askham** **Bryan**" in outcome.results[0].excerpt
+
+
+def test_heading_match_ranks_above_answer_mention(tmp_path: Path) -> None:
+    with Store(tmp_path / "r.db") as store:
+        base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
+        in_answer = dict(
+            base,
+            id=1,
+            uin="1",
+            heading="Schools: Funding",
+            answerText="<p>We discussed apprenticeships at length.</p>",
+        )
+        in_heading = dict(
+            base,
+            id=2,
+            uin="2",
+            heading="Apprenticeships",
+            answerText="<p>Funding has been allocated.</p>",
+        )
+        path = tmp_path / "two.json"
+        path.write_text(json.dumps({"results": [{"value": in_answer}, {"value": in_heading}]}))
+        ingest_paths(store, [path])
+        ids = [r.row["id"] for r in run(store, text="apprenticeships").results]
+        assert ids == [2, 1]
+        newest = run(store, text="apprenticeships", sort="newest").results
+        assert len(newest) == 2
+
+
+def test_filters_alone_list_newest_first(real_store: Store) -> None:
+    outcome = run(real_store, department="Ministry of Defence", limit=50)
+    dates = [r.row["date_answered"] or r.row["date_tabled"] for r in outcome.results]
+    assert dates == sorted(dates, reverse=True)
+    assert outcome.total == len(outcome.results) > 10
+    assert all(r.row["answering_body_id"] == 11 for r in outcome.results)
+
+
+def test_asked_by_and_answered_by_are_different_things(real_store: Store) -> None:
+    asked = run(real_store, asked_by="Lord Campbell-Savours", limit=50).results
+    answered = run(real_store, answered_by="Lord Campbell-Savours", limit=50).results
+    assert asked and not answered
+    either = run(real_store, member="Baroness Berridge", limit=50).results
+    assert all(
+        r.row["answering_member_id"] == either[0].row["answering_member_id"]
+        or r.row["asking_member_id"] == either[0].row["answering_member_id"]
+        for r in either
+    )
+
+
+def test_status_house_and_dates(real_store: Store) -> None:
+    holding = run(real_store, status="holding", limit=100).results
+    assert holding and all(r.row["status"] == "holding" for r in holding)
+    lords = run(real_store, house="lords", limit=100).results
+    assert lords and all(r.row["house"] == "Lords" for r in lords)
+    window = run(
+        real_store,
+        since=parse_day_option("1 Feb 2021", "since"),
+        until=parse_day_option("01/02/2021", "until"),
+        limit=100,
+    ).results
+    assert window and all(r.row["date_answered"] == "2021-02-01" for r in window)
+
+
+def test_an_unclear_name_comes_back_with_candidates_not_a_guess(real_store: Store) -> None:
+    outcome = run(real_store, member="Jones")
+    assert "member" in outcome.ambiguous
+    assert len(outcome.ambiguous["member"].candidates) >= 2
+    assert outcome.results == []
+
+
+HOSTILE = [
+    'schools"',
+    '"unbalanced',
+    "AND OR NOT",
+    "NOT schools",
+    "(",
+    ")",
+    "*",
+    "-",
+    ":",
+    "heading:",
+    "answer_text:funding",
+    "NEAR(a b, 3)",
+    "'; DROP TABLE questions; --",
+    "🙂🙂",
+    "\x00\x01",
+    "a" * 6000,
+    "defence " * 800,
+    '"covid 19" OR vaccine -child',
+    "^",
+    "{heading}: x",
+    "+",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_any_text_is_a_valid_query(real_store: Store, text: str) -> None:
+    outcome = run(real_store, text=text)
+    assert outcome.total >= 0
+    assert real_store.count_questions() > 180
+
+
+def test_a_quoted_phrase_stays_a_phrase() -> None:
+    assert fts_query('"special educational needs" funding').expression == (
+        '"special educational needs" AND "funding"'
+    )
+    assert fts_query("covid-19").expression == '"covid 19"'
+    assert fts_query("school*").expression == '"school"*'
+    assert fts_query("a OR b -c").expression == '("a" OR "b") NOT "c"'
+
+
+def test_bad_dates_and_options_are_clear() -> None:
+    with pytest.raises(SearchError, match="not a date"):
+        parse_day_option("yesterday-ish", "since")
+    assert str(parse_day_option("31 January 2024", "since")) == "2024-01-31"
+
+
+def test_excerpt_marks_matches_and_cuts_at_words() -> None:
+    words = " ".join(f"word{i}" for i in range(200))
+    row = {"answer_text": words + " the vaccination programme " + words, "question_text": "q"}
+    excerpt = make_excerpt(row, ["vaccine"])
+    assert "**vaccination**" in excerpt
+    assert excerpt.startswith("…") and excerpt.endswith("…")
+    assert len(excerpt.replace("**", "")) <= 302
+    body = excerpt.strip("…").replace("**", "")
+    assert all(
+        w.startswith("word") or w in ("the", "vaccination", "programme") for w in body.split()
+    )
+
+
+def test_unanswered_excerpt_uses_the_question() -> None:
+    row = {"answer_text": "", "question_text": "To ask about *bold* schools"}
+    assert make_excerpt(row, ["schools"]) == r"To ask about \*bold\* **schools**"
