@@ -214,7 +214,7 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings, db_path: Path) -> in
 def cmd_search(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
     from bot.matching import Resolver
     from bot.render import search_json, search_table
-    from bot.search import SearchError, Searcher, SearchQuery, parse_day_option
+    from bot.search import Searcher, SearchError, SearchQuery, parse_day_option
 
     try:
         query = SearchQuery(

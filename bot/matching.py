@@ -27,8 +27,10 @@ SURE_MARGIN = 6.0
 
 # Words that say who someone is rather than which one: dropped from names and queries.
 HONORIFICS = frozenset(
-    "mr mrs ms miss mx dr sir dame rt hon right honourable the mp kc qc cbe obe mbe frs "
-    "lord baroness lady viscount viscountess earl countess marquess duke bishop professor prof".split()
+    (
+        "mr mrs ms miss mx dr sir dame rt hon right honourable the mp kc qc cbe obe mbe frs "
+        "lord baroness lady viscount viscountess earl countess marquess duke bishop professor prof"
+    ).split()
 )
 _PEER_TITLE = re.compile(
     r"^(?:the )?(lord|baroness|lady|viscount|viscountess|earl|countess|marquess|duke)\b"

@@ -8,7 +8,7 @@ from conftest import FIXTURES, shared_data
 
 from bot.ingest import ingest_paths
 from bot.matching import Resolver
-from bot.search import SearchError, Searcher, SearchQuery, fts_query, make_excerpt, parse_day_option
+from bot.search import Searcher, SearchError, SearchQuery, fts_query, make_excerpt, parse_day_option
 from bot.store import Store
 
 
