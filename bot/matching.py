@@ -32,6 +32,10 @@ HONORIFICS = frozenset(
         "lord baroness lady viscount viscountess earl countess marquess duke bishop professor prof"
     ).split()
 )
+PEER_TITLES = frozenset(
+    "lord baroness lady viscount viscountess earl countess marquess duke bishop".split()
+)
+COMMONER_TITLES = frozenset("mr mrs ms miss mx mp".split())
 _PEER_TITLE = re.compile(
     r"^(?:the )?(lord|baroness|lady|viscount|viscountess|earl|countess|marquess|duke)\b"
 )
@@ -142,20 +146,51 @@ class MemberIndex:
             scores[member_id] = 100.0
         for member_id in self.surname.get(query, ()):
             scores[member_id] = max(scores.get(member_id, 0), 96.0)
+        query_words = query.split()
         for key, score, index in process.extract(
             query, self._keys, scorer=fuzz.WRatio, limit=max(limit * 4, 40), score_cutoff=55
         ):
+            key_words = key.split()
             # A prefix of a name ("ber", "rees mo") is what autocomplete sees while typing.
-            if any(word.startswith(query) for word in key.split()) or key.startswith(query):
+            if any(word.startswith(query) for word in key_words) or key.startswith(query):
                 score = max(score, 86.0 + min(10.0, len(query)))
+            # Every word typed is in the name ("Imran Khan" for "Imran Ahmad Khan").
+            elif len(query_words) > 1 and all(
+                any(k == w or (len(w) >= 3 and k.startswith(w)) for k in key_words)
+                for w in query_words
+            ):
+                score = max(score, 94.0)
             for member_id in self._key_ids[index]:
                 if score > scores.get(member_id, 0):
                     scores[member_id] = min(score, 99.0)
+        self._apply_title_hints(text, scores)
         ranked = sorted(
             (Candidate(i, self.members[i]["name"], s, self._note(i)) for i, s in scores.items()),
             key=lambda c: (-c.score, c.name),
         )
         return Resolution("member", text, ranked[:limit], _is_sure(ranked))
+
+    def _apply_title_hints(self, text: str, scores: dict[int, float]) -> None:
+        """A title typed says which House: "Mr Wallace" is not Lord Wallace of Saltaire, and
+        "Baroness Jones" is not Andrew Jones. Titles never add a candidate, only reorder."""
+        words = set(fold(text).split())
+        peer_titles = words & PEER_TITLES
+        commoner = bool(words & COMMONER_TITLES)
+        if not peer_titles and not commoner:
+            return
+        for member_id, score in scores.items():
+            name_words = fold(self.members[member_id]["name"]).split()
+            title = (
+                name_words[1]
+                if name_words[:1] == ["the"] and len(name_words) > 1
+                else (name_words[0] if name_words else "")
+            )
+            is_peer = title in PEER_TITLES or self.members[member_id].get("house") == "Lords"
+            if peer_titles:
+                fits = title in peer_titles
+            else:
+                fits = not is_peer
+            scores[member_id] = min(100.0, score + 2.0) if fits else max(0.0, score - 8.0)
 
 
 def _department_keys(name: str) -> set[str]:
@@ -172,6 +207,7 @@ class DepartmentIndex:
         stored = {b["id"]: b["name"] for b in bodies if b.get("name")}
         by_name = {fold(name): body_id for body_id, name in stored.items()}
         self.names: dict[Any, str] = dict(stored)
+        self.stored = set(stored)
         self.successor: dict[Any, Any] = {}
         self.abbreviations: dict[str, set[Any]] = defaultdict(set)
         keys: dict[str, set[Any]] = defaultdict(set)
@@ -230,11 +266,25 @@ class DepartmentIndex:
             for body_id in self._key_ids[index]:
                 if score > scores.get(body_id, 0):
                     scores[body_id] = min(score, 99.0)
+        # A body with answers in the store beats a name-alike from the table with none.
+        for body_id in scores:
+            if body_id not in self.stored:
+                scores[body_id] = max(0.0, scores[body_id] - 3.0)
         ranked = sorted(
             (Candidate(i, self.names[i], s, self._note(i)) for i, s in scores.items()),
             key=lambda c: (-c.score, c.name),
         )
-        return Resolution("department", text, ranked[:limit], _is_sure(ranked))
+        # "DCMS" names a body and its renamed successor: that is not a reason to ask.
+        top = ranked[0].id if ranked else None
+        family = {top} | self.predecessors(top) | self._successors(top)
+        distinct = [c for c in ranked if c.id == top or c.id not in family]
+        return Resolution("department", text, ranked[:limit], _is_sure(distinct))
+
+    def _successors(self, body_id: Any) -> set[Any]:
+        found: set[Any] = set()
+        while (body_id := self.successor.get(body_id)) is not None and body_id not in found:
+            found.add(body_id)
+        return found
 
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s", "e", "y")
@@ -274,24 +324,27 @@ class TopicIndex:
         scores: dict[int, float] = {}
         if (exact := self._exact.get(fold(text))) is not None:
             scores[exact] = 100.0
-        for _, score, index in process.extract(
-            query,
-            self._stemmed,
-            scorer=fuzz.token_set_ratio,
-            limit=max(limit * 8, 80),
-            score_cutoff=60,
-        ):
-            heading_words = self._words[index]
-            # Fewer words the query did not ask for ranks a heading higher; popularity breaks ties.
-            extra = len(heading_words - set(words))
-            matched = sum(
-                1
-                for w in words
-                if w in heading_words or any(h.startswith(w) for h in heading_words if len(w) >= 3)
+        # Two cheap first passes find candidates (whole words in any order; typos); the
+        # per-word rescoring below ranks them.
+        pool = max(limit * 8, 80)
+        candidates = {
+            index
+            for scorer in (fuzz.token_set_ratio, fuzz.WRatio)
+            for _, _, index in process.extract(
+                query, self._stemmed, scorer=scorer, limit=pool, score_cutoff=50
             )
-            score = score * (0.7 + 0.3 * matched / len(words)) - 1.5 * extra
-            score += min(2.0, self.counts[index] / 1000)
-            scores[index] = max(scores.get(index, 0.0), min(99.0, score))
+        }
+        for index in candidates:
+            heading_words = self._words[index]
+            best = [_word_score(w, heading_words) for w in words]
+            coverage = sum(best) / len(best)
+            # Words of the heading the query did not ask for rank it lower; popularity breaks ties.
+            unmatched = sum(
+                1 for h in heading_words if max(_word_score(w, {h}) for w in words) < 80
+            )
+            score = coverage - 1.5 * unmatched + min(2.0, self.counts[index] / 1000)
+            if score >= 50:
+                scores[index] = max(scores.get(index, 0.0), min(99.0, score))
         ranked = sorted(
             (
                 Candidate(self.headings[i], self.headings[i], s, f"{self.counts[i]} questions")
@@ -300,6 +353,19 @@ class TopicIndex:
             key=lambda c: (-c.score, c.name),
         )
         return Resolution("topic", text, ranked[:limit], _is_sure(ranked))
+
+
+def _word_score(word: str, heading_words: set[str]) -> float:
+    """How well one typed (stemmed) word is found among a heading's words, 0-100."""
+    if word in heading_words:
+        return 100.0
+    best = 0.0
+    for h in heading_words:
+        if len(word) >= 3 and h.startswith(word):
+            best = max(best, 95.0)
+        else:
+            best = max(best, fuzz.ratio(word, h))
+    return best
 
 
 class Resolver:
