@@ -114,7 +114,8 @@ def main() -> None:
     if args.misses:
         for case, ranked in misses:
             print(
-                f"{case['kind']:10} {case['text']!r:40} expected {case['expect']!r}, got {ranked[:3]}"
+                f"{case['kind']:10} {case['text']!r:40} "
+                f"expected {case['expect']!r}, got {ranked[:3]}"
             )
 
 

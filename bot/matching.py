@@ -186,10 +186,7 @@ class MemberIndex:
                 else (name_words[0] if name_words else "")
             )
             is_peer = title in PEER_TITLES or self.members[member_id].get("house") == "Lords"
-            if peer_titles:
-                fits = title in peer_titles
-            else:
-                fits = not is_peer
+            fits = title in peer_titles if peer_titles else not is_peer
             scores[member_id] = min(100.0, score + 2.0) if fits else max(0.0, score - 8.0)
 
 
