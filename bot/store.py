@@ -108,7 +108,9 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         ("gid",),
     ):
         db["questions"].create_index(columns)
-    # External-content FTS5: the text lives once, in questions; triggers keep the index in step.
+    # External-content FTS5: the text lives once, in questions. Triggers keep the index in step
+    # on update and delete; inserts are indexed by Store.upsert in the same transaction, in one
+    # batch, because an insert trigger makes FTS5 flush per row (about 4x slower ingest).
     db.execute(
         """
         CREATE VIRTUAL TABLE questions_fts USING fts5(
@@ -120,10 +122,6 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
     db.executescript(
         """
-        CREATE TRIGGER questions_fts_insert AFTER INSERT ON questions BEGIN
-            INSERT INTO questions_fts(rowid, heading, question_text, answer_text)
-            VALUES (new.id, new.heading, new.question_text, new.answer_text);
-        END;
         CREATE TRIGGER questions_fts_delete AFTER DELETE ON questions BEGIN
             INSERT INTO questions_fts(questions_fts, rowid, heading, question_text, answer_text)
             VALUES ('delete', old.id, old.heading, old.question_text, old.answer_text);
@@ -255,6 +253,7 @@ class Store:
             return result
         existing = self._existing_rows([p.question["id"] for p in items])
         now = _now()
+        inserted: list[dict[str, Any]] = []
         self._upsert_members_and_bodies(items)
         for item in items:
             incoming = dict(item.question)
@@ -265,6 +264,7 @@ class Store:
                 incoming["status"] = status_of(incoming)
                 incoming["first_seen"] = incoming["updated_at"] = now
                 self._insert_question(incoming)
+                inserted.append(incoming)
                 self._log(incoming["id"], NEW, incoming["status"], source, None, now)
                 existing[incoming["id"]] = incoming
                 result.new += 1
@@ -276,13 +276,26 @@ class Store:
                 continue
             merged["status"] = status_of(merged)
             merged["updated_at"] = now
+            if any(row["id"] == merged["id"] for row in inserted):
+                # The update trigger removes the old text from the index: it must be there.
+                self._index_new(inserted)
+                inserted = []
             self._update_question(merged)
             existing[incoming["id"]] = merged
             result.updated += 1
             for kind, detail in _change_kinds(stored, merged):
                 self._log(merged["id"], kind, merged["status"], source, detail, now)
                 result.changes.append((merged["id"], kind))
+        self._index_new(inserted)
         return result
+
+    def _index_new(self, rows: list[dict[str, Any]]) -> None:
+        """Add newly inserted questions to the full-text index, as they are stored now."""
+        self.conn.executemany(
+            "INSERT INTO questions_fts(rowid, heading, question_text, answer_text) "
+            "VALUES (?, ?, ?, ?)",
+            [(r["id"], r["heading"], r["question_text"], r["answer_text"]) for r in rows],
+        )
 
     def _forward_gid(self, record: dict[str, Any]) -> None:
         latest = self.latest_gid(record["gid"])

@@ -5,76 +5,48 @@ from __future__ import annotations
 import re
 import unicodedata
 from html import unescape
-from html.parser import HTMLParser
 
 # The list endpoint cuts answers at 255 characters and appends "..."; questions are cut at 255
 # with no marker at all.
 LIST_CUT = 255
-_BLOCK_TAGS = {
-    "p",
-    "div",
-    "br",
-    "tr",
-    "li",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "table",
-    "ul",
-    "ol",
-}
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")
+_SPACE_AROUND_BREAK = re.compile(r" ?\n ?")
 _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._cells_in_row = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("td", "th"):
-            if self._cells_in_row:
-                self.parts.append(" | ")
-            self._cells_in_row += 1
-        elif tag == "li":
-            self.parts.append("\n\n• ")
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n" if tag != "br" else "\n")
-        if tag == "tr":
-            self._cells_in_row = 0
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("p", "div", "table", "ul", "ol") or (tag.startswith("h") and len(tag) == 2):
-            self.parts.append("\n\n")
-        elif tag == "tr":
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+_CELL_GAP = re.compile(r"</t[dh]>\s*<t[dh][^>]*>", re.IGNORECASE)
+_ROW_END = re.compile(r"</tr\s*>", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"<li[^>]*>", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_BLOCK = re.compile(
+    r"</?(?:p|div|table|tbody|thead|ul|ol|h[1-6]|blockquote)(?:\s[^>]*)?>", re.IGNORECASE
+)
+_ANY_TAG = re.compile(r"<[^>]*>")
 
 
 def html_to_text(html: str | None) -> str:
-    """Readable plain text of an answer: paragraphs split by blank lines, table cells by " | "."""
+    """Readable plain text of an answer: paragraphs split by blank lines, table cells by " | ",
+    list items as bullets. Regular expressions rather than a parser: answers are simple HTML,
+    and this runs for every record ingested."""
     if not html:
         return ""
     if not _TAG.search(html):
         return normalise_space(unescape(html))
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    return normalise_space("".join(extractor.parts))
+    text = _CELL_GAP.sub(" | ", html)
+    text = _ROW_END.sub("\n", text)
+    text = _LIST_ITEM.sub("\n\n• ", text)
+    text = _LINE_BREAK.sub("\n", text)
+    text = _BLOCK.sub("\n\n", text)
+    text = _ANY_TAG.sub("", text)
+    return normalise_space(unescape(text))
 
 
 def normalise_space(text: str) -> str:
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    joined = "\n".join(lines)
-    return _BLANK_LINES.sub("\n\n", joined).strip()
+    """Runs of spaces as one, no spaces around line breaks, at most one blank line."""
+    text = _SPACES.sub(" ", text)
+    text = _SPACE_AROUND_BREAK.sub("\n", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
 
 
 def looks_like_html(text: str | None) -> bool:

@@ -170,12 +170,9 @@ def iter_api_document(doc: Any) -> Iterator[tuple[str, ParsedQuestion | RecordEr
         raise NotQuestionsError("not a Written Questions API response (no 'results' or 'value')")
 
     values = [item.get("value") if isinstance(item, dict) else None for item in items]
-    looks_like_questions = [
-        v for v in values if isinstance(v, dict) and ("questionText" in v or "answerText" in v)
-    ]
-    others = [v for v in values if isinstance(v, dict) and v not in looks_like_questions]
-    if values and not looks_like_questions and others:
-        kind = "written statements" if "dateMade" in others[0] else "not written questions"
+    objects = [v for v in values if isinstance(v, dict)]
+    if objects and not any("questionText" in v or "answerText" in v for v in objects):
+        kind = "written statements" if "dateMade" in objects[0] else "not written questions"
         raise NotQuestionsError(f"{kind}, not written questions")
 
     for index, value in enumerate(values):

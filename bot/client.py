@@ -1,0 +1,75 @@
+"""The Discord client: intents, mentions, extensions and command sync. Cogs hold the commands."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.discord_endpoints import configure_endpoints
+from bot.matching import Resolver
+from bot.search import Searcher
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("cogs.help",)
+
+
+def intents() -> discord.Intents:
+    """Guilds and guild reactions only: slash commands and reaction votes need nothing more,
+    and no privileged intent."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_reactions = True
+    return wanted
+
+
+class WrittenAnswersBot(commands.Bot):
+    def __init__(self, settings: Settings, store: Store, **options: object) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            # Answer text and user input must never ping anyone.
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            **options,
+        )
+        self.settings = settings
+        self.store = store
+        self.resolver = Resolver.from_store(store)
+        self.searcher = Searcher(store, self.resolver)
+
+    def refresh_indexes(self) -> None:
+        """Rebuild the in-memory name indexes after the store gained data."""
+        self.resolver = Resolver.from_store(self.store)
+        self.searcher = Searcher(self.store, self.resolver)
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """To the configured servers (instant), else globally (Discord may take an hour)."""
+        if self.settings.discord_guild_ids:
+            for guild_id in self.settings.discord_guild_ids:
+                guild = discord.Object(id=guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+                log.info("synced %d commands to server %s", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d commands globally", len(synced))
+
+    async def on_ready(self) -> None:
+        log.info("logged in as %s in %d servers", self.user, len(self.guilds))
+
+
+def run_bot(settings: Settings, store: Store) -> None:
+    """Run until stopped. The token is passed to discord.py only, never logged."""
+    configure_endpoints(settings.discord_api_base_url, settings.discord_gateway_url)
+    bot = WrittenAnswersBot(settings, store)
+    bot.run(settings.discord_token or "", log_handler=None)
