@@ -23,9 +23,9 @@ EXCERPT_LIMIT = 300
 COUNT_CAP = 10_000  # totals above this are reported as "at least"
 # bm25 weights: heading, question, answer. A word in the heading says most about the answer.
 BM25_WEIGHTS = (10.0, 4.0, 1.0)
-# Above this many documents for the rarest word, ranking every match is too slow: rank the
-# heading matches, then the newest matches, instead (see ``_ranked_ids``).
-BROAD_QUERY_DOCS = 20_000
+# Ranking every match of a broad query ("government" is in most answers) costs seconds at a
+# million questions; above COUNT_CAP matches, rank only the most recent RECENT_WINDOW of them.
+RECENT_WINDOW = 5_000
 NAME_FILTERS = {
     "asked_by": "member",
     "answered_by": "member",
@@ -86,6 +86,7 @@ class SearchOutcome:
     ambiguous: dict[str, Resolution] = field(default_factory=dict)
     total: int = 0
     total_is_estimate: bool = False
+    ranked_recent_only: bool = False  # a broad query: ranked among the newest matches only
     results: list[SearchResult] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
 
@@ -222,6 +223,7 @@ class Searcher:
         conn = self.store.conn
         if fts.expression:
             ids, total, estimate = self._ranked_ids(fts, where, params, query.sort, limit, offset)
+            outcome.ranked_recent_only = estimate and query.sort == "relevance"
         else:
             clause = " AND ".join(where) or "1"
             total = conn.execute(
@@ -305,15 +307,23 @@ class Searcher:
         ).fetchone()[0]
         if sort == "newest":
             order = "ORDER BY coalesce(q.date_answered, q.date_tabled) DESC, q.id DESC"
-        else:
-            weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-            order = f"ORDER BY bm25(questions_fts, {weights}), q.id DESC"
-        ids = [
-            r[0]
-            for r in conn.execute(
-                f"SELECT q.id {base} {order} LIMIT ? OFFSET ?", [*args, limit, offset]
-            )
-        ]
+            ids = [r[0] for r in conn.execute(
+                f"SELECT q.id {base} {order} LIMIT ? OFFSET ?", [*args, limit, offset])]
+            return ids, total, total > COUNT_CAP
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        window = ""
+        if total > COUNT_CAP:
+            # Broad: find where the newest RECENT_WINDOW matches start (rowid order is free in
+            # FTS5, and ids grow with time), and rank only those.
+            row = conn.execute(
+                f"SELECT f.rowid {base} ORDER BY f.rowid DESC LIMIT 1 OFFSET ?",
+                [*args, RECENT_WINDOW - 1],
+            ).fetchone()
+            if row is not None:
+                window = f" AND f.rowid >= {int(row[0])}"
+        ids = [r[0] for r in conn.execute(
+            f"SELECT q.id {base}{window} ORDER BY bm25(questions_fts, {weights}), q.id DESC "
+            "LIMIT ? OFFSET ?", [*args, limit, offset])]
         return ids, total, total > COUNT_CAP
 
 
