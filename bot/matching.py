@@ -8,6 +8,7 @@ Autocomplete uses the same ranking.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ KINDS = ("member", "department", "topic")
 AUTOCOMPLETE_LIMIT = 25
 SURE_SCORE = 88.0
 SURE_MARGIN = 6.0
+MAX_TOPIC_CANDIDATES = 400
 
 # Words that say who someone is rather than which one: dropped from names and queries.
 HONORIFICS = frozenset(
@@ -110,6 +112,45 @@ def _member_variants(name: str | None, list_as: str | None) -> tuple[set[str], s
     return full, surnames
 
 
+class WordIndex:
+    """Which items hold which words, for looking at the few items that share a word (or a
+    near spelling, a prefix, a stem) with a query instead of comparing it with every item."""
+
+    def __init__(self) -> None:
+        self._postings: dict[str, set[Any]] = defaultdict(set)
+        self._by_stem: dict[str, set[str]] = defaultdict(set)
+        self._vocabulary: list[str] = []
+
+    def add(self, item: Any, words: Iterable[str]) -> None:
+        for word in words:
+            self._postings[word].add(item)
+            self._by_stem[stem(word)].add(word)
+
+    def freeze(self) -> None:
+        self._vocabulary = sorted(self._postings)
+
+    def items(self, word: str) -> set[Any]:
+        return self._postings.get(word, set())
+
+    def similar_words(self, word: str, cutoff: float = 75) -> dict[str, float]:
+        """Words like ``word``, with how alike (0-100): the same stem ("vaccine",
+        "vaccination"), words it starts (what autocomplete sees mid-word), near spellings."""
+        found: dict[str, float] = dict.fromkeys(self._by_stem.get(stem(word), ()), 100.0)
+        if word in self._postings:
+            found[word] = 100.0
+        if word:
+            start = bisect.bisect_left(self._vocabulary, word)
+            for candidate in self._vocabulary[start : start + 200]:
+                if not candidate.startswith(word):
+                    break
+                found.setdefault(candidate, 95.0)
+        for candidate, score, _ in process.extract(
+            word, self._vocabulary, scorer=fuzz.ratio, limit=12, score_cutoff=cutoff
+        ):
+            found.setdefault(candidate, score)
+        return found
+
+
 class MemberIndex:
     def __init__(self, members: Iterable[dict[str, Any]]) -> None:
         self.members: dict[int, dict[str, Any]] = {}
@@ -129,6 +170,10 @@ class MemberIndex:
                 keys[key].add(member["id"])
         self._keys = list(keys)
         self._key_ids = [keys[k] for k in self._keys]
+        self._words = WordIndex()
+        for position, key in enumerate(self._keys):
+            self._words.add(position, [*key.split(), key.replace(" ", "")])
+        self._words.freeze()
 
     def _note(self, member_id: int) -> str:
         m = self.members[member_id]
@@ -142,27 +187,43 @@ class MemberIndex:
         if not query:
             return Resolution("member", text)
         scores: dict[int, float] = {}
+
+        def offer(position: int, score: float) -> None:
+            for member_id in self._key_ids[position]:
+                if score > scores.get(member_id, 0):
+                    scores[member_id] = score
+
         for member_id in self.exact.get(query, ()):
             scores[member_id] = 100.0
         for member_id in self.surname.get(query, ()):
             scores[member_id] = max(scores.get(member_id, 0), 96.0)
+        # Keys sharing a word, or something like one, with the query; then rank them whole.
+        positions: set[int] = set()
+        prefixed: set[int] = set()
+        for word in {*query.split(), query.replace(" ", "")}:
+            for similar in self._words.similar_words(word, cutoff=70):
+                positions |= self._words.items(similar)
+                if similar.startswith(query):  # what autocomplete sees while typing
+                    prefixed |= self._words.items(similar)
+        ordered = sorted(positions)
         query_words = query.split()
-        for key, score, index in process.extract(
-            query, self._keys, scorer=fuzz.WRatio, limit=max(limit * 4, 40), score_cutoff=55
+        for key, score, found in process.extract(
+            query,
+            [self._keys[p] for p in ordered],
+            scorer=fuzz.WRatio,
+            limit=max(limit * 4, 40),
+            score_cutoff=55,
         ):
             key_words = key.split()
-            # A prefix of a name ("ber", "rees mo") is what autocomplete sees while typing.
-            if any(word.startswith(query) for word in key_words) or key.startswith(query):
-                score = max(score, 86.0 + min(10.0, len(query)))
             # Every word typed is in the name ("Imran Khan" for "Imran Ahmad Khan").
-            elif len(query_words) > 1 and all(
+            if len(query_words) > 1 and all(
                 any(k == w or (len(w) >= 3 and k.startswith(w)) for k in key_words)
                 for w in query_words
             ):
                 score = max(score, 94.0)
-            for member_id in self._key_ids[index]:
-                if score > scores.get(member_id, 0):
-                    scores[member_id] = min(score, 99.0)
+            offer(ordered[found], min(score, 99.0))
+        for position in prefixed:
+            offer(position, 86.0 + min(10.0, len(query)))
         self._apply_title_hints(text, scores)
         ranked = sorted(
             (Candidate(i, self.members[i]["name"], s, self._note(i)) for i, s in scores.items()),
@@ -295,53 +356,65 @@ def stem(word: str) -> str:
     return word
 
 
-def _stemmed(text: str) -> str:
-    return " ".join(stem(w) for w in fold(text).split())
-
-
 class TopicIndex:
+    """Headings, found by their words (see ``WordIndex``)."""
+
     def __init__(self, headings: Iterable[tuple[str, int]]) -> None:
         self.headings: list[str] = []
         self.counts: list[int] = []
         self._exact: dict[str, int] = {}
+        self._index = WordIndex()
+        self._words: list[frozenset[str]] = []
         for heading, count in headings:
-            if not heading:
+            heading = heading.strip()
+            if not heading or fold(heading) in self._exact:
                 continue
-            self._exact[fold(heading)] = len(self.headings)
+            index = len(self.headings)
+            self._exact[fold(heading)] = index
             self.headings.append(heading)
             self.counts.append(count)
-        self._stemmed = [_stemmed(h) for h in self.headings]
-        self._words = [set(s.split()) for s in self._stemmed]
+            words = frozenset(fold(heading).split())
+            self._words.append(words)
+            self._index.add(index, words)
+        self._index.freeze()
 
-    def resolve(self, text: str, limit: int = 5) -> Resolution:
-        query = _stemmed(text)
-        if not query:
-            return Resolution("topic", text)
-        words = query.split()
-        scores: dict[int, float] = {}
-        if (exact := self._exact.get(fold(text))) is not None:
-            scores[exact] = 100.0
-        # Two cheap first passes find candidates (whole words in any order; typos); the
-        # per-word rescoring below ranks them.
-        pool = max(limit * 8, 80)
-        candidates = {
-            index
-            for scorer in (fuzz.token_set_ratio, fuzz.WRatio)
-            for _, _, index in process.extract(
-                query, self._stemmed, scorer=scorer, limit=pool, score_cutoff=50
+    def _score(self, words: list[str]) -> dict[int, float]:
+        similar = [self._index.similar_words(w) for w in words]
+        candidates: set[int] = set()
+        for found in similar:
+            for word in found:
+                candidates |= self._index.items(word)
+        if len(candidates) > MAX_TOPIC_CANDIDATES:
+            # A word or two letters found in thousands of headings: score the most used.
+            candidates = set(
+                sorted(candidates, key=lambda i: -self.counts[i])[:MAX_TOPIC_CANDIDATES]
             )
-        }
+        scores: dict[int, float] = {}
         for index in candidates:
             heading_words = self._words[index]
-            best = [_word_score(w, heading_words) for w in words]
+            best = [
+                max((found.get(h) or fuzz.ratio(w, h) for h in heading_words), default=0.0)
+                for w, found in zip(words, similar, strict=True)
+            ]
             coverage = sum(best) / len(best)
-            # Words of the heading the query did not ask for rank it lower; popularity breaks ties.
-            unmatched = sum(
-                1 for h in heading_words if max(_word_score(w, {h}) for w in words) < 80
-            )
+            # Words of the heading the query did not ask for rank it lower; popularity breaks
+            # ties among equally good headings.
+            unmatched = sum(1 for h in heading_words if not any(h in f for f in similar))
             score = coverage - 1.5 * unmatched + min(2.0, self.counts[index] / 1000)
             if score >= 50:
-                scores[index] = max(scores.get(index, 0.0), min(99.0, score))
+                scores[index] = min(99.0, score)
+        return scores
+
+    def resolve(self, text: str, limit: int = 5) -> Resolution:
+        words = list(dict.fromkeys(fold(text).split()))[:12]
+        if not words:
+            return Resolution("topic", text)
+        scores = self._score(words)
+        if len(words) > 1:  # "bed bugs" for "Bedbugs"
+            for index, score in self._score(["".join(words)]).items():
+                scores[index] = max(score, scores.get(index, 0.0))
+        if (exact := self._exact.get(fold(text))) is not None:
+            scores[exact] = 100.0
         ranked = sorted(
             (
                 Candidate(self.headings[i], self.headings[i], s, f"{self.counts[i]} questions")
@@ -350,19 +423,6 @@ class TopicIndex:
             key=lambda c: (-c.score, c.name),
         )
         return Resolution("topic", text, ranked[:limit], _is_sure(ranked))
-
-
-def _word_score(word: str, heading_words: set[str]) -> float:
-    """How well one typed (stemmed) word is found among a heading's words, 0-100."""
-    if word in heading_words:
-        return 100.0
-    best = 0.0
-    for h in heading_words:
-        if len(word) >= 3 and h.startswith(word):
-            best = max(best, 95.0)
-        else:
-            best = max(best, fuzz.ratio(word, h))
-    return best
 
 
 class Resolver:

@@ -26,6 +26,7 @@ BM25_WEIGHTS = (10.0, 4.0, 1.0)
 # Ranking every match of a broad query ("government" is in most answers) costs seconds at a
 # million questions; above COUNT_CAP matches, rank only the most recent RECENT_WINDOW of them.
 RECENT_WINDOW = 5_000
+SCAN_LIMIT = 100_000
 NAME_FILTERS = {
     "asked_by": "member",
     "answered_by": "member",
@@ -223,7 +224,7 @@ class Searcher:
         conn = self.store.conn
         if fts.expression:
             ids, total, estimate = self._ranked_ids(fts, where, params, query.sort, limit, offset)
-            outcome.ranked_recent_only = estimate and query.sort == "relevance"
+            outcome.ranked_recent_only = estimate
         else:
             clause = " AND ".join(where) or "1"
             total = conn.execute(
@@ -235,7 +236,7 @@ class Searcher:
                 r[0]
                 for r in conn.execute(
                     f"SELECT id FROM questions q WHERE {clause} "
-                    "ORDER BY coalesce(date_answered, date_tabled) DESC, id DESC LIMIT ? OFFSET ?",
+                    "ORDER BY date_answered DESC, id DESC LIMIT ? OFFSET ?",
                     [*params, limit, offset],
                 )
             ]
@@ -294,37 +295,74 @@ class Searcher:
         limit: int,
         offset: int,
     ) -> tuple[list[int], int, bool]:
-        """Ids of one page of text matches, the total, and whether the total is a floor."""
+        """Ids of one page of text matches, the total, and whether the total is a floor.
+
+        The full-text index drives every query (CROSS JOIN fixes the join order: probing it once
+        per filtered row would re-run the whole MATCH each time). A broad query, with more than
+        COUNT_CAP matches, is ranked among its newest RECENT_WINDOW matches that pass the
+        filters, looking at no more than SCAN_LIMIT matches: rowid order is free in FTS5, and
+        ids grow with time.
+        """
         conn = self.store.conn
-        clause = " AND ".join(where) or "1"
-        base = (
-            "FROM questions_fts f JOIN questions q ON q.id = f.rowid "
-            f"WHERE questions_fts MATCH ? AND {clause}"
+        expression = fts.expression
+        match = "questions_fts MATCH ?"
+        joined = "FROM questions_fts f CROSS JOIN questions q ON q.id = f.rowid"
+        clause = " AND ".join(where)
+        filtered = len(where) > 1  # beyond the withdrawn rule every search has
+
+        def scalar(sql: str, args: list[Any]) -> Any:
+            row = conn.execute(sql, args).fetchone()
+            return row[0] if row else None
+
+        matches = scalar(
+            f"SELECT count(*) FROM (SELECT 1 FROM questions_fts WHERE {match} LIMIT ?)",
+            [expression, COUNT_CAP + 1],
         )
-        args = [fts.expression, *params]
-        total = conn.execute(
-            f"SELECT count(*) FROM (SELECT 1 {base} LIMIT ?)", [*args, COUNT_CAP + 1]
-        ).fetchone()[0]
+        broad = matches > COUNT_CAP
+        bound = ""
+        if broad:
+            scan_floor = scalar(
+                f"SELECT rowid FROM questions_fts WHERE {match} ORDER BY rowid DESC "
+                "LIMIT 1 OFFSET ?",
+                [expression, SCAN_LIMIT - 1],
+            )
+            scan = f" AND f.rowid >= {int(scan_floor)}" if scan_floor is not None else ""
+            if filtered:
+                window_floor = scalar(
+                    f"SELECT f.rowid {joined} WHERE {match} AND {clause}{scan} "
+                    "ORDER BY f.rowid DESC LIMIT 1 OFFSET ?",
+                    [expression, *params, RECENT_WINDOW - 1],
+                )
+            else:
+                window_floor = scalar(
+                    f"SELECT rowid FROM questions_fts WHERE {match} ORDER BY rowid DESC "
+                    "LIMIT 1 OFFSET ?",
+                    [expression, RECENT_WINDOW - 1],
+                )
+            floor = window_floor if window_floor is not None else scan_floor
+            bound = f" AND f.rowid >= {int(floor)}" if floor is not None else ""
+        if broad and not filtered:
+            total = matches
+        else:
+            total = scalar(
+                f"SELECT count(*) FROM (SELECT 1 {joined} WHERE {match} AND {clause}"
+                f"{scan if broad else ''} LIMIT ?)",
+                [expression, *params, COUNT_CAP + 1],
+            )
+        base = f"{joined} WHERE {match} AND {clause}{bound}"
         if sort == "newest":
             order = "ORDER BY coalesce(q.date_answered, q.date_tabled) DESC, q.id DESC"
-            ids = [r[0] for r in conn.execute(
-                f"SELECT q.id {base} {order} LIMIT ? OFFSET ?", [*args, limit, offset])]
-            return ids, total, total > COUNT_CAP
-        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-        window = ""
-        if total > COUNT_CAP:
-            # Broad: find where the newest RECENT_WINDOW matches start (rowid order is free in
-            # FTS5, and ids grow with time), and rank only those.
-            row = conn.execute(
-                f"SELECT f.rowid {base} ORDER BY f.rowid DESC LIMIT 1 OFFSET ?",
-                [*args, RECENT_WINDOW - 1],
-            ).fetchone()
-            if row is not None:
-                window = f" AND f.rowid >= {int(row[0])}"
-        ids = [r[0] for r in conn.execute(
-            f"SELECT q.id {base}{window} ORDER BY bm25(questions_fts, {weights}), q.id DESC "
-            "LIMIT ? OFFSET ?", [*args, limit, offset])]
-        return ids, total, total > COUNT_CAP
+        else:
+            weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+            order = f"ORDER BY bm25(questions_fts, {weights}), q.id DESC"
+        ids = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT q.id {base} {order} LIMIT ? OFFSET ?",
+                [expression, *params, limit, offset],
+            )
+        ]
+        return ids, total, broad
 
 
 _MD_SPECIAL = re.compile(r"([\\*_~`|>])")
