@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
@@ -12,10 +13,11 @@ from bot.discord_endpoints import configure_endpoints
 from bot.matching import Resolver
 from bot.search import Searcher
 from bot.store import Store
+from bot.votes import VoteLedger
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.help",)
+EXTENSIONS = ("cogs.help", "cogs.answers", "cogs.people", "cogs.votes")
 
 
 def intents() -> discord.Intents:
@@ -41,6 +43,8 @@ class WrittenAnswersBot(commands.Bot):
         self.store = store
         self.resolver = Resolver.from_store(store)
         self.searcher = Searcher(store, self.resolver)
+        self.votes = VoteLedger(store)
+        self.tree.on_error = self.on_app_command_error
 
     def refresh_indexes(self) -> None:
         """Rebuild the in-memory name indexes after the store gained data."""
@@ -48,9 +52,22 @@ class WrittenAnswersBot(commands.Bot):
         self.searcher = Searcher(self.store, self.resolver)
 
     async def setup_hook(self) -> None:
+        from cogs.ui import DYNAMIC_ITEMS
+
+        # Registered before the gateway connects, so buttons on older messages keep working.
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()
+
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """Any failure: a short private message for the user, the traceback in the log."""
+        from cogs.ui import reply_error
+
+        log.error("command %s failed", getattr(interaction.command, "name", "?"), exc_info=error)
+        await reply_error(interaction)
 
     async def sync_commands(self) -> None:
         """To the configured servers (instant), else globally (Discord may take an hour)."""

@@ -359,16 +359,20 @@ def stem(word: str) -> str:
 class TopicIndex:
     """Headings, found by their words (see ``WordIndex``)."""
 
-    def __init__(self, headings: Iterable[tuple[str, int]]) -> None:
+    def __init__(self, headings: Iterable[tuple[Any, ...]]) -> None:
+        """``headings``: (heading, how many questions[, id of its newest question])."""
         self.headings: list[str] = []
         self.counts: list[int] = []
+        self.latest: dict[str, Any] = {}
         self._exact: dict[str, int] = {}
         self._index = WordIndex()
         self._words: list[frozenset[str]] = []
-        for heading, count in headings:
+        for heading, count, *latest in headings:
             heading = heading.strip()
             if not heading or fold(heading) in self._exact:
                 continue
+            if latest:
+                self.latest[heading] = latest[0]
             index = len(self.headings)
             self._exact[fold(heading)] = index
             self.headings.append(heading)
@@ -445,7 +449,7 @@ class Resolver:
             {"id": i, "name": n} for i, n in conn.execute("SELECT id, name FROM answering_bodies")
         ]
         headings = conn.execute(
-            "SELECT heading, count(*) FROM questions WHERE heading != '' GROUP BY heading"
+            "SELECT heading, count(*), max(id) FROM questions WHERE heading != '' GROUP BY heading"
         ).fetchall()
         return cls(MemberIndex(members), DepartmentIndex(bodies), TopicIndex(headings))
 

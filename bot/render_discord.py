@@ -1,28 +1,344 @@
-"""Records as Discord embeds. Pure functions: no I/O, so they are tested without a gateway."""
+"""Records as Discord embeds and labels. Pure functions over data: no I/O, no interactions, so
+every limit Discord sets (see ``LIMITS``) is checked here and tested without a gateway."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import discord
+from discord.utils import escape_markdown
+
+from bot.text import cut_at_word
 
 LICENCE_FOOTER = "Parliamentary information licensed under the Open Parliament Licence v3.0"
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+LABEL_LIMIT = 80
+SELECT_LABEL_LIMIT = 100
+PAGE_CHARS = 3500  # room for the heading lines and the page marker within 4096
+STATUS_LABELS = {
+    "answered": "answered",
+    "holding": "holding answer",
+    "corrected": "corrected",
+    "unanswered": "not yet answered",
+}
+
+
+def pretty_date(value: str | None) -> str:
+    """'2021-02-01' -> '1 Feb 2021'."""
+    if not value:
+        return ""
+    day = date.fromisoformat(value)
+    return f"{day.day} {day:%b %Y}"
+
+
+def vote_labels(yes: int, no: int) -> tuple[str, str]:
+    """The seed page's wording: "Yes — 3 people think so", "No — 1 person thinks not"."""
+
+    def people(n: int, verb: str) -> str:
+        return f"{n} person {verb}s" if n == 1 else f"{n} people {verb}"
+
+    return f"Yes — {people(yes, 'think')} so", f"No — {people(no, 'think')} not"
+
+
+def _name(ref: dict[str, Any] | None, fallback: str = "—") -> str:
+    return escape_markdown(ref["name"]) if ref and ref.get("name") else fallback
+
+
+def _with_party(ref: dict[str, Any] | None, parties: dict[int, str]) -> str:
+    name = _name(ref)
+    party = parties.get(ref["id"]) if ref else None
+    return f"{name} ({party})" if party else name
+
+
+def status_line(result: dict[str, Any]) -> str:
+    status = result["status"]
+    when = pretty_date(result.get("date_answered"))
+    if status == "unanswered":
+        tabled = pretty_date(result.get("date_tabled"))
+        return f"not yet answered (tabled {tabled})" if tabled else "not yet answered"
+    return f"{STATUS_LABELS[status]} {when}".strip()
+
+
+def result_block(result: dict[str, Any], parties: dict[int, str]) -> str:
+    """One search result: heading, who asked → department, who answered, excerpt, link."""
+    heading = escape_markdown(cut_at_word(result["heading"] or "(no heading)", 120))
+    link = result.get("url")
+    title = f"**[{heading}]({link})**" if link else f"**{heading}**"
+    lines = [
+        f"{title} · {result['uin']} · {status_line(result)}",
+        f"{_with_party(result['asked_by'], parties)} → {_name(result['department'])}"
+        + (
+            f" · answered by {_with_party(result['answered_by'], parties)}"
+            if result.get("answered_by")
+            else ""
+        ),
+    ]
+    if result.get("excerpt"):
+        # The excerpt is already escaped, with **bold** around the matched words.
+        lines.append(f"> {result['excerpt']}")
+    return "\n".join(lines)
+
+
+def results_embed(
+    title: str,
+    results: list[dict[str, Any]],
+    total: int,
+    page: int,
+    pages: int,
+    parties: dict[int, str],
+    *,
+    at_least: bool = False,
+    note: str = "",
+) -> discord.Embed:
+    blocks = [result_block(r, parties) for r in results]
+    description = "\n\n".join(blocks)
+    if note:
+        description += f"\n\n*{note}*"
+    embed = discord.Embed(
+        title=cut_at_word(title, TITLE_LIMIT),
+        description=cut_at_word(description, DESCRIPTION_LIMIT),
+    )
+    count = f"{total:,}{'+' if at_least else ''} answer{'s' if total != 1 else ''}"
+    embed.set_footer(text=f"Page {page + 1} of {max(pages, 1)} · {count} · {LICENCE_FOOTER}")
+    return embed
+
+
+def search_title(query: dict[str, Any], resolved: dict[str, Any]) -> str:
+    """ "Written answers — Department for Education · "askham bryan"" from the query in words."""
+    parts = []
+    labels = {"asked_by": "asked by", "answered_by": "answered by", "member": "involving"}
+    for option in ("department", "asked_by", "answered_by", "member"):
+        ref = resolved.get(option)
+        if ref:
+            name = ref["name"]
+            parts.append(name if option == "department" else f"{labels[option]} {name}")
+    if query.get("house"):
+        parts.append(f"House of {query['house'].capitalize()}")
+    if query.get("status"):
+        parts.append(STATUS_LABELS[query["status"]])
+    if query.get("since") or query.get("until"):
+        since = pretty_date(query.get("since")) or "…"
+        parts.append(f"{since} to {pretty_date(query.get('until')) or 'now'}")
+    if query.get("text"):
+        parts.append(f'"{cut_at_word(query["text"], 80)}"')
+    return "Written answers — " + (" · ".join(parts) if parts else "newest first")
+
+
+def split_pages(text: str, limit: int = PAGE_CHARS) -> list[str]:
+    """Long text in pages of at most ``limit`` characters, split between paragraphs where it
+    can, else between words; nothing is dropped."""
+    pages: list[str] = []
+    current = ""
+    for paragraph in text.split("\n\n"):
+        while len(paragraph) > limit:  # a paragraph longer than a page: split at a word
+            cut = paragraph.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            piece, paragraph = paragraph[:cut], paragraph[cut:].lstrip()
+            if current:
+                pages.append(current)
+                current = ""
+            pages.append(piece)
+        candidate = f"{current}\n\n{paragraph}" if current else paragraph
+        if len(candidate) > limit:
+            pages.append(current)
+            current = paragraph
+        else:
+            current = candidate
+    if current or not pages:
+        pages.append(current)
+    return pages
+
+
+def answer_pages(data: dict[str, Any]) -> list[str]:
+    """The question and answer of ``show --json`` data as pages of markdown."""
+    question = escape_markdown(data["question"] or "")
+    answer = escape_markdown(data["answer"] or "") or "*Not answered yet.*"
+    if data.get("text_is_partial"):
+        answer += "\n\n*(Shortened by Parliament's list view; the link has the full answer.)*"
+    return split_pages(f"**Question**\n{question}\n\n**Answer**\n{answer}")
+
+
+def answer_embed(
+    data: dict[str, Any], page: int, pages: list[str], parties: dict[int, str]
+) -> discord.Embed:
+    """One page of an answer; the first page carries who, when, status and attachments."""
+    embed = discord.Embed(
+        title=cut_at_word(escape_markdown(data["heading"] or "(no heading)"), TITLE_LIMIT),
+        url=data.get("url") or None,
+        description=pages[page],
+    )
+    if page == 0:
+        asked = _with_party(data["asked_by"], parties)
+        if data.get("date_tabled"):
+            asked += f" on {pretty_date(data['date_tabled'])}"
+        if data.get("date_for_answer"):
+            asked += f" · due {pretty_date(data['date_for_answer'])}"
+        embed.add_field(name="Asked by", value=cut_at_word(asked, FIELD_VALUE_LIMIT))
+        embed.add_field(name="Department", value=_name(data["department"]))
+        answered = _with_party(data["answered_by"], parties)
+        if data.get("date_answered"):
+            answered += f" on {pretty_date(data['date_answered'])}"
+        embed.add_field(name="Answered by", value=cut_at_word(answered, FIELD_VALUE_LIMIT))
+        status = answer_status(data)
+        if status:
+            embed.add_field(
+                name="Status", value=cut_at_word(status, FIELD_VALUE_LIMIT), inline=False
+            )
+        links = attachment_links(data)
+        if links:
+            embed.add_field(name="Attachments", value=links, inline=False)
+        more = []
+        if data.get("twfy_url"):
+            more.append(f"[TheyWorkForYou]({data['twfy_url']})")
+        if data.get("url") and data.get("url") != data.get("twfy_url"):
+            more.append(f"[Parliament website]({data['url']})")
+        if more:
+            embed.add_field(name="Full record", value=" · ".join(more), inline=False)
+    footer = f"{data['house']} {data['uin']}"
+    if len(pages) > 1:
+        footer += f" · page {page + 1} of {len(pages)}"
+    embed.set_footer(text=f"{footer} · {LICENCE_FOOTER}")
+    return embed
+
+
+def answer_status(data: dict[str, Any]) -> str:
+    lines = []
+    if data.get("date_holding_answer"):
+        if data["status"] == "holding":
+            lines.append(
+                f"Holding answer given {pretty_date(data['date_holding_answer'])}; "
+                "the full answer is still to come"
+            )
+        else:
+            lines.append(
+                f"Holding answer given {pretty_date(data['date_holding_answer'])} — "
+                f"substantive answer {pretty_date(data['date_answered'])}"
+            )
+    if data.get("date_corrected"):
+        who = f" by {_name(data.get('corrected_by'))}" if data.get("corrected_by") else ""
+        lines.append(f"Corrected on {pretty_date(data['date_corrected'])}{who}")
+    if data.get("grouped_questions"):
+        uins = ", ".join(g["uin"] for g in data["grouped_questions"][:20])
+        lines.append(f"Answered together with {uins}")
+    if data.get("withdrawn"):
+        lines.append("Withdrawn")
+    return "\n".join(lines)
+
+
+def attachment_links(data: dict[str, Any]) -> str:
+    lines = []
+    for attachment in data.get("attachments") or []:
+        title = escape_markdown(cut_at_word(attachment.get("title") or "Attachment", 120))
+        details = [attachment.get("file_type") or ""]
+        size = attachment.get("file_size_bytes")
+        if isinstance(size, int) and size > 0:
+            details.append(
+                f"{size / 1024:,.0f} KB" if size < 1024**2 else f"{size / 1024**2:,.1f} MB"
+            )
+        extra = ", ".join(d for d in details if d)
+        line = f"[{title}]({attachment['url']})" + (f" ({extra})" if extra else "")
+        if len("\n".join([*lines, line])) > FIELD_VALUE_LIMIT:
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def member_embed(
+    member: dict[str, Any], asked: int, answered: int, recent: list[dict[str, Any]]
+) -> discord.Embed:
+    who = [
+        member.get("party"),
+        member.get("member_from"),
+        f"House of {member['house']}" if member.get("house") else None,
+    ]
+    embed = discord.Embed(
+        title=cut_at_word(escape_markdown(member["name"]), TITLE_LIMIT),
+        description=" · ".join(escape_markdown(w) for w in who if w) or None,
+    )
+    embed.add_field(name="Questions asked", value=f"{asked:,}")
+    embed.add_field(name="Questions answered", value=f"{answered:,}")
+    if recent:
+        embed.add_field(name="Most recent", value=recent_list(recent), inline=False)
+    if member.get("thumbnail_url"):
+        embed.set_thumbnail(url=member["thumbnail_url"])
+    embed.set_footer(text=LICENCE_FOOTER)
+    return embed
+
+
+def department_embed(
+    name: str,
+    total: int,
+    answerers: list[tuple[str, int]],
+    recent: list[dict[str, Any]],
+    note: str = "",
+) -> discord.Embed:
+    embed = discord.Embed(
+        title=cut_at_word(escape_markdown(name), TITLE_LIMIT),
+        description=f"{total:,} questions in the store" + (f" · {note}" if note else ""),
+    )
+    if answerers:
+        value = "\n".join(f"{escape_markdown(n)} — {c:,}" for n, c in answerers)
+        embed.add_field(
+            name="Who answers for it", value=cut_at_word(value, FIELD_VALUE_LIMIT), inline=False
+        )
+    if recent:
+        embed.add_field(name="Recent answers", value=recent_list(recent), inline=False)
+    embed.set_footer(text=LICENCE_FOOTER)
+    return embed
+
+
+def recent_list(rows: list[dict[str, Any]]) -> str:
+    lines = []
+    for row in rows:
+        heading = escape_markdown(cut_at_word(row["heading"] or "(no heading)", 90))
+        when = pretty_date(row.get("date_answered") or row.get("date_tabled"))
+        link = row.get("source_url") or row.get("twfy_url")
+        text = f"[{heading}]({link})" if link else heading
+        line = f"• {text} · {row['uin']} · {when}"
+        if len("\n".join([*lines, line])) > FIELD_VALUE_LIMIT:
+            break
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def help_embed(question_count: int) -> discord.Embed:
     embed = discord.Embed(
         title="Written answers from the UK Parliament",
         description=(
-            "I keep ministers' answers to MPs' and peers' written questions, "
-            f"{question_count:,} of them so far, and help you find and follow them."
+            "Ministers' answers to MPs' and peers' written questions, "
+            f"{question_count:,} of them in my store, and the question people ask about each: "
+            "**does this answer the above question?**"
         ),
     )
     embed.add_field(
-        name="Commands",
+        name="Find answers",
         value=(
-            "`/help` — this screen\n"
-            "More commands (finding answers, following a member, department or topic) "
-            "arrive as they are built."
+            "`/answers` — by words, who asked, who answered, department, House, dates, status\n"
+            "`/answer id:` — one question and its full answer (API id or UIN, e.g. HL12274)\n"
+            "`/member name:` — who they are, what they asked and answered\n"
+            "`/department name:` — recent answers and who answers for it"
+        ),
+        inline=False,
+    )
+    embed.add_field(
+        name="Tips",
+        value=(
+            "Names forgive typos and short forms: `agnew`, `Lord Agnew`, `DfE`, `health`, "
+            '`Department for Educaton`. Put a phrase in "quotes"; `-word` leaves a word out. '
+            "Dates: 2024-01-31, 31/01/2024 or 31 Jan 2024.\n"
+            "Vote with the Yes / No buttons, or 👍 / 👎 on the bot's posts."
         ),
         inline=False,
     )
     embed.set_footer(text=LICENCE_FOOTER)
     return embed
+
+
+def embed_size(embed: discord.Embed) -> int:
+    """What Discord counts towards the 6,000-character total."""
+    return len(embed)

@@ -8,12 +8,13 @@ first; a name that does not resolve surely comes back as ``ambiguous`` for the c
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.matching import Resolution, Resolver, stem
+from bot.matching import Candidate, Resolution, Resolver, stem
 from bot.records import STATUSES
 from bot.text import cut_at_word, fold
 
@@ -56,6 +57,16 @@ class SearchQuery:
     sort: str = "relevance"  # or "newest"
     limit: int = 5
     offset: int = 0
+    # Names a person picked from a "did you mean" list: option -> entity id, used as resolved.
+    pinned: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SearchQuery:
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        for key in ("since", "until"):
+            if values.get(key):
+                values[key] = date.fromisoformat(values[key])
+        return cls(**values)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +82,7 @@ class SearchQuery:
             "sort": self.sort,
             "limit": self.limit,
             "offset": self.offset,
+            **({"pinned": self.pinned} if self.pinned else {}),
         }
 
 
@@ -196,7 +208,8 @@ class Searcher:
         self.store = store
         self.resolver = resolver
 
-    def search(self, query: SearchQuery) -> SearchOutcome:
+    def resolve_names(self, query: SearchQuery) -> SearchOutcome:
+        """Check the options and resolve the name filters, from memory; no search yet."""
         outcome = SearchOutcome(query)
         if query.status and query.status not in STATUSES:
             raise SearchError(f"status must be one of {', '.join(STATUSES)}")
@@ -206,6 +219,9 @@ class Searcher:
             raise SearchError(f"since ({query.since}) is after until ({query.until})")
         for option, kind in NAME_FILTERS.items():
             text = getattr(query, option)
+            if option in query.pinned:
+                outcome.resolved[option] = self._pinned(kind, option, text, query.pinned[option])
+                continue
             if not text or not text.strip():
                 outcome.resolved[option] = None
                 continue
@@ -213,6 +229,10 @@ class Searcher:
             outcome.resolved[option] = resolution
             if resolution.best is None:
                 outcome.ambiguous[option] = resolution
+        return outcome
+
+    def search(self, query: SearchQuery) -> SearchOutcome:
+        outcome = self.resolve_names(query)
         if outcome.ambiguous:
             return outcome
 
@@ -247,6 +267,15 @@ class Searcher:
             if row is not None:
                 outcome.results.append(SearchResult(row, make_excerpt(row, outcome.terms)))
         return outcome
+
+    def _pinned(self, kind: str, option: str, text: str | None, entity_id: Any) -> Resolution:
+        names = (
+            self.resolver.members.members.get(entity_id, {}).get("name")
+            if kind == "member"
+            else self.resolver.departments.names.get(entity_id)
+        )
+        chosen = Candidate(entity_id, names or str(entity_id), 100.0)
+        return Resolution(kind, text or "", [chosen], sure=True)
 
     def _filters(self, query: SearchQuery, outcome: SearchOutcome) -> tuple[list[str], list[Any]]:
         where: list[str] = ["q.is_withdrawn = 0"]
@@ -409,3 +438,28 @@ def make_excerpt(row: dict[str, Any], terms: list[str], limit: int = EXCERPT_LIM
     pieces.append(escape_markdown(text[cursor:end]))
     suffix = "…" if end < len(text) else ""
     return prefix + "".join(pieces).strip() + suffix
+
+
+def save_session(store: Any, query: SearchQuery) -> int:
+    """Keep a search shown in Discord, so its buttons still work after a restart."""
+    from datetime import UTC, datetime
+
+    cursor = store.conn.execute(
+        "INSERT INTO search_sessions (query, created_at) VALUES (?, ?)",
+        (json.dumps(query.as_json()), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
+    )
+    return int(cursor.lastrowid)
+
+
+def load_session(store: Any, session_id: int) -> SearchQuery | None:
+    row = store.conn.execute(
+        "SELECT query FROM search_sessions WHERE id = ?", (session_id,)
+    ).fetchone()
+    return None if row is None else SearchQuery.from_json(json.loads(row[0]))
+
+
+def update_session(store: Any, session_id: int, query: SearchQuery) -> None:
+    store.conn.execute(
+        "UPDATE search_sessions SET query = ? WHERE id = ?",
+        (json.dumps(query.as_json()), session_id),
+    )

@@ -169,7 +169,33 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1,)
+def _migration_2(db: sqlite_utils.Database) -> None:
+    # The bot's own messages that show one answer: reactions on them are votes on it.
+    db.execute(
+        """
+        CREATE TABLE answer_messages (
+            message_id INTEGER PRIMARY KEY,
+            channel_id INTEGER NOT NULL,
+            guild_id INTEGER,
+            question_id INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    # A search shown in Discord, so its paging buttons work after a restart (a custom_id holds
+    # at most 100 characters: the query itself does not fit).
+    db.execute(
+        """
+        CREATE TABLE search_sessions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            query TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1, _migration_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -90,8 +90,66 @@ def bot_settings(
     )
 
 
+LONG_ANSWER_ID = 900001
+MENTIONS_ID = 900002
+
+
+def e2e_questions() -> list[dict]:
+    """What the end-to-end store holds besides the hand-written fixtures: 40 generated answers
+    (enough to page), one answer longer than a message, and one whose text tries to ping."""
+    from bench.corpus import generate_questions
+
+    values = list(generate_questions(40, seed=3))
+    base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
+    paragraphs = "".join(
+        f"<p>Paragraph {i}. "
+        + "The department keeps funding for schools under review. " * 12
+        + "</p>"
+        for i in range(1, 31)
+    )
+    values.append(
+        dict(
+            base,
+            id=LONG_ANSWER_ID,
+            uin="150001",
+            heading="Schools: Long Answer",
+            answerText=paragraphs,
+            attachments=[],
+        )
+    )
+    values.append(
+        dict(
+            base,
+            id=MENTIONS_ID,
+            uin="150002",
+            heading="Pings: @everyone",
+            questionText="To ask @everyone and <@&123> and <@456> about pings.",
+            answerText="<p>@here this answer mentions @everyone.</p>",
+            attachments=[],
+        )
+    )
+    return values
+
+
 @pytest.fixture
-async def answers_bot(bot_settings: Settings, bot_runner: BotRunner) -> AsyncIterator[Any]:
+def loaded_database(bot_settings: Settings) -> Path:
+    """The bot's database with the fixtures and ``e2e_questions`` in it."""
+    from bot.cli import open_store
+    from bot.ingest import ingest_paths
+
+    path = bot_settings.database_path
+    extra = path.parent / "e2e-questions.json"
+    extra.write_text(json.dumps({"results": [{"value": v} for v in e2e_questions()]}))
+    with open_store(path) as store:
+        report = ingest_paths(store, [FIXTURES, extra])
+        assert not report.failed, report
+    return path
+
+
+@pytest.fixture
+async def answers_bot(
+    bot_settings: Settings, bot_runner: BotRunner, loaded_database: Path
+) -> AsyncIterator[Any]:
     """The project's bot, in-process, connected and ready; closed with its store at teardown."""
     from bot.cli import open_store
     from bot.client import WrittenAnswersBot

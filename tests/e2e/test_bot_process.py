@@ -28,7 +28,7 @@ async def test_bot_syncs_to_its_guild_with_minimal_intents_and_answers_help(
     message = await handle.message()
     embed = message["embeds"][0]
     assert embed["title"] == "Written answers from the UK Parliament"
-    assert "1 of them so far" in embed["description"]  # the seed record of a new database
+    assert f"{answers_bot.store.count_questions():,} of them" in embed["description"]
     assert message["flags"] & 64  # ephemeral
     callback = discord_server.actions_of("interaction_callback")[-1].payload
     assert callback["data"]["allowed_mentions"] == {"parse": []}

@@ -1,0 +1,410 @@
+"""Buttons, select menus and the messages that carry them, shared by the cogs.
+
+Every component is a ``DynamicItem``: its state (question id, page, stored search) is in its
+custom_id, so buttons on messages sent before a restart keep working. The bot registers them
+all at start-up (``DYNAMIC_ITEMS``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+
+from bot.render import question_json, result_json
+from bot.render_discord import (
+    LABEL_LIMIT,
+    SELECT_LABEL_LIMIT,
+    answer_embed,
+    answer_pages,
+    pretty_date,
+    results_embed,
+    search_title,
+    vote_labels,
+)
+from bot.search import SearchError, SearchOutcome, load_session, update_session
+from bot.stats import party_abbreviations
+from bot.text import cut_at_word
+from bot.votes import VoteLedger
+
+log = logging.getLogger(__name__)
+
+RESULTS_PER_PAGE = 5
+OPTION_CODES = {"a": "asked_by", "b": "answered_by", "m": "member", "d": "department"}
+CODE_OF_OPTION = {v: k for k, v in OPTION_CODES.items()}
+ERROR_MESSAGE = "Sorry — something went wrong there. It has been logged; please try again."
+
+
+def services(interaction: discord.Interaction) -> Any:
+    """The bot, with its store, searcher and resolver."""
+    return interaction.client
+
+
+async def reply_error(interaction: discord.Interaction, text: str = ERROR_MESSAGE) -> None:
+    """A short, private message, whether or not the interaction was answered already."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException:
+        log.exception("could not tell the user about an error")
+
+
+# -- answer views: one question, its pages, its votes -------------------------------------------
+
+
+def parties_for(bot: Any, data: dict[str, Any]) -> dict[int, str]:
+    refs = [data.get("asked_by"), data.get("answered_by")]
+    return party_abbreviations(bot.store, [r["id"] for r in refs if r])
+
+
+def answer_message(
+    bot: Any, row: dict[str, Any], page: int = 0
+) -> tuple[discord.Embed, discord.ui.View]:
+    """The full question and answer, one page of it, with paging and vote buttons."""
+    data = question_json(bot.store, row)
+    pages = answer_pages(data)
+    page = max(0, min(page, len(pages) - 1))
+    embed = answer_embed(data, page, pages, parties_for(bot, data))
+    view = discord.ui.View(timeout=None)
+    if len(pages) > 1:
+        view.add_item(AnswerPageButton(row["id"], page - 1, "◀ Previous", page == 0))
+        view.add_item(AnswerPageButton(row["id"], page + 1, "Next ▶", page >= len(pages) - 1))
+    yes, no = VoteLedger(bot.store).counts(row["id"])
+    for item in vote_buttons(row["id"], yes, no):
+        view.add_item(item)
+    return embed, view
+
+
+def vote_buttons(question_id: int, yes: int, no: int) -> list[VoteButton]:
+    yes_label, no_label = vote_labels(yes, no)
+    return [VoteButton(question_id, "y", yes_label), VoteButton(question_id, "n", no_label)]
+
+
+def relabelled_view(
+    message: discord.Message, question_id: int, yes: int, no: int
+) -> discord.ui.View:
+    """The message's own components again, with the vote counts of ``question_id`` updated."""
+    view = discord.ui.View(timeout=None)
+    yes_label, no_label = vote_labels(yes, no)
+    for row in message.components:
+        for component in getattr(row, "children", []):
+            custom_id = getattr(component, "custom_id", None) or ""
+            if match := re.fullmatch(VoteButton.__discord_ui_compiled_template__, custom_id):
+                qid, choice = int(match["qid"]), match["choice"]
+                label = component.label or ""
+                if qid == question_id:
+                    label = yes_label if choice == "y" else no_label
+                view.add_item(VoteButton(qid, choice, label))
+            elif isinstance(component, discord.Button) and custom_id:
+                button = discord.ui.Button.from_component(component)
+                view.add_item(button)
+            elif isinstance(component, discord.SelectMenu):
+                view.add_item(discord.ui.Select.from_component(component))
+    return view
+
+
+class VoteButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"vote:(?P<qid>-?\d+):(?P<choice>[yn])",
+):
+    """ "Does this answer the above question?" Yes / No, with live counts."""
+
+    def __init__(self, question_id: int, choice: str, label: str | None = None) -> None:
+        self.question_id = question_id
+        self.choice = choice
+        super().__init__(
+            discord.ui.Button(
+                label=cut_at_word(label or ("Yes" if choice == "y" else "No"), LABEL_LIMIT),
+                style=discord.ButtonStyle.success
+                if choice == "y"
+                else discord.ButtonStyle.secondary,
+                custom_id=f"vote:{question_id}:{choice}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> VoteButton:
+        return cls(int(match["qid"]), match["choice"], item.label)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            bot = services(interaction)
+            helpful = self.choice == "y"
+            outcome = VoteLedger(bot.store).vote(
+                self.question_id,
+                interaction.user.id,
+                helpful,
+                "button",
+                interaction.message.id if interaction.message else None,
+            )
+            if interaction.message is not None:
+                view = relabelled_view(
+                    interaction.message, self.question_id, outcome.yes, outcome.no
+                )
+                await interaction.response.edit_message(view=view)
+            else:
+                await interaction.response.defer()
+            if outcome.previous is None:
+                text = "Thanks — you said this {} the question.".format(
+                    "answers" if helpful else "does not answer"
+                )
+            elif outcome.changed:
+                text = "Changed — you now say this {} the question.".format(
+                    "answers" if helpful else "does not answer"
+                )
+            else:
+                text = "You had already said that; your vote stands."
+            other = "No" if helpful else "Yes"
+            await interaction.followup.send(
+                f"{text} Press {other} to change your mind.", ephemeral=True
+            )
+        except Exception:
+            log.exception("vote button failed")
+            await reply_error(interaction)
+
+
+class AnswerPageButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"apage:(?P<qid>-?\d+):(?P<page>-?\d+)",
+):
+    """◀ / ▶ through the pages of a long answer."""
+
+    def __init__(
+        self, question_id: int, page: int, label: str = "Page", disabled: bool = False
+    ) -> None:
+        self.question_id = question_id
+        self.page = page
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.primary,
+                disabled=disabled,
+                custom_id=f"apage:{question_id}:{page}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> AnswerPageButton:
+        return cls(int(match["qid"]), int(match["page"]), item.label or "Page")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            bot = services(interaction)
+            row = bot.store.question(self.question_id)
+            if row is None:
+                await reply_error(interaction, "That question is no longer in the store.")
+                return
+            embed, view = answer_message(bot, row, self.page)
+            await interaction.response.edit_message(embed=embed, view=view)
+        except Exception:
+            log.exception("answer page button failed")
+            await reply_error(interaction)
+
+
+# -- search results: pages of five, a menu to open one, "did you mean" --------------------------
+
+
+def results_message(
+    bot: Any, session_id: int, outcome: SearchOutcome, page: int
+) -> tuple[discord.Embed, discord.ui.View]:
+    store = bot.store
+    results = [result_json(store, r.row, r.excerpt) for r in outcome.results]
+    resolved = {
+        option: (res.best.as_json() if res and res.best else None)
+        for option, res in outcome.resolved.items()
+    }
+    pages = max(1, -(-outcome.total // RESULTS_PER_PAGE))
+    member_ids = [ref["id"] for r in results for ref in (r["asked_by"], r["answered_by"]) if ref]
+    note = ""
+    if outcome.ranked_recent_only:
+        note = "A broad search: these are the best of its 5,000 newest matches."
+    embed = results_embed(
+        search_title(outcome.query.as_json(), resolved),
+        results,
+        outcome.total,
+        page,
+        pages,
+        party_abbreviations(store, member_ids),
+        at_least=outcome.total_is_estimate,
+        note=note,
+    )
+    view = discord.ui.View(timeout=None)
+    view.add_item(ResultsPageButton(session_id, page - 1, "◀ Prev", page == 0))
+    view.add_item(ResultsPageButton(session_id, page + 1, "Next ▶", page >= pages - 1))
+    if results:
+        view.add_item(OpenAnswerSelect(session_id, results))
+    return embed, view
+
+
+async def show_results_page(interaction: discord.Interaction, session_id: int, page: int) -> None:
+    bot = services(interaction)
+    query = load_session(bot.store, session_id)
+    if query is None:
+        await reply_error(interaction, "That search has expired; run /answers again.")
+        return
+    query.offset = max(0, page) * RESULTS_PER_PAGE
+    query.limit = RESULTS_PER_PAGE
+    try:
+        outcome = bot.searcher.search(query)
+    except SearchError as error:
+        await reply_error(interaction, str(error))
+        return
+    embed, view = results_message(bot, session_id, outcome, max(0, page))
+    await interaction.response.edit_message(content=None, embed=embed, view=view)
+
+
+class ResultsPageButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"rpage:(?P<sid>\d+):(?P<page>-?\d+)",
+):
+    def __init__(
+        self, session_id: int, page: int, label: str = "Page", disabled: bool = False
+    ) -> None:
+        self.session_id = session_id
+        self.page = page
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                disabled=disabled,
+                custom_id=f"rpage:{session_id}:{page}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> ResultsPageButton:
+        return cls(int(match["sid"]), int(match["page"]), item.label or "Page")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await show_results_page(interaction, self.session_id, self.page)
+        except Exception:
+            log.exception("results page button failed")
+            await reply_error(interaction)
+
+
+class OpenAnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ropen:(?P<sid>\d+)"):
+    """ "Open an answer…": the full answer, privately, with its vote buttons."""
+
+    def __init__(
+        self,
+        session_id: int,
+        results: list[dict[str, Any]] | None = None,
+        select: discord.ui.Select | None = None,
+    ) -> None:
+        self.session_id = session_id
+        if select is None:
+            options = [
+                discord.SelectOption(
+                    label=cut_at_word(r["heading"] or "(no heading)", SELECT_LABEL_LIMIT),
+                    value=str(r["id"]),
+                    description=cut_at_word(
+                        f"{r['uin']} · {pretty_date(r['date_answered'] or r['date_tabled'])} · "
+                        f"{(r['asked_by'] or {}).get('name', '')}",
+                        SELECT_LABEL_LIMIT,
+                    ),
+                )
+                for r in (results or [])[:25]
+            ]
+            select = discord.ui.Select(
+                placeholder="Open an answer…", options=options, custom_id=f"ropen:{session_id}"
+            )
+        super().__init__(select)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Select, match: re.Match[str]
+    ) -> OpenAnswerSelect:
+        return cls(int(match["sid"]), select=item)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            bot = services(interaction)
+            values = (interaction.data or {}).get("values") or []
+            row = bot.store.question(values[0]) if values else None
+            if row is None:
+                await reply_error(interaction, "That question is no longer in the store.")
+                return
+            embed, view = answer_message(bot, row)
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        except Exception:
+            log.exception("open answer select failed")
+            await reply_error(interaction)
+
+
+def pick_message(
+    session_id: int, option: str, candidates: list[Any], kind_words: str
+) -> tuple[str, discord.ui.View]:
+    """ "Which department did you mean?" with a button per candidate (at most five)."""
+    view = discord.ui.View(timeout=None)
+    for candidate in candidates[:5]:
+        label = candidate.name + (f" ({candidate.note})" if candidate.note else "")
+        view.add_item(PickButton(session_id, CODE_OF_OPTION[option], candidate.id, label))
+    text = f"Which {kind_words} did you mean for `{option}`?"
+    if not candidates:
+        text = f"I couldn't find a {kind_words} matching that for `{option}`. Check the spelling?"
+    return text, view
+
+
+class PickButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"pick:(?P<sid>\d+):(?P<option>[abmd]):(?P<entity>-?\d+)",
+):
+    def __init__(self, session_id: int, code: str, entity_id: int, label: str = "") -> None:
+        self.session_id = session_id
+        self.code = code
+        self.entity_id = entity_id
+        super().__init__(
+            discord.ui.Button(
+                label=cut_at_word(label or str(entity_id), LABEL_LIMIT),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"pick:{session_id}:{code}:{entity_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> PickButton:
+        return cls(int(match["sid"]), match["option"], int(match["entity"]), item.label or "")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            bot = services(interaction)
+            query = load_session(bot.store, self.session_id)
+            if query is None:
+                await reply_error(interaction, "That search has expired; run /answers again.")
+                return
+            query.pinned[OPTION_CODES[self.code]] = self.entity_id
+            update_session(bot.store, self.session_id, query)
+            outcome = bot.searcher.search(query)
+            if outcome.ambiguous:  # another option still needs a pick
+                option, resolution = next(iter(outcome.ambiguous.items()))
+                text, view = pick_message(
+                    self.session_id,
+                    option,
+                    resolution.candidates,
+                    "member" if option != "department" else "department",
+                )
+                await interaction.response.edit_message(content=text, view=view)
+                return
+            # The pick was private; the results are for everyone in the channel.
+            await interaction.response.edit_message(content="Searching…", view=None)
+            embed, view = results_message(bot, self.session_id, outcome, 0)
+            await interaction.followup.send(embed=embed, view=view)
+        except Exception:
+            log.exception("pick button failed")
+            await reply_error(interaction)
+
+
+DYNAMIC_ITEMS = (VoteButton, AnswerPageButton, ResultsPageButton, OpenAnswerSelect, PickButton)
