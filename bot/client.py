@@ -17,7 +17,7 @@ from bot.votes import VoteLedger
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.help", "cogs.answers", "cogs.people", "cogs.votes")
+EXTENSIONS = ("cogs.help", "cogs.answers", "cogs.people", "cogs.votes", "cogs.subscriptions")
 
 
 def intents() -> discord.Intents:

@@ -342,3 +342,45 @@ def help_embed(question_count: int) -> discord.Embed:
 def embed_size(embed: discord.Embed) -> int:
     """What Discord counts towards the 6,000-character total."""
     return len(embed)
+
+
+def post_embed(
+    result: dict[str, Any], label: str, because: str, parties: dict[int, str]
+) -> discord.Embed:
+    """An auto-post: status label, heading, who asked → department, who answered, excerpt,
+    link, and why this channel sees it."""
+    from bot.subscriptions import LABEL_EMOJI
+
+    heading = escape_markdown(result["heading"] or "(no heading)")
+    title = cut_at_word(f"{LABEL_EMOJI.get(label, '')} {label} · {heading}".strip(), TITLE_LIMIT)
+    lines = [
+        f"{_with_party(result['asked_by'], parties)} → {_name(result['department'])}"
+        + (f" · answered by {_with_party(result['answered_by'], parties)}"
+           if result.get("answered_by") else "")
+        + (f" · {pretty_date(result['date_answered'])}" if result.get("date_answered") else ""),
+    ]
+    if result.get("excerpt"):
+        lines.append(f"> {result['excerpt']}")
+    more = f"[Read the full answer]({result['url']}) · " if result.get("url") else ""
+    lines.append(f"{more}followed here because: {escape_markdown(because)}")
+    embed = discord.Embed(title=title, url=result.get("url") or None,
+                          description=cut_at_word("\n".join(lines), DESCRIPTION_LIMIT))
+    embed.set_footer(text=f"{result['house']} {result['uin']} · {LICENCE_FOOTER}")
+    return embed
+
+
+def digest_embed(items: list[tuple[str, dict[str, Any]]], because: str) -> discord.Embed:
+    """Several new answers for one channel at once: one message, one line and link each."""
+    lines = []
+    for label, result in items:
+        heading = escape_markdown(cut_at_word(result["heading"] or "(no heading)", 90))
+        link = f"[{heading}]({result['url']})" if result.get("url") else heading
+        who = _name(result["asked_by"])
+        lines.append(f"• **{label}** · {link} · {who} → {_name(result['department'])}")
+    embed = discord.Embed(
+        title=f"{len(items)} new written answers",
+        description=cut_at_word("\n".join(lines) + f"\n\nfollowed here because: "
+                                f"{escape_markdown(because)}", DESCRIPTION_LIMIT),
+    )
+    embed.set_footer(text=LICENCE_FOOTER)
+    return embed

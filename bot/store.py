@@ -195,7 +195,65 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migration_1, _migration_2)
+def _migration_3(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- What a channel follows. after_seq: the change log's end when it was made, so it
+        -- posts nothing from before it existed.
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            guild_id INTEGER NOT NULL,
+            channel_id INTEGER NOT NULL,
+            topic TEXT,
+            member_id INTEGER,
+            asked_by_id INTEGER,
+            answered_by_id INTEGER,
+            department_id INTEGER,
+            house TEXT,
+            description TEXT NOT NULL,
+            created_by INTEGER NOT NULL,
+            created_by_name TEXT,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active',
+            paused_reason TEXT,
+            after_seq INTEGER NOT NULL,
+            resumed_seq INTEGER
+        );
+        CREATE INDEX subscriptions_guild ON subscriptions (guild_id);
+        -- One post per (channel, change): the unique key makes a second claim impossible,
+        -- whichever process or restart tries. batch_id groups what one message carries.
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions(id),
+            channel_id INTEGER NOT NULL,
+            question_id INTEGER NOT NULL,
+            change_seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            batch_id INTEGER,
+            message_id INTEGER,
+            reason TEXT,
+            claimed_at TEXT NOT NULL,
+            sent_at TEXT,
+            UNIQUE (channel_id, change_seq)
+        );
+        CREATE INDEX deliveries_pending ON deliveries (status, channel_id);
+        CREATE INDEX deliveries_question ON deliveries (question_id);
+        CREATE TABLE batches (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            channel_id INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """
+    )
+
+
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
+    _migration_1,
+    _migration_2,
+    _migration_3,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -471,6 +529,20 @@ class Store:
             (question_id,),
         ).fetchone()
         return {"yes": yes, "no": no}
+
+    def last_change_seq(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+
+    def get_state(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return default if row is None else row[0]
+
+    def set_state(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO state (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
 
     def changes_since(self, seq: int, limit: int = 1000) -> list[dict[str, Any]]:
         cursor = self.conn.execute(

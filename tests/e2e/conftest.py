@@ -128,6 +128,15 @@ def e2e_questions() -> list[dict]:
             attachments=[],
         )
     )
+    # Two members who share a surname: "Jones" must be asked about, not guessed.
+    for number, (member_id, name, list_as) in enumerate(
+        [(91, "Andrew Jones", "Jones, Andrew"), (92, "Mr Kevan Jones", "Jones, Mr Kevan")]
+    ):
+        member = {"id": member_id, "name": name, "listAs": list_as, "party": "Labour",
+                  "partyAbbreviation": "Lab", "partyColour": "d50000", "memberFrom": "Somewhere",
+                  "thumbnailUrl": None}
+        values.append(dict(base, id=900010 + number, uin=str(150010 + number),
+                           askingMemberId=member_id, askingMember=member, attachments=[]))
     return values
 
 

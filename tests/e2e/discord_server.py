@@ -151,6 +151,26 @@ class Action:
 
 
 @dataclass
+class HoldRule:
+    """Do the next ``remaining`` matching requests, but keep their responses until
+    ``released`` is set: the client sees nothing, as when it dies mid-request."""
+
+    method: str
+    pattern: re.Pattern[str]
+    remaining: int
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    held: int = 0
+
+    def matches(self, method: str, path: str) -> bool:
+        return (
+            self.remaining > 0
+            and self.method in ("*", method)
+            and self.pattern.fullmatch(path) is not None
+        )
+
+
+@dataclass
 class RateLimitRule:
     """Answer the next ``remaining`` requests matching ``method`` and ``pattern`` with 429."""
 
@@ -992,6 +1012,7 @@ class DiscordServer:
         self._channel_messages: dict[int, list[int]] = {}
         self._nonces: dict[tuple[int, str], tuple[float, int]] = {}
         self._rate_limits: list[RateLimitRule] = []
+        self._holds: list[HoldRule] = []
         self._sessions: list[_GatewaySession] = []
         self._connections: list[_GatewayConnection] = []
         self._interactions_by_token: dict[str, InteractionHandle] = {}
@@ -1151,6 +1172,8 @@ class DiscordServer:
 
     async def stop(self) -> None:
         """Close every gateway connection and stop listening."""
+        for hold in self._holds:
+            hold.released.set()
         for conn in list(self._connections):
             with contextlib.suppress(Exception):
                 await conn.ws.close(code=1001)
@@ -1682,6 +1705,10 @@ class DiscordServer:
                         self._check_auth(req)
                     status, body = await handler(req, *[unquote(g) for g in match.groups()])
                     record.status = status
+                    hold = self._take_hold(req.method, path)
+                    if hold is not None:
+                        hold.reached.set()
+                        await hold.released.wait()
                     return self._json_response(status, body)
             raise DiscordHTTPError(404, 0, "404: Not Found", unhandled=True)
         except DiscordHTTPError as err:
@@ -1731,6 +1758,22 @@ class DiscordServer:
         rule = RateLimitRule(method.upper(), re.compile(path_regex), count, retry_after, is_global)
         self._rate_limits.append(rule)
         return rule
+
+    def hold_responses(self, method: str, path_regex: str, count: int = 1) -> HoldRule:
+        """Handle the next ``count`` matching requests (a message is created) but hold back
+        the responses until ``rule.released.set()`` or the server stops: for testing a client
+        that crashes between its request and recording the answer."""
+        rule = HoldRule(method.upper(), re.compile(path_regex), count)
+        self._holds.append(rule)
+        return rule
+
+    def _take_hold(self, method: str, path: str) -> HoldRule | None:
+        for rule in self._holds:
+            if rule.matches(method, path):
+                rule.remaining -= 1
+                rule.held += 1
+                return rule
+        return None
 
     def _take_rate_limit(self, method: str, path: str) -> RateLimitRule | None:
         for rule in self._rate_limits:

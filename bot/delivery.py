@@ -1,0 +1,223 @@
+"""From the change log to channel posts, each exactly once.
+
+1. ``plan``: read change-log events after the cursor, match them to subscriptions, and claim a
+   delivery per (channel, event) — the table's unique key makes a second claim impossible — and
+   move the cursor, all in one transaction. Any writer of the change log (the poller, an
+   ``ingest`` beside the bot) feeds this the same way.
+2. ``batches``: group pending deliveries into messages, and record that grouping before sending:
+   one post per delivery, or one digest when a channel has more than ``DIGEST_AFTER`` at once.
+3. ``send_batches``: post each batch with a nonce derived from its id, which Discord enforces,
+   so a crash between sending and recording resends the same message and Discord returns the
+   first one instead of posting twice. Paced per channel and overall.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.store import Store
+from bot.subscriptions import SubscriptionBook, SubscriptionMatcher, event_label
+
+log = logging.getLogger(__name__)
+
+DIGEST_AFTER = 3
+DIGEST_SIZE = 20
+PLAN_CHUNK = 1000
+CHANNEL_POSTS = 5  # per CHANNEL_WINDOW seconds, as Discord allows a channel
+CHANNEL_WINDOW = 5.0
+GLOBAL_POSTS_PER_SECOND = 20
+
+
+class ChannelUnavailable(Exception):
+    """The channel is gone or the bot may not post there; the reason is shown to people."""
+
+
+@dataclass
+class Batch:
+    id: int
+    channel_id: int
+    nonce: str
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def is_digest(self) -> bool:
+        return len(self.deliveries) > 1
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class DeliveryQueue:
+    def __init__(self, store: Store, book: SubscriptionBook) -> None:
+        self.store = store
+        self.book = book
+        self.conn = store.conn
+
+    def nonce_prefix(self) -> str:
+        """Random per store, so two bots' batch numbers never share a nonce."""
+        prefix = self.store.get_state("nonce_prefix")
+        if prefix is None:
+            prefix = secrets.token_hex(4)
+            self.store.set_state("nonce_prefix", prefix)
+        return prefix
+
+    def plan(self) -> int:
+        """Claim deliveries for the change-log events not looked at yet; returns how many."""
+        matcher = SubscriptionMatcher(self.book.all_active())
+        claimed = 0
+        while True:
+            with self.store.transaction():
+                cursor = int(self.store.get_state("delivery_cursor", "0") or 0)
+                events = self.store.changes_since(cursor, PLAN_CHUNK)
+                if not events:
+                    return claimed
+                for event in events:
+                    if event_label(event["kind"], event["status"]) is None:
+                        continue
+                    row = self.store.question(event["question_id"])
+                    if row is None:
+                        continue
+                    for sub in matcher.matches(row):
+                        if event["seq"] <= sub.after_seq:
+                            continue  # news from before the subscription (or its resumption)
+                        inserted = self.conn.execute(
+                            "INSERT OR IGNORE INTO deliveries (subscription_id, channel_id, "
+                            "question_id, change_seq, kind, claimed_at) VALUES (?,?,?,?,?,?)",
+                            (sub.id, sub.channel_id, row["id"], event["seq"],
+                             event_label(event["kind"], event["status"]), _now()),
+                        )
+                        claimed += inserted.rowcount
+                self.store.set_state("delivery_cursor", str(events[-1]["seq"]))
+
+    def batches(self) -> list[Batch]:
+        """Pending deliveries as the messages that will carry them, grouping recorded first."""
+        prefix = self.nonce_prefix()
+        with self.store.transaction():
+            unbatched = self._rows(
+                "SELECT * FROM deliveries WHERE status = 'pending' AND batch_id IS NULL "
+                "ORDER BY id"
+            )
+            by_channel: dict[int, list[dict[str, Any]]] = defaultdict(list)
+            for row in unbatched:
+                by_channel[row["channel_id"]].append(row)
+            for channel_id, rows in by_channel.items():
+                groups = (
+                    [rows[i : i + DIGEST_SIZE] for i in range(0, len(rows), DIGEST_SIZE)]
+                    if len(rows) > DIGEST_AFTER
+                    else [[r] for r in rows]
+                )
+                for group in groups:
+                    batch_id = self.conn.execute(
+                        "INSERT INTO batches (channel_id, created_at) VALUES (?, ?)",
+                        (channel_id, _now()),
+                    ).lastrowid
+                    self.conn.executemany(
+                        "UPDATE deliveries SET batch_id = ? WHERE id = ?",
+                        [(batch_id, r["id"]) for r in group],
+                    )
+        pending = self._rows(
+            "SELECT * FROM deliveries WHERE status = 'pending' AND batch_id IS NOT NULL "
+            "ORDER BY batch_id, id"
+        )
+        batches: dict[int, Batch] = {}
+        for row in pending:
+            batch = batches.setdefault(
+                row["batch_id"], Batch(row["batch_id"], row["channel_id"],
+                                       f"{prefix}{row['batch_id']}")
+            )
+            batch.deliveries.append(row)
+        return list(batches.values())
+
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def mark_sent(self, batch: Batch, message_id: int) -> None:
+        self.conn.execute(
+            "UPDATE deliveries SET status = 'sent', message_id = ?, sent_at = ? "
+            "WHERE batch_id = ? AND status = 'pending'",
+            (message_id, _now(), batch.id),
+        )
+
+    def mark_undeliverable(self, channel_id: int, reason: str) -> None:
+        """The channel cannot be posted to: pause its subscriptions and drop what waits."""
+        with self.store.transaction():
+            self.book.pause_channel(channel_id, reason)
+            self.conn.execute(
+                "UPDATE deliveries SET status = 'skipped', reason = ? "
+                "WHERE channel_id = ? AND status = 'pending'",
+                (f"not posted: {reason}", channel_id),
+            )
+
+
+class Pacer:
+    """At most CHANNEL_POSTS per CHANNEL_WINDOW seconds per channel, and a global rate."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._channel: dict[int, deque[float]] = defaultdict(deque)
+        self._global: deque[float] = deque()
+
+    def delay(self, channel_id: int) -> float:
+        now = self.clock()
+        waits = []
+        recent = self._channel[channel_id]
+        while recent and now - recent[0] >= CHANNEL_WINDOW:
+            recent.popleft()
+        if len(recent) >= CHANNEL_POSTS:
+            waits.append(CHANNEL_WINDOW - (now - recent[0]))
+        while self._global and now - self._global[0] >= 1.0:
+            self._global.popleft()
+        if len(self._global) >= GLOBAL_POSTS_PER_SECOND:
+            waits.append(1.0 - (now - self._global[0]))
+        return max(waits, default=0.0)
+
+    def record(self, channel_id: int) -> None:
+        now = self.clock()
+        self._channel[channel_id].append(now)
+        self._global.append(now)
+
+
+Sender = Callable[[Batch], Awaitable[int]]  # posts a batch, returns the message id
+AfterSent = Callable[[Batch, int], Awaitable[None]]
+
+
+async def send_batches(
+    queue: DeliveryQueue, sender: Sender, pacer: Pacer, after_sent: AfterSent | None = None
+) -> int:
+    """Post every pending batch, paced; returns how many messages were posted. ``after_sent``
+    runs once a post is recorded (reactions, say), so nothing slow sits between the two."""
+    posted = 0
+    stopped: set[int] = set()
+    for batch in queue.batches():
+        if batch.channel_id in stopped:
+            continue
+        wait = pacer.delay(batch.channel_id)
+        if wait > 0:
+            await asyncio.sleep(wait)
+        try:
+            message_id = await sender(batch)
+        except ChannelUnavailable as error:
+            log.warning("pausing subscriptions of channel %s: %s", batch.channel_id, error)
+            queue.mark_undeliverable(batch.channel_id, str(error))
+            stopped.add(batch.channel_id)
+            continue
+        pacer.record(batch.channel_id)
+        queue.mark_sent(batch, message_id)
+        posted += 1
+        if after_sent is not None:
+            try:
+                await after_sent(batch, message_id)
+            except Exception:
+                log.exception("after posting batch %s", batch.id)
+    return posted

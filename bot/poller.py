@@ -1,0 +1,75 @@
+"""Polling Parliament: fetch what was answered or corrected lately, and never skip a day.
+
+Each poll re-scans from the day of the last successful poll (at least the last two days: the
+API has day precision and no "modified since"), so an outage of any length is caught up when the
+API returns. Failures back off exponentially and are logged once per outage.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.fetch import FetchError, FetchSummary, fetch_window
+from bot.parliament_api import ParliamentAPI
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+LAST_SUCCESS = "poll_last_success_day"
+MAX_BACKOFF_SECONDS = 3600.0
+
+
+@dataclass
+class PollResult:
+    ok: bool
+    summary: FetchSummary | None = None
+    error: str | None = None
+
+
+class Poller:
+    def __init__(
+        self, store: Store, base_url: str, interval_seconds: float,
+        api_factory: type[ParliamentAPI] = ParliamentAPI, **api_options: object,
+    ) -> None:
+        self.store = store
+        self.base_url = base_url
+        self.interval = interval_seconds
+        self.api_factory = api_factory
+        self.api_options = api_options
+        self.failures = 0
+
+    def window(self, today: date | None = None) -> tuple[date, date]:
+        today = today or date.today()
+        since = today - timedelta(days=1)
+        last = self.store.get_state(LAST_SUCCESS)
+        if last is not None:
+            since = min(since, date.fromisoformat(last))
+        return since, today
+
+    async def poll_once(self, today: date | None = None) -> PollResult:
+        since, until = self.window(today)
+        try:
+            async with self.api_factory(self.base_url, **self.api_options) as api:
+                summary = await fetch_window(self.store, self.base_url, since, until, api=api,
+                                             source="poll")
+        except FetchError as error:
+            self.failures += 1
+            if self.failures == 1:
+                log.warning("Parliament API unavailable (%s); backing off, will catch up", error)
+            else:
+                log.debug("Parliament API still unavailable (%s)", error)
+            return PollResult(False, error=str(error))
+        if self.failures:
+            log.warning("Parliament API back after %d failed polls; caught up from %s",
+                        self.failures, since)
+        self.failures = 0
+        self.store.set_state(LAST_SUCCESS, until.isoformat())
+        return PollResult(True, summary)
+
+    def next_wait(self) -> float:
+        """The interval, doubled for each failure in a row (up to an hour)."""
+        if not self.failures:
+            return self.interval
+        return min(MAX_BACKOFF_SECONDS, max(self.interval, self.interval * 2**self.failures))
