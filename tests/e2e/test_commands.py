@@ -181,7 +181,10 @@ async def test_answer_id_autocomplete_from_headings(answers_bot, discord_server)
     choices = await discord_server.autocomplete(
         "answer", {"id": "special educational"}, focused="id"
     )
-    assert any(c["value"] == "500001" for c in choices)
+    headings = [answers_bot.store.question(c["value"])["heading"] for c in choices]
+    assert "Special Educational Needs: Pupils" in headings
+    exact = await discord_server.autocomplete("answer", {"id": "140001"}, focused="id")
+    assert exact[0]["value"] == "500001"
 
 
 # -- /member, /department, /help ---------------------------------------------------------------
