@@ -65,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
     _add_db(fetch)
 
+    poll = sub.add_parser("poll", help="one poll: fetch what changed, post matching answers")
+    poll.add_argument(
+        "--once",
+        action="store_true",
+        required=True,
+        help="run one cycle and exit (the bot polls by itself when running)",
+    )
+    _add_db(poll)
+
     search = sub.add_parser("search", help="find answers by text and filters")
     search.add_argument("text", nargs="?", default="", metavar="TEXT")
     search.add_argument("--asked-by", metavar="NAME")
@@ -262,11 +271,21 @@ def cmd_resolve(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
     return 0
 
 
+def cmd_poll(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    from bot.poll_once import poll_once
+
+    with open_store(db_path) as store:
+        ok, report = asyncio.run(poll_once(store, settings))
+    print(report)
+    return 0 if ok else 1
+
+
 COMMANDS = {
     "run": cmd_run,
     "ingest": cmd_ingest,
     "show": cmd_show,
     "fetch": cmd_fetch,
+    "poll": cmd_poll,
     "search": cmd_search,
     "resolve": cmd_resolve,
 }

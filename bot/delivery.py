@@ -92,8 +92,14 @@ class DeliveryQueue:
                         inserted = self.conn.execute(
                             "INSERT OR IGNORE INTO deliveries (subscription_id, channel_id, "
                             "question_id, change_seq, kind, claimed_at) VALUES (?,?,?,?,?,?)",
-                            (sub.id, sub.channel_id, row["id"], event["seq"],
-                             event_label(event["kind"], event["status"]), _now()),
+                            (
+                                sub.id,
+                                sub.channel_id,
+                                row["id"],
+                                event["seq"],
+                                event_label(event["kind"], event["status"]),
+                                _now(),
+                            ),
                         )
                         claimed += inserted.rowcount
                 self.store.set_state("delivery_cursor", str(events[-1]["seq"]))
@@ -103,8 +109,7 @@ class DeliveryQueue:
         prefix = self.nonce_prefix()
         with self.store.transaction():
             unbatched = self._rows(
-                "SELECT * FROM deliveries WHERE status = 'pending' AND batch_id IS NULL "
-                "ORDER BY id"
+                "SELECT * FROM deliveries WHERE status = 'pending' AND batch_id IS NULL ORDER BY id"
             )
             by_channel: dict[int, list[dict[str, Any]]] = defaultdict(list)
             for row in unbatched:
@@ -131,8 +136,8 @@ class DeliveryQueue:
         batches: dict[int, Batch] = {}
         for row in pending:
             batch = batches.setdefault(
-                row["batch_id"], Batch(row["batch_id"], row["channel_id"],
-                                       f"{prefix}{row['batch_id']}")
+                row["batch_id"],
+                Batch(row["batch_id"], row["channel_id"], f"{prefix}{row['batch_id']}"),
             )
             batch.deliveries.append(row)
         return list(batches.values())

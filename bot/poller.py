@@ -30,8 +30,12 @@ class PollResult:
 
 class Poller:
     def __init__(
-        self, store: Store, base_url: str, interval_seconds: float,
-        api_factory: type[ParliamentAPI] = ParliamentAPI, **api_options: object,
+        self,
+        store: Store,
+        base_url: str,
+        interval_seconds: float,
+        api_factory: type[ParliamentAPI] = ParliamentAPI,
+        **api_options: object,
     ) -> None:
         self.store = store
         self.base_url = base_url
@@ -52,8 +56,9 @@ class Poller:
         since, until = self.window(today)
         try:
             async with self.api_factory(self.base_url, **self.api_options) as api:
-                summary = await fetch_window(self.store, self.base_url, since, until, api=api,
-                                             source="poll")
+                summary = await fetch_window(
+                    self.store, self.base_url, since, until, api=api, source="poll"
+                )
         except FetchError as error:
             self.failures += 1
             if self.failures == 1:
@@ -62,8 +67,9 @@ class Poller:
                 log.debug("Parliament API still unavailable (%s)", error)
             return PollResult(False, error=str(error))
         if self.failures:
-            log.warning("Parliament API back after %d failed polls; caught up from %s",
-                        self.failures, since)
+            log.warning(
+                "Parliament API back after %d failed polls; caught up from %s", self.failures, since
+            )
         self.failures = 0
         self.store.set_state(LAST_SUCCESS, until.isoformat())
         return PollResult(True, summary)

@@ -355,16 +355,22 @@ def post_embed(
     title = cut_at_word(f"{LABEL_EMOJI.get(label, '')} {label} · {heading}".strip(), TITLE_LIMIT)
     lines = [
         f"{_with_party(result['asked_by'], parties)} → {_name(result['department'])}"
-        + (f" · answered by {_with_party(result['answered_by'], parties)}"
-           if result.get("answered_by") else "")
+        + (
+            f" · answered by {_with_party(result['answered_by'], parties)}"
+            if result.get("answered_by")
+            else ""
+        )
         + (f" · {pretty_date(result['date_answered'])}" if result.get("date_answered") else ""),
     ]
     if result.get("excerpt"):
         lines.append(f"> {result['excerpt']}")
     more = f"[Read the full answer]({result['url']}) · " if result.get("url") else ""
     lines.append(f"{more}followed here because: {escape_markdown(because)}")
-    embed = discord.Embed(title=title, url=result.get("url") or None,
-                          description=cut_at_word("\n".join(lines), DESCRIPTION_LIMIT))
+    embed = discord.Embed(
+        title=title,
+        url=result.get("url") or None,
+        description=cut_at_word("\n".join(lines), DESCRIPTION_LIMIT),
+    )
     embed.set_footer(text=f"{result['house']} {result['uin']} · {LICENCE_FOOTER}")
     return embed
 
@@ -379,8 +385,10 @@ def digest_embed(items: list[tuple[str, dict[str, Any]]], because: str) -> disco
         lines.append(f"• **{label}** · {link} · {who} → {_name(result['department'])}")
     embed = discord.Embed(
         title=f"{len(items)} new written answers",
-        description=cut_at_word("\n".join(lines) + f"\n\nfollowed here because: "
-                                f"{escape_markdown(because)}", DESCRIPTION_LIMIT),
+        description=cut_at_word(
+            "\n".join(lines) + f"\n\nfollowed here because: {escape_markdown(because)}",
+            DESCRIPTION_LIMIT,
+        ),
     )
     embed.set_footer(text=LICENCE_FOOTER)
     return embed

@@ -63,9 +63,19 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db.execute(
         """
         CREATE TABLE questions (
+            -- Small columns first, long texts last: SQLite reads a row's columns in order,
+            -- so a filter on status or house never walks through a long answer's pages.
             id INTEGER PRIMARY KEY,
             house TEXT NOT NULL,
             uin TEXT NOT NULL,
+            status TEXT NOT NULL,
+            is_withdrawn INTEGER NOT NULL DEFAULT 0,
+            is_holding INTEGER NOT NULL DEFAULT 0,
+            is_correction INTEGER NOT NULL DEFAULT 0,
+            is_named_day INTEGER NOT NULL DEFAULT 0,
+            member_has_interest INTEGER NOT NULL DEFAULT 0,
+            question_truncated INTEGER NOT NULL DEFAULT 0,
+            answer_truncated INTEGER NOT NULL DEFAULT 0,
             date_tabled TEXT,
             date_for_answer TEXT,
             date_answered TEXT,
@@ -75,26 +85,18 @@ def _migration_1(db: sqlite_utils.Database) -> None:
             answering_member_id INTEGER,
             correcting_member_id INTEGER,
             answering_body_id INTEGER,
-            heading TEXT NOT NULL DEFAULT '',
-            question_text TEXT NOT NULL DEFAULT '',
-            question_truncated INTEGER NOT NULL DEFAULT 0,
-            answer_html TEXT NOT NULL DEFAULT '',
-            answer_text TEXT NOT NULL DEFAULT '',
-            answer_truncated INTEGER NOT NULL DEFAULT 0,
-            is_holding INTEGER NOT NULL DEFAULT 0,
-            is_correction INTEGER NOT NULL DEFAULT 0,
-            is_withdrawn INTEGER NOT NULL DEFAULT 0,
-            is_named_day INTEGER NOT NULL DEFAULT 0,
-            member_has_interest INTEGER NOT NULL DEFAULT 0,
-            grouped_questions TEXT,
-            attachments TEXT,
+            source TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            gid TEXT,
             source_url TEXT,
             twfy_url TEXT,
-            gid TEXT,
-            source TEXT NOT NULL,
-            status TEXT NOT NULL,
-            first_seen TEXT NOT NULL,
-            updated_at TEXT NOT NULL
+            grouped_questions TEXT,
+            attachments TEXT,
+            heading TEXT NOT NULL DEFAULT '',
+            question_text TEXT NOT NULL DEFAULT '',
+            answer_text TEXT NOT NULL DEFAULT '',
+            answer_html TEXT NOT NULL DEFAULT ''
         )
         """
     )

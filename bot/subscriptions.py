@@ -40,7 +40,7 @@ class SubscriptionError(ValueError):
 
 
 def event_label(kind: str, status: str) -> str | None:
-    """"New answer", "Holding answer", "Answer now given", "Corrected", or None: not posted."""
+    """ "New answer", "Holding answer", "Answer now given", "Corrected", or None: not posted."""
     if kind == "new":
         return NEW_BY_STATUS.get(status)
     return POSTED_KINDS.get(kind)
@@ -115,8 +115,10 @@ class SubscriptionMatcher:
         self._clauses: dict[int, list[tuple[str, ...]]] = {}
         for sub in self.subscriptions:
             # Index each by its most selective need; the rest is checked in ``wants``.
-            if sub.member_id is not None or sub.asked_by_id is not None or (
-                sub.answered_by_id is not None
+            if (
+                sub.member_id is not None
+                or sub.asked_by_id is not None
+                or (sub.answered_by_id is not None)
             ):
                 key = sub.member_id or sub.asked_by_id or sub.answered_by_id
                 self._by_member[key].append(sub)
@@ -159,7 +161,8 @@ class SubscriptionMatcher:
         self, sub: Subscription, question: dict[str, Any], words: list[str], word_set: set[str]
     ) -> bool:
         if sub.member_id is not None and sub.member_id not in (
-            question["asking_member_id"], question["answering_member_id"]
+            question["asking_member_id"],
+            question["answering_member_id"],
         ):
             return False
         if sub.asked_by_id is not None and sub.asked_by_id != question["asking_member_id"]:
@@ -175,8 +178,7 @@ class SubscriptionMatcher:
         if sub.topic:
             if not words:
                 words = text_words(
-                    f"{question['heading']} {question['question_text']} "
-                    f"{question['answer_text']}"
+                    f"{question['heading']} {question['question_text']} {question['answer_text']}"
                 )
                 word_set = set(words)
             return topic_matches(self._clauses.get(sub.id, []), words, word_set)
@@ -202,10 +204,17 @@ class SubscriptionBook:
         if body is not None:
             departments = (body, *sorted(self.predecessors(body), key=str))
         return Subscription(
-            id=row["id"], guild_id=row["guild_id"], channel_id=row["channel_id"],
-            topic=row["topic"], member_id=row["member_id"], asked_by_id=row["asked_by_id"],
-            answered_by_id=row["answered_by_id"], department_ids=departments,
-            house=row["house"], description=row["description"], status=row["status"],
+            id=row["id"],
+            guild_id=row["guild_id"],
+            channel_id=row["channel_id"],
+            topic=row["topic"],
+            member_id=row["member_id"],
+            asked_by_id=row["asked_by_id"],
+            answered_by_id=row["answered_by_id"],
+            department_ids=departments,
+            house=row["house"],
+            description=row["description"],
+            status=row["status"],
             after_seq=max(row["after_seq"], row["resumed_seq"] or 0),
         )
 
@@ -230,8 +239,14 @@ class SubscriptionBook:
         return rows[0] if rows else None
 
     def subscribe(
-        self, guild_id: int, channel_id: int, filters: dict[str, Any], description: str,
-        user_id: int, user_name: str, cap: int,
+        self,
+        guild_id: int,
+        channel_id: int,
+        filters: dict[str, Any],
+        description: str,
+        user_id: int,
+        user_name: str,
+        cap: int,
     ) -> tuple[dict[str, Any], str]:
         """Make a subscription, or resume the same one; returns (row, "created"|"resumed"|
         "exists"). Raises ``SubscriptionError`` without a filter or over the server's cap."""
@@ -241,7 +256,8 @@ class SubscriptionBook:
         if all(v is None for v in values.values()):
             raise SubscriptionError(
                 "Say what to follow: a topic, a member, who asked or answered, a department "
-                "or a House.")
+                "or a House."
+            )
         with self.store.transaction():
             for row in self.rows(guild_id, channel_id):
                 if all(row[c] == values[c] for c in FILTER_COLUMNS):
@@ -259,15 +275,27 @@ class SubscriptionBook:
             if count >= cap:
                 raise SubscriptionError(
                     f"This server already has {count} subscriptions, the most it may have "
-                    f"({cap}). Remove one with /unsubscribe first.")
+                    f"({cap}). Remove one with /unsubscribe first."
+                )
             cursor = self.conn.execute(
                 "INSERT INTO subscriptions (guild_id, channel_id, topic, member_id, asked_by_id, "
                 "answered_by_id, department_id, house, description, created_by, "
                 "created_by_name, created_at, after_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (guild_id, channel_id, values["topic"], values["member_id"],
-                 values["asked_by_id"], values["answered_by_id"], values["department_id"],
-                 values["house"], description, user_id, user_name, _now(),
-                 self.store.last_change_seq()),
+                (
+                    guild_id,
+                    channel_id,
+                    values["topic"],
+                    values["member_id"],
+                    values["asked_by_id"],
+                    values["answered_by_id"],
+                    values["department_id"],
+                    values["house"],
+                    description,
+                    user_id,
+                    user_name,
+                    _now(),
+                    self.store.last_change_seq(),
+                ),
             )
         return self.get(int(cursor.lastrowid)) or {}, "created"
 
@@ -277,8 +305,9 @@ class SubscriptionBook:
         if row is None or row["guild_id"] != guild_id:
             return None
         with self.store.transaction():
-            self.conn.execute("DELETE FROM deliveries WHERE subscription_id = ?",
-                              (subscription_id,))
+            self.conn.execute(
+                "DELETE FROM deliveries WHERE subscription_id = ?", (subscription_id,)
+            )
             self.conn.execute("DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
         return row
 

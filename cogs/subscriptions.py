@@ -12,16 +12,15 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import escape_markdown
 
-from bot.delivery import Batch, ChannelUnavailable, DeliveryQueue, Pacer, send_batches
+from bot.delivery import DeliveryQueue, Pacer, send_batches
 from bot.poller import Poller
-from bot.render import result_json
-from bot.render_discord import digest_embed, post_embed, pretty_date
+from bot.render_discord import pretty_date
 from bot.search import SearchQuery, load_session, save_session
-from bot.stats import party_abbreviations
 from bot.subscriptions import SubscriptionBook, SubscriptionError, SubscriptionMatcher
 from bot.text import cut_at_word
 from cogs.answers import NAME_LIMIT, autocomplete_for
-from cogs.ui import CODE_OF_OPTION, OPTION_CODES, reply_error, vote_buttons
+from cogs.poster import Poster
+from cogs.ui import CODE_OF_OPTION, OPTION_CODES, reply_error
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +33,11 @@ def describe(filters: dict[str, Any], names: dict[str, str]) -> str:
     matching 'special educational needs'"."""
     parts = ["New answers"]
     if names.get("department"):
-        parts.append(f"from the {names['department']}" if names["department"].startswith(
-            ("Department", "Ministry")) else f"from {names['department']}")
+        parts.append(
+            f"from the {names['department']}"
+            if names["department"].startswith(("Department", "Ministry"))
+            else f"from {names['department']}"
+        )
     if names.get("asked_by"):
         parts.append(f"to questions asked by {names['asked_by']}")
     if names.get("answered_by"):
@@ -56,8 +58,12 @@ class Subscriptions(commands.Cog):
         self.book = SubscriptionBook(store, self.bot.resolver.departments.predecessors)
         self.queue = DeliveryQueue(store, self.book)
         self.pacer = Pacer()
-        self.poller = Poller(store, self.bot.settings.parliament_api_base_url,
-                             self.bot.settings.poll_interval_seconds)
+        self.poster = Poster(self.bot, store, self.book, self.bot.votes)
+        self.poller = Poller(
+            store,
+            self.bot.settings.parliament_api_base_url,
+            self.bot.settings.poll_interval_seconds,
+        )
         self._deliver_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -81,8 +87,7 @@ class Subscriptions(commands.Cog):
         while True:
             try:
                 result = await self.poller.poll_once()
-                if result.ok and result.summary and (result.summary.new or
-                                                     result.summary.updated):
+                if result.ok and result.summary and (result.summary.new or result.summary.updated):
                     self.bot.refresh_indexes()
                 await self.deliver()
             except Exception:
@@ -103,60 +108,9 @@ class Subscriptions(commands.Cog):
         async with self._deliver_lock:
             self.book.predecessors = self.bot.resolver.departments.predecessors
             self.queue.plan()
-            return await send_batches(self.queue, self.send_batch, self.pacer, self.after_sent)
-
-    async def send_batch(self, batch: Batch) -> int:
-        channel = self.bot.get_channel(batch.channel_id)
-        try:
-            if channel is None:
-                channel = await self.bot.fetch_channel(batch.channel_id)
-            embed, view = self._render(batch)
-            message = await channel.send(embed=embed, view=view, nonce=batch.nonce)
-        except discord.NotFound:
-            raise ChannelUnavailable("the channel was deleted") from None
-        except discord.Forbidden:
-            name = f"#{channel.name}" if getattr(channel, "name", None) else "the channel"
-            raise ChannelUnavailable(
-                f"the bot can no longer post in {name} (missing permission)") from None
-        return message.id
-
-    async def after_sent(self, batch: Batch, message_id: int) -> None:
-        """A single-answer post takes reaction votes: remember it and add 👍 and 👎."""
-        if batch.is_digest:
-            return
-        channel = self.bot.get_channel(batch.channel_id)
-        self.bot.votes.remember_message(message_id, batch.channel_id,
-                                        getattr(getattr(channel, "guild", None), "id", None),
-                                        batch.deliveries[0]["question_id"])
-        message = self.bot.get_partial_messageable(batch.channel_id).get_partial_message(
-            message_id)
-        for emoji in ("👍", "👎"):
-            with contextlib.suppress(discord.HTTPException):
-                await message.add_reaction(emoji)
-
-    def _render(self, batch: Batch) -> tuple[discord.Embed, discord.ui.View | None]:
-        store = self.bot.store
-        becauses = []
-        items = []
-        for delivery in batch.deliveries:
-            sub = self.book.get(delivery["subscription_id"])
-            because = sub["description"] if sub else "a subscription since removed"
-            if because not in becauses:
-                becauses.append(because)
-            row = store.question(delivery["question_id"])
-            if row is not None:
-                items.append((delivery["kind"], result_json(store, row)))
-        if len(items) == 1:
-            label, result = items[0]
-            ids = [r["id"] for r in (result["asked_by"], result["answered_by"]) if r]
-            embed = post_embed(result, label, "; ".join(becauses),
-                               party_abbreviations(store, ids))
-            view = discord.ui.View(timeout=None)
-            yes, no = self.bot.votes.counts(result["id"])
-            for item in vote_buttons(result["id"], yes, no):
-                view.add_item(item)
-            return embed, view
-        return digest_embed(items, "; ".join(becauses)), None
+            return await send_batches(
+                self.queue, self.poster.send, self.pacer, self.poster.after_sent
+            )
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -166,7 +120,7 @@ class Subscriptions(commands.Cog):
 
     @app_commands.command(name="subscribe", description="Post new answers here as they come")
     @app_commands.describe(
-        topic="Words the answers must contain (\"a phrase\" in quotes)",
+        topic='Words the answers must contain ("a phrase" in quotes)',
         member="Asked or answered by this member",
         asked_by="Asked by this member",
         answered_by="Answered by this minister",
@@ -178,8 +132,10 @@ class Subscriptions(commands.Cog):
         house=[app_commands.Choice(name=h, value=h) for h in ("Commons", "Lords")]
     )
     @app_commands.autocomplete(
-        member=autocomplete_for("member"), asked_by=autocomplete_for("member"),
-        answered_by=autocomplete_for("member"), department=autocomplete_for("department"),
+        member=autocomplete_for("member"),
+        asked_by=autocomplete_for("member"),
+        answered_by=autocomplete_for("member"),
+        department=autocomplete_for("department"),
     )
     @app_commands.default_permissions(manage_channels=True)
     @app_commands.guild_only()
@@ -195,12 +151,19 @@ class Subscriptions(commands.Cog):
         channel: discord.TextChannel | None = None,
     ) -> None:
         if not self._may_manage(interaction):
-            await reply_error(interaction, "Changing subscriptions needs the Manage Channels "
-                                           "permission.")
+            await reply_error(
+                interaction, "Changing subscriptions needs the Manage Channels permission."
+            )
             return
         target = channel.id if channel else interaction.channel_id
-        request = SearchQuery(text=topic or "", member=member, asked_by=asked_by,
-                              answered_by=answered_by, department=department, house=house)
+        request = SearchQuery(
+            text=topic or "",
+            member=member,
+            asked_by=asked_by,
+            answered_by=answered_by,
+            department=department,
+            house=house,
+        )
         request.pinned["channel"] = target  # kept with the request while a name is picked
         await self._finish_subscribe(interaction, request, session_id=None)
 
@@ -229,8 +192,12 @@ class Subscriptions(commands.Cog):
         words = describe(filters, shown)
         try:
             row, what = self.book.subscribe(
-                interaction.guild_id or 0, int(request.pinned["channel"]), filters, words,
-                interaction.user.id, str(interaction.user),
+                interaction.guild_id or 0,
+                int(request.pinned["channel"]),
+                filters,
+                words,
+                interaction.user.id,
+                str(interaction.user),
                 self.bot.settings.max_subscriptions_per_guild,
             )
         except SubscriptionError as error:
@@ -239,7 +206,7 @@ class Subscriptions(commands.Cog):
         where = f"<#{row['channel_id']}>"
         text = {
             "created": f"Subscribed {where}: {words}. Each new answer is posted once, as soon "
-                       "as Parliament publishes it.",
+            "as Parliament publishes it.",
             "resumed": f"Resumed in {where}: {words}.",
             "exists": f"{where} already follows this: {words}.",
         }[what]
@@ -248,22 +215,24 @@ class Subscriptions(commands.Cog):
         else:
             await interaction.response.send_message(text)
 
-    @app_commands.command(name="unsubscribe", description="Stop one of this server's "
-                                                          "subscriptions")
+    @app_commands.command(name="unsubscribe", description="Stop one of this server's subscriptions")
     @app_commands.describe(subscription="Which subscription")
     @app_commands.default_permissions(manage_channels=True)
     @app_commands.guild_only()
     async def unsubscribe(self, interaction: discord.Interaction, subscription: str) -> None:
         if not self._may_manage(interaction):
-            await reply_error(interaction, "Changing subscriptions needs the Manage Channels "
-                                           "permission.")
+            await reply_error(
+                interaction, "Changing subscriptions needs the Manage Channels permission."
+            )
             return
         removed = None
         if subscription.strip().isdigit():
             removed = self.book.unsubscribe(interaction.guild_id or 0, int(subscription))
         if removed is None:
-            await reply_error(interaction, "This server has no such subscription; pick one "
-                                           "from the list as you type.")
+            await reply_error(
+                interaction,
+                "This server has no such subscription; pick one from the list as you type.",
+            )
             return
         await interaction.response.send_message(
             f"Unsubscribed <#{removed['channel_id']}>: {removed['description']}."
@@ -278,30 +247,34 @@ class Subscriptions(commands.Cog):
         wanted = current.lower().strip()
         choices = []
         for row in rows:
-            label = f"#{channel_names.get(row['channel_id'], row['channel_id'])} — " \
-                    f"{row['description']}"
+            label = (
+                f"#{channel_names.get(row['channel_id'], row['channel_id'])} — {row['description']}"
+            )
             if wanted and wanted not in label.lower():
                 continue
-            choices.append(app_commands.Choice(name=cut_at_word(label, 100),
-                                               value=str(row["id"])))
+            choices.append(app_commands.Choice(name=cut_at_word(label, 100), value=str(row["id"])))
         return choices[:25]
 
-    @app_commands.command(name="subscriptions",
-                          description="This server's subscriptions, or why an answer was posted")
+    @app_commands.command(
+        name="subscriptions", description="This server's subscriptions, or why an answer was posted"
+    )
     @app_commands.describe(question="An answer's id or UIN: was it posted here, and why (not)?")
     @app_commands.guild_only()
     async def subscriptions(
-        self, interaction: discord.Interaction,
+        self,
+        interaction: discord.Interaction,
         question: app_commands.Range[str, 1, NAME_LIMIT] | None = None,
     ) -> None:
         if question:
-            await interaction.response.send_message(self._explain(interaction, question),
-                                                    ephemeral=True)
+            await interaction.response.send_message(
+                self._explain(interaction, question), ephemeral=True
+            )
             return
         rows = self.book.rows(interaction.guild_id or 0)
         if not rows:
             await interaction.response.send_message(
-                "No subscriptions in this server yet. `/subscribe` makes one.", ephemeral=True)
+                "No subscriptions in this server yet. `/subscribe` makes one.", ephemeral=True
+            )
             return
         counts = self.book.posted_counts([r["id"] for r in rows])
         guild_name = escape_markdown(interaction.guild.name) if interaction.guild else "here"
@@ -309,15 +282,21 @@ class Subscriptions(commands.Cog):
         for number, row in enumerate(rows, 1):
             posted, last = counts.get(row["id"], (0, None))
             who = f"<@{row['created_by']}>"
-            line = (f"{number}. <#{row['channel_id']}> — {escape_markdown(row['description'])} · "
-                    f"by {who} on {pretty_date(row['created_at'][:10])} · {posted} posted"
-                    + (f", last {pretty_date(last[:10])}" if last else ""))
+            line = (
+                f"{number}. <#{row['channel_id']}> — {escape_markdown(row['description'])} · "
+                f"by {who} on {pretty_date(row['created_at'][:10])} · {posted} posted"
+                + (f", last {pretty_date(last[:10])}" if last else "")
+            )
             if row["status"] != "active":
-                line += (f" · ⏸ paused: {row['paused_reason']}. Fix it and run /subscribe "
-                         "again to resume.")
+                line += (
+                    f" · ⏸ paused: {row['paused_reason']}. Fix it and run /subscribe "
+                    "again to resume."
+                )
             lines.append(line)
-        embed = discord.Embed(title=f"{len(rows)} subscriptions in {guild_name}",
-                              description=cut_at_word("\n".join(lines), 4096))
+        embed = discord.Embed(
+            title=f"{len(rows)} subscriptions in {guild_name}",
+            description=cut_at_word("\n".join(lines), 4096),
+        )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     def _explain(self, interaction: discord.Interaction, question: str) -> str:
@@ -341,8 +320,10 @@ class Subscriptions(commands.Cog):
             ).fetchone()
             head = f"• {escape_markdown(sub.description)}: "
             if delivery and delivery[0] == "sent":
-                link = (f"https://discord.com/channels/{interaction.guild_id}/"
-                        f"{interaction.channel_id}/{delivery[1]}")
+                link = (
+                    f"https://discord.com/channels/{interaction.guild_id}/"
+                    f"{interaction.channel_id}/{delivery[1]}"
+                )
                 lines.append(head + f"posted ({delivery[3]}) — {link}")
             elif delivery and delivery[0] == "pending":
                 lines.append(head + "matched; waiting to be posted")
@@ -351,13 +332,16 @@ class Subscriptions(commands.Cog):
             elif not wants:
                 lines.append(head + "does not match this answer")
             elif sub_row["status"] != "active":
-                lines.append(head + f"matches, but the subscription is paused: "
-                                    f"{sub_row['paused_reason']}")
+                lines.append(
+                    head + f"matches, but the subscription is paused: {sub_row['paused_reason']}"
+                )
             elif row["status"] == "unanswered":
                 lines.append(head + "matches, but it has no answer yet")
             else:
-                lines.append(head + "matches, but it was answered before this subscription "
-                                    "was made, so it was not posted")
+                lines.append(
+                    head + "matches, but it was answered before this subscription "
+                    "was made, so it was not posted"
+                )
         return cut_at_word("\n".join(lines), 2000)
 
 
@@ -369,9 +353,13 @@ class SubscribePickButton(
 
     def __init__(self, session_id: int, code: str, entity_id: int, label: str = "") -> None:
         self.session_id, self.code, self.entity_id = session_id, code, entity_id
-        super().__init__(discord.ui.Button(
-            label=cut_at_word(label or str(entity_id), 80), style=discord.ButtonStyle.primary,
-            custom_id=f"spick:{session_id}:{code}:{entity_id}"))
+        super().__init__(
+            discord.ui.Button(
+                label=cut_at_word(label or str(entity_id), 80),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"spick:{session_id}:{code}:{entity_id}",
+            )
+        )
 
     @classmethod
     async def from_custom_id(
@@ -405,8 +393,7 @@ def subscribe_pick_message(
     view = discord.ui.View(timeout=None)
     for candidate in candidates[:5]:
         label = candidate.name + (f" ({candidate.note})" if candidate.note else "")
-        view.add_item(SubscribePickButton(session_id, CODE_OF_OPTION[option], candidate.id,
-                                          label))
+        view.add_item(SubscribePickButton(session_id, CODE_OF_OPTION[option], candidate.id, label))
     if not candidates:
         return f"I couldn't find a {kind} matching that for `{option}`. Check the spelling?", view
     return f"Which {kind} did you mean for `{option}`?", view
@@ -415,4 +402,3 @@ def subscribe_pick_message(
 async def setup(bot: commands.Bot) -> None:
     bot.add_dynamic_items(SubscribePickButton)
     await bot.add_cog(Subscriptions(bot))
-

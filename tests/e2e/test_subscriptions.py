@@ -27,10 +27,17 @@ POSTS = r"/channels/\d+/messages"
 def todays_answer(question_id: int, heading: str, body: int = 60, **changes) -> dict:
     """A fixture question, answered today, so a poll finds it."""
     value = json.loads((FIXTURES / "substantive.json").read_text())["value"]
-    value.update(id=question_id, uin=str(question_id), heading=heading, dateTabled=TODAY,
-                 dateAnswered=TODAY, dateHoldingAnswer=None, answeringBodyId=body,
-                 answeringBodyName="Department for Education" if body == 60 else
-                 "Ministry of Defence", attachments=[])
+    value.update(
+        id=question_id,
+        uin=str(question_id),
+        heading=heading,
+        dateTabled=TODAY,
+        dateAnswered=TODAY,
+        dateHoldingAnswer=None,
+        answeringBodyId=body,
+        answeringBodyName="Department for Education" if body == 60 else "Ministry of Defence",
+        attachments=[],
+    )
     value.update(changes)
     return value
 
@@ -52,8 +59,12 @@ async def subs_bot(bot_settings, bot_runner, loaded_database, fast_delivery):
 
 
 async def subscribe(server: DiscordServer, options: dict, user=None) -> dict:
-    handle = await server.run_command("subscribe", options, user=user or server.admin_user,
-                                      channel=options.pop("_in", None) or server.channel)
+    handle = await server.run_command(
+        "subscribe",
+        options,
+        user=user or server.admin_user,
+        channel=options.pop("_in", None) or server.channel,
+    )
     return await handle.message()
 
 
@@ -63,25 +74,34 @@ def bot_posts(server: DiscordServer, channel) -> list[dict]:
 
 
 def posts_in(server: DiscordServer, channel, heading: str) -> list[dict]:
-    return [m for m in bot_posts(server, channel)
-            if any(heading in (e.get("title") or "") or heading in (e.get("description") or "")
-                   for e in m.get("embeds", []))]
+    return [
+        m
+        for m in bot_posts(server, channel)
+        if any(
+            heading in (e.get("title") or "") or heading in (e.get("description") or "")
+            for e in m.get("embeds", [])
+        )
+    ]
 
 
 async def wait_for_post(server: DiscordServer, channel, heading: str, timeout=10) -> dict:
-    await server.wait_until(lambda: posts_in(server, channel, heading), timeout,
-                            f"a post about {heading!r}")
+    await server.wait_until(
+        lambda: posts_in(server, channel, heading), timeout, f"a post about {heading!r}"
+    )
     return posts_in(server, channel, heading)[0]
 
 
 async def test_subscribe_list_unsubscribe_with_permission_and_cap(subs_bot, discord_server):
     with pytest.raises(CommandNotAvailable):
-        await discord_server.run_command("subscribe", {"department": "dfe"},
-                                         user=discord_server.plain_user)
+        await discord_server.run_command(
+            "subscribe", {"department": "dfe"}, user=discord_server.plain_user
+        )
     reply = await subscribe(discord_server, {"department": "dfe", "topic": "special educational"})
     assert reply["content"].startswith("Subscribed <#")
-    assert "New answers from the Department for Education on topics matching " \
-           "'special educational'" in reply["content"]
+    assert (
+        "New answers from the Department for Education on topics matching "
+        "'special educational'" in reply["content"]
+    )
     again = await subscribe(discord_server, {"department": "dfe", "topic": "special educational"})
     assert "already follows this" in again["content"]
     await subscribe(discord_server, {"department": "MoD"})
@@ -91,19 +111,25 @@ async def test_subscribe_list_unsubscribe_with_permission_and_cap(subs_bot, disc
     empty = await subscribe(discord_server, {})
     assert "Say what to follow" in empty["content"]
 
-    listing = await (await discord_server.run_command(
-        "subscriptions", {}, user=discord_server.plain_user)).message()
+    listing = await (
+        await discord_server.run_command("subscriptions", {}, user=discord_server.plain_user)
+    ).message()
     description = listing["embeds"][0]["description"]
     assert listing["embeds"][0]["title"].startswith("3 subscriptions in")
     assert "Ministry of Defence" in description and "0 posted" in description
 
-    choices = await discord_server.autocomplete("unsubscribe", {"subscription": "defence"},
-                                                focused="subscription",
-                                                user=discord_server.admin_user)
+    choices = await discord_server.autocomplete(
+        "unsubscribe",
+        {"subscription": "defence"},
+        focused="subscription",
+        user=discord_server.admin_user,
+    )
     assert len(choices) == 1
-    gone = await (await discord_server.run_command(
-        "unsubscribe", {"subscription": choices[0]["value"]},
-        user=discord_server.admin_user)).message()
+    gone = await (
+        await discord_server.run_command(
+            "unsubscribe", {"subscription": choices[0]["value"]}, user=discord_server.admin_user
+        )
+    ).message()
     assert gone["content"].startswith("Unsubscribed")
     assert len(subs_bot.get_cog("Subscriptions").book.rows(discord_server.guild.id)) == 2
 
@@ -113,8 +139,9 @@ async def test_an_ambiguous_name_is_picked_not_guessed(subs_bot, discord_server)
     assert reply["flags"] & 64 and reply["content"].startswith("Which member did you mean")
     pick = reply["components"][0]["components"][0]
     assert pick["custom_id"].startswith("spick:")
-    pressed = await discord_server.press_button(reply, pick["custom_id"],
-                                                user=discord_server.admin_user)
+    pressed = await discord_server.press_button(
+        reply, pick["custom_id"], user=discord_server.admin_user
+    )
     done = await pressed.message()
     assert done["content"].startswith("Subscribed")
     assert pick["label"].split(" (")[0] in done["content"]
@@ -133,41 +160,64 @@ async def test_a_poll_posts_to_the_right_channels_once_without_backlog(
     embed = post["embeds"][0]
     assert embed["title"] == "🆕 New answer · Schools: Music Lessons"
     assert "Department for Education" in embed["description"]
-    assert "followed here because: New answers from the Department for Education" in \
-        embed["description"]
+    assert (
+        "followed here because: New answers from the Department for Education"
+        in embed["description"]
+    )
     assert {c["custom_id"] for r in post["components"] for c in r["components"]} == {
-        "vote:990001:y", "vote:990001:n"}
+        "vote:990001:y",
+        "vote:990001:n",
+    }
     await discord_server.wait_until(
-        lambda: len(discord_server.actions_of("reaction_add")) >= 2, 5, "the bot's reactions")
+        lambda: len(discord_server.actions_of("reaction_add")) >= 2, 5, "the bot's reactions"
+    )
     await asyncio.sleep(1.0)  # more polls find the same answer again: still one post
     assert len(posts_in(discord_server, discord_server.channel, "Music Lessons")) == 1
     assert posts_in(discord_server, education, "Music Lessons") == []
 
 
-async def test_holding_then_substantive_then_corrected(subs_bot, discord_server,
-                                                       parliament_api) -> None:
+async def test_holding_then_substantive_then_corrected(
+    subs_bot, discord_server, parliament_api
+) -> None:
     await subscribe(discord_server, {"department": "dfe"})
-    holding = todays_answer(990002, "Teachers: Pay", answerIsHolding=True,
-                            dateHoldingAnswer=TODAY,
-                            answerText="<p>I will reply as soon as possible.</p>")
+    holding = todays_answer(
+        990002,
+        "Teachers: Pay",
+        answerIsHolding=True,
+        dateHoldingAnswer=TODAY,
+        answerText="<p>I will reply as soon as possible.</p>",
+    )
     parliament_api.publish(holding)
     first = await wait_for_post(discord_server, discord_server.channel, "Teachers: Pay")
     assert first["embeds"][0]["title"].startswith("⏳ Holding answer")
     # The substantive answer to the same id: on a later day in life; the same day here, where
     # the store ranks a substantive answer above a holding one of that day.
-    later = dict(holding, answerIsHolding=False,
-                 answerText="<p>Teachers' pay rises by 5%.</p>")
+    later = dict(holding, answerIsHolding=False, answerText="<p>Teachers' pay rises by 5%.</p>")
     parliament_api.publish(later)
     await discord_server.wait_until(
-        lambda: any(m["embeds"][0]["title"].startswith("✅ Answer now given")
-                    for m in posts_in(discord_server, discord_server.channel, "Teachers: Pay")),
-        10, "the substantive answer")
-    parliament_api.publish(dict(later, answerIsCorrection=True, dateAnswerCorrected=TODAY,
-                                answerText="<p>Teachers' pay rises by 6.5%.</p>"))
+        lambda: any(
+            m["embeds"][0]["title"].startswith("✅ Answer now given")
+            for m in posts_in(discord_server, discord_server.channel, "Teachers: Pay")
+        ),
+        10,
+        "the substantive answer",
+    )
+    parliament_api.publish(
+        dict(
+            later,
+            answerIsCorrection=True,
+            dateAnswerCorrected=TODAY,
+            answerText="<p>Teachers' pay rises by 6.5%.</p>",
+        )
+    )
     await discord_server.wait_until(
-        lambda: any(m["embeds"][0]["title"].startswith("✏️ Corrected")
-                    for m in posts_in(discord_server, discord_server.channel, "Teachers: Pay")),
-        10, "the correction")
+        lambda: any(
+            m["embeds"][0]["title"].startswith("✏️ Corrected")
+            for m in posts_in(discord_server, discord_server.channel, "Teachers: Pay")
+        ),
+        10,
+        "the correction",
+    )
     assert len(posts_in(discord_server, discord_server.channel, "Teachers: Pay")) == 3
 
 
@@ -176,9 +226,14 @@ async def test_many_at_once_become_one_digest(subs_bot, discord_server, parliame
     for i in range(6):
         parliament_api.publish(todays_answer(990100 + i, f"Army Equipment {i}", body=11))
     await discord_server.wait_until(
-        lambda: any("new written answers" in (m["embeds"][0].get("title") or "")
-                    for m in bot_posts(discord_server, discord_server.channel)
-                    if m.get("embeds")), 10, "a digest")
+        lambda: any(
+            "new written answers" in (m["embeds"][0].get("title") or "")
+            for m in bot_posts(discord_server, discord_server.channel)
+            if m.get("embeds")
+        ),
+        10,
+        "a digest",
+    )
     digest = bot_posts(discord_server, discord_server.channel)
     assert len(digest) == 1
     assert digest[0]["embeds"][0]["title"] == "6 new written answers"
@@ -188,8 +243,9 @@ async def test_many_at_once_become_one_digest(subs_bot, discord_server, parliame
 
 async def test_a_429_storm_delivers_every_post_once(subs_bot, discord_server, parliament_api):
     await subscribe(discord_server, {"department": "dfe"})
-    await subscribe(discord_server, {"department": "MoD",
-                                     "_in": discord_server.guild.channel("education")})
+    await subscribe(
+        discord_server, {"department": "MoD", "_in": discord_server.guild.channel("education")}
+    )
     discord_server.rate_limit("POST", POSTS, count=6, retry_after=0.05)
     parliament_api.publish(todays_answer(990201, "Storm One"))
     parliament_api.publish(todays_answer(990202, "Storm Two", body=11))
@@ -197,24 +253,28 @@ async def test_a_429_storm_delivers_every_post_once(subs_bot, discord_server, pa
     await wait_for_post(discord_server, discord_server.guild.channel("education"), "Storm Two")
     await asyncio.sleep(0.5)
     assert len(posts_in(discord_server, discord_server.channel, "Storm")) == 1
-    assert len(posts_in(discord_server, discord_server.guild.channel("education"),
-                        "Storm")) == 1
+    assert len(posts_in(discord_server, discord_server.guild.channel("education"), "Storm")) == 1
     assert discord_server.rate_limited  # the storm happened
 
 
-async def test_a_closed_channel_pauses_and_subscribe_resumes(subs_bot, discord_server,
-                                                             parliament_api) -> None:
+async def test_a_closed_channel_pauses_and_subscribe_resumes(
+    subs_bot, discord_server, parliament_api
+) -> None:
     education = discord_server.guild.channel("education")
     await subscribe(discord_server, {"department": "dfe", "_in": education})
     await discord_server.forbid_posting(education)
     parliament_api.publish(todays_answer(990301, "Closed Channel"))
     cog = subs_bot.get_cog("Subscriptions")
     await discord_server.wait_until(
-        lambda: cog.book.rows(discord_server.guild.id)[0]["status"] == "paused", 10, "a pause")
-    listing = await (await discord_server.run_command(
-        "subscriptions", {}, user=discord_server.admin_user)).message()
-    assert "⏸ paused: the bot can no longer post in #education (missing permission)" in \
-        listing["embeds"][0]["description"]
+        lambda: cog.book.rows(discord_server.guild.id)[0]["status"] == "paused", 10, "a pause"
+    )
+    listing = await (
+        await discord_server.run_command("subscriptions", {}, user=discord_server.admin_user)
+    ).message()
+    assert (
+        "⏸ paused: the bot can no longer post in #education (missing permission)"
+        in listing["embeds"][0]["description"]
+    )
     discord_server.pop_violations()
     await discord_server.allow_posting(education)
     resumed = await subscribe(discord_server, {"department": "dfe", "_in": education})
@@ -222,9 +282,14 @@ async def test_a_closed_channel_pauses_and_subscribe_resumes(subs_bot, discord_s
     parliament_api.publish(todays_answer(990302, "Open Again"))
     await wait_for_post(discord_server, education, "Open Again")
     assert posts_in(discord_server, education, "Closed Channel") == []
-    why = await (await discord_server.run_command(
-        "subscriptions", {"question": "990301"}, channel=education,
-        user=discord_server.admin_user)).message()
+    why = await (
+        await discord_server.run_command(
+            "subscriptions",
+            {"question": "990301"},
+            channel=education,
+            user=discord_server.admin_user,
+        )
+    ).message()
     assert "not posted: the bot can no longer post" in why["content"]
 
 
@@ -235,13 +300,18 @@ async def test_a_deleted_channel_pauses(subs_bot, discord_server, parliament_api
     parliament_api.publish(todays_answer(990401, "Deleted Channel"))
     cog = subs_bot.get_cog("Subscriptions")
     await discord_server.wait_until(
-        lambda: cog.book.rows(discord_server.guild.id)[0]["paused_reason"]
-        == "the channel was deleted", 10, "a pause")
+        lambda: (
+            cog.book.rows(discord_server.guild.id)[0]["paused_reason"] == "the channel was deleted"
+        ),
+        10,
+        "a pause",
+    )
     discord_server.pop_violations()
 
 
-async def test_the_api_failing_and_recovering_skips_nothing(subs_bot, discord_server,
-                                                            parliament_api) -> None:
+async def test_the_api_failing_and_recovering_skips_nothing(
+    subs_bot, discord_server, parliament_api
+) -> None:
     await subscribe(discord_server, {"department": "dfe"})
     parliament_api.inject("500", count=10_000)
     parliament_api.publish(todays_answer(990501, "During The Outage"))
@@ -258,30 +328,61 @@ async def test_why_was_it_posted(subs_bot, discord_server, parliament_api) -> No
     await subscribe(discord_server, {"department": "MoD"})
     parliament_api.publish(todays_answer(990601, "Explained Answer"))
     await wait_for_post(discord_server, discord_server.channel, "Explained Answer")
-    await discord_server.wait_until(lambda: subs_bot.store.conn.execute(
-        "SELECT status FROM deliveries WHERE question_id = 990601").fetchone() == ("sent",),
-        5, "the post to be recorded")
-    why = await (await discord_server.run_command(
-        "subscriptions", {"question": "990601"}, user=discord_server.plain_user)).message()
+    await discord_server.wait_until(
+        lambda: (
+            subs_bot.store.conn.execute(
+                "SELECT status FROM deliveries WHERE question_id = 990601"
+            ).fetchone()
+            == ("sent",)
+        ),
+        5,
+        "the post to be recorded",
+    )
+    why = await (
+        await discord_server.run_command(
+            "subscriptions", {"question": "990601"}, user=discord_server.plain_user
+        )
+    ).message()
     text = why["content"]
-    assert "New answers from the Department for Education: posted (New answer) — " \
-           "https://discord.com/channels/" in text
+    assert (
+        "New answers from the Department for Education: posted (New answer) — "
+        "https://discord.com/channels/" in text
+    )
     assert "New answers from the Ministry of Defence: does not match this answer" in text
-    old = await (await discord_server.run_command(
-        "subscriptions", {"question": "140001"}, user=discord_server.plain_user)).message()
+    old = await (
+        await discord_server.run_command(
+            "subscriptions", {"question": "140001"}, user=discord_server.plain_user
+        )
+    ).message()
     assert "answered before this subscription was made" in old["content"]
 
 
 async def test_an_ingest_beside_the_bot_is_posted(subs_bot, discord_server, tmp_path) -> None:
     await subscribe(discord_server, {"topic": "lighthouse keepers"})
     path = tmp_path / "new.json"
-    path.write_text(json.dumps({"value": todays_answer(
-        990701, "Maritime: Lighthouses",
-        questionText="To ask about lighthouse keepers' pensions.")}))
+    path.write_text(
+        json.dumps(
+            {
+                "value": todays_answer(
+                    990701,
+                    "Maritime: Lighthouses",
+                    questionText="To ask about lighthouse keepers' pensions.",
+                )
+            }
+        )
+    )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "ingest", str(path), "--db",
-        str(subs_bot.settings.database_path), cwd=Path(__file__).resolve().parents[2],
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "ingest",
+        str(path),
+        "--db",
+        str(subs_bot.settings.database_path),
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     _, err = await process.communicate()
     assert process.returncode == 0, err.decode()
     post = await wait_for_post(discord_server, discord_server.channel, "Maritime: Lighthouses")
@@ -294,9 +395,12 @@ async def test_an_ingest_beside_the_bot_is_posted(subs_bot, discord_server, tmp_
 def bot_env(server: DiscordServer, api, db: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
     env.update(
-        DISCORD_TOKEN=server.token, DISCORD_GUILD_IDS=str(server.guild.id),
-        DISCORD_API_BASE_URL=server.api_base_url, DISCORD_GATEWAY_URL=server.gateway_url,
-        PARLIAMENT_API_BASE_URL=api.base_url, DATABASE_PATH=str(db),
+        DISCORD_TOKEN=server.token,
+        DISCORD_GUILD_IDS=str(server.guild.id),
+        DISCORD_API_BASE_URL=server.api_base_url,
+        DISCORD_GATEWAY_URL=server.gateway_url,
+        PARLIAMENT_API_BASE_URL=api.base_url,
+        DATABASE_PATH=str(db),
         POLL_INTERVAL_SECONDS="0.5",
     )
     return env
@@ -304,11 +408,21 @@ def bot_env(server: DiscordServer, api, db: Path) -> dict[str, str]:
 
 async def start_bot_process(server: DiscordServer, env: dict, cwd: Path):
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=cwd, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     connections = server.identify_count
-    await server.wait_until(lambda: server.identify_count > connections and server.connected,
-                            30, "the bot process to connect")
+    await server.wait_until(
+        lambda: server.identify_count > connections and server.connected,
+        30,
+        "the bot process to connect",
+    )
     return process
 
 
@@ -342,3 +456,52 @@ async def test_killed_between_claim_and_send_posts_exactly_once(
         if first.returncode is None:
             first.send_signal(signal.SIGKILL)
             await first.wait()
+
+
+async def run_poll_once(env: dict[str, str], cwd: Path) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "poll",
+        "--once",
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode, out.decode() + err.decode()
+
+
+async def test_poll_once_reports_without_a_token_and_posts_with_one(
+    tmp_path, discord_server, parliament_api
+) -> None:
+    from bot.subscriptions import SubscriptionBook
+
+    db = tmp_path / "once.db"
+    with open_store(db) as store:
+        SubscriptionBook(store).subscribe(
+            discord_server.guild.id,
+            discord_server.channel.id,
+            {"department_id": 60},
+            "New answers from the Department for Education",
+            1,
+            "someone",
+            50,
+        )
+    parliament_api.publish(todays_answer(990901, "Polled Once"))
+    env = bot_env(discord_server, parliament_api, db)
+    dry = {k: v for k, v in env.items() if k != "DISCORD_TOKEN"}
+    code, report = await run_poll_once(dry, tmp_path)
+    assert code == 0, report
+    assert "1 questions listed" in report
+    assert "Waiting to be posted: 1" in report
+    assert bot_posts(discord_server, discord_server.channel) == []
+    code, report = await run_poll_once(env, tmp_path)
+    assert code == 0, report
+    assert "1 messages posted" in report
+    assert len(posts_in(discord_server, discord_server.channel, "Polled Once")) == 1
+    code, report = await run_poll_once(env, tmp_path)
+    assert "0 messages posted" in report
+    assert len(posts_in(discord_server, discord_server.channel, "Polled Once")) == 1
