@@ -105,7 +105,7 @@ def ingest_rate(files: list[Path], db: Path) -> float:
     return report.totals()["new"] / elapsed
 
 
-def build(size: int, rebuild: bool) -> Built:
+def build(size: int, rebuild: bool, rebuild_store: bool = False) -> Built:
     files = corpus_files(size, rebuild)
     db = OUT / f"store-{size}.db"
     scratch = OUT / "scratch.db"
@@ -115,7 +115,7 @@ def build(size: int, rebuild: bool) -> Built:
     for suffix in ("", "-wal", "-shm"):
         Path(str(scratch) + suffix).unlink(missing_ok=True)
     whole = None
-    if rebuild or not db.exists():
+    if rebuild or rebuild_store or not db.exists():
         whole = ingest_rate(files, db)
     with Store(db) as store:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -290,7 +290,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000",
                         help="comma-separated store sizes (e.g. 10000,100000,1000000)")
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--rebuild", action="store_true", help="new corpora and stores")
+    parser.add_argument("--rebuild-stores", action="store_true",
+                        help="new stores from the corpora already generated")
     parser.add_argument("--write", action="store_true", help="write the tables to bench/README.md")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
@@ -298,7 +300,7 @@ def main() -> None:
     builds, runs = [], []
     for size in sizes:
         print(f"building {size:,} ...", flush=True)
-        built = build(size, args.rebuild)
+        built = build(size, args.rebuild, args.rebuild_stores)
         builds.append(built)
         print(f"benchmarking {size:,} ...", flush=True)
         runs.append(bench_store(built, args.queries))
