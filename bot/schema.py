@@ -1,0 +1,226 @@
+"""The database schema: each migration moves it one version forward (``PRAGMA user_version``).
+
+Add a migration at the end; never change one that has shipped. ``Store`` runs those a database
+has not had yet, each in its own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import sqlite_utils
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db["members"].create(
+        {
+            "id": int,
+            "name": str,
+            "list_as": str,
+            "party": str,
+            "party_abbreviation": str,
+            "party_colour": str,
+            "member_from": str,
+            "house": str,
+            "thumbnail_url": str,
+        },
+        pk="id",
+    )
+    db["answering_bodies"].create({"id": int, "name": str}, pk="id")
+    db.execute(
+        """
+        CREATE TABLE questions (
+            -- Small columns first, long texts last: SQLite reads a row's columns in order,
+            -- so a filter on status or house never walks through a long answer's pages.
+            id INTEGER PRIMARY KEY,
+            house TEXT NOT NULL,
+            uin TEXT NOT NULL,
+            status TEXT NOT NULL,
+            is_withdrawn INTEGER NOT NULL DEFAULT 0,
+            is_holding INTEGER NOT NULL DEFAULT 0,
+            is_correction INTEGER NOT NULL DEFAULT 0,
+            is_named_day INTEGER NOT NULL DEFAULT 0,
+            member_has_interest INTEGER NOT NULL DEFAULT 0,
+            question_truncated INTEGER NOT NULL DEFAULT 0,
+            answer_truncated INTEGER NOT NULL DEFAULT 0,
+            date_tabled TEXT,
+            date_for_answer TEXT,
+            date_answered TEXT,
+            date_holding_answer TEXT,
+            date_corrected TEXT,
+            asking_member_id INTEGER,
+            answering_member_id INTEGER,
+            correcting_member_id INTEGER,
+            answering_body_id INTEGER,
+            source TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            gid TEXT,
+            source_url TEXT,
+            twfy_url TEXT,
+            grouped_questions TEXT,
+            attachments TEXT,
+            heading TEXT NOT NULL DEFAULT '',
+            question_text TEXT NOT NULL DEFAULT '',
+            answer_text TEXT NOT NULL DEFAULT '',
+            answer_html TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    for columns in (
+        ("uin", "house"),
+        ("date_answered",),
+        ("asking_member_id", "date_answered"),
+        ("answering_member_id", "date_answered"),
+        ("answering_body_id", "date_answered"),
+        ("status", "date_answered"),
+        ("gid",),
+    ):
+        db["questions"].create_index(columns)
+    # External-content FTS5: the text lives once, in questions. Triggers keep the index in step
+    # on update and delete; inserts are indexed by Store.upsert in the same transaction, in one
+    # batch, because an insert trigger makes FTS5 flush per row (about 4x slower ingest).
+    db.execute(
+        """
+        CREATE VIRTUAL TABLE questions_fts USING fts5(
+            heading, question_text, answer_text,
+            content='questions', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        )
+        """
+    )
+    db.executescript(
+        """
+        CREATE TRIGGER questions_fts_delete AFTER DELETE ON questions BEGIN
+            INSERT INTO questions_fts(questions_fts, rowid, heading, question_text, answer_text)
+            VALUES ('delete', old.id, old.heading, old.question_text, old.answer_text);
+        END;
+        CREATE TRIGGER questions_fts_update AFTER UPDATE OF heading, question_text, answer_text
+        ON questions BEGIN
+            INSERT INTO questions_fts(questions_fts, rowid, heading, question_text, answer_text)
+            VALUES ('delete', old.id, old.heading, old.question_text, old.answer_text);
+            INSERT INTO questions_fts(rowid, heading, question_text, answer_text)
+            VALUES (new.id, new.heading, new.question_text, new.answer_text);
+        END;
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            question_id INTEGER NOT NULL REFERENCES questions(id),
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            source TEXT NOT NULL,
+            detail TEXT,
+            recorded_at TEXT NOT NULL
+        )
+        """
+    )
+    db["changes"].create_index(("question_id",))
+    # ParlParse's gidredirect: a later scrape's id for an item. Kept so that re-reading an older
+    # file maps its ids forward instead of undoing the redirect.
+    db.execute("CREATE TABLE gid_redirects (old_gid TEXT PRIMARY KEY, new_gid TEXT NOT NULL)")
+    # One vote per person per question, whatever the path (button or reaction): the primary key
+    # enforces it, and a new vote replaces the old one.
+    db.execute(
+        """
+        CREATE TABLE votes (
+            question_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            helpful INTEGER NOT NULL CHECK (helpful IN (0, 1)),
+            via TEXT NOT NULL,
+            message_id INTEGER,
+            voted_at TEXT NOT NULL,
+            PRIMARY KEY (question_id, user_id)
+        ) WITHOUT ROWID
+        """
+    )
+
+
+def _migration_2(db: sqlite_utils.Database) -> None:
+    # The bot's own messages that show one answer: reactions on them are votes on it.
+    db.execute(
+        """
+        CREATE TABLE answer_messages (
+            message_id INTEGER PRIMARY KEY,
+            channel_id INTEGER NOT NULL,
+            guild_id INTEGER,
+            question_id INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    # A search shown in Discord, so its paging buttons work after a restart (a custom_id holds
+    # at most 100 characters: the query itself does not fit).
+    db.execute(
+        """
+        CREATE TABLE search_sessions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            query TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+def _migration_3(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- What a channel follows. after_seq: the change log's end when it was made, so it
+        -- posts nothing from before it existed.
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            guild_id INTEGER NOT NULL,
+            channel_id INTEGER NOT NULL,
+            topic TEXT,
+            member_id INTEGER,
+            asked_by_id INTEGER,
+            answered_by_id INTEGER,
+            department_id INTEGER,
+            house TEXT,
+            description TEXT NOT NULL,
+            created_by INTEGER NOT NULL,
+            created_by_name TEXT,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active',
+            paused_reason TEXT,
+            after_seq INTEGER NOT NULL,
+            resumed_seq INTEGER
+        );
+        CREATE INDEX subscriptions_guild ON subscriptions (guild_id);
+        -- One post per (channel, change): the unique key makes a second claim impossible,
+        -- whichever process or restart tries. batch_id groups what one message carries.
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions(id),
+            channel_id INTEGER NOT NULL,
+            question_id INTEGER NOT NULL,
+            change_seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            batch_id INTEGER,
+            message_id INTEGER,
+            reason TEXT,
+            claimed_at TEXT NOT NULL,
+            sent_at TEXT,
+            UNIQUE (channel_id, change_seq)
+        );
+        CREATE INDEX deliveries_pending ON deliveries (status, channel_id);
+        CREATE INDEX deliveries_question ON deliveries (question_id);
+        CREATE TABLE batches (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            channel_id INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """
+    )
+
+
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
+    _migration_1,
+    _migration_2,
+    _migration_3,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
