@@ -1,8 +1,8 @@
-"""The SQLite store: schema and migrations, upserts with a change log, and reads of records.
+"""The SQLite store: upserts with a change log, and reads of records.
 
-One file in WAL mode. ``PRAGMA user_version`` holds the schema version; ``MIGRATIONS`` run
-forward on open, each in its own transaction. The full-text index (FTS5, external content) is
-kept in step by triggers, so every writer, not only this module, keeps it right.
+One file in WAL mode; the schema's migrations (``schema.py``) run forward on open. The full-text
+index (FTS5, external content) follows every write: ``upsert`` indexes new rows in one batch,
+triggers follow updates and deletes.
 """
 
 from __future__ import annotations
