@@ -1,0 +1,164 @@
+"""Subscriptions, delivery and votes without Discord: matching, claiming, batching, pacing."""
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from bot.delivery import CHANNEL_POSTS, DeliveryQueue, Pacer
+from bot.ingest import ingest_paths
+from bot.store import Store
+from bot.subscriptions import (
+    SubscriptionBook,
+    SubscriptionError,
+    SubscriptionMatcher,
+    event_label,
+    text_words,
+    topic_clauses,
+    topic_matches,
+)
+from bot.votes import VoteLedger, emoji_vote
+
+
+def matches(topic: str, text: str) -> bool:
+    words = text_words(text)
+    return topic_matches(topic_clauses(topic), words, set(words))
+
+
+def test_topics_match_all_words_by_stem_and_phrases_in_order() -> None:
+    text = "Special Educational Needs: support for pupils with disabilities"
+    assert matches("special educational needs", text)
+    assert matches("SEN pupils", "sen provision for pupils")
+    assert matches("disability", text)  # stems: disabilities ~ disability
+    assert not matches("special needs transport", text)
+    assert matches('"educational needs"', text)
+    assert not matches('"needs educational"', text)
+
+
+def test_event_labels() -> None:
+    assert event_label("new", "answered") == "New answer"
+    assert event_label("new", "holding") == "Holding answer"
+    assert event_label("new", "unanswered") is None
+    assert event_label("substantive", "answered") == "Answer now given"
+    assert event_label("corrected", "corrected") == "Corrected"
+    assert event_label("text_changed", "answered") is None
+
+
+def load(store: Store, *names: str) -> None:
+    assert not ingest_paths(store, [FIXTURES / n for n in names]).failed
+
+
+def test_subscribing_needs_a_filter_and_respects_the_cap(store: Store) -> None:
+    book = SubscriptionBook(store)
+    with pytest.raises(SubscriptionError, match="Say what to follow"):
+        book.subscribe(1, 10, {}, "nothing", 5, "u", 3)
+    book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 2)
+    _, what = book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 2)
+    assert what == "exists"
+    book.subscribe(1, 11, {"topic": "schools"}, "schools", 5, "u", 2)
+    with pytest.raises(SubscriptionError, match=r"the most it may have \(2\)"):
+        book.subscribe(1, 12, {"house": "Lords"}, "Lords", 5, "u", 2)
+    book.subscribe(2, 20, {"house": "Lords"}, "Lords", 5, "u", 2)  # another server's own cap
+    assert book.unsubscribe(2, book.rows(1)[0]["id"]) is None  # not that server's
+
+
+def plan_and_batch(store: Store) -> list:
+    queue = DeliveryQueue(store, SubscriptionBook(store))
+    queue.plan()
+    return queue.batches()
+
+
+def test_news_after_a_subscription_is_claimed_once(store: Store, tmp_path: Path) -> None:
+    load(store, "holding.json")  # before the subscription: never posted
+    book = SubscriptionBook(store)
+    book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50)
+    book.subscribe(1, 10, {"topic": "high needs funding"}, "topic", 5, "u", 50)
+    book.subscribe(1, 11, {"department_id": 11}, "MoD", 5, "u", 50)
+    assert plan_and_batch(store) == []
+    load(store, "substantive.json")  # holding -> substantive: news
+    batches = plan_and_batch(store)
+    assert [(b.channel_id, len(b.deliveries)) for b in batches] == [(10, 1)]
+    assert batches[0].deliveries[0]["kind"] == "Answer now given"
+    # Planning again, or the same batch after a restart, claims nothing new.
+    again = plan_and_batch(store)
+    assert [b.id for b in again] == [batches[0].id]
+    assert again[0].nonce == batches[0].nonce
+
+
+def test_a_busy_channel_gets_one_digest(store: Store, tmp_path: Path) -> None:
+    SubscriptionBook(store).subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50)
+    base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps({"results": [{"value": dict(base, id=700 + i, uin=str(700 + i))}
+                                            for i in range(5)]}))
+    ingest_paths(store, [path])
+    batches = plan_and_batch(store)
+    assert len(batches) == 1 and batches[0].is_digest and len(batches[0].deliveries) == 5
+
+
+def test_a_closed_channel_pauses_and_resuming_skips_what_came_meanwhile(store: Store) -> None:
+    book = SubscriptionBook(store)
+    book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50)
+    load(store, "holding.json")
+    queue = DeliveryQueue(store, book)
+    queue.plan()
+    queue.mark_undeliverable(10, "the channel was deleted")
+    (row,) = book.rows(1)
+    assert row["status"] == "paused" and row["paused_reason"] == "the channel was deleted"
+    assert queue.batches() == []
+    load(store, "substantive.json")
+    queue.plan()
+    assert queue.batches() == []  # paused: nothing claimed
+    _, what = book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50)
+    assert what == "resumed"
+    load(store, "corrected.json")
+    queue.plan()
+    assert [b.deliveries[0]["kind"] for b in queue.batches()] == ["Corrected"]
+
+
+def test_matcher_indexes_by_member_department_and_topic_word() -> None:
+    from bot.subscriptions import Subscription
+
+    def sub(i: int, **kw) -> Subscription:
+        base = dict(id=i, guild_id=1, channel_id=i, topic=None, member_id=None,
+                    asked_by_id=None, answered_by_id=None, department_ids=(), house=None,
+                    description="", status="active", after_seq=0)
+        return Subscription(**{**base, **kw})
+
+    matcher = SubscriptionMatcher([
+        sub(1, member_id=101), sub(2, answered_by_id=101), sub(3, department_ids=(60,)),
+        sub(4, topic="vaccination programme"), sub(5, department_ids=(17,), topic="vaccine"),
+        sub(6, house="Lords"), sub(7, status="paused", member_id=101),
+    ])
+    row = {"asking_member_id": 101, "answering_member_id": 202, "answering_body_id": 17,
+           "house": "Commons", "heading": "Coronavirus: Vaccination",
+           "question_text": "To ask about the vaccination programme.", "answer_text": "Yes."}
+    assert sorted(s.id for s in matcher.matches(row)) == [1, 4, 5]
+
+
+def test_pacer_keeps_five_posts_per_five_seconds_per_channel() -> None:
+    now = [0.0]
+    pacer = Pacer(clock=lambda: now[0])
+    for _ in range(CHANNEL_POSTS):
+        assert pacer.delay(1) == 0
+        pacer.record(1)
+    assert pacer.delay(1) == pytest.approx(5.0)
+    assert pacer.delay(2) == 0  # another channel is not held up
+    now[0] = 5.0
+    assert pacer.delay(1) == 0
+
+
+def test_votes_one_per_person_latest_wins(store: Store) -> None:
+    load(store, "holding.json")
+    ledger = VoteLedger(store)
+    assert ledger.vote(500001, 1, True, "button", 99).previous is None
+    assert ledger.counts(500001) == (1, 0)
+    moved = ledger.vote(500001, 1, False, "reaction", 99)
+    assert moved.previous is True and moved.changed
+    assert ledger.counts(500001) == (0, 1)
+    # The 👍 reaction that is no longer this person's vote: removing it changes nothing.
+    assert not ledger.withdraw_reaction(500001, 1, True).changed
+    assert ledger.withdraw_reaction(500001, 1, False).changed
+    assert ledger.counts(500001) == (0, 0)
+    assert emoji_vote("👍🏽") is True and emoji_vote("👎") is False and emoji_vote("🎉") is None
