@@ -17,6 +17,7 @@ from bot.sources.parlparse import NotWransError, parse_parlparse
 from bot.store import Store, UpsertResult
 
 INGESTIBLE_SUFFIXES = (".json", ".xml")
+PARALLEL_FROM_BYTES = 20_000_000  # below this, starting a second process costs more than it saves
 
 
 @dataclass
@@ -76,7 +77,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path]) -> IngestReport:
     """
     report = IngestReport()
     files = list(iter_files(paths))
-    if len(files) < 2:
+    if len(files) < 2 or _total_size(files) < PARALLEL_FROM_BYTES:
         for path in files:
             report.files.append(store_parsed(store, read_file(path)))
         return report
@@ -89,6 +90,10 @@ def ingest_paths(store: Store, paths: Iterable[str | Path]) -> IngestReport:
                 upcoming = pool.submit(read_file, files[index + 1])
             report.files.append(store_parsed(store, parsed))
     return report
+
+
+def _total_size(files: list[Path]) -> int:
+    return sum(p.stat().st_size for p in files if p.is_file())
 
 
 def ingest_file(store: Store, path: Path) -> FileReport:
