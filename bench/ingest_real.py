@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.search_bench import raw_insert
 from bot.ingest import ingest_paths, iter_files, read_file
-from bot.records import status_of
 from bot.store import Store
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -30,24 +30,8 @@ def once(data: Path, folder: Path, run: int) -> tuple[float, float, int]:
     records = report.totals()["new"]
     rows = [p.question for path in iter_files([data]) for p in read_file(path).accepted]
     unique = {row["id"]: row for row in rows}
-    floor_db = folder / f"floor-{run}.db"
-    with Store(floor_db) as store:
-        columns = Store._INSERT_COLUMNS
-        values = []
-        for row in unique.values():
-            row.update(status=status_of(row), first_seen="x", updated_at="x")
-            values.append([row.get(c) for c in columns])
-        started = time.perf_counter()
-        with store.transaction():
-            store.conn.executemany(
-                f"INSERT INTO questions ({', '.join(columns)}) "
-                f"VALUES ({', '.join('?' * len(columns))})", values)
-            store.conn.executemany(
-                "INSERT INTO questions_fts(rowid, heading, question_text, answer_text) "
-                "VALUES (?, ?, ?, ?)",
-                [(r["id"], r["heading"], r["question_text"], r["answer_text"])
-                 for r in unique.values()])
-        floor_seconds = time.perf_counter() - started
+    with Store(folder / f"floor-{run}.db") as store:
+        floor_seconds = raw_insert(store, list(unique.values()))
     return records / ingest_seconds, len(unique) / floor_seconds, records
 
 
