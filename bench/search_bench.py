@@ -23,7 +23,7 @@ from pathlib import Path
 from bench import corpus
 from bot.ingest import ingest_paths
 from bot.matching import Resolver
-from bot.records import status_of
+from bot.records import question_tags, status_of
 from bot.search import BM25_WEIGHTS, Searcher, SearchQuery, fts_query
 from bot.sources.api_json import iter_api_document
 from bot.store import Store
@@ -78,7 +78,8 @@ def raw_insert(store: Store, rows: list[dict]) -> float:
     columns = Store._INSERT_COLUMNS
     values = []
     for row in rows:
-        row.update(status=status_of(row), first_seen="x", updated_at="x")
+        row.update(status=status_of(row), tags=question_tags(row), first_seen="x",
+                   updated_at="x")
         values.append([row.get(c) for c in columns])
     started = time.perf_counter()
     with store.transaction():
@@ -88,9 +89,10 @@ def raw_insert(store: Store, rows: list[dict]) -> float:
             values,
         )
         store.conn.executemany(
-            "INSERT INTO questions_fts(rowid, heading, question_text, answer_text) "
-            "VALUES (?, ?, ?, ?)",
-            [(r["id"], r["heading"], r["question_text"], r["answer_text"]) for r in rows],
+            "INSERT INTO questions_fts(rowid, heading, question_text, answer_text, tags) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(r["id"], r["heading"], r["question_text"], r["answer_text"], r["tags"])
+             for r in rows],
         )
     return time.perf_counter() - started
 
@@ -181,10 +183,11 @@ def broad_words(store: Store, count: int = 5) -> list[str]:
     """The words found in the most documents: the worst case for ranking."""
     store.conn.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.bench_vocab "
-        "USING fts5vocab(main, questions_fts, row)"
+        "USING fts5vocab(main, questions_fts, col)"
     )
     rows = store.conn.execute(
-        "SELECT term FROM temp.bench_vocab WHERE length(term) > 3 ORDER BY doc DESC LIMIT ?",
+        "SELECT term FROM temp.bench_vocab WHERE length(term) > 3 AND col != 'tags' "
+        "GROUP BY term ORDER BY max(doc) DESC LIMIT ?",
         (count,),
     ).fetchall()
     return [r[0] for r in rows]
@@ -199,9 +202,10 @@ def timed(function: Callable[[], object]) -> float:
 def raw_floor(store: Store, searcher: Searcher, query: SearchQuery) -> float:
     """The same FTS5 query run raw: MATCH, the same filters, ORDER BY bm25, LIMIT."""
     outcome_filters = searcher.search(SearchQuery(**{**query.__dict__, "text": ""}))
-    where, params = searcher._filters(query, outcome_filters)
+    filters = searcher._filters(query, outcome_filters)
+    where, params = filters.where, filters.params
     expression = fts_query(query.text).expression
-    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS[:3])
     sql = (
         "SELECT q.id FROM questions_fts f JOIN questions q ON q.id = f.rowid "
         f"WHERE questions_fts MATCH ? AND {' AND '.join(where)} "

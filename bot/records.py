@@ -108,3 +108,23 @@ def synthetic_id(key: str) -> int:
     """A stable negative id for records without an API id (ParlParse XML); never clashes with the
     API's positive ids."""
     return -int.from_bytes(hashlib.sha1(key.encode()).digest()[:6], "big") - 1
+
+
+def tag_number(value: int) -> str:
+    return str(value) if value >= 0 else f"n{-value}"
+
+
+def question_tags(record: dict[str, Any]) -> str:
+    """A question's filter values as words for the full-text index: ``b60`` answering body,
+    ``a4218`` asker, ``r4362`` answerer, ``hc``/``hl`` House, ``s`` + status, ``wd`` withdrawn.
+    Searched only through the ``tags`` column, so they never meet words people type."""
+    words = []
+    for prefix, column in (("b", "answering_body_id"), ("a", "asking_member_id"),
+                           ("r", "answering_member_id")):
+        if record.get(column) is not None:
+            words.append(prefix + tag_number(record[column]))
+    words.append("hl" if record.get("house") == "Lords" else "hc")
+    words.append("s" + status_of(record))
+    if record.get("is_withdrawn"):
+        words.append("wd")
+    return " ".join(words)

@@ -60,6 +60,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
             twfy_url TEXT,
             grouped_questions TEXT,
             attachments TEXT,
+            tags TEXT NOT NULL DEFAULT '',
             heading TEXT NOT NULL DEFAULT '',
             question_text TEXT NOT NULL DEFAULT '',
             answer_text TEXT NOT NULL DEFAULT '',
@@ -77,13 +78,15 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         ("gid",),
     ):
         db["questions"].create_index(columns)
-    # External-content FTS5: the text lives once, in questions. Triggers keep the index in step
-    # on update and delete; inserts are indexed by Store.upsert in the same transaction, in one
-    # batch, because an insert trigger makes FTS5 flush per row (about 4x slower ingest).
+    # External-content FTS5: the text lives once, in questions. ``tags`` holds the filters as
+    # words (records.question_tags), so a filtered text search is one index lookup. Triggers
+    # keep the index in step on update and delete; inserts are indexed by Store.upsert in the
+    # same transaction, in one batch, because an insert trigger makes FTS5 flush per row
+    # (about 4x slower ingest).
     db.execute(
         """
         CREATE VIRTUAL TABLE questions_fts USING fts5(
-            heading, question_text, answer_text,
+            heading, question_text, answer_text, tags,
             content='questions', content_rowid='id',
             tokenize='porter unicode61 remove_diacritics 2'
         )
@@ -92,15 +95,17 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db.executescript(
         """
         CREATE TRIGGER questions_fts_delete AFTER DELETE ON questions BEGIN
-            INSERT INTO questions_fts(questions_fts, rowid, heading, question_text, answer_text)
-            VALUES ('delete', old.id, old.heading, old.question_text, old.answer_text);
+            INSERT INTO questions_fts(questions_fts, rowid, heading, question_text, answer_text,
+                                      tags)
+            VALUES ('delete', old.id, old.heading, old.question_text, old.answer_text, old.tags);
         END;
-        CREATE TRIGGER questions_fts_update AFTER UPDATE OF heading, question_text, answer_text
-        ON questions BEGIN
-            INSERT INTO questions_fts(questions_fts, rowid, heading, question_text, answer_text)
-            VALUES ('delete', old.id, old.heading, old.question_text, old.answer_text);
-            INSERT INTO questions_fts(rowid, heading, question_text, answer_text)
-            VALUES (new.id, new.heading, new.question_text, new.answer_text);
+        CREATE TRIGGER questions_fts_update AFTER UPDATE OF heading, question_text, answer_text,
+        tags ON questions BEGIN
+            INSERT INTO questions_fts(questions_fts, rowid, heading, question_text, answer_text,
+                                      tags)
+            VALUES ('delete', old.id, old.heading, old.question_text, old.answer_text, old.tags);
+            INSERT INTO questions_fts(rowid, heading, question_text, answer_text, tags)
+            VALUES (new.id, new.heading, new.question_text, new.answer_text, new.tags);
         END;
         """
     )

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from bot.matching import Candidate, Resolution, Resolver, stem
-from bot.records import STATUSES
+from bot.records import STATUSES, tag_number
 from bot.text import cut_at_word, fold
 
 MAX_TERMS = 24
@@ -23,11 +23,11 @@ MAX_TERM_LENGTH = 60
 EXCERPT_LIMIT = 300
 COUNT_CAP = 10_000  # totals above this are reported as "at least"
 # bm25 weights: heading, question, answer. A word in the heading says most about the answer.
-BM25_WEIGHTS = (10.0, 4.0, 1.0)
+BM25_WEIGHTS = (10.0, 4.0, 1.0, 0.0)  # tags hold filters, not meaning
+TEXT_COLUMNS = "{heading question_text answer_text}"
 # Ranking every match of a broad query ("government" is in most answers) costs seconds at a
 # million questions; above COUNT_CAP matches, rank only the most recent RECENT_WINDOW of them.
 RECENT_WINDOW = 5_000
-SCAN_LIMIT = 100_000
 NAME_FILTERS = {
     "asked_by": "member",
     "answered_by": "member",
@@ -236,14 +236,15 @@ class Searcher:
         if outcome.ambiguous:
             return outcome
 
-        where, params = self._filters(query, outcome)
+        filters = self._filters(query, outcome)
+        where, params = filters.where, filters.params
         fts = fts_query(query.text or "")
         outcome.terms = list(fts.terms)
         limit = max(1, min(query.limit, 100))
         offset = max(0, query.offset)
         conn = self.store.conn
         if fts.expression:
-            ids, total, estimate = self._ranked_ids(fts, where, params, query.sort, limit, offset)
+            ids, total, estimate = self._ranked_ids(fts, filters, query.sort, limit, offset)
             outcome.ranked_recent_only = estimate
         else:
             clause = " AND ".join(where) or "1"
@@ -277,121 +278,110 @@ class Searcher:
         chosen = Candidate(entity_id, names or str(entity_id), 100.0)
         return Resolution(kind, text or "", [chosen], sure=True)
 
-    def _filters(self, query: SearchQuery, outcome: SearchOutcome) -> tuple[list[str], list[Any]]:
-        where: list[str] = ["q.is_withdrawn = 0"]
-        params: list[Any] = []
+    def _filters(self, query: SearchQuery, outcome: SearchOutcome) -> Filters:
+        """The filters twice over: SQL on the questions table (for lists without text), and
+        words of the index's ``tags`` column (for text searches; see records.question_tags)."""
+        filters = Filters(["q.is_withdrawn = 0"], [], [])
 
         def resolved_id(option: str) -> Any:
             resolution = outcome.resolved.get(option)
             return resolution.best.id if resolution and resolution.best else None
 
+        def tag(prefix: str, value: Any) -> str:
+            return f'"{prefix}{tag_number(value)}"'
+
         if (member_id := resolved_id("asked_by")) is not None:
-            where.append("q.asking_member_id = ?")
-            params.append(member_id)
+            filters.add("q.asking_member_id = ?", [member_id], tag("a", member_id))
         if (member_id := resolved_id("answered_by")) is not None:
-            where.append("q.answering_member_id = ?")
-            params.append(member_id)
+            filters.add("q.answering_member_id = ?", [member_id], tag("r", member_id))
         if (member_id := resolved_id("member")) is not None:
-            where.append("(q.asking_member_id = ? OR q.answering_member_id = ?)")
-            params += [member_id, member_id]
+            filters.add("(q.asking_member_id = ? OR q.answering_member_id = ?)",
+                        [member_id, member_id],
+                        f"({tag('a', member_id)} OR {tag('r', member_id)})")
         if (body_id := resolved_id("department")) is not None:
             ids = [body_id, *sorted(self.resolver.departments.predecessors(body_id), key=str)]
-            where.append(f"q.answering_body_id IN ({','.join('?' * len(ids))})")
-            params += ids
+            filters.add(f"q.answering_body_id IN ({','.join('?' * len(ids))})", ids,
+                        "(" + " OR ".join(tag("b", i) for i in ids) + ")")
         if query.house:
             house = query.house.strip().capitalize()
             if house not in ("Commons", "Lords"):
                 raise SearchError("house must be Commons or Lords")
-            where.append("q.house = ?")
-            params.append(house)
-        if query.since:
-            where.append("q.date_answered >= ?")
-            params.append(query.since.isoformat())
-        if query.until:
-            where.append("q.date_answered <= ?")
-            params.append(query.until.isoformat())
+            filters.add("q.house = ?", [house], '"hl"' if house == "Lords" else '"hc"')
         if query.status:
-            where.append("q.status = ?")
-            params.append(query.status)
-        return where, params
+            filters.add("q.status = ?", [query.status], f'"s{query.status}"')
+        # Dates are not words: they stay SQL, checked on each match.
+        if query.since:
+            filters.add("q.date_answered >= ?", [query.since.isoformat()])
+            filters.dated = True
+        if query.until:
+            filters.add("q.date_answered <= ?", [query.until.isoformat()])
+            filters.dated = True
+        return filters
 
     def _ranked_ids(
-        self,
-        fts: FtsQuery,
-        where: list[str],
-        params: list[Any],
-        sort: str,
-        limit: int,
-        offset: int,
+        self, fts: FtsQuery, filters: Filters, sort: str, limit: int, offset: int
     ) -> tuple[list[int], int, bool]:
         """Ids of one page of text matches, the total, and whether the total is a floor.
 
-        The full-text index drives every query (CROSS JOIN fixes the join order: probing it once
-        per filtered row would re-run the whole MATCH each time). A broad query, with more than
-        COUNT_CAP matches, is ranked among its newest RECENT_WINDOW matches that pass the
-        filters, looking at no more than SCAN_LIMIT matches: rowid order is free in FTS5, and
-        ids grow with time.
+        Text and filters are one FTS5 expression: the words in the text columns, the filters in
+        ``tags``, withdrawn questions left out; only date ranges need the questions table,
+        joined with the index driving (CROSS JOIN fixes that order). A broad query, with more
+        than COUNT_CAP matches, is ranked among its newest RECENT_WINDOW matches: rowid order
+        is free in FTS5, and ids grow with time.
         """
         conn = self.store.conn
-        expression = fts.expression
-        match = "questions_fts MATCH ?"
-        joined = "FROM questions_fts f CROSS JOIN questions q ON q.id = f.rowid"
-        clause = " AND ".join(where)
-        filtered = len(where) > 1  # beyond the withdrawn rule every search has
+        expression = f"({TEXT_COLUMNS} : ({fts.expression}))"
+        if filters.tags:
+            expression += " AND (tags : (" + " AND ".join(filters.tags) + "))"
+        expression = f"({expression}) NOT (tags : \"wd\")"
+        if filters.dated:
+            source = "FROM questions_fts f CROSS JOIN questions q ON q.id = f.rowid"
+            condition = " AND " + " AND ".join(filters.where)
+            params = filters.params
+        else:
+            source, condition, params = "FROM questions_fts f", "", []
+        match = f"{source} WHERE questions_fts MATCH ?{condition}"
+        args = [expression, *params]
 
-        def scalar(sql: str, args: list[Any]) -> Any:
-            row = conn.execute(sql, args).fetchone()
+        def scalar(sql: str, extra: list[Any]) -> Any:
+            row = conn.execute(sql, [*args, *extra]).fetchone()
             return row[0] if row else None
 
-        matches = scalar(
-            f"SELECT count(*) FROM (SELECT 1 FROM questions_fts WHERE {match} LIMIT ?)",
-            [expression, COUNT_CAP + 1],
-        )
-        broad = matches > COUNT_CAP
+        total = scalar(f"SELECT count(*) FROM (SELECT 1 {match} LIMIT ?)", [COUNT_CAP + 1])
+        broad = total > COUNT_CAP
         bound = ""
         if broad:
-            scan_floor = scalar(
-                f"SELECT rowid FROM questions_fts WHERE {match} ORDER BY rowid DESC "
-                "LIMIT 1 OFFSET ?",
-                [expression, SCAN_LIMIT - 1],
+            floor = scalar(
+                f"SELECT f.rowid {match} ORDER BY f.rowid DESC LIMIT 1 OFFSET ?",
+                [RECENT_WINDOW - 1],
             )
-            scan = f" AND f.rowid >= {int(scan_floor)}" if scan_floor is not None else ""
-            if filtered:
-                window_floor = scalar(
-                    f"SELECT f.rowid {joined} WHERE {match} AND {clause}{scan} "
-                    "ORDER BY f.rowid DESC LIMIT 1 OFFSET ?",
-                    [expression, *params, RECENT_WINDOW - 1],
-                )
-            else:
-                window_floor = scalar(
-                    f"SELECT rowid FROM questions_fts WHERE {match} ORDER BY rowid DESC "
-                    "LIMIT 1 OFFSET ?",
-                    [expression, RECENT_WINDOW - 1],
-                )
-            floor = window_floor if window_floor is not None else scan_floor
             bound = f" AND f.rowid >= {int(floor)}" if floor is not None else ""
-        if broad and not filtered:
-            total = matches
-        else:
-            total = scalar(
-                f"SELECT count(*) FROM (SELECT 1 {joined} WHERE {match} AND {clause}"
-                f"{scan if broad else ''} LIMIT ?)",
-                [expression, *params, COUNT_CAP + 1],
-            )
-        base = f"{joined} WHERE {match} AND {clause}{bound}"
         if sort == "newest":
-            order = "ORDER BY coalesce(q.date_answered, q.date_tabled) DESC, q.id DESC"
+            ids = [r[0] for r in conn.execute(
+                f"SELECT f.rowid FROM questions q JOIN (SELECT f.rowid {match}{bound}) f "
+                "ON q.id = f.rowid ORDER BY q.date_answered DESC, q.id DESC LIMIT ? OFFSET ?",
+                [*args, limit, offset])]
         else:
             weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-            order = f"ORDER BY bm25(questions_fts, {weights}), q.id DESC"
-        ids = [
-            r[0]
-            for r in conn.execute(
-                f"SELECT q.id {base} {order} LIMIT ? OFFSET ?",
-                [expression, *params, limit, offset],
-            )
-        ]
+            ids = [r[0] for r in conn.execute(
+                f"SELECT f.rowid {match}{bound} ORDER BY bm25(questions_fts, {weights}), "
+                "f.rowid DESC LIMIT ? OFFSET ?",
+                [*args, limit, offset])]
         return ids, total, broad
+
+
+@dataclass
+class Filters:
+    where: list[str]  # SQL conditions on questions q
+    params: list[Any]
+    tags: list[str]  # FTS5 clauses on the tags column, all required
+    dated: bool = False
+
+    def add(self, sql: str, params: list[Any], tag: str | None = None) -> None:
+        self.where.append(sql)
+        self.params.extend(params)
+        if tag:
+            self.tags.append(tag)
 
 
 _MD_SPECIAL = re.compile(r"([\\*_~`|>])")

@@ -17,7 +17,13 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.records import QUESTION_COLUMNS, ParsedQuestion, status_of, version_of
+from bot.records import (
+    QUESTION_COLUMNS,
+    ParsedQuestion,
+    question_tags,
+    status_of,
+    version_of,
+)
 from bot.schema import MIGRATIONS, SCHEMA_VERSION
 from bot.text import same_text_start
 
@@ -125,7 +131,9 @@ class Store:
             return result
         existing = self._existing_rows([p.question["id"] for p in items])
         now = _now()
-        inserted: list[dict[str, Any]] = []
+        # New rows and log entries are written in batches (executemany): most of a bulk load.
+        fresh: dict[int, dict[str, Any]] = {}
+        logs: list[tuple[Any, ...]] = []
         self._upsert_members_and_bodies(items)
         for item in items:
             incoming = dict(item.question)
@@ -134,10 +142,10 @@ class Store:
             stored = existing.get(incoming["id"])
             if stored is None:
                 incoming["status"] = status_of(incoming)
+                incoming["tags"] = question_tags(incoming)
                 incoming["first_seen"] = incoming["updated_at"] = now
-                self._insert_question(incoming)
-                inserted.append(incoming)
-                self._log(incoming["id"], NEW, incoming["status"], source, None, now)
+                fresh[incoming["id"]] = incoming
+                logs.append((incoming["id"], NEW, incoming["status"], source, None, now))
                 existing[incoming["id"]] = incoming
                 result.new += 1
                 result.changes.append((incoming["id"], NEW))
@@ -147,26 +155,45 @@ class Store:
                 result.unchanged += 1
                 continue
             merged["status"] = status_of(merged)
+            merged["tags"] = question_tags(merged)
             merged["updated_at"] = now
-            if any(row["id"] == merged["id"] for row in inserted):
-                # The update trigger removes the old text from the index: it must be there.
-                self._index_new(inserted)
-                inserted = []
+            if merged["id"] in fresh:
+                # Seen twice in one batch: write the first before updating it (the update
+                # trigger takes the old text out of the index, so it must be there).
+                self._insert_new(list(fresh.values()))
+                fresh = {}
             self._update_question(merged)
             existing[incoming["id"]] = merged
             result.updated += 1
             for kind, detail in _change_kinds(stored, merged):
-                self._log(merged["id"], kind, merged["status"], source, detail, now)
+                logs.append((merged["id"], kind, merged["status"], source,
+                             json.dumps(detail) if detail else None, now))
                 result.changes.append((merged["id"], kind))
-        self._index_new(inserted)
+        self._insert_new(list(fresh.values()))
+        self.conn.executemany(
+            "INSERT INTO changes (question_id, kind, status, source, detail, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            logs,
+        )
         return result
+
+    def _insert_new(self, rows: list[dict[str, Any]]) -> None:
+        """Write new questions and add them to the full-text index."""
+        columns = self._INSERT_COLUMNS
+        self.conn.executemany(
+            f"INSERT INTO questions ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})",
+            [[row.get(c) for c in columns] for row in rows],
+        )
+        self._index_new(rows)
 
     def _index_new(self, rows: list[dict[str, Any]]) -> None:
         """Add newly inserted questions to the full-text index, as they are stored now."""
         self.conn.executemany(
-            "INSERT INTO questions_fts(rowid, heading, question_text, answer_text) "
-            "VALUES (?, ?, ?, ?)",
-            [(r["id"], r["heading"], r["question_text"], r["answer_text"]) for r in rows],
+            "INSERT INTO questions_fts(rowid, heading, question_text, answer_text, tags) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(r["id"], r["heading"], r["question_text"], r["answer_text"], r["tags"])
+             for r in rows],
         )
 
     def _forward_gid(self, record: dict[str, Any]) -> None:
@@ -218,14 +245,7 @@ class Store:
                 [(b["id"], b["name"]) for b in bodies.values()],
             )
 
-    _INSERT_COLUMNS = (*QUESTION_COLUMNS, "status", "first_seen", "updated_at")
-
-    def _insert_question(self, record: dict[str, Any]) -> None:
-        self.conn.execute(
-            f"INSERT INTO questions ({', '.join(self._INSERT_COLUMNS)}) "
-            f"VALUES ({', '.join('?' * len(self._INSERT_COLUMNS))})",
-            [record.get(c) for c in self._INSERT_COLUMNS],
-        )
+    _INSERT_COLUMNS = (*QUESTION_COLUMNS, "status", "tags", "first_seen", "updated_at")
 
     def _update_question(self, record: dict[str, Any]) -> None:
         columns = [c for c in self._INSERT_COLUMNS if c not in ("id", "first_seen")]

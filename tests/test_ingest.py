@@ -249,23 +249,3 @@ def test_bad_setting_stops_with_one_line(tmp_path: Path) -> None:
     assert result.stderr.strip() == (
         "Configuration error: POLL_INTERVAL_SECONDS: 'soon' is not a number of seconds"
     )
-
-
-def test_parsing_in_a_second_process_stores_the_same(tmp_path: Path, monkeypatch) -> None:
-    import bot.ingest
-
-    files = sorted(FIXTURES.glob("*"))
-    columns = "id, status, heading, question_text, answer_text, answer_html, gid, date_answered"
-
-    def content(store: Store) -> list:
-        return store.conn.execute(f"SELECT {columns} FROM questions ORDER BY id").fetchall()
-
-    with Store(tmp_path / "serial.db") as serial:
-        ingest_paths(serial, files)
-        expected = content(serial)
-    monkeypatch.setattr(bot.ingest, "PARALLEL_FROM_BYTES", 0)
-    with Store(tmp_path / "parallel.db") as parallel:
-        report = ingest_paths(parallel, files)
-        assert [Path(f.path).name for f in report.files] == [p.name for p in files]
-        assert content(parallel) == expected
-        assert len(expected) >= 5
