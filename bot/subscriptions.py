@@ -334,3 +334,36 @@ class SubscriptionBook:
                 subscription_ids,
             )
         }
+
+    def explain(
+        self, question: dict[str, Any], guild_id: int, channel_id: int
+    ) -> list[tuple[str, str, int | None]]:
+        """"Why was (or wasn't) this posted here?": for each subscription of the channel, its
+        description, the verdict in words, and the message id when it was posted."""
+        matcher = SubscriptionMatcher([])
+        verdicts = []
+        for row in self.rows(guild_id, channel_id):
+            sub = self._subscription(row)
+            delivery = self.conn.execute(
+                "SELECT status, message_id, reason, kind FROM deliveries WHERE "
+                "subscription_id = ? AND question_id = ? ORDER BY id DESC LIMIT 1",
+                (sub.id, question["id"]),
+            ).fetchone()
+            message_id = None
+            if delivery and delivery[0] == "sent":
+                verdict, message_id = f"posted ({delivery[3]})", delivery[1]
+            elif delivery and delivery[0] == "pending":
+                verdict = "matched; waiting to be posted"
+            elif delivery:
+                verdict = f"matched, {delivery[2]}"
+            elif not matcher.wants(sub, question, [], set()):
+                verdict = "does not match this answer"
+            elif row["status"] != "active":
+                verdict = f"matches, but the subscription is paused: {row['paused_reason']}"
+            elif question["status"] == "unanswered":
+                verdict = "matches, but it has no answer yet"
+            else:
+                verdict = ("matches, but it was answered before this subscription was made, "
+                           "so it was not posted")
+            verdicts.append((sub.description, verdict, message_id))
+        return verdicts

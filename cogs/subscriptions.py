@@ -16,7 +16,7 @@ from bot.delivery import DeliveryQueue, Pacer, send_batches
 from bot.poller import Poller
 from bot.render_discord import pretty_date
 from bot.search import SearchQuery, load_session, save_session
-from bot.subscriptions import SubscriptionBook, SubscriptionError, SubscriptionMatcher
+from bot.subscriptions import SubscriptionBook, SubscriptionError
 from bot.text import cut_at_word
 from cogs.answers import NAME_LIMIT, autocomplete_for
 from cogs.poster import Poster
@@ -301,47 +301,18 @@ class Subscriptions(commands.Cog):
 
     def _explain(self, interaction: discord.Interaction, question: str) -> str:
         """For each subscription in this channel: matched? posted (with a link)? why not?"""
-        store = self.bot.store
-        row = store.question(question.strip())
+        row = self.bot.store.question(question.strip())
         if row is None:
             return f"I have no question with id or UIN `{cut_at_word(question.strip(), 40)}`."
-        subs = self.book.rows(interaction.guild_id or 0, interaction.channel_id)
-        if not subs:
+        verdicts = self.book.explain(row, interaction.guild_id or 0, interaction.channel_id or 0)
+        if not verdicts:
             return "This channel follows nothing, so nothing is posted here."
-        matcher = SubscriptionMatcher([])
         lines = [f"**{escape_markdown(row['heading'])}** ({row['uin']}):"]
-        for sub_row in subs:
-            sub = self.book._subscription(sub_row)
-            wants = matcher.wants(sub, row, [], set())
-            delivery = store.conn.execute(
-                "SELECT status, message_id, reason, kind FROM deliveries WHERE "
-                "subscription_id = ? AND question_id = ? ORDER BY id DESC LIMIT 1",
-                (sub.id, row["id"]),
-            ).fetchone()
-            head = f"• {escape_markdown(sub.description)}: "
-            if delivery and delivery[0] == "sent":
-                link = (
-                    f"https://discord.com/channels/{interaction.guild_id}/"
-                    f"{interaction.channel_id}/{delivery[1]}"
-                )
-                lines.append(head + f"posted ({delivery[3]}) — {link}")
-            elif delivery and delivery[0] == "pending":
-                lines.append(head + "matched; waiting to be posted")
-            elif delivery:
-                lines.append(head + f"matched, {delivery[2]}")
-            elif not wants:
-                lines.append(head + "does not match this answer")
-            elif sub_row["status"] != "active":
-                lines.append(
-                    head + f"matches, but the subscription is paused: {sub_row['paused_reason']}"
-                )
-            elif row["status"] == "unanswered":
-                lines.append(head + "matches, but it has no answer yet")
-            else:
-                lines.append(
-                    head + "matches, but it was answered before this subscription "
-                    "was made, so it was not posted"
-                )
+        for description, verdict, message_id in verdicts:
+            if message_id is not None:
+                verdict += (f" — https://discord.com/channels/{interaction.guild_id}/"
+                            f"{interaction.channel_id}/{message_id}")
+            lines.append(f"• {escape_markdown(description)}: {verdict}")
         return cut_at_word("\n".join(lines), 2000)
 
 
