@@ -21,13 +21,13 @@ from bot.text import cut_at_word, fold
 MAX_TERMS = 24
 MAX_TERM_LENGTH = 60
 EXCERPT_LIMIT = 300
-COUNT_CAP = 10_000  # totals above this are reported as "at least"
+COUNT_CAP = 2_000  # totals above this are reported as "at least"
 # bm25 weights: heading, question, answer. A word in the heading says most about the answer.
 BM25_WEIGHTS = (10.0, 4.0, 1.0, 0.0)  # tags hold filters, not meaning
 TEXT_COLUMNS = "{heading question_text answer_text}"
 # Ranking every match of a broad query ("government" is in most answers) costs seconds at a
 # million questions; above COUNT_CAP matches, rank only the most recent RECENT_WINDOW of them.
-RECENT_WINDOW = 5_000
+RECENT_WINDOW = 2_000
 NAME_FILTERS = {
     "asked_by": "member",
     "answered_by": "member",
@@ -248,10 +248,18 @@ class Searcher:
             outcome.ranked_recent_only = estimate
         else:
             clause = " AND ".join(where) or "1"
-            total = conn.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM questions q WHERE {clause} LIMIT ?)",
-                [*params, COUNT_CAP + 1],
-            ).fetchone()[0]
+            if filters.dated:
+                total = conn.execute(
+                    f"SELECT count(*) FROM (SELECT 1 FROM questions q WHERE {clause} LIMIT ?)",
+                    [*params, COUNT_CAP + 1],
+                ).fetchone()[0]
+            else:  # the filters as words: counted from the index alone, no row reads
+                wanted = " AND ".join(filters.tags) or '("hc" OR "hl")'
+                total = conn.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM questions_fts WHERE questions_fts "
+                    "MATCH ? LIMIT ?)",
+                    [f'(tags : ({wanted})) NOT (tags : "wd")', COUNT_CAP + 1],
+                ).fetchone()[0]
             estimate = total > COUNT_CAP
             ids = [
                 r[0]

@@ -24,7 +24,7 @@ from bot.render_discord import (
     search_title,
     vote_labels,
 )
-from bot.search import SearchError, SearchOutcome, load_session, update_session
+from bot.search import RECENT_WINDOW, SearchError, SearchOutcome, load_session, update_session
 from bot.stats import party_abbreviations
 from bot.text import cut_at_word
 from bot.votes import VoteLedger
@@ -225,7 +225,7 @@ def results_message(
     member_ids = [ref["id"] for r in results for ref in (r["asked_by"], r["answered_by"]) if ref]
     note = ""
     if outcome.ranked_recent_only:
-        note = "A broad search: these are the best of its 5,000 newest matches."
+        note = f"A broad search: these are the best of its {RECENT_WINDOW:,} newest matches."
     embed = results_embed(
         search_title(outcome.query.as_json(), resolved),
         results,
