@@ -8,19 +8,17 @@ first; a name that does not resolve surely comes back as ``ambiguous`` for the c
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.matching import Candidate, Resolution, Resolver, stem
+from bot.excerpts import make_excerpt
+from bot.matching import Candidate, Resolution, Resolver
 from bot.records import STATUSES, tag_number
-from bot.text import cut_at_word, fold
 
 MAX_TERMS = 24
 MAX_TERM_LENGTH = 60
-EXCERPT_LIMIT = 300
 COUNT_CAP = 2_000  # totals above this are reported as "at least"
 # bm25 weights: heading, question, answer. A word in the heading says most about the answer.
 BM25_WEIGHTS = (10.0, 4.0, 1.0, 0.0)  # tags hold filters, not meaning
@@ -390,74 +388,3 @@ class Filters:
         self.params.extend(params)
         if tag:
             self.tags.append(tag)
-
-
-_MD_SPECIAL = re.compile(r"([\\*_~`|>])")
-
-
-def escape_markdown(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def make_excerpt(row: dict[str, Any], terms: list[str], limit: int = EXCERPT_LIMIT) -> str:
-    """About ``limit`` characters of the answer (or the question, when there is no answer yet)
-    around the first matched word, cut at word boundaries with "…", matched words in **bold**."""
-    text = " ".join((row.get("answer_text") or row.get("question_text") or "").split())
-    if not text:
-        return ""
-    stems = {stem(fold(t)) for t in terms if fold(t)}
-    words = list(re.finditer(r"[^\W_]+(?:['’][^\W_]+)*", text))
-
-    def matches(word: str) -> bool:
-        folded = fold(word)
-        return bool(folded) and any(
-            stem(folded) == s or folded.startswith(s) for s in stems if len(s) >= 2
-        )
-
-    hits = [m for m in words if matches(m.group())] if stems else []
-    start = 0
-    if hits:
-        # Start a little before the first hit, at a word boundary, so it reads in context.
-        first = hits[0]
-        if first.end() > limit - 20 and len(text) > limit:
-            start = text.rfind(" ", 0, max(1, first.start() - limit // 4)) + 1
-    window = text[start:]
-    prefix = "…" if start > 0 else ""
-    cut = cut_at_word(window, limit - len(prefix))
-    end = start + len(cut.rstrip("…"))
-    pieces: list[str] = []
-    cursor = start
-    for hit in hits:
-        if hit.start() < start or hit.end() > end:
-            continue
-        pieces.append(escape_markdown(text[cursor : hit.start()]))
-        pieces.append("**" + escape_markdown(hit.group()) + "**")
-        cursor = hit.end()
-    pieces.append(escape_markdown(text[cursor:end]))
-    suffix = "…" if end < len(text) else ""
-    return prefix + "".join(pieces).strip() + suffix
-
-
-def save_session(store: Any, query: SearchQuery) -> int:
-    """Keep a search shown in Discord, so its buttons still work after a restart."""
-    from datetime import UTC, datetime
-
-    cursor = store.conn.execute(
-        "INSERT INTO search_sessions (query, created_at) VALUES (?, ?)",
-        (json.dumps(query.as_json()), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
-    )
-    return int(cursor.lastrowid)
-
-
-def load_session(store: Any, session_id: int) -> SearchQuery | None:
-    row = store.conn.execute(
-        "SELECT query FROM search_sessions WHERE id = ?", (session_id,)
-    ).fetchone()
-    return None if row is None else SearchQuery.from_json(json.loads(row[0]))
-
-
-def update_session(store: Any, session_id: int, query: SearchQuery) -> None:
-    store.conn.execute(
-        "UPDATE search_sessions SET query = ? WHERE id = ?",
-        (json.dumps(query.as_json()), session_id),
-    )

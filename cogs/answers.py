@@ -10,7 +10,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.matching import AUTOCOMPLETE_LIMIT
-from bot.search import SearchError, SearchQuery, parse_day_option, save_session
+from bot.search import SearchError, SearchQuery, parse_day_option
+from bot.sessions import save_session
 from bot.text import cut_at_word
 from cogs.ui import answer_message, pick_message, reply_error, results_message
 

@@ -15,7 +15,8 @@ from discord.utils import escape_markdown
 from bot.delivery import DeliveryQueue, Pacer, send_batches
 from bot.poller import Poller
 from bot.render_discord import pretty_date
-from bot.search import SearchQuery, load_session, save_session
+from bot.search import SearchQuery
+from bot.sessions import load_session, save_session, update_session
 from bot.subscriptions import SubscriptionBook, SubscriptionError
 from bot.text import cut_at_word
 from cogs.answers import NAME_LIMIT, autocomplete_for
@@ -346,8 +347,6 @@ class SubscribePickButton(
                 await reply_error(interaction, "That request has expired; run /subscribe again.")
                 return
             request.pinned[OPTION_CODES[self.code]] = self.entity_id
-            from bot.search import update_session
-
             update_session(interaction.client.store, self.session_id, request)  # type: ignore
             await interaction.response.defer()
             await cog._finish_subscribe(interaction, request, self.session_id)

@@ -24,7 +24,8 @@ from bot.render_discord import (
     search_title,
     vote_labels,
 )
-from bot.search import RECENT_WINDOW, SearchError, SearchOutcome, load_session, update_session
+from bot.search import RECENT_WINDOW, SearchError, SearchOutcome
+from bot.sessions import load_session, update_session
 from bot.stats import party_abbreviations
 from bot.text import cut_at_word
 from bot.votes import VoteLedger

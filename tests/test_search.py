@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, shared_data
 
+from bot.excerpts import make_excerpt
 from bot.ingest import ingest_paths
 from bot.matching import Resolver
-from bot.search import Searcher, SearchError, SearchQuery, fts_query, make_excerpt, parse_day_option
+from bot.search import Searcher, SearchError, SearchQuery, fts_query, parse_day_option
 from bot.store import Store
 
 
