@@ -88,7 +88,8 @@ def vote_buttons(question_id: int, yes: int, no: int) -> list[VoteButton]:
 def relabelled_view(
     message: discord.Message, question_id: int, yes: int, no: int
 ) -> discord.ui.View:
-    """The message's own components again, with the vote counts of ``question_id`` updated."""
+    """The components of an answer message or post again (its page and vote buttons), with
+    the vote counts of ``question_id`` updated."""
     view = discord.ui.View(timeout=None)
     yes_label, no_label = vote_labels(yes, no)
     for row in message.components:
@@ -100,11 +101,14 @@ def relabelled_view(
                 if qid == question_id:
                     label = yes_label if choice == "y" else no_label
                 view.add_item(VoteButton(qid, choice, label))
-            elif isinstance(component, discord.Button) and custom_id:
-                button = discord.ui.Button.from_component(component)
-                view.add_item(button)
-            elif isinstance(component, discord.SelectMenu):
-                view.add_item(discord.ui.Select.from_component(component))
+            elif match := re.fullmatch(
+                AnswerPageButton.__discord_ui_compiled_template__, custom_id
+            ):
+                view.add_item(AnswerPageButton(int(match["qid"]), int(match["page"]),
+                                               component.label or "Page",
+                                               bool(component.disabled)))
+            elif isinstance(component, discord.Button) and component.url:
+                view.add_item(discord.ui.Button.from_component(component))
     return view
 
 

@@ -324,3 +324,12 @@ async def test_nothing_pings_anyone(answers_bot, discord_server) -> None:
         data = payload.get("data", payload)
         if isinstance(data, dict) and ("content" in data or "embeds" in data):
             assert data.get("allowed_mentions") == {"parse": []}, action.kind
+
+
+async def test_voting_on_a_paged_answer_keeps_its_page_buttons(answers_bot, discord_server):
+    message = await run(discord_server, "answer", {"id": str(LONG_ANSWER_ID)})
+    before = [i for i in custom_ids(message) if i.startswith("apage:")]
+    pressed = await discord_server.press_button(message, f"vote:{LONG_ANSWER_ID}:y")
+    after = await pressed.message()
+    assert [i for i in custom_ids(after) if i.startswith("apage:")] == before
+    assert button(after, f"vote:{LONG_ANSWER_ID}:y")["label"] == "Yes — 1 person thinks so"
