@@ -7,6 +7,7 @@ all at start-up (``DYNAMIC_ITEMS``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from typing import Any
@@ -47,6 +48,11 @@ async def reply_error(interaction: discord.Interaction, text: str = ERROR_MESSAG
     """A short, private message, whether or not the interaction was answered already."""
     try:
         if interaction.response.is_done():
+            deferred = discord.InteractionResponseType.deferred_channel_message
+            if interaction.response.type == deferred:
+                # A public "thinking..." would become the error for everyone: remove it first.
+                with contextlib.suppress(discord.HTTPException):
+                    await interaction.delete_original_response()
             await interaction.followup.send(text, ephemeral=True)
         else:
             await interaction.response.send_message(text, ephemeral=True)

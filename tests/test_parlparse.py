@@ -110,3 +110,19 @@ def test_real_rescrape_file_maps_ids_forward(store: Store) -> None:
     row = store.question("296230")
     assert row["gid"] == "uk.org.publicwhip/wrans/2009-10-28c.296230.q0"
     assert row["twfy_url"].endswith("?id=2009-10-28c.296230.q0")
+
+
+def test_modern_file_keys_by_tabled_date_and_links_to_parliament(store: Store) -> None:
+    items, _ = records(FIXTURES / "answers2024-01-10a.xml")
+    (item,) = items
+    question = item.question
+    assert question["uin"] == "7926"
+    assert question["date_tabled"] == "2024-01-05"  # modern ids carry the tabled date
+    assert question["date_answered"] == "2024-01-10"  # the file's date
+    assert question["source_url"] == (
+        "https://questions-statements.parliament.uk/written-questions/detail/2024-01-05/7926")
+    assert item.body == {"id": 60, "name": "Department for Education"}
+    assert question["heading"] == "Apprentices: Employment Agencies"
+    assert question["asking_member_id"] != question["answering_member_id"]
+    ingest_paths(store, [FIXTURES / "answers2024-01-10a.xml"])
+    assert store.question("7926")["twfy_url"].endswith("?id=2024-01-05.7926.q0")

@@ -2571,6 +2571,7 @@ class DiscordServer:
         original = self._messages.get(handle.original_id) if handle.original_id else None
         if (
             original is not None
+            and not original.deleted  # a deleted "thinking" message is not filled in
             and handle.callback["type"] == p.CALLBACK_DEFERRED_CHANNEL_MESSAGE  # type: ignore[index]
             and not handle.original_ready
         ):

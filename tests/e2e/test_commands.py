@@ -333,3 +333,23 @@ async def test_voting_on_a_paged_answer_keeps_its_page_buttons(answers_bot, disc
     after = await pressed.message()
     assert [i for i in custom_ids(after) if i.startswith("apage:")] == before
     assert button(after, f"vote:{LONG_ANSWER_ID}:y")["label"] == "Yes — 1 person thinks so"
+
+
+async def test_a_failure_inside_a_command_is_a_short_private_message(
+    answers_bot, discord_server, monkeypatch, caplog
+) -> None:
+    def broken(query):
+        raise RuntimeError("the store is on fire")
+
+    monkeypatch.setattr(answers_bot.searcher, "search", broken)
+    handle = await discord_server.run_command("answers", {"query": "schools"},
+                                              user=discord_server.plain_user)
+    message = await handle.followup(0)
+    assert message["flags"] & 64
+    # The public "thinking..." message was taken away, not turned into the error.
+    assert [a.message_id for a in discord_server.actions_of("original_delete")] == [
+        handle.original_id]
+    assert message["content"].startswith("Sorry — something went wrong")
+    assert "fire" not in message["content"]
+    assert any("the store is on fire" in (r.exc_text or "") or
+               "the store is on fire" in str(r.exc_info) for r in caplog.records)
