@@ -151,7 +151,8 @@ def search_table(data: dict[str, Any]) -> str:
     if lines:
         return "\n".join(lines)
     total = data["total"]
-    lines.append(f"{total}{'+' if data.get('total_is_at_least') else ''} answers")
+    plural = "" if total == 1 else "s"
+    lines.append(f"{total}{'+' if data.get('total_is_at_least') else ''} answer{plural}")
     for r in data["results"]:
         who = (r["asked_by"] or {}).get("name", "—")
         dept = (r["department"] or {}).get("name", "—")
