@@ -19,9 +19,9 @@ def test_defaults_without_environment(tmp_path: Path) -> None:
 
 def test_env_file_is_read_and_process_environment_wins(tmp_path: Path) -> None:
     env = tmp_path / ".env"
-    env.write_text("DATABASE_PATH=/tmp/x.db\nPOLL_INTERVAL_SECONDS=30\nLOG_LEVEL=debug\n")
+    env.write_text("DATABASE_PATH=stores/answers.db\nPOLL_INTERVAL_SECONDS=30\nLOG_LEVEL=debug\n")
     settings = load_settings({"POLL_INTERVAL_SECONDS": "45"}, env_file=env)
-    assert settings.database_path == Path("/tmp/x.db")
+    assert settings.database_path == Path("stores/answers.db")
     assert settings.poll_interval_seconds == 45
     assert settings.log_level == "DEBUG"
 
