@@ -167,3 +167,15 @@ def test_excerpt_marks_matches_and_cuts_at_words() -> None:
 def test_unanswered_excerpt_uses_the_question() -> None:
     row = {"answer_text": "", "question_text": "To ask about *bold* schools"}
     assert make_excerpt(row, ["schools"]) == r"To ask about \*bold\* **schools**"
+
+
+@pytest.mark.parametrize("text", ["", "defence"])
+def test_common_filters_written_as_exclusions_still_filter(real_store: Store, text: str) -> None:
+    commons = run(real_store, text=text, house="commons", limit=100).results
+    assert commons and all(r.row["house"] == "Commons" for r in commons)
+    answered = run(real_store, text=text, status="answered", limit=100).results
+    assert answered and all(r.row["status"] == "answered" for r in answered)
+    everything = run(real_store, text=text, limit=100)
+    lords = run(real_store, text=text, house="lords", limit=100)
+    assert run(real_store, text=text, house="commons", limit=100).total + lords.total == (
+        everything.total)
