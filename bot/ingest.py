@@ -14,6 +14,7 @@ from bot.sources.parlparse import NotWransError, parse_parlparse
 from bot.store import Store, UpsertResult
 
 INGESTIBLE_SUFFIXES = (".json", ".xml")
+BULK_CACHE_KIB = -524_288  # 512 MB of SQLite page cache while loading (negative: KiB)
 
 
 @dataclass
@@ -68,13 +69,22 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 def ingest_paths(store: Store, paths: Iterable[str | Path]) -> IngestReport:
     """Load files and folders, a file per transaction, in order.
 
+    A bulk load gets a bigger page cache while it runs: the indexes of a big store no longer
+    fit in the usual one, and re-reading their pages made the last 50,000 questions of a
+    400,000 load go in at 3,004 records/s instead of 4,976.
+
     Overlapping parsing with storing was tried and gained nothing here: in a second process
     (pickling 50,000 parsed records costs what it saves: 5,528 against 5,673 records/s
     serially) and on a second thread (the GIL: 4,659 against 4,967 records/s).
     """
     report = IngestReport()
-    for path in iter_files(paths):
-        report.files.append(store_parsed(store, read_file(path)))
+    previous = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    store.conn.execute(f"PRAGMA cache_size={BULK_CACHE_KIB}")
+    try:
+        for path in iter_files(paths):
+            report.files.append(store_parsed(store, read_file(path)))
+    finally:
+        store.conn.execute(f"PRAGMA cache_size={int(previous)}")
     return report
 
 
