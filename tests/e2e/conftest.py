@@ -9,6 +9,7 @@ Discord rule the bot broke or any request the server does not handle, unless the
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -171,3 +172,18 @@ async def answers_bot(
     finally:
         await bot_runner.stop(bot)
         store.close()
+
+
+def bot_env(server: DiscordServer, api: ParliamentAPIServer, db: Path) -> dict[str, str]:
+    """The environment of a `python -m bot ...` process wired to both local servers."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
+    env.update(
+        DISCORD_TOKEN=server.token,
+        DISCORD_GUILD_IDS=str(server.guild.id),
+        DISCORD_API_BASE_URL=server.api_base_url,
+        DISCORD_GATEWAY_URL=server.gateway_url,
+        PARLIAMENT_API_BASE_URL=api.base_url,
+        DATABASE_PATH=str(db),
+        POLL_INTERVAL_SECONDS="0.5",
+    )
+    return env

@@ -11,6 +11,7 @@ from pathlib import Path
 import discord
 import pytest
 
+from .conftest import bot_env
 from .discord_server import DiscordServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -62,16 +63,8 @@ async def test_the_bot_survives_a_dropped_gateway(answers_bot, discord_server) -
 async def test_python_m_bot_run_black_box(
     tmp_path: Path, discord_server: DiscordServer, parliament_api
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
-    env.update(
-        DISCORD_TOKEN=discord_server.token,
-        DISCORD_GUILD_IDS=str(discord_server.guild.id),
-        DISCORD_API_BASE_URL=discord_server.api_base_url,
-        DISCORD_GATEWAY_URL=discord_server.gateway_url,
-        PARLIAMENT_API_BASE_URL=parliament_api.base_url,
-        DATABASE_PATH=str(tmp_path / "black-box.db"),
-        LOG_LEVEL="INFO",
-    )
+    env = bot_env(discord_server, parliament_api, tmp_path / "black-box.db")
+    env["LOG_LEVEL"] = "INFO"
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sys
 from dataclasses import replace
@@ -17,7 +16,7 @@ import cogs.subscriptions
 from bot.cli import open_store
 from bot.client import WrittenAnswersBot
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, bot_env
 from .discord_server import CommandNotAvailable, DiscordServer
 
 TODAY = date.today().isoformat() + "T00:00:00"
@@ -392,20 +391,6 @@ async def test_an_ingest_beside_the_bot_is_posted(subs_bot, discord_server, tmp_
 
 
 # -- the bot process killed between claiming a post and recording it ----------------------------
-
-
-def bot_env(server: DiscordServer, api, db: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
-    env.update(
-        DISCORD_TOKEN=server.token,
-        DISCORD_GUILD_IDS=str(server.guild.id),
-        DISCORD_API_BASE_URL=server.api_base_url,
-        DISCORD_GATEWAY_URL=server.gateway_url,
-        PARLIAMENT_API_BASE_URL=api.base_url,
-        DATABASE_PATH=str(db),
-        POLL_INTERVAL_SECONDS="0.5",
-    )
-    return env
 
 
 async def start_bot_process(server: DiscordServer, env: dict, cwd: Path):
