@@ -74,11 +74,11 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         ("asking_member_id", "date_answered"),
         ("answering_member_id", "date_answered"),
         ("answering_body_id", "date_answered"),
+        # Lists by status need their own: "unanswered" sorts last by date.
+        ("status", "date_answered"),
     ):
         db["questions"].create_index(columns)
-    # Only ParlParse records have a gid: a partial index costs API records nothing. (Status
-    # lists need no index of their own: they walk the date index, and the full-text index
-    # counts them.)
+    # Only ParlParse records have a gid: a partial index costs API records nothing.
     db.execute("CREATE INDEX questions_gid ON questions (gid) WHERE gid IS NOT NULL")
     # External-content FTS5: the text lives once, in questions. ``tags`` holds the filters as
     # words (records.question_tags), so a filtered text search is one index lookup. Triggers
