@@ -108,7 +108,7 @@ class DeliveryQueue:
         """Pending deliveries as the messages that will carry them, grouping recorded first."""
         prefix = self.nonce_prefix()
         with self.store.transaction():
-            unbatched = self._rows(
+            unbatched = self.store.rows(
                 "SELECT * FROM deliveries WHERE status = 'pending' AND batch_id IS NULL ORDER BY id"
             )
             by_channel: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -129,7 +129,7 @@ class DeliveryQueue:
                         "UPDATE deliveries SET batch_id = ? WHERE id = ?",
                         [(batch_id, r["id"]) for r in group],
                     )
-        pending = self._rows(
+        pending = self.store.rows(
             "SELECT * FROM deliveries WHERE status = 'pending' AND batch_id IS NOT NULL "
             "ORDER BY batch_id, id"
         )
@@ -141,11 +141,6 @@ class DeliveryQueue:
             )
             batch.deliveries.append(row)
         return list(batches.values())
-
-    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        cursor = self.conn.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
 
     def mark_sent(self, batch: Batch, message_id: int) -> None:
         self.conn.execute(

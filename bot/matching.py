@@ -440,11 +440,9 @@ class Resolver:
     @classmethod
     def from_store(cls, store: Any) -> Resolver:
         conn = store.conn
-        cursor = conn.execute(
+        members = store.rows(
             "SELECT id, name, list_as, party, party_abbreviation, member_from, house FROM members"
         )
-        names = [d[0] for d in cursor.description]
-        members = [dict(zip(names, row, strict=True)) for row in cursor]
         bodies = [
             {"id": i, "name": n} for i, n in conn.execute("SELECT id, name FROM answering_bodies")
         ]

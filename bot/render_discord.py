@@ -339,11 +339,6 @@ def help_embed(question_count: int) -> discord.Embed:
     return embed
 
 
-def embed_size(embed: discord.Embed) -> int:
-    """What Discord counts towards the 6,000-character total."""
-    return len(embed)
-
-
 def post_embed(
     result: dict[str, Any], label: str, because: str, parties: dict[int, str]
 ) -> discord.Embed:

@@ -8,12 +8,6 @@ from typing import Any
 from bot.store import Store
 
 
-def _rows(store: Store, sql: str, params: Iterable[Any]) -> list[dict[str, Any]]:
-    cursor = store.conn.execute(sql, list(params))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
-
-
 def member_counts(store: Store, member_id: int) -> tuple[int, int]:
     """(questions asked, questions answered) by a member in the store."""
     asked = store.conn.execute(
@@ -27,8 +21,7 @@ def member_counts(store: Store, member_id: int) -> tuple[int, int]:
 
 def member_recent(store: Store, member_id: int, limit: int = 5) -> list[dict[str, Any]]:
     """Their newest questions asked or answered."""
-    return _rows(
-        store,
+    return store.rows(
         "SELECT * FROM (SELECT * FROM questions WHERE asking_member_id = ? "
         "UNION SELECT * FROM questions WHERE answering_member_id = ?) "
         "ORDER BY coalesce(date_answered, date_tabled) DESC, id DESC LIMIT ?",
@@ -54,8 +47,7 @@ def department_summary(
             body_ids,
         )
     ]
-    recent = _rows(
-        store,
+    recent = store.rows(
         f"SELECT * FROM questions WHERE answering_body_id IN ({marks}) "
         "AND date_answered IS NOT NULL ORDER BY date_answered DESC, id DESC LIMIT ?",
         [*body_ids, limit],

@@ -214,10 +214,7 @@ class Store:
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            cursor = self.conn.execute(f"SELECT * FROM questions WHERE id IN ({marks})", chunk)
-            names = [d[0] for d in cursor.description]
-            for row in cursor:
-                record = dict(zip(names, row, strict=True))
+            for record in self.rows(f"SELECT * FROM questions WHERE id IN ({marks})", chunk):
                 rows[record["id"]] = record
         return rows
 
@@ -316,12 +313,15 @@ class Store:
             )
         return row
 
-    def _row(self, sql: str, params: Sequence[Any]) -> dict[str, Any] | None:
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """A query's rows as dicts keyed by column name."""
         cursor = self.conn.execute(sql, params)
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return dict(zip([d[0] for d in cursor.description], row, strict=True))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def _row(self, sql: str, params: Sequence[Any]) -> dict[str, Any] | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
 
     def member(self, member_id: int | None) -> dict[str, Any] | None:
         if member_id is None:
@@ -356,11 +356,7 @@ class Store:
         )
 
     def changes_since(self, seq: int, limit: int = 1000) -> list[dict[str, Any]]:
-        cursor = self.conn.execute(
-            "SELECT * FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
-        )
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+        return self.rows("SELECT * FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit))
 
 
 class _Transaction:

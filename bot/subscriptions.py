@@ -227,15 +227,13 @@ class SubscriptionBook:
         if channel_id is not None:
             sql += " AND channel_id = ?"
             params.append(channel_id)
-        cursor = self.conn.execute(sql + " ORDER BY id", params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+        return self.store.rows(sql + " ORDER BY id", params)
 
     def all_active(self) -> list[Subscription]:
         return [self._subscription(r) for r in self.rows() if r["status"] == "active"]
 
     def get(self, subscription_id: int) -> dict[str, Any] | None:
-        rows = [r for r in self.rows() if r["id"] == subscription_id]
+        rows = self.store.rows("SELECT * FROM subscriptions WHERE id = ?", (subscription_id,))
         return rows[0] if rows else None
 
     def subscribe(
