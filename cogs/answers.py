@@ -122,12 +122,7 @@ class Answers(commands.Cog):
         if names.ambiguous:
             option, resolution = next(iter(names.ambiguous.items()))
             session_id = save_session(bot.store, search)
-            text, view = pick_message(
-                session_id,
-                option,
-                resolution.candidates,
-                "department" if option == "department" else "member",
-            )
+            text, view = pick_message(session_id, option, resolution.candidates)
             await interaction.response.send_message(text, view=view, ephemeral=True)
             return
         # Names resolved from memory; the search itself may take longer on a big store.

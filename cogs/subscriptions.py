@@ -21,7 +21,7 @@ from bot.subscriptions import SubscriptionBook, SubscriptionError
 from bot.text import cut_at_word
 from cogs.answers import NAME_LIMIT, autocomplete_for
 from cogs.poster import Poster
-from cogs.ui import CODE_OF_OPTION, OPTION_CODES, reply_error
+from cogs.ui import OPTION_CODES, pick_message, reply_error
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +176,8 @@ class Subscriptions(commands.Cog):
         if names.ambiguous:
             option, resolution = next(iter(names.ambiguous.items()))
             session_id = session_id or save_session(self.bot.store, request)
-            text, view = subscribe_pick_message(session_id, option, resolution.candidates)
+            text, view = pick_message(session_id, option, resolution.candidates,
+                                      SubscribePickButton)
             if interaction.response.is_done():
                 await interaction.edit_original_response(content=text, view=view)
             else:
@@ -353,20 +354,6 @@ class SubscribePickButton(
         except Exception:
             log.exception("subscribe pick failed")
             await reply_error(interaction)
-
-
-def subscribe_pick_message(
-    session_id: int, option: str, candidates: list[Any]
-) -> tuple[str, discord.ui.View]:
-    """ "Which member did you mean?" for /subscribe: the user picks, the bot never guesses."""
-    kind = "department" if option == "department" else "member"
-    view = discord.ui.View(timeout=None)
-    for candidate in candidates[:5]:
-        label = candidate.name + (f" ({candidate.note})" if candidate.note else "")
-        view.add_item(SubscribePickButton(session_id, CODE_OF_OPTION[option], candidate.id, label))
-    if not candidates:
-        return f"I couldn't find a {kind} matching that for `{option}`. Check the spelling?", view
-    return f"Which {kind} did you mean for `{option}`?", view
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -354,13 +354,16 @@ class OpenAnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rop
 
 
 def pick_message(
-    session_id: int, option: str, candidates: list[Any], kind_words: str
+    session_id: int, option: str, candidates: list[Any], button: type[Any] | None = None
 ) -> tuple[str, discord.ui.View]:
-    """ "Which department did you mean?" with a button per candidate (at most five)."""
+    """ "Which department did you mean?" with a button per candidate (at most five); the
+    button class says what a pick carries on with (a search by default)."""
+    kind_words = "department" if option == "department" else "member"
     view = discord.ui.View(timeout=None)
     for candidate in candidates[:5]:
         label = candidate.name + (f" ({candidate.note})" if candidate.note else "")
-        view.add_item(PickButton(session_id, CODE_OF_OPTION[option], candidate.id, label))
+        view.add_item((button or PickButton)(session_id, CODE_OF_OPTION[option], candidate.id,
+                                             label))
     text = f"Which {kind_words} did you mean for `{option}`?"
     if not candidates:
         text = f"I couldn't find a {kind_words} matching that for `{option}`. Check the spelling?"
@@ -401,12 +404,7 @@ class PickButton(
             outcome = bot.searcher.search(query)
             if outcome.ambiguous:  # another option still needs a pick
                 option, resolution = next(iter(outcome.ambiguous.items()))
-                text, view = pick_message(
-                    self.session_id,
-                    option,
-                    resolution.candidates,
-                    "member" if option != "department" else "department",
-                )
+                text, view = pick_message(self.session_id, option, resolution.candidates)
                 await interaction.response.edit_message(content=text, view=view)
                 return
             # The pick was private; the results are for everyone in the channel.
