@@ -72,6 +72,9 @@ class DeliveryQueue:
 
     def plan(self) -> int:
         """Claim deliveries for the change-log events not looked at yet; returns how many."""
+        # This runs every few seconds: with no news, take no lock and build no matcher.
+        if self.store.last_change_seq() <= int(self.store.get_state("delivery_cursor", "0") or 0):
+            return 0
         matcher = SubscriptionMatcher(self.book.all_active())
         claimed = 0
         while True:
@@ -107,28 +110,11 @@ class DeliveryQueue:
     def batches(self) -> list[Batch]:
         """Pending deliveries as the messages that will carry them, grouping recorded first."""
         prefix = self.nonce_prefix()
-        with self.store.transaction():
-            unbatched = self.store.rows(
-                "SELECT * FROM deliveries WHERE status = 'pending' AND batch_id IS NULL ORDER BY id"
-            )
-            by_channel: dict[int, list[dict[str, Any]]] = defaultdict(list)
-            for row in unbatched:
-                by_channel[row["channel_id"]].append(row)
-            for channel_id, rows in by_channel.items():
-                groups = (
-                    [rows[i : i + DIGEST_SIZE] for i in range(0, len(rows), DIGEST_SIZE)]
-                    if len(rows) > DIGEST_AFTER
-                    else [[r] for r in rows]
-                )
-                for group in groups:
-                    batch_id = self.conn.execute(
-                        "INSERT INTO batches (channel_id, created_at) VALUES (?, ?)",
-                        (channel_id, _now()),
-                    ).lastrowid
-                    self.conn.executemany(
-                        "UPDATE deliveries SET batch_id = ? WHERE id = ?",
-                        [(batch_id, r["id"]) for r in group],
-                    )
+        if self.conn.execute(
+            "SELECT 1 FROM deliveries WHERE status = 'pending' AND batch_id IS NULL LIMIT 1"
+        ).fetchone():  # this runs every few seconds: take the write lock only when needed
+            with self.store.transaction():
+                self._record_batches()
         pending = self.store.rows(
             "SELECT * FROM deliveries WHERE status = 'pending' AND batch_id IS NOT NULL "
             "ORDER BY batch_id, id"
@@ -141,6 +127,31 @@ class DeliveryQueue:
             )
             batch.deliveries.append(row)
         return list(batches.values())
+
+    def _record_batches(self) -> None:
+        """Give every unbatched pending delivery a batch: one each, or digests of a channel's
+        many."""
+        unbatched = self.store.rows(
+            "SELECT * FROM deliveries WHERE status = 'pending' AND batch_id IS NULL ORDER BY id"
+        )
+        by_channel: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in unbatched:
+            by_channel[row["channel_id"]].append(row)
+        for channel_id, rows in by_channel.items():
+            groups = (
+                [rows[i : i + DIGEST_SIZE] for i in range(0, len(rows), DIGEST_SIZE)]
+                if len(rows) > DIGEST_AFTER
+                else [[r] for r in rows]
+            )
+            for group in groups:
+                batch_id = self.conn.execute(
+                    "INSERT INTO batches (channel_id, created_at) VALUES (?, ?)",
+                    (channel_id, _now()),
+                ).lastrowid
+                self.conn.executemany(
+                    "UPDATE deliveries SET batch_id = ? WHERE id = ?",
+                    [(batch_id, r["id"]) for r in group],
+                )
 
     def mark_sent(self, batch: Batch, message_id: int) -> None:
         self.conn.execute(
