@@ -23,6 +23,7 @@ COUNT_CAP = 2_000  # totals above this are reported as "at least"
 # bm25 weights: heading, question, answer. A word in the heading says most about the answer.
 BM25_WEIGHTS = (10.0, 4.0, 1.0, 0.0)  # tags hold filters, not meaning
 TEXT_COLUMNS = "{heading question_text answer_text}"
+COLUMN_WORDS = {"heading", "question", "question_text", "answer", "answer_text", "tags"}
 # Ranking every match of a broad query ("government" is in most answers) costs seconds at a
 # million questions; above COUNT_CAP matches, rank only the most recent RECENT_WINDOW of them.
 RECENT_WINDOW = 2_000
@@ -139,8 +140,12 @@ def fts_query(text: str) -> FtsQuery:
                 continue
             negate = bare.startswith("-") and len(bare) > 1
             parts = []
-            # "heading:schools" is two words; "covid-19" or "o'hara" typed as one token is a phrase.
-            for piece in bare.split(":"):
+            # "heading:schools" (FTS5 column syntax) means schools; "covid-19" or "o'hara" typed
+            # as one token is a phrase.
+            pieces = bare.split(":")
+            if len(pieces) > 1 and pieces[0].lower().lstrip("-{(") in COLUMN_WORDS:
+                pieces = pieces[1:]
+            for piece in pieces:
                 words = _WORD.findall(piece)
                 if len(words) == 1:
                     word = words[0]

@@ -179,3 +179,14 @@ def test_common_filters_written_as_exclusions_still_filter(real_store: Store, te
     lords = run(real_store, text=text, house="lords", limit=100)
     assert run(real_store, text=text, house="commons", limit=100).total + lords.total == (
         everything.total)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['defence"', "(defence", "defence AND OR", "heading:defence", "defence* -", "🙂defence🙂"],
+)
+def test_syntax_around_a_real_word_still_finds_it(real_store: Store, text: str) -> None:
+    outcome = run(real_store, text=text, limit=20)
+    assert outcome.total > 0
+    assert any("defence" in (r.row["heading"] + r.row["question_text"] + r.row["answer_text"])
+               .lower() for r in outcome.results)
