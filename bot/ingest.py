@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
@@ -80,10 +81,17 @@ def ingest_paths(store: Store, paths: Iterable[str | Path]) -> IngestReport:
     report = IngestReport()
     previous = store.conn.execute("PRAGMA cache_size").fetchone()[0]
     store.conn.execute(f"PRAGMA cache_size={BULK_CACHE_KIB}")
+    # Parsed records hold no reference cycles, so the cycle collector finds nothing to free;
+    # left on, it re-scans every live object as a file's records pile up, and parsing a
+    # 50,000-record file took 73-110 us a record instead of 55.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         for path in iter_files(paths):
             report.files.append(store_parsed(store, read_file(path)))
     finally:
+        if collecting:
+            gc.enable()
         store.conn.execute(f"PRAGMA cache_size={int(previous)}")
     return report
 

@@ -9,9 +9,6 @@ from html import unescape
 # The list endpoint cuts answers at 255 characters and appends "..."; questions are cut at 255
 # with no marker at all.
 LIST_CUT = 255
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
-_BLANK_LINES = re.compile(r"\n\s*\n\s*")
-_SPACE_AROUND_BREAK = re.compile(r" ?\n ?")
 _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
 
 
@@ -33,20 +30,37 @@ def html_to_text(html: str | None) -> str:
         return ""
     if not _TAG.search(html):
         return normalise_space(unescape(html))
-    text = _CELL_GAP.sub(" | ", html)
-    text = _ROW_END.sub("\n", text)
-    text = _LIST_ITEM.sub("\n\n• ", text)
-    text = _LINE_BREAK.sub("\n", text)
+    text = html
+    lower = html.lower()
+    # Tables, lists and line breaks are rare; a substring test is far cheaper than a regex pass.
+    if "<t" in lower:
+        text = _CELL_GAP.sub(" | ", text)
+        text = _ROW_END.sub("\n", text)
+    if "<li" in lower:
+        text = _LIST_ITEM.sub("\n\n• ", text)
+    if "<br" in lower:
+        text = _LINE_BREAK.sub("\n", text)
     text = _BLOCK.sub("\n\n", text)
     text = _ANY_TAG.sub("", text)
     return normalise_space(unescape(text))
 
 
 def normalise_space(text: str) -> str:
-    """Runs of spaces as one, no spaces around line breaks, at most one blank line."""
-    text = _SPACES.sub(" ", text)
-    text = _SPACE_AROUND_BREAK.sub("\n", text)
-    return _BLANK_LINES.sub("\n\n", text).strip()
+    """Runs of white space as one space, no spaces around line breaks, at most one blank line.
+
+    Line by line with ``str.split`` rather than regular expressions: a regex substitution
+    visits every gap between words, and took three quarters of the time of ingesting a record.
+    """
+    lines: list[str] = []
+    for line in text.split("\n"):
+        words = line.split()
+        if words:
+            lines.append(" ".join(words))
+        elif lines and lines[-1]:
+            lines.append("")  # one blank line, however many there were
+    if lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
 
 
 def looks_like_html(text: str | None) -> bool:
