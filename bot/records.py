@@ -7,9 +7,12 @@ A record is a plain ``dict`` with the keys of ``QUESTION_COLUMNS`` (the columns 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from bot.text import fold
 
 QUESTION_COLUMNS = (
     "id",
@@ -112,6 +115,23 @@ def synthetic_id(key: str) -> int:
 
 def tag_number(value: int) -> str:
     return str(value) if value >= 0 else f"n{-value}"
+
+
+# Every tag word, and every word the porter stemmer could turn into one ("hcs" -> "hc").
+_TAG_WORD = re.compile(r"[abr]n?\d+\w*|h[cl]\w*|wd\w*|s(?:answer|hold|correct|unanswer)\w*")
+_TAG_STARTS = ("hc", "hl", "wd", "sanswer", "shold", "scorrect", "sunanswer")
+
+
+def could_be_tag_word(word: str, prefix: bool = False) -> bool:
+    """Whether a searched word (or, with ``prefix``, a word's start) could match a tag word:
+    only such words need keeping out of the ``tags`` column."""
+    folded = fold(word).replace(" ", "")
+    if _TAG_WORD.fullmatch(folded):
+        return True
+    return prefix and (
+        re.fullmatch(r"[abr]n?\d*", folded) is not None
+        or any(tag.startswith(folded) for tag in _TAG_STARTS)
+    )
 
 
 def question_tags(record: dict[str, Any]) -> str:

@@ -299,6 +299,15 @@ class Store:
     def count_questions(self) -> int:
         return self.conn.execute("SELECT count(*) FROM questions").fetchone()[0]
 
+    def answered_id_bounds(self, since: str | None, until: str | None) -> tuple[int, int] | None:
+        """The least and greatest id of the questions answered between two days (inclusive,
+        either may be open), from whole months, so wider than exact; None when none were."""
+        low, high = self.conn.execute(
+            "SELECT min(min_id), max(max_id) FROM answered_months WHERE month BETWEEN ? AND ?",
+            ((since or "")[:7], (until or "9999")[:7]),
+        ).fetchone()
+        return None if low is None else (low, high)
+
     def question(self, id_or_uin: str | int) -> dict[str, Any] | None:
         """One stored question with its members and body, by API id or UIN (newest first)."""
         text = str(id_or_uin).strip()

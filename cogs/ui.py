@@ -25,7 +25,7 @@ from bot.render_discord import (
     search_title,
     vote_labels,
 )
-from bot.search import RECENT_WINDOW, SearchError, SearchOutcome
+from bot.search import COUNT_CAP, SearchError, SearchOutcome
 from bot.sessions import load_session, update_session
 from bot.stats import party_abbreviations
 from bot.text import cut_at_word
@@ -236,7 +236,7 @@ def results_message(
     member_ids = [ref["id"] for r in results for ref in (r["asked_by"], r["answered_by"]) if ref]
     note = ""
     if outcome.ranked_recent_only:
-        note = f"A broad search: these are the best of its {RECENT_WINDOW:,} newest matches."
+        note = f"A broad search: these are the best of its {COUNT_CAP:,} newest matches."
     embed = results_embed(
         search_title(outcome.query.as_json(), resolved),
         results,

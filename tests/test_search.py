@@ -63,6 +63,65 @@ def test_heading_match_ranks_above_answer_mention(tmp_path: Path) -> None:
         assert len(newest) == 2
 
 
+def test_a_broad_search_is_ranked_among_its_newest_matches(tmp_path: Path, monkeypatch) -> None:
+    """Over COUNT_CAP matches: the total is "at least", the best of the newest COUNT_CAP come
+    first, pages follow on without repeats, and dates still filter."""
+    monkeypatch.setattr("bot.search.COUNT_CAP", 4)
+    base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
+
+    def question(qid: int, heading: str, answered: str) -> dict:
+        return {"value": dict(base, id=qid, uin=str(qid), heading=heading,
+                              dateAnswered=f"{answered}T00:00:00",
+                              answerText="<p>Funding for apprenticeships was agreed.</p>")}
+
+    days = ["2021-01-04", "2021-01-05", "2021-01-06", "2021-01-07", "2021-01-08", "2021-01-11"]
+    headings = ["Apprenticeships", "Schools", "Schools", "Apprenticeships", "Schools", "Schools"]
+    path = tmp_path / "six.json"
+    path.write_text(json.dumps({"results": [question(i + 1, h, d) for i, (h, d)
+                                            in enumerate(zip(headings, days, strict=True))]}))
+    with Store(tmp_path / "b.db") as store:
+        ingest_paths(store, [path])
+        outcome = run(store, text="apprenticeships")
+        assert outcome.total_is_estimate and outcome.ranked_recent_only
+        ids = [r.row["id"] for r in outcome.results]
+        # Question 1 has the word in its heading but is older than the newest four.
+        assert ids[0] == 4 and 1 not in ids and sorted(ids) == [3, 4, 5, 6]
+        pages = [r.row["id"] for offset in (0, 2)
+                 for r in run(store, text="apprenticeships", limit=2, offset=offset).results]
+        assert pages == ids
+        newest = run(store, text="apprenticeships", sort="newest").results
+        assert [r.row["id"] for r in newest] == [6, 5, 4, 3]
+        until = run(store, text="apprenticeships",
+                    until=parse_day_option("2021-01-05", "until")).results
+        assert [r.row["id"] for r in until] == [1, 2]
+        assert not run(store, text="apprenticeships",
+                       until=parse_day_option("2021-01-05", "until")).total_is_estimate
+
+
+def test_date_ranges_find_old_questions_answered_late(tmp_path: Path) -> None:
+    """Text searches with dates read only the ids answered in range; a question tabled long
+    ago and answered later (an update, not an insert) must still be found."""
+    base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
+
+    def file(name: str, *values: dict) -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps({"results": [{"value": v} for v in values]}))
+        return path
+
+    early = dict(base, id=100, uin="100", heading="Ferries", dateAnswered="2021-01-12T00:00:00")
+    old = dict(base, id=5, uin="5", heading="Ferries", dateAnswered=None, answerText=None)
+    answered = dict(old, dateAnswered="2023-03-02T00:00:00", answerText="<p>Ferries run.</p>")
+    with Store(tmp_path / "d.db") as store:
+        ingest_paths(store, [file("a.json", early, old)])
+        ingest_paths(store, [file("b.json", answered)])
+        since = parse_day_option("2023-03-01", "since")
+        until = parse_day_option("2021-01-31", "until")
+        assert [r.row["id"] for r in run(store, text="ferries", since=since).results] == [5]
+        assert [r.row["id"] for r in run(store, text="ferries", until=until).results] == [100]
+        nothing = parse_day_option("2030-01-01", "since")
+        assert run(store, text="ferries", since=nothing).results == []
+
+
 def test_filters_alone_list_newest_first(real_store: Store) -> None:
     outcome = run(real_store, department="Ministry of Defence", limit=50)
     dates = [r.row["date_answered"] or r.row["date_tabled"] for r in outcome.results]
@@ -143,6 +202,25 @@ def test_a_quoted_phrase_stays_a_phrase() -> None:
     assert fts_query("covid-19").expression == '"covid 19"'
     assert fts_query("school*").expression == '"school"*'
     assert fts_query("a OR b -c").expression == '("a" OR "b") NOT "c"'
+
+
+def test_words_that_look_like_filter_tags_search_the_text_only(tmp_path: Path) -> None:
+    """Filters are words of a hidden column (hl = Lords, a<id> = asker...): a search for
+    "HL", "A14" or "hcs" must find those words in the text, never the hidden ones."""
+    base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
+    lords = dict(base, id=1, uin="HL1", house="Lords", askingMemberId=14, heading="Roads",
+                 answerText="<p>Nothing about the subject.</p>")
+    cited = dict(base, id=2, uin="2", house="Commons", askingMemberId=99, heading="Roads",
+                 answerText="<p>As I said (HL Deb, 4 May), the A14 upgrade will go ahead.</p>")
+    path = tmp_path / "tags.json"
+    path.write_text(json.dumps({"results": [{"value": lords}, {"value": cited}]}))
+    with Store(tmp_path / "t.db") as store:
+        ingest_paths(store, [path])
+        for text in ("HL", "a14", "hl*", '"HL Deb"', "A14 upgrade", "hcs", "sanswered"):
+            ids = [r.row["id"] for r in run(store, text=text).results]
+            assert ids == ([] if text in ("hcs", "sanswered") else [2]), text
+        assert [r.row["id"] for r in run(store, text="roads -hl").results] == [1]
+    assert fts_query("government services").expression == '"government" AND "services"'
 
 
 def test_bad_dates_and_options_are_clear() -> None:
