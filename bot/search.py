@@ -27,6 +27,7 @@ COUNT_CAP = 2_000
 BM25_WEIGHTS = (10.0, 4.0, 1.0, 0.0)  # tags hold filters, not meaning
 TEXT_COLUMNS = "{heading question_text answer_text}"
 COLUMN_WORDS = {"heading", "question", "question_text", "answer", "answer_text", "tags"}
+EITHER_MEMBER = "(q.asking_member_id = ? OR q.answering_member_id = ?)"
 NAME_FILTERS = {
     "asked_by": "member",
     "answered_by": "member",
@@ -252,39 +253,16 @@ class Searcher:
             return outcome
 
         filters = self._filters(query, outcome)
-        where, params = filters.where, filters.params
         fts = fts_query(query.text or "")
         outcome.terms = list(fts.terms)
         limit = max(1, min(query.limit, 100))
         offset = max(0, query.offset)
-        conn = self.store.conn
         if fts.expression:
             ids, total, estimate = self._ranked_ids(fts, filters, query.sort, limit, offset)
             outcome.ranked_recent_only = estimate
         else:
-            clause = " AND ".join(where) or "1"
-            if filters.dated:
-                total = conn.execute(
-                    f"SELECT count(*) FROM (SELECT 1 FROM questions q WHERE {clause} LIMIT ?)",
-                    [*params, COUNT_CAP + 1],
-                ).fetchone()[0]
-            else:  # the filters as words: counted from the index alone, no row reads
-                wanted = " AND ".join(filters.tags) or '("hc" OR "hl")'
-                total = conn.execute(
-                    "SELECT count(*) FROM (SELECT 1 FROM questions_fts WHERE questions_fts "
-                    "MATCH ? LIMIT ?)",
-                    [f"(tags : ({wanted})) NOT (tags : ({filters.not_wanted()}))",
-                     COUNT_CAP + 1],
-                ).fetchone()[0]
+            ids, total = self._listed_ids(filters, limit, offset)
             estimate = total > COUNT_CAP
-            ids = [
-                r[0]
-                for r in conn.execute(
-                    f"SELECT id FROM questions q WHERE {clause} "
-                    "ORDER BY date_answered DESC, id DESC LIMIT ? OFFSET ?",
-                    [*params, limit, offset],
-                )
-            ]
         outcome.total = min(total, COUNT_CAP)
         outcome.total_is_estimate = estimate
         for qid in ids:
@@ -305,7 +283,7 @@ class Searcher:
     def _filters(self, query: SearchQuery, outcome: SearchOutcome) -> Filters:
         """The filters twice over: SQL on the questions table (for lists without text), and
         words of the index's ``tags`` column (for text searches; see records.question_tags)."""
-        filters = Filters(["q.is_withdrawn = 0"], [], [])
+        filters = Filters([("q.is_withdrawn = 0", [])], [])
 
         def resolved_id(option: str) -> Any:
             resolution = outcome.resolved.get(option)
@@ -319,7 +297,8 @@ class Searcher:
         if (member_id := resolved_id("answered_by")) is not None:
             filters.add("q.answering_member_id = ?", [member_id], tag("r", member_id))
         if (member_id := resolved_id("member")) is not None:
-            filters.add("(q.asking_member_id = ? OR q.answering_member_id = ?)",
+            filters.either_member = member_id
+            filters.add(EITHER_MEMBER,
                         [member_id, member_id],
                         f"({tag('a', member_id)} OR {tag('r', member_id)})")
         if (body_id := resolved_id("department")) is not None:
@@ -349,6 +328,43 @@ class Searcher:
             filters.until = query.until.isoformat()
             filters.add("q.date_answered <= ?", [filters.until])
         return filters
+
+    def _listed_ids(self, filters: Filters, limit: int, offset: int) -> tuple[list[int], int]:
+        """Ids of one page of questions matching filters alone, newest answer first, and the
+        total (up to COUNT_CAP + 1)."""
+        conn = self.store.conn
+        if filters.dated:
+            total = conn.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM questions q WHERE "
+                f"{' AND '.join(filters.where)} LIMIT ?)",
+                [*filters.params, COUNT_CAP + 1],
+            ).fetchone()[0]
+        else:  # the filters as words: counted from the index alone, no row reads
+            wanted = " AND ".join(filters.tags) or '("hc" OR "hl")'
+            total = conn.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM questions_fts WHERE questions_fts "
+                "MATCH ? LIMIT ?)",
+                [f"(tags : ({wanted})) NOT (tags : ({filters.not_wanted()}))", COUNT_CAP + 1],
+            ).fetchone()[0]
+        newest = "ORDER BY date_answered DESC, id DESC"
+        if filters.either_member is None:
+            sql = f"SELECT id FROM questions q WHERE {' AND '.join(filters.where)} {newest}"
+            params = filters.params
+        else:
+            # "Asked or answered by" read as one OR walks every question of the member and
+            # sorts them (30 ms for 6,000); each side alone is read in order from its index.
+            others = [(c, p) for c, p in filters.conditions if c != EITHER_MEMBER]
+            rest = "".join(f" AND {c}" for c, _ in others)
+            rest_params = [p for _, ps in others for p in ps]
+            sides = [
+                f"SELECT * FROM (SELECT id, date_answered FROM questions q WHERE q.{column} = ?"
+                f"{rest} {newest} LIMIT {offset + limit})"
+                for column in ("asking_member_id", "answering_member_id")
+            ]
+            sql = f"SELECT id FROM ({' UNION '.join(sides)}) {newest}"
+            params = [filters.either_member, *rest_params] * 2
+        ids = [r[0] for r in conn.execute(f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset])]
+        return ids, total
 
     def _ranked_ids(
         self, fts: FtsQuery, filters: Filters, sort: str, limit: int, offset: int
@@ -403,23 +419,29 @@ class Searcher:
 
 @dataclass
 class Filters:
-    where: list[str]  # SQL conditions on questions q
-    params: list[Any]
+    conditions: list[tuple[str, list[Any]]]  # SQL conditions on questions q, with parameters
     tags: list[str]  # FTS5 clauses on the tags column, all required
     since: str | None = None  # answered on or after, ISO day
     until: str | None = None
+    either_member: Any = None  # the member filter (asked or answered), listed as a union
+    excluded: list[str] = field(default_factory=list)  # FTS5 clauses that must not match
 
     @property
     def dated(self) -> bool:
         return bool(self.since or self.until)
 
-    excluded: list[str] = field(default_factory=list)  # FTS5 clauses that must not match
+    @property
+    def where(self) -> list[str]:
+        return [sql for sql, _ in self.conditions]
+
+    @property
+    def params(self) -> list[Any]:
+        return [p for _, params in self.conditions for p in params]
 
     def add(
         self, sql: str, params: list[Any], tag: str | None = None, exclude: str | None = None
     ) -> None:
-        self.where.append(sql)
-        self.params.extend(params)
+        self.conditions.append((sql, params))
         if tag:
             self.tags.append(tag)
         if exclude:

@@ -130,6 +130,27 @@ def test_filters_alone_list_newest_first(real_store: Store) -> None:
     assert all(r.row["answering_body_id"] == 11 for r in outcome.results)
 
 
+def test_member_lists_what_they_asked_and_answered_newest_first_in_pages(tmp_path: Path) -> None:
+    base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
+    rows = []
+    for i in range(1, 9):  # member 7 asks the odd ones and answers the even ones
+        rows.append(dict(base, id=i, uin=str(i), heading=f"Topic {i}",
+                         askingMemberId=7 if i % 2 else 8, answeringMemberId=9 if i % 2 else 7,
+                         answerIsHolding=i == 4,
+                         dateAnswered=f"2022-03-{10 + (i * 5) % 9:02d}T00:00:00"))
+    path = tmp_path / "member.json"
+    path.write_text(json.dumps({"results": [{"value": r} for r in rows]}))
+    with Store(tmp_path / "m.db") as store:
+        ingest_paths(store, [path])
+        searcher_ = Searcher(store, Resolver.from_store(store))
+        listed = [r.row for offset in (0, 3, 6) for r in searcher_.search(
+            SearchQuery(member="x", pinned={"member": 7}, limit=3, offset=offset)).results]
+        expected = sorted(rows, key=lambda r: (r["dateAnswered"], r["id"]), reverse=True)
+        assert [r["id"] for r in listed] == [r["id"] for r in expected]
+        holding = searcher_.search(SearchQuery(member="x", pinned={"member": 7}, status="holding"))
+        assert [r.row["id"] for r in holding.results] == [4] and holding.total == 1
+
+
 def test_asked_by_and_answered_by_are_different_things(real_store: Store) -> None:
     asked = run(real_store, asked_by="Lord Campbell-Savours", limit=50).results
     answered = run(real_store, answered_by="Lord Campbell-Savours", limit=50).results
