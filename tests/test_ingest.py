@@ -115,6 +115,38 @@ def test_reingesting_the_real_files_changes_nothing(store: Store) -> None:
     assert dump(store) == before
 
 
+def test_a_big_load_parsed_in_a_second_process_stores_the_same(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Above PARALLEL_MIN_BYTES the next file is parsed in another process: same order, same
+    reports (bad files included), same stored rows and change log as parsing here."""
+    folder = tmp_path / "load"
+    folder.mkdir()
+    for path in sorted(shared_data().rglob("*")):
+        if path.suffix in (".json", ".xml"):
+            (folder / f"{len(list(folder.iterdir())):03d}-{path.name}").write_bytes(
+                path.read_bytes())
+    (folder / "500-cut.json").write_bytes(b'{"results": [{"value": {"id": 1')
+    reports, dumps = [], []
+    for threshold in (1 << 40, 0):
+        monkeypatch.setattr("bot.ingest.PARALLEL_MIN_BYTES", threshold)
+        with Store(tmp_path / f"{threshold}.db") as store:
+            report = ingest_paths(store, [folder])
+            reports.append([(f.path, f.kind, f.new, f.updated, f.skipped, f.rejected)
+                            for f in report.files])
+            dumps.append([store.conn.execute(sql).fetchall() for sql in (
+                "SELECT id, status, tags, heading, question_text, answer_text, date_answered, "
+                "gid FROM questions ORDER BY id",
+                "SELECT * FROM members ORDER BY id",
+                "SELECT * FROM answering_bodies ORDER BY id",
+                "SELECT seq, question_id, kind, status, source, detail FROM changes ORDER BY seq",
+            )])
+    assert reports[0] == reports[1]
+    assert any(skipped and "not valid JSON" in skipped for *_, skipped, _ in reports[1])
+    assert sum(new for _, _, new, *_ in reports[1]) > 200
+    assert dumps[0] == dumps[1]
+
+
 BAD_FILES = {
     "empty.json": (b"", "empty file"),
     "blank.json": (b"  \n ", "empty file"),
