@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from pathlib import Path
 
 import discord
 from discord import app_commands
@@ -46,10 +48,13 @@ class WrittenAnswersBot(commands.Bot):
         self.votes = VoteLedger(store)
         self.tree.on_error = self.on_app_command_error
 
-    def refresh_indexes(self) -> None:
-        """Rebuild the in-memory name indexes after the store gained data."""
-        self.resolver = Resolver.from_store(self.store)
-        self.searcher = Searcher(self.store, self.resolver)
+    async def refresh_indexes(self) -> None:
+        """Rebuild the in-memory name indexes after the store gained data: on a worker thread
+        with its own connection (a second or more at a million questions), so the event loop
+        keeps answering and the gateway its heartbeat meanwhile."""
+        resolver = await asyncio.to_thread(_resolver_from_file, self.store.path)
+        self.resolver = resolver
+        self.searcher = Searcher(self.store, resolver)
 
     async def setup_hook(self) -> None:
         from cogs.ui import DYNAMIC_ITEMS
@@ -90,3 +95,8 @@ def run_bot(settings: Settings, store: Store) -> None:
     configure_endpoints(settings.discord_api_base_url, settings.discord_gateway_url)
     bot = WrittenAnswersBot(settings, store)
     bot.run(settings.discord_token or "", log_handler=None)
+
+
+def _resolver_from_file(path: Path) -> Resolver:
+    with Store(path) as store:
+        return Resolver.from_store(store)

@@ -421,7 +421,8 @@ class TopicIndex:
             scores[exact] = 100.0
         ranked = sorted(
             (
-                Candidate(self.headings[i], self.headings[i], s, f"{self.counts[i]} questions")
+                Candidate(self.headings[i], self.headings[i], s,
+                          f"{self.counts[i]:,} question" + ("" if self.counts[i] == 1 else "s"))
                 for i, s in scores.items()
             ),
             key=lambda c: (-c.score, c.name),

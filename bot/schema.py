@@ -237,6 +237,9 @@ def _migration_4(db: sqlite_utils.Database) -> None:
         "INSERT INTO questions_fts(questions_fts, rank) VALUES ('hashsize', ?)",
         [FTS_BUFFER_BYTES],
     )
+    # The resolver reads every distinct heading at start-up and after each poll that brings
+    # news: from this index, not the whole table (3.6 GB at a million questions, 3-17 s).
+    db.execute("CREATE INDEX questions_heading ON questions (heading)")
     # The id range of the questions answered in each month. Ids grow with time, so a text
     # search with a date range can stop reading the index at the range's first id instead of
     # checking every older match's date. Kept by triggers, so no writer can forget it; bounds

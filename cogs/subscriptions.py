@@ -89,7 +89,7 @@ class Subscriptions(commands.Cog):
             try:
                 result = await self.poller.poll_once()
                 if result.ok and result.summary and (result.summary.new or result.summary.updated):
-                    self.bot.refresh_indexes()
+                    await self.bot.refresh_indexes()
                 await self.deliver()
             except Exception:
                 log.exception("poll failed")

@@ -156,6 +156,10 @@ async def test_a_poll_posts_to_the_right_channels_once_without_backlog(
     assert bot_posts(discord_server, discord_server.channel) == []  # no backlog
     parliament_api.publish(todays_answer(990001, "Schools: Music Lessons"))
     post = await wait_for_post(discord_server, discord_server.channel, "Schools: Music Lessons")
+    # The poll's news refreshed the name indexes: the new heading autocompletes.
+    choices = await discord_server.autocomplete("answers", {"query": "music lesso"},
+                                                focused="query")
+    assert "Schools: Music Lessons (1 question)" in [c["name"] for c in choices]
     embed = post["embeds"][0]
     assert embed["title"] == "🆕 New answer · Schools: Music Lessons"
     assert "Department for Education" in embed["description"]
