@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.ingest import IngestReport, ingest_paths
+from bot.records import STATUSES
 from bot.store import Store, StoreError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -83,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--house", choices=("commons", "lords"), type=str.lower)
     search.add_argument("--since", metavar="DATE", help="answered on or after")
     search.add_argument("--until", metavar="DATE", help="answered on or before")
-    search.add_argument("--status", choices=("answered", "holding", "corrected", "unanswered"))
+    search.add_argument("--status", choices=STATUSES)
     search.add_argument("--sort", choices=("relevance", "newest"), default="relevance")
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--json", action="store_true")

@@ -258,13 +258,13 @@ class Searcher:
         limit = max(1, min(query.limit, 100))
         offset = max(0, query.offset)
         if fts.expression:
-            ids, total, estimate = self._ranked_ids(fts, filters, query.sort, limit, offset)
-            outcome.ranked_recent_only = estimate
+            ids, total = self._ranked_ids(fts, filters, query.sort, limit, offset)
         else:
             ids, total = self._listed_ids(filters, limit, offset)
-            estimate = total > COUNT_CAP
         outcome.total = min(total, COUNT_CAP)
-        outcome.total_is_estimate = estimate
+        outcome.total_is_estimate = total > COUNT_CAP
+        # Over the cap, a text search was ranked among its newest COUNT_CAP matches only.
+        outcome.ranked_recent_only = bool(fts.expression) and outcome.total_is_estimate
         for qid in ids:
             row = self.store.question(qid)
             if row is not None:
@@ -297,7 +297,6 @@ class Searcher:
         if (member_id := resolved_id("answered_by")) is not None:
             filters.add("q.answering_member_id = ?", [member_id], tag("r", member_id))
         if (member_id := resolved_id("member")) is not None:
-            filters.either_member = member_id
             filters.add(EITHER_MEMBER,
                         [member_id, member_id],
                         f"({tag('a', member_id)} OR {tag('r', member_id)})")
@@ -347,7 +346,8 @@ class Searcher:
                 [f"(tags : ({wanted})) NOT (tags : ({filters.not_wanted()}))", COUNT_CAP + 1],
             ).fetchone()[0]
         newest = "ORDER BY date_answered DESC, id DESC"
-        if filters.either_member is None:
+        either = [params[0] for sql, params in filters.conditions if sql == EITHER_MEMBER]
+        if not either:
             sql = f"SELECT id FROM questions q WHERE {' AND '.join(filters.where)} {newest}"
             params = filters.params
         else:
@@ -362,14 +362,14 @@ class Searcher:
                 for column in ("asking_member_id", "answering_member_id")
             ]
             sql = f"SELECT id FROM ({' UNION '.join(sides)}) {newest}"
-            params = [filters.either_member, *rest_params] * 2
+            params = [either[0], *rest_params] * 2
         ids = [r[0] for r in conn.execute(f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset])]
         return ids, total
 
     def _ranked_ids(
         self, fts: FtsQuery, filters: Filters, sort: str, limit: int, offset: int
-    ) -> tuple[list[int], int, bool]:
-        """Ids of one page of text matches, the total, and whether the total is a floor.
+    ) -> tuple[list[int], int]:
+        """Ids of one page of text matches, and the total (up to COUNT_CAP + 1).
 
         Text and filters are one FTS5 expression: the words in the text columns, the filters in
         ``tags``, withdrawn questions left out; only date ranges need the questions table,
@@ -391,7 +391,7 @@ class Searcher:
             # "since" search would check the date of every older match too.
             bounds = self.store.answered_id_bounds(filters.since, filters.until)
             if bounds is None:
-                return [], 0, False
+                return [], 0
             source = "FROM questions_fts f CROSS JOIN questions q ON q.id = f.rowid"
             condition = (f" AND f.rowid BETWEEN {int(bounds[0])} AND {int(bounds[1])} AND "
                          + " AND ".join(filters.where))
@@ -404,7 +404,6 @@ class Searcher:
             f"WHERE questions_fts MATCH ?{condition} ORDER BY f.rowid DESC LIMIT ?",
             [expression, *params, COUNT_CAP + 1],
         ).fetchall()
-        broad = len(matches) > COUNT_CAP
         window = matches[:COUNT_CAP]
         if sort == "newest":
             ids = [r[0] for r in conn.execute(
@@ -414,7 +413,7 @@ class Searcher:
         else:
             window.sort(key=lambda match: (match[1], -match[0]))  # best score, then newest
             ids = [rowid for rowid, _ in window[offset : offset + limit]]
-        return ids, len(matches), broad
+        return ids, len(matches)
 
 
 @dataclass
@@ -423,7 +422,6 @@ class Filters:
     tags: list[str]  # FTS5 clauses on the tags column, all required
     since: str | None = None  # answered on or after, ISO day
     until: str | None = None
-    either_member: Any = None  # the member filter (asked or answered), listed as a union
     excluded: list[str] = field(default_factory=list)  # FTS5 clauses that must not match
 
     @property

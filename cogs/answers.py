@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.matching import AUTOCOMPLETE_LIMIT
+from bot.records import STATUSES
 from bot.search import SearchError, SearchQuery, parse_day_option
 from bot.sessions import save_session
 from bot.text import cut_at_word
@@ -72,7 +73,7 @@ class Answers(commands.Cog):
         house=[app_commands.Choice(name=h, value=h.lower()) for h in ("Commons", "Lords")],
         status=[
             app_commands.Choice(name=s.capitalize(), value=s)
-            for s in ("answered", "holding", "corrected", "unanswered")
+            for s in STATUSES
         ],
         sort=[
             app_commands.Choice(name="Relevance", value="relevance"),

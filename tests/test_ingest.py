@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -127,11 +128,21 @@ def test_a_big_load_parsed_in_a_second_process_stores_the_same(
             (folder / f"{len(list(folder.iterdir())):03d}-{path.name}").write_bytes(
                 path.read_bytes())
     (folder / "500-cut.json").write_bytes(b'{"results": [{"value": {"id": 1')
-    reports, dumps = [], []
+    parsed_elsewhere: list[Path] = []
+
+    class RecordingPool(ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            parsed_elsewhere.append(args[0])
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr("bot.ingest.ProcessPoolExecutor", RecordingPool)
+    reports, dumps, handed_over = [], [], []
     for threshold in (1 << 40, 0):
         monkeypatch.setattr("bot.ingest.PARALLEL_MIN_BYTES", threshold)
+        parsed_elsewhere.clear()
         with Store(tmp_path / f"{threshold}.db") as store:
             report = ingest_paths(store, [folder])
+            handed_over.append(len(parsed_elsewhere))
             reports.append([(f.path, f.kind, f.new, f.updated, f.skipped, f.rejected)
                             for f in report.files])
             dumps.append([store.conn.execute(sql).fetchall() for sql in (
@@ -141,6 +152,7 @@ def test_a_big_load_parsed_in_a_second_process_stores_the_same(
                 "SELECT * FROM answering_bodies ORDER BY id",
                 "SELECT seq, question_id, kind, status, source, detail FROM changes ORDER BY seq",
             )])
+    assert handed_over == [0, len(reports[1])]  # here, then every file in the second process
     assert reports[0] == reports[1]
     assert any(skipped and "not valid JSON" in skipped for *_, skipped, _ in reports[1])
     assert sum(new for _, _, new, *_ in reports[1]) > 200
