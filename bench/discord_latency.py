@@ -20,12 +20,12 @@ from pathlib import Path
 from bench import corpus
 from bench.search_bench import STOPWORDS, ms, pct
 from bot.config import Settings
-from bot.discord_endpoints import configure_endpoints
+from bot.discord.endpoints import configure_endpoints
 from bot.store import Store
 
 
 async def measure(db: Path, runs: int) -> dict[str, list[float]]:
-    from bot.client import WrittenAnswersBot
+    from bot.discord.client import WrittenAnswersBot
     from tests.e2e.discord_server import BotRunner, DiscordServer
 
     server = DiscordServer()

@@ -7,12 +7,14 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.ingest import IngestReport, ingest_paths
 from bot.records import STATUSES
+from bot.services import Services, build_services
 from bot.store import Store, StoreError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -99,7 +101,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+class Frontend(Protocol):
+    """What the command line needs of a chat frontend (the Discord adapter): to run the bot,
+    and to post what waits once (``poll --once`` with a token)."""
+
+    def run(self, services: Services) -> None:
+        """Run the bot until stopped."""
+
+    async def post_pending(self, services: Services) -> int:
+        """Post every pending delivery; returns how many messages were posted."""
+
+
+FrontendFactory = Callable[[], Frontend]
+
+
+def main(
+    argv: Sequence[str] | None = None, frontend: FrontendFactory | None = None
+) -> int:
+    """Run one command; returns the exit code. ``frontend`` gives the Discord adapter (see
+    ``bot/__main__.py``), which only ``run`` and ``poll`` need, and loads only then."""
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -111,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     db_path = args.db or settings.database_path
     try:
+        if args.command in ("run", "poll"):
+            return COMMANDS_WITH_FRONTEND[args.command](args, settings, db_path, frontend)
         return COMMANDS[args.command](args, settings, db_path)
     except StoreError as error:
         print(f"Database error: {error}", file=sys.stderr)
@@ -119,14 +141,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def cmd_run(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+def cmd_run(
+    args: argparse.Namespace, settings: Settings, db_path: Path, frontend: FrontendFactory | None
+) -> int:
+    """Run the Discord bot."""
     if not settings.discord_token:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return 2
-    from bot.client import run_bot  # discord.py loads only when the bot runs
-
+    if frontend is None:
+        print("This entry point has no Discord frontend; use python -m bot run", file=sys.stderr)
+        return 2
     with open_store(db_path) as store:
-        run_bot(settings, store)
+        services = build_services(settings, store)
+        try:
+            frontend().run(services)
+        finally:
+            services.close()
     return 0
 
 
@@ -272,21 +302,28 @@ def cmd_resolve(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
     return 0
 
 
-def cmd_poll(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+def cmd_poll(
+    args: argparse.Namespace, settings: Settings, db_path: Path, frontend: FrontendFactory | None
+) -> int:
+    """One poll cycle; posts with a token (through the frontend), else lists what waits."""
     from bot.poll_once import poll_once
 
+    post = frontend().post_pending if settings.discord_token and frontend else None
     with open_store(db_path) as store:
-        ok, report = asyncio.run(poll_once(store, settings))
+        services = build_services(settings, store)
+        try:
+            ok, report = asyncio.run(poll_once(services, post))
+        finally:
+            services.close()
     print(report)
     return 0 if ok else 1
 
 
 COMMANDS = {
-    "run": cmd_run,
     "ingest": cmd_ingest,
     "show": cmd_show,
     "fetch": cmd_fetch,
-    "poll": cmd_poll,
     "search": cmd_search,
     "resolve": cmd_resolve,
 }
+COMMANDS_WITH_FRONTEND = {"run": cmd_run, "poll": cmd_poll}

@@ -20,17 +20,25 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
+from bot.clock import utc_now_text
 from bot.store import Store
-from bot.subscriptions import SubscriptionBook, SubscriptionMatcher, event_label
+from bot.store_access import Writer, inline
+from bot.subscriptions import (
+    SubscriptionBook,
+    SubscriptionMatcher,
+    event_label,
+    posted_events_sql,
+)
 
 log = logging.getLogger(__name__)
 
 DIGEST_AFTER = 3
 DIGEST_SIZE = 20
-PLAN_CHUNK = 1000
+PLAN_SPAN = 5000  # change-log entries one planning step looks at: one short transaction
+CURSOR = "delivery_cursor"
 CHANNEL_POSTS = 5  # per CHANNEL_WINDOW seconds, as Discord allows a channel
 CHANNEL_WINDOW = 5.0
 GLOBAL_POSTS_PER_SECOND = 20
@@ -38,6 +46,14 @@ GLOBAL_POSTS_PER_SECOND = 20
 
 class ChannelUnavailable(Exception):
     """The channel is gone or the bot may not post there; the reason is shown to people."""
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """What one planning step did: deliveries claimed, and whether the log is caught up."""
+
+    claimed: int
+    done: bool
 
 
 @dataclass
@@ -51,9 +67,6 @@ class Batch:
     def is_digest(self) -> bool:
         return len(self.deliveries) > 1
 
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class DeliveryQueue:
@@ -71,41 +84,79 @@ class DeliveryQueue:
         return prefix
 
     def plan(self) -> int:
-        """Claim deliveries for the change-log events not looked at yet; returns how many."""
-        # This runs every few seconds: with no news, take no lock and build no matcher.
-        if self.store.last_change_seq() <= int(self.store.get_state("delivery_cursor", "0") or 0):
-            return 0
-        matcher = SubscriptionMatcher(self.book.all_active())
+        """Claim deliveries for every change-log event not looked at yet; returns how many.
+
+        The bot calls ``plan_step`` instead, one step per write, so that other writes (votes,
+        say) never wait behind a long backlog."""
         claimed = 0
         while True:
-            with self.store.transaction():
-                cursor = int(self.store.get_state("delivery_cursor", "0") or 0)
-                events = self.store.changes_since(cursor, PLAN_CHUNK)
-                if not events:
-                    return claimed
-                for event in events:
-                    if event_label(event["kind"], event["status"]) is None:
-                        continue
-                    row = self.store.question(event["question_id"])
-                    if row is None:
-                        continue
-                    for sub in matcher.matches(row):
-                        if event["seq"] <= sub.after_seq:
-                            continue  # news from before the subscription (or its resumption)
-                        inserted = self.conn.execute(
-                            "INSERT OR IGNORE INTO deliveries (subscription_id, channel_id, "
-                            "question_id, change_seq, kind, claimed_at) VALUES (?,?,?,?,?,?)",
-                            (
-                                sub.id,
-                                sub.channel_id,
-                                row["id"],
-                                event["seq"],
-                                event_label(event["kind"], event["status"]),
-                                _now(),
-                            ),
-                        )
-                        claimed += inserted.rowcount
-                self.store.set_state("delivery_cursor", str(events[-1]["seq"]))
+            step = self.plan_step()
+            claimed += step.claimed
+            if step.done:
+                return claimed
+
+    def plan_step(self) -> PlanStep:
+        """Look at the next ``PLAN_SPAN`` change-log entries at most, in one transaction.
+
+        Work scales with the news, not with the log: with no active subscription the cursor
+        jumps to the end in one statement, and otherwise only the entries of questions some
+        subscription could want (by member, department or House, in SQL) are read.
+        """
+        # This runs every few seconds: with no news, take no lock and build no matcher.
+        last = self.store.last_change_seq()
+        if last <= self._cursor():
+            return PlanStep(0, done=True)
+        subscriptions = self.book.all_active()
+        if not subscriptions:
+            self.store.set_state(CURSOR, str(last))
+            return PlanStep(0, done=True)
+        matcher = SubscriptionMatcher(subscriptions)
+        condition, params = matcher.prefilter()
+        claimed = 0
+        with self.store.transaction():
+            cursor = self._cursor()
+            end = min(last, cursor + PLAN_SPAN)
+            events = self.store.rows(
+                "SELECT c.seq, c.kind, c.status, c.question_id FROM changes c "
+                "JOIN questions q ON q.id = c.question_id "
+                f"WHERE c.seq > ? AND c.seq <= ? AND {posted_events_sql()} AND {condition} "
+                "ORDER BY c.seq",
+                [cursor, end, *params],
+            )
+            for event in events:
+                claimed += self._claim(matcher, event)
+            self.store.set_state(CURSOR, str(end))
+        return PlanStep(claimed, done=end >= last)
+
+    def _cursor(self) -> int:
+        return int(self.store.get_state(CURSOR, "0") or 0)
+
+    def _claim(self, matcher: SubscriptionMatcher, event: dict[str, Any]) -> int:
+        """Claim a delivery of one event for each subscription that wants it."""
+        label = event_label(event["kind"], event["status"])
+        row = self.store.question(event["question_id"])
+        if label is None or row is None:
+            return 0
+        claimed = 0
+        for sub in matcher.matches(row):
+            if event["seq"] <= sub.after_seq:
+                continue  # news from before the subscription (or its resumption)
+            inserted = self.conn.execute(
+                "INSERT OR IGNORE INTO deliveries (subscription_id, channel_id, "
+                "question_id, change_seq, kind, claimed_at) VALUES (?,?,?,?,?,?)",
+                (sub.id, sub.channel_id, row["id"], event["seq"], label, utc_now_text()),
+            )
+            claimed += inserted.rowcount
+        return claimed
+
+    def pending_by_channel(self) -> dict[int, int]:
+        """How many deliveries wait to be posted, per channel."""
+        return dict(
+            self.conn.execute(
+                "SELECT channel_id, count(*) FROM deliveries WHERE status = 'pending' "
+                "GROUP BY channel_id"
+            ).fetchall()
+        )
 
     def batches(self) -> list[Batch]:
         """Pending deliveries as the messages that will carry them, grouping recorded first."""
@@ -146,7 +197,7 @@ class DeliveryQueue:
             for group in groups:
                 batch_id = self.conn.execute(
                     "INSERT INTO batches (channel_id, created_at) VALUES (?, ?)",
-                    (channel_id, _now()),
+                    (channel_id, utc_now_text()),
                 ).lastrowid
                 self.conn.executemany(
                     "UPDATE deliveries SET batch_id = ? WHERE id = ?",
@@ -157,7 +208,7 @@ class DeliveryQueue:
         self.conn.execute(
             "UPDATE deliveries SET status = 'sent', message_id = ?, sent_at = ? "
             "WHERE batch_id = ? AND status = 'pending'",
-            (message_id, _now(), batch.id),
+            (message_id, utc_now_text(), batch.id),
         )
 
     def mark_undeliverable(self, channel_id: int, reason: str) -> None:
@@ -204,13 +255,18 @@ AfterSent = Callable[[Batch, int], Awaitable[None]]
 
 
 async def send_batches(
-    queue: DeliveryQueue, sender: Sender, pacer: Pacer, after_sent: AfterSent | None = None
+    queue: DeliveryQueue,
+    sender: Sender,
+    pacer: Pacer,
+    after_sent: AfterSent | None = None,
+    writer: Writer = inline,
 ) -> int:
     """Post every pending batch, paced; returns how many messages were posted. ``after_sent``
-    runs once a post is recorded (reactions, say), so nothing slow sits between the two."""
+    runs once a post is recorded (reactions, say), so nothing slow sits between the two.
+    The queue's store calls go through ``writer``."""
     posted = 0
     stopped: set[int] = set()
-    for batch in queue.batches():
+    for batch in await writer(queue.batches):
         if batch.channel_id in stopped:
             continue
         wait = pacer.delay(batch.channel_id)
@@ -220,11 +276,11 @@ async def send_batches(
             message_id = await sender(batch)
         except ChannelUnavailable as error:
             log.warning("pausing subscriptions of channel %s: %s", batch.channel_id, error)
-            queue.mark_undeliverable(batch.channel_id, str(error))
+            await writer(partial(queue.mark_undeliverable, batch.channel_id, str(error)))
             stopped.add(batch.channel_id)
             continue
         pacer.record(batch.channel_id)
-        queue.mark_sent(batch, message_id)
+        await writer(partial(queue.mark_sent, batch, message_id))
         posted += 1
         if after_sent is not None:
             try:

@@ -12,12 +12,14 @@ import asyncio
 import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from bot.parliament_api import ParliamentAPI, ParliamentAPIError
 from bot.records import RecordError
 from bot.sources.api_json import parse_question_value
 from bot.store import Store
+from bot.store_access import Writer, inline
 
 WINDOWS = (
     ("answered", "answeredWhenFrom", "answeredWhenTo"),
@@ -111,8 +113,12 @@ async def fetch_window(
     progress: bool = False,
     api: ParliamentAPI | None = None,
     source: str = "fetch",
+    writer: Writer = inline,
 ) -> FetchSummary:
-    """Fetch every question answered or corrected between ``since`` and ``until`` (inclusive)."""
+    """Fetch every question answered or corrected between ``since`` and ``until`` (inclusive).
+
+    Store writes go through ``writer`` (the bot's writer thread, so its event loop stays free).
+    """
     summary = FetchSummary(since, until)
     display = _Progress(progress)
     own_api = api is None
@@ -132,7 +138,7 @@ async def fetch_window(
                 async for page, total, values in client.iter_pages(params):
                     summary.pages += 1
                     summary.listed += len(values)
-                    _store_values(store, values, summary, source)
+                    await writer(partial(_store_values, store, values, summary, source))
                     ids.update((v["id"], None) for v in values if isinstance(v.get("id"), int))
                     display.show(
                         f"{name}: page {page} of {max(1, -(-total // 100))}, "
@@ -140,7 +146,7 @@ async def fetch_window(
                     )
             except ParliamentAPIError as error:
                 raise FetchError(f"listing the {name} window: {error}") from None
-        await _fetch_details(client, store, list(ids), summary, display, source)
+        await _fetch_details(client, store, list(ids), summary, display, source, writer)
     finally:
         display.done()
         if own_api:
@@ -155,6 +161,7 @@ async def _fetch_details(
     summary: FetchSummary,
     display: _Progress,
     source: str,
+    writer: Writer,
 ) -> None:
 
     for start in range(0, len(ids), DETAIL_BATCH):
@@ -162,7 +169,7 @@ async def _fetch_details(
         results = await asyncio.gather(*(client.question(i) for i in batch), return_exceptions=True)
         values = [r for r in results if isinstance(r, dict)]
         summary.details += len(values)
-        _store_values(store, values, summary, source)
+        await writer(partial(_store_values, store, values, summary, source))
         display.show(f"full texts: {summary.details} of {len(ids)}")
         failures = [r for r in results if isinstance(r, BaseException)]
         if failures:

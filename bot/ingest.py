@@ -135,11 +135,6 @@ def _parsed_in_order(files: list[Path]) -> Iterator[ParsedFile]:
                 yield read_file(path)
 
 
-def ingest_file(store: Store, path: Path) -> FileReport:
-    """Load one file in one transaction. Nothing stored is changed when the file is unusable."""
-    return store_parsed(store, read_file(path))
-
-
 @dataclass
 class ParsedFile:
     """A file read and parsed, not yet stored (what the parsing process hands back)."""

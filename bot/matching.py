@@ -13,13 +13,16 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
 from bot.departments import department_table
 from bot.records import synthetic_id
 from bot.text import fold
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 KINDS = ("member", "department", "topic")
 AUTOCOMPLETE_LIMIT = 25
@@ -301,6 +304,10 @@ class DepartmentIndex:
             found |= frontier
         return found
 
+    def family(self, body_id: Any) -> tuple[Any, ...]:
+        """A body and every body it replaced: what a search or subscription for it covers."""
+        return (body_id, *sorted(self.predecessors(body_id), key=str))
+
     def _note(self, body_id: Any) -> str:
         successor = self.successor.get(body_id)
         if successor is not None and successor in self.names:
@@ -439,7 +446,13 @@ class Resolver:
         self.topics = topics
 
     @classmethod
-    def from_store(cls, store: Any) -> Resolver:
+    def empty(cls) -> Resolver:
+        """A resolver that knows no one yet (the bot's, until its indexes are read)."""
+        return cls(MemberIndex([]), DepartmentIndex([]), TopicIndex([]))
+
+    @classmethod
+    def from_store(cls, store: Store) -> Resolver:
+        """The indexes of everything in ``store`` (about a second at a million questions)."""
         conn = store.conn
         members = store.rows(
             "SELECT id, name, list_as, party, party_abbreviation, member_from, house FROM members"

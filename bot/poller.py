@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from bot.fetch import FetchError, FetchSummary, fetch_window
 from bot.parliament_api import ParliamentAPI
 from bot.store import Store
+from bot.store_access import Writer, inline
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +37,11 @@ class Poller:
         base_url: str,
         interval_seconds: float,
         api_factory: type[ParliamentAPI] = ParliamentAPI,
+        writer: Writer = inline,
         **api_options: object,
     ) -> None:
         self.store = store
+        self.writer = writer  # every store call goes through it (see store_access)
         self.base_url = base_url
         self.interval = interval_seconds
         self.api_factory = api_factory
@@ -53,11 +57,13 @@ class Poller:
         return since, today
 
     async def poll_once(self, today: date | None = None) -> PollResult:
-        since, until = self.window(today)
+        """Fetch the window into the store; never raises for an unreachable API."""
+        since, until = await self.writer(partial(self.window, today))
         try:
             async with self.api_factory(self.base_url, **self.api_options) as api:
                 summary = await fetch_window(
-                    self.store, self.base_url, since, until, api=api, source="poll"
+                    self.store, self.base_url, since, until, api=api, source="poll",
+                    writer=self.writer,
                 )
         except FetchError as error:
             self.failures += 1
@@ -71,7 +77,7 @@ class Poller:
                 "Parliament API back after %d failed polls; caught up from %s", self.failures, since
             )
         self.failures = 0
-        self.store.set_state(LAST_SUCCESS, until.isoformat())
+        await self.writer(partial(self.store.set_state, LAST_SUCCESS, until.isoformat()))
         return PollResult(True, summary)
 
     def next_wait(self) -> float:

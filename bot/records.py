@@ -114,12 +114,34 @@ def synthetic_id(key: str) -> int:
 
 
 def tag_number(value: int) -> str:
+    """A member or body id as it appears inside a tag word (``-12`` -> ``n12``)."""
     return str(value) if value >= 0 else f"n{-value}"
 
 
+# Tag words: a question's filter values as words of the full-text index's ``tags`` column.
+# ``question_tags`` writes them and ``search`` asks for them; both use these definitions.
+BODY_TAG, ASKER_TAG, ANSWERER_TAG = "b", "a", "r"
+COMMONS_TAG, LORDS_TAG, WITHDRAWN_TAG, STATUS_TAG = "hc", "hl", "wd", "s"
+
+
+def tag_word(prefix: str, value: int) -> str:
+    """The tag word of an id: ``tag_word(BODY_TAG, 60)`` is ``b60``."""
+    return prefix + tag_number(value)
+
+
+def status_tag(status: str) -> str:
+    """The tag word of a status: ``sholding``."""
+    return STATUS_TAG + status
+
+
 # Every tag word, and every word the porter stemmer could turn into one ("hcs" -> "hc").
-_TAG_WORD = re.compile(r"[abr]n?\d+\w*|h[cl]\w*|wd\w*|s(?:answer|hold|correct|unanswer)\w*")
-_TAG_STARTS = ("hc", "hl", "wd", "sanswer", "shold", "scorrect", "sunanswer")
+_STATUS_STEMS = ("answer", "hold", "correct", "unanswer")  # the statuses as porter stems them
+_ID_TAGS = BODY_TAG + ASKER_TAG + ANSWERER_TAG
+_TAG_WORD = re.compile(
+    rf"[{_ID_TAGS}]n?\d+\w*|{COMMONS_TAG}\w*|{LORDS_TAG}\w*|{WITHDRAWN_TAG}\w*"
+    rf"|{STATUS_TAG}(?:{'|'.join(_STATUS_STEMS)})\w*"
+)
+_TAG_STARTS = (COMMONS_TAG, LORDS_TAG, WITHDRAWN_TAG, *(STATUS_TAG + s for s in _STATUS_STEMS))
 
 
 def could_be_tag_word(word: str, prefix: bool = False) -> bool:
@@ -129,7 +151,7 @@ def could_be_tag_word(word: str, prefix: bool = False) -> bool:
     if _TAG_WORD.fullmatch(folded):
         return True
     return prefix and (
-        re.fullmatch(r"[abr]n?\d*", folded) is not None
+        re.fullmatch(rf"[{_ID_TAGS}]n?\d*", folded) is not None
         or any(tag.startswith(folded) for tag in _TAG_STARTS)
     )
 
@@ -139,12 +161,12 @@ def question_tags(record: dict[str, Any]) -> str:
     ``a4218`` asker, ``r4362`` answerer, ``hc``/``hl`` House, ``s`` + status, ``wd`` withdrawn.
     Searched only through the ``tags`` column, so they never meet words people type."""
     words = []
-    for prefix, column in (("b", "answering_body_id"), ("a", "asking_member_id"),
-                           ("r", "answering_member_id")):
+    for prefix, column in ((BODY_TAG, "answering_body_id"), (ASKER_TAG, "asking_member_id"),
+                           (ANSWERER_TAG, "answering_member_id")):
         if record.get(column) is not None:
-            words.append(prefix + tag_number(record[column]))
-    words.append("hl" if record.get("house") == "Lords" else "hc")
-    words.append("s" + status_of(record))
+            words.append(tag_word(prefix, record[column]))
+    words.append(LORDS_TAG if record.get("house") == "Lords" else COMMONS_TAG)
+    words.append(status_tag(status_of(record)))
     if record.get("is_withdrawn"):
-        words.append("wd")
+        words.append(WITHDRAWN_TAG)
     return " ".join(words)

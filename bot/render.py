@@ -1,11 +1,14 @@
-"""Stored records as the JSON other tools read (DESIGN.md) and as text for a terminal."""
+"""Stored records as the JSON other tools read (the README's shapes) and as text for a
+terminal; and the read-only views that Discord messages are drawn from."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from bot.search import SearchOutcome
+from bot.stats import party_abbreviations
 from bot.store import Store
 from bot.text import cut_at_word
 
@@ -120,7 +123,7 @@ def question_text_block(data: dict[str, Any]) -> str:
 
 
 def search_json(store: Store, outcome: SearchOutcome) -> dict[str, Any]:
-    """``search --json``: the stable shape of DESIGN.md, plus ``ambiguous`` when a name was not
+    """``search --json``: the stable shape the README gives, plus ``ambiguous`` when a name was not
     resolved surely (its candidates, for a "did you mean")."""
     resolved: dict[str, Any] = {}
     for option, resolution in outcome.resolved.items():
@@ -167,3 +170,43 @@ def search_table(data: dict[str, Any]) -> str:
         if r["url"]:
             lines.append(f"  {r['url']}")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """Everything a message showing one question needs, read in one go."""
+
+    row: dict[str, Any]
+    data: dict[str, Any]  # ``question_json``
+    parties: dict[int, str]
+    yes: int
+    no: int
+
+
+def answer_view(store: Store, id_or_uin: str | int) -> AnswerView | None:
+    """One question as a message shows it, or None when it is not stored."""
+    row = store.question(id_or_uin)
+    if row is None:
+        return None
+    data = question_json(store, row)
+    refs = [data.get("asked_by"), data.get("answered_by")]
+    parties = party_abbreviations(store, [r["id"] for r in refs if r])
+    votes = store.vote_counts(row["id"])
+    return AnswerView(row, data, parties, votes["yes"], votes["no"])
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search, with what its message shows."""
+
+    outcome: SearchOutcome
+    results: list[dict[str, Any]]  # ``result_json`` of each
+    parties: dict[int, str]
+
+
+def search_page(store: Store, searcher_factory: Any, query: Any) -> SearchPage:
+    """Run ``query`` with ``searcher_factory(store)`` and read what its page shows."""
+    outcome = searcher_factory(store).search(query)
+    results = [result_json(store, r.row, r.excerpt) for r in outcome.results]
+    member_ids = [ref["id"] for r in results for ref in (r["asked_by"], r["answered_by"]) if ref]
+    return SearchPage(outcome, results, party_abbreviations(store, member_ids))

@@ -16,7 +16,19 @@ from typing import Any
 
 from bot.excerpts import make_excerpt
 from bot.matching import Candidate, Resolution, Resolver
-from bot.records import STATUSES, could_be_tag_word, tag_number
+from bot.name_options import NAME_OPTIONS
+from bot.records import (
+    ANSWERER_TAG,
+    ASKER_TAG,
+    BODY_TAG,
+    COMMONS_TAG,
+    LORDS_TAG,
+    STATUSES,
+    WITHDRAWN_TAG,
+    could_be_tag_word,
+    status_tag,
+    tag_word,
+)
 
 MAX_TERMS = 24
 MAX_TERM_LENGTH = 60
@@ -28,12 +40,6 @@ BM25_WEIGHTS = (10.0, 4.0, 1.0, 0.0)  # tags hold filters, not meaning
 TEXT_COLUMNS = "{heading question_text answer_text}"
 COLUMN_WORDS = {"heading", "question", "question_text", "answer", "answer_text", "tags"}
 EITHER_MEMBER = "(q.asking_member_id = ? OR q.answering_member_id = ?)"
-NAME_FILTERS = {
-    "asked_by": "member",
-    "answered_by": "member",
-    "member": "member",
-    "department": "department",
-}
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*\*?", re.UNICODE)
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
@@ -217,6 +223,17 @@ def parse_day_option(value: str | None, name: str) -> date | None:
     raise SearchError(f"{name}: {text[:40]!r} is not a date I understand (try 2024-01-31)")
 
 
+def check_query(query: SearchQuery) -> None:
+    """Raise ``SearchError`` for options no search can run with (an unknown status, dates the
+    wrong way round)."""
+    if query.status and query.status not in STATUSES:
+        raise SearchError(f"status must be one of {', '.join(STATUSES)}")
+    if query.sort not in ("relevance", "newest"):
+        raise SearchError("sort must be relevance or newest")
+    if query.since and query.until and query.since > query.until:
+        raise SearchError(f"since ({query.since}) is after until ({query.until})")
+
+
 class Searcher:
     """Search over a store, resolving names with a ``Resolver`` built from the same store."""
 
@@ -227,13 +244,9 @@ class Searcher:
     def resolve_names(self, query: SearchQuery) -> SearchOutcome:
         """Check the options and resolve the name filters, from memory; no search yet."""
         outcome = SearchOutcome(query)
-        if query.status and query.status not in STATUSES:
-            raise SearchError(f"status must be one of {', '.join(STATUSES)}")
-        if query.sort not in ("relevance", "newest"):
-            raise SearchError("sort must be relevance or newest")
-        if query.since and query.until and query.since > query.until:
-            raise SearchError(f"since ({query.since}) is after until ({query.until})")
-        for option, kind in NAME_FILTERS.items():
+        check_query(query)
+        for name_option in NAME_OPTIONS:
+            option, kind = name_option.name, name_option.kind
             text = getattr(query, option)
             if option in query.pinned:
                 outcome.resolved[option] = self._pinned(kind, option, text, query.pinned[option])
@@ -290,20 +303,20 @@ class Searcher:
             return resolution.best.id if resolution and resolution.best else None
 
         def tag(prefix: str, value: Any) -> str:
-            return f'"{prefix}{tag_number(value)}"'
+            return f'"{tag_word(prefix, value)}"'
 
         if (member_id := resolved_id("asked_by")) is not None:
-            filters.add("q.asking_member_id = ?", [member_id], tag("a", member_id))
+            filters.add("q.asking_member_id = ?", [member_id], tag(ASKER_TAG, member_id))
         if (member_id := resolved_id("answered_by")) is not None:
-            filters.add("q.answering_member_id = ?", [member_id], tag("r", member_id))
+            filters.add("q.answering_member_id = ?", [member_id], tag(ANSWERER_TAG, member_id))
         if (member_id := resolved_id("member")) is not None:
             filters.add(EITHER_MEMBER,
                         [member_id, member_id],
-                        f"({tag('a', member_id)} OR {tag('r', member_id)})")
+                        f"({tag(ASKER_TAG, member_id)} OR {tag(ANSWERER_TAG, member_id)})")
         if (body_id := resolved_id("department")) is not None:
-            ids = [body_id, *sorted(self.resolver.departments.predecessors(body_id), key=str)]
+            ids = list(self.resolver.departments.family(body_id))
             filters.add(f"q.answering_body_id IN ({','.join('?' * len(ids))})", ids,
-                        "(" + " OR ".join(tag("b", i) for i in ids) + ")")
+                        "(" + " OR ".join(tag(BODY_TAG, i) for i in ids) + ")")
         if query.house:
             house = query.house.strip().capitalize()
             if house not in ("Commons", "Lords"):
@@ -311,14 +324,14 @@ class Searcher:
             # Most questions are Commons ones and most are answered: those filters are cheaper
             # as "not the rare others" than as a word found in nine documents out of ten.
             if house == "Lords":
-                filters.add("q.house = ?", [house], '"hl"')
+                filters.add("q.house = ?", [house], f'"{LORDS_TAG}"')
             else:
-                filters.add("q.house = ?", [house], exclude='"hl"')
+                filters.add("q.house = ?", [house], exclude=f'"{LORDS_TAG}"')
         if query.status == "answered":
-            filters.add("q.status = ?", [query.status],
-                        exclude='"sholding" OR "scorrected" OR "sunanswered"')
+            others = [f'"{status_tag(s)}"' for s in STATUSES if s != "answered"]
+            filters.add("q.status = ?", [query.status], exclude=" OR ".join(others))
         elif query.status:
-            filters.add("q.status = ?", [query.status], f'"s{query.status}"')
+            filters.add("q.status = ?", [query.status], f'"{status_tag(query.status)}"')
         # Dates are not words: they stay SQL, checked on each match.
         if query.since:
             filters.since = query.since.isoformat()
@@ -339,7 +352,7 @@ class Searcher:
                 [*filters.params, COUNT_CAP + 1],
             ).fetchone()[0]
         else:  # the filters as words: counted from the index alone, no row reads
-            wanted = " AND ".join(filters.tags) or '("hc" OR "hl")'
+            wanted = " AND ".join(filters.tags) or f'("{COMMONS_TAG}" OR "{LORDS_TAG}")'
             total = conn.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM questions_fts WHERE questions_fts "
                 "MATCH ? LIMIT ?)",
@@ -447,4 +460,4 @@ class Filters:
 
     def not_wanted(self) -> str:
         """What a match must not have: withdrawn, and the excluded filter words."""
-        return " OR ".join(['"wd"', *self.excluded])
+        return " OR ".join([f'"{WITHDRAWN_TAG}"', *self.excluded])

@@ -29,6 +29,17 @@ def member_recent(store: Store, member_id: int, limit: int = 5) -> list[dict[str
     )
 
 
+def member_profile(
+    store: Store, member_id: int
+) -> tuple[dict[str, Any], int, int, list[dict[str, Any]]] | None:
+    """(member, questions asked, questions answered, newest questions) for ``/member``."""
+    member = store.member(member_id)
+    if member is None:
+        return None
+    asked, answered = member_counts(store, member_id)
+    return member, asked, answered, member_recent(store, member_id)
+
+
 def department_summary(
     store: Store, body_ids: list[Any], limit: int = 5
 ) -> tuple[int, list[tuple[str, int]], list[dict[str, Any]]]:

@@ -11,12 +11,12 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
+from bot.clock import utc_now_text
 from bot.records import (
     QUESTION_COLUMNS,
     ParsedQuestion,
@@ -55,9 +55,6 @@ class StoreError(RuntimeError):
     """The database cannot be used (newer schema, not a database, ...)."""
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
 
 @dataclass
 class UpsertResult:
@@ -70,13 +67,26 @@ class UpsertResult:
 class Store:
     """All reads and writes of the SQLite file go through here."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, readonly: bool = False) -> None:
+        """Open (creating and migrating) the file; ``readonly`` opens an existing one for
+        reading only, without migrating, as the bot's reader threads do."""
         self.path = Path(path)
-        if str(path) != ":memory:":
+        self.readonly = readonly
+        if str(path) != ":memory:" and not readonly:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
+            # Not tied to the opening thread: the bot opens its store, then hands it to its
+            # writer thread (``store_access``), which alone uses it from then on.
+            if readonly:
+                conn = sqlite3.connect(
+                    f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30,
+                    isolation_level=None, check_same_thread=False,
+                )
+            else:
+                conn = sqlite3.connect(
+                    str(path), timeout=30, isolation_level=None, check_same_thread=False
+                )
+                conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{path}: not a usable SQLite database ({error})") from None
         conn.execute("PRAGMA synchronous=NORMAL")
@@ -86,7 +96,8 @@ class Store:
         conn.execute("PRAGMA foreign_keys=ON")
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
-        self._migrate()
+        if not readonly:
+            self._migrate()
 
     def close(self) -> None:
         self.conn.close()
@@ -133,7 +144,7 @@ class Store:
         if not items:
             return result
         existing = self._existing_rows([p.question["id"] for p in items])
-        now = _now()
+        now = utc_now_text(precise=True)
         # New rows and log entries are written in batches (executemany): most of a bulk load.
         fresh: dict[int, dict[str, Any]] = {}
         logs: list[tuple[Any, ...]] = []
@@ -252,13 +263,6 @@ class Store:
         self.conn.execute(
             f"UPDATE questions SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
             [record.get(c) for c in columns] + [record["id"]],
-        )
-
-    def _log(self, qid: int, kind: str, status: str, source: str, detail: Any, now: str) -> None:
-        self.conn.execute(
-            "INSERT INTO changes (question_id, kind, status, source, detail, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (qid, kind, status, source, json.dumps(detail) if detail else None, now),
         )
 
     def add_redirects(self, redirects: Iterable[tuple[str, str]]) -> int:

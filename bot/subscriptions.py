@@ -7,14 +7,16 @@ answers against ten thousand subscriptions stays well under a second; see bench/
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from bot.matching import stem
+from bot.clock import utc_now_text
+from bot.matching import Candidate, stem
+from bot.name_options import NAME_OPTIONS
 from bot.store import Store
 from bot.text import fold
 
@@ -32,11 +34,53 @@ LABEL_EMOJI = {
     "Answer now given": "✅",
     "Corrected": "✏️",
 }
-FILTER_COLUMNS = ("topic", "member_id", "asked_by_id", "answered_by_id", "department_id", "house")
+FILTER_COLUMNS = ("topic", *(option.column for option in NAME_OPTIONS), "house")
 
 
 class SubscriptionError(ValueError):
     """A subscription that cannot be made (no filter, over the cap); short and clear."""
+
+
+def subscription_filters(
+    topic: str | None, house: str | None, chosen: dict[str, Candidate | None]
+) -> tuple[dict[str, Any], str]:
+    """The stored filters of a subscription (columns of the ``subscriptions`` table) and its
+    wording, from a topic, a House and the members and department chosen for each option."""
+    filters: dict[str, Any] = {"topic": topic or None, "house": house}
+    names: dict[str, str] = {}
+    for option in NAME_OPTIONS:
+        candidate = chosen.get(option.name)
+        if candidate is not None:
+            filters[option.column] = candidate.id
+            names[option.name] = candidate.name
+    return filters, describe(filters, names)
+
+
+def describe(filters: dict[str, Any], names: dict[str, str]) -> str:
+    """The subscription in words: "New answers from the Department for Education on topics
+    matching 'special educational needs'"."""
+    parts = ["New answers"]
+    if department := names.get("department"):
+        the = "the " if department.startswith(("Department", "Ministry")) else ""
+        parts.append(f"from {the}{department}")
+    if names.get("asked_by"):
+        parts.append(f"to questions asked by {names['asked_by']}")
+    if names.get("answered_by"):
+        parts.append(f"given by {names['answered_by']}")
+    if names.get("member"):
+        parts.append(f"involving {names['member']}")
+    if filters.get("house"):
+        parts.append(f"in the House of {filters['house']}")
+    if filters.get("topic"):
+        parts.append(f"on topics matching '{filters['topic']}'")
+    return " ".join(parts)
+
+
+def posted_events_sql() -> str:
+    """A condition on change-log entries ``c``: those ``event_label`` gives a label to."""
+    kinds = ", ".join(f"'{k}'" for k in POSTED_KINDS)
+    statuses = ", ".join(f"'{s}'" for s in NEW_BY_STATUS)
+    return f"(c.kind IN ({kinds}) OR (c.kind = 'new' AND c.status IN ({statuses})))"
 
 
 def event_label(kind: str, status: str) -> str | None:
@@ -135,6 +179,27 @@ class SubscriptionMatcher:
             if sub.topic and sub.id not in self._clauses:
                 self._clauses[sub.id] = topic_clauses(sub.topic)
 
+    def prefilter(self) -> tuple[str, list[Any]]:
+        """A condition on questions ``q`` (with its parameters) that every question some
+        subscription wants meets: members, departments and Houses of the subscriptions, or
+        every question when one follows a topic alone. ``matches`` has the last word."""
+        if self._by_word:
+            return "1", []
+        parts: list[str] = []
+        params: list[Any] = []
+        any_of = "IN (SELECT value FROM json_each(?))"
+        if self._by_member:
+            members = json.dumps(list(self._by_member))
+            parts += [f"q.asking_member_id {any_of}", f"q.answering_member_id {any_of}"]
+            params += [members, members]
+        if self._by_department:
+            parts.append(f"q.answering_body_id {any_of}")
+            params.append(json.dumps(list(self._by_department)))
+        if self._by_house:
+            parts.append(f"q.house {any_of}")
+            params.append(json.dumps(list(self._by_house)))
+        return ("(" + " OR ".join(parts) + ")" if parts else "0"), params
+
     def matches(self, question: dict[str, Any]) -> list[Subscription]:
         """The active subscriptions that want news of ``question`` (a stored row)."""
         candidates: dict[int, Subscription] = {}
@@ -185,24 +250,24 @@ class SubscriptionMatcher:
         return True
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
 
 class SubscriptionBook:
     """Subscriptions in the store: make, list, pause, resume, remove."""
 
-    def __init__(self, store: Store, predecessors: Any = None) -> None:
+    def __init__(
+        self, store: Store, family: Callable[[Any], tuple[Any, ...]] | None = None
+    ) -> None:
         self.store = store
         self.conn = store.conn
-        # body id -> the bodies it replaced, so following a department follows its old names
-        self.predecessors = predecessors or (lambda body_id: set())
+        # body id -> it and the bodies it replaced, so following a department follows its old
+        # names (``DepartmentIndex.family`` of the bot's current resolver)
+        self.family = family or (lambda body_id: (body_id,))
 
     def _subscription(self, row: dict[str, Any]) -> Subscription:
         body = row["department_id"]
         departments: tuple[Any, ...] = ()
         if body is not None:
-            departments = (body, *sorted(self.predecessors(body), key=str))
+            departments = self.family(body)
         return Subscription(
             id=row["id"],
             guild_id=row["guild_id"],
@@ -291,7 +356,7 @@ class SubscriptionBook:
                     description,
                     user_id,
                     user_name,
-                    _now(),
+                    utc_now_text(),
                     self.store.last_change_seq(),
                 ),
             )

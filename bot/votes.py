@@ -8,8 +8,8 @@ while that reaction is still the person's vote.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
+from bot.clock import utc_now_text
 from bot.store import Store
 
 YES_EMOJI = "👍"
@@ -23,9 +23,6 @@ class VoteOutcome:
     previous: bool | None  # the person's vote before this one, if any
     changed: bool
 
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class VoteLedger:
@@ -52,7 +49,7 @@ class VoteLedger:
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (question_id, user_id) DO UPDATE SET "
                 "helpful = excluded.helpful, via = excluded.via, "
                 "message_id = excluded.message_id, voted_at = excluded.voted_at",
-                (question_id, user_id, int(helpful), via, message_id, _now()),
+                (question_id, user_id, int(helpful), via, message_id, utc_now_text()),
             )
         yes, no = self.counts(question_id)
         return VoteOutcome(yes, no, previous, previous != helpful)
@@ -75,7 +72,7 @@ class VoteLedger:
         self.conn.execute(
             "INSERT OR REPLACE INTO answer_messages "
             "(message_id, channel_id, guild_id, question_id, created_at) VALUES (?, ?, ?, ?, ?)",
-            (message_id, channel_id, guild_id, question_id, _now()),
+            (message_id, channel_id, guild_id, question_id, utc_now_text()),
         )
 
     def question_of_message(self, message_id: int) -> int | None:

@@ -3,170 +3,167 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.matching import AUTOCOMPLETE_LIMIT
+from bot.discord.client import WrittenAnswersBot
+from bot.discord.options import (
+    CHOICE_LIMIT,
+    NAME_LIMIT,
+    DepartmentName,
+    MemberName,
+    complete,
+)
+from bot.discord.replies import in_time, reply_error, send
+from bot.discord.views import (
+    answer_message,
+    pick_message,
+    results_message,
+    run_search,
+    save_search,
+)
+from bot.matching import AUTOCOMPLETE_LIMIT, Resolution
+from bot.name_options import NAME_OPTIONS
 from bot.records import STATUSES
-from bot.search import SearchError, SearchQuery, parse_day_option
-from bot.sessions import save_session
+from bot.render import answer_view
+from bot.search import SearchError, SearchQuery, check_query, parse_day_option
 from bot.text import cut_at_word
-from cogs.ui import answer_message, pick_message, reply_error, results_message
 
 log = logging.getLogger(__name__)
 
-NAME_LIMIT = 100
-CHOICE_LIMIT = 100
 
-
-def choices(candidates: list[Any]) -> list[app_commands.Choice[str]]:
-    """Autocomplete choices: the names themselves, so what is picked resolves exactly."""
-    seen: set[str] = set()
-    out = []
-    for candidate in candidates:
-        name = cut_at_word(candidate.name, CHOICE_LIMIT)
-        if name in seen:
+def query_from_options(text: str, names: dict[str, Resolution | None], **filters: object) -> tuple[
+    SearchQuery, tuple[str, Resolution] | None
+]:
+    """The search the options ask for, with every sure name pinned to its id; and the first
+    name that is not sure, to ask about."""
+    query = SearchQuery(text=text, **filters)  # type: ignore[arg-type]
+    unsure = None
+    for option in NAME_OPTIONS:
+        resolution = names.get(option.name)
+        if resolution is None or not resolution.text:
             continue
-        seen.add(name)
-        label = cut_at_word(
-            f"{candidate.name} ({candidate.note})" if candidate.note else candidate.name,
-            CHOICE_LIMIT,
-        )
-        out.append(app_commands.Choice(name=label, value=name))
-    return out[:AUTOCOMPLETE_LIMIT]
-
-
-def autocomplete_for(kind: str):
-    async def complete(
-        interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        try:
-            return choices(interaction.client.resolver.autocomplete(kind, current))
-        except Exception:
-            log.exception("autocomplete failed")
-            return []
-
-    return complete
+        setattr(query, option.name, resolution.text)
+        if resolution.best is not None:
+            query.pinned[option.name] = resolution.best.id
+        elif unsure is None:
+            unsure = (option.name, resolution)
+    return query, unsure
 
 
 class Answers(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    """Finding answers, and reading one in full."""
+
+    def __init__(self, bot: WrittenAnswersBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="answers", description="Find written answers")
     @app_commands.describe(
         query='Words to look for ("a phrase", -word to leave out)',
-        asked_by="Who asked (a member)",
-        answered_by="Who answered (a minister)",
-        member="Asked or answered by",
-        department="Answering department (DfE, health, Ministry of Defence...)",
         house="Commons or Lords",
         since="Answered on or after (2024-01-31, 31/01/2024, 31 Jan 2024)",
         until="Answered on or before",
         status="Answered, holding, corrected or unanswered",
         sort="Most relevant or newest first",
+        **{option.name: option.description for option in NAME_OPTIONS},
     )
     @app_commands.choices(
         house=[app_commands.Choice(name=h, value=h.lower()) for h in ("Commons", "Lords")],
-        status=[
-            app_commands.Choice(name=s.capitalize(), value=s)
-            for s in STATUSES
-        ],
+        status=[app_commands.Choice(name=s.capitalize(), value=s) for s in STATUSES],
         sort=[
             app_commands.Choice(name="Relevance", value="relevance"),
             app_commands.Choice(name="Newest", value="newest"),
         ],
     )
-    @app_commands.autocomplete(
-        query=autocomplete_for("topic"),
-        asked_by=autocomplete_for("member"),
-        answered_by=autocomplete_for("member"),
-        member=autocomplete_for("member"),
-        department=autocomplete_for("department"),
-    )
     async def answers(
         self,
         interaction: discord.Interaction,
         query: app_commands.Range[str, 0, 6000] | None = None,
-        asked_by: app_commands.Range[str, 0, NAME_LIMIT] | None = None,
-        answered_by: app_commands.Range[str, 0, NAME_LIMIT] | None = None,
-        member: app_commands.Range[str, 0, NAME_LIMIT] | None = None,
-        department: app_commands.Range[str, 0, NAME_LIMIT] | None = None,
+        asked_by: MemberName | None = None,
+        answered_by: MemberName | None = None,
+        member: MemberName | None = None,
+        department: DepartmentName | None = None,
         house: str | None = None,
         since: app_commands.Range[str, 0, 40] | None = None,
         until: app_commands.Range[str, 0, 40] | None = None,
         status: str | None = None,
         sort: str = "relevance",
     ) -> None:
-        bot: Any = self.bot
+        """Search, or ask which member or department was meant."""
+        names = {"asked_by": asked_by, "answered_by": answered_by, "member": member,
+                 "department": department}
         try:
-            search = SearchQuery(
-                text=query or "",
-                asked_by=asked_by,
-                answered_by=answered_by,
-                member=member,
-                department=department,
-                house=house,
-                since=parse_day_option(since, "since"),
-                until=parse_day_option(until, "until"),
-                status=status,
-                sort=sort,
-                limit=5,
+            search, unsure = query_from_options(
+                query or "", names, house=house, since=parse_day_option(since, "since"),
+                until=parse_day_option(until, "until"), status=status, sort=sort, limit=5,
             )
-            names = bot.searcher.resolve_names(search)
+            check_query(search)
         except SearchError as error:
             await reply_error(interaction, str(error))
             return
-        if names.ambiguous:
-            option, resolution = next(iter(names.ambiguous.items()))
-            session_id = save_session(bot.store, search)
+        if unsure is not None:
+            option, resolution = unsure
+            session_id = await save_search(interaction, search)
             text, view = pick_message(session_id, option, resolution.candidates)
-            await interaction.response.send_message(text, view=view, ephemeral=True)
+            await send(interaction, content=text, view=view, ephemeral=True)
             return
-        # Names resolved from memory; the search itself may take longer on a big store.
+        # Names came resolved from memory; the search itself may take longer on a big store.
         await interaction.response.defer(thinking=True)
-        outcome = bot.searcher.search(search)
-        if not outcome.results:
-            await interaction.followup.send(nothing_found(bot, search))
+        page = await run_search(interaction, search)
+        if not page.outcome.results:
+            await interaction.followup.send(nothing_found(self.bot, search))
             return
-        session_id = save_session(bot.store, search)
-        embed, view = results_message(bot, session_id, outcome, 0)
+        session_id = await save_search(interaction, search, page)
+        embed, view = results_message(session_id, page, 0)
         await interaction.followup.send(embed=embed, view=view)
+
+    @answers.autocomplete("query")
+    async def query_complete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Headings that match what is typed."""
+        return complete(interaction, "topic", current)
 
     @app_commands.command(name="answer", description="One written question and its full answer")
     @app_commands.describe(id="The question's API id or UIN (e.g. 1282662 or HL12274)")
     async def answer(
         self, interaction: discord.Interaction, id: app_commands.Range[str, 1, NAME_LIMIT]
     ) -> None:
-        bot: Any = self.bot
-        row = bot.store.question(id.strip())
-        if row is None:
+        """One question, its whole answer in pages, and its vote buttons."""
+        found = await in_time(interaction, self.bot.services.db.read(answer_view, id.strip()))
+        if found is None:
             await reply_error(
                 interaction,
                 f"I have no question with id or UIN `{cut_at_word(id.strip(), 40)}`. "
                 "Try /answers to search.",
             )
             return
-        embed, view = answer_message(bot, row)
-        response = await interaction.response.send_message(embed=embed, view=view)
-        message_id = getattr(response.resource, "id", None) or response.message_id
+        embed, view = answer_message(found)
+        if interaction.response.is_done():
+            message = await interaction.followup.send(embed=embed, view=view, wait=True)
+            message_id: int | None = message.id
+        else:
+            response = await interaction.response.send_message(embed=embed, view=view)
+            message_id = getattr(response.resource, "id", None) or response.message_id
         if message_id is not None:
-            bot.votes.remember_message(
-                message_id, interaction.channel_id or 0, interaction.guild_id, row["id"]
+            await self.bot.services.db.write(
+                self.bot.services.votes.remember_message,
+                message_id, interaction.channel_id or 0, interaction.guild_id, found.row["id"],
             )
 
     @answer.autocomplete("id")
     async def answer_id_complete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        bot: Any = self.bot
+        """An exact id or UIN first, then the newest question under matching headings."""
+        services = self.bot.services
         try:
             out: list[app_commands.Choice[str]] = []
             if current.strip():
-                row = bot.store.question(current.strip())  # an exact id or UIN: one lookup
+                # One indexed lookup, on the thread kept for quick reads.
+                row = await services.db.quick(lambda store: store.question(current.strip()))
                 if row is not None:
                     out.append(
                         app_commands.Choice(
@@ -174,9 +171,9 @@ class Answers(commands.Cog):
                             value=str(row["id"]),
                         )
                     )
-            topics = bot.resolver.autocomplete("topic", current) if current.strip() else []
+            topics = services.resolver.autocomplete("topic", current) if current.strip() else []
             for candidate in topics:
-                latest = bot.resolver.topics.latest.get(candidate.id)
+                latest = services.resolver.topics.latest.get(candidate.id)
                 if latest is None or any(c.value == str(latest) for c in out):
                     continue
                 out.append(
@@ -191,14 +188,14 @@ class Answers(commands.Cog):
             return []
 
 
-def nothing_found(bot: Any, search: SearchQuery) -> str:
+def nothing_found(bot: WrittenAnswersBot, search: SearchQuery) -> str:
     """Say so, and offer the nearest topics."""
     text = "No answers found"
     if search.text:
         text += f" for “{cut_at_word(discord.utils.escape_markdown(search.text), 80)}”"
     text += "."
     if search.text:
-        nearest = bot.resolver.resolve("topic", search.text[:200], limit=3).candidates
+        nearest = bot.services.resolver.resolve("topic", search.text[:200], limit=3).candidates
         if nearest:
             names = ", ".join(f"**{discord.utils.escape_markdown(c.name)}**" for c in nearest)
             text += f" Nearest topics: {names}."
@@ -207,5 +204,6 @@ def nothing_found(bot: Any, search: SearchQuery) -> str:
     return text
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: WrittenAnswersBot) -> None:
+    """Load the cog."""
     await bot.add_cog(Answers(bot))

@@ -6,19 +6,27 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render_discord import help_embed
+from bot.discord.client import WrittenAnswersBot
+from bot.discord.embeds import help_embed
+from bot.discord.replies import in_time, send
+from bot.store import Store
 
 
 class Help(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    """How to use the bot."""
+
+    def __init__(self, bot: WrittenAnswersBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="help", description="What this bot does and how to use it")
     async def help(self, interaction: discord.Interaction) -> None:
-        store = getattr(self.bot, "store", None)
-        count = store.count_questions() if store is not None else 0
-        await interaction.response.send_message(embed=help_embed(count), ephemeral=True)
+        """One screen of help, with how many questions the store holds."""
+        count = await in_time(
+            interaction, self.bot.services.db.read(Store.count_questions), ephemeral=True
+        )
+        await send(interaction, embed=help_embed(count), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: WrittenAnswersBot) -> None:
+    """Load the cog."""
     await bot.add_cog(Help(bot))

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render_discord import department_embed, member_embed
-from bot.stats import department_summary, member_counts, member_recent
-from cogs.answers import NAME_LIMIT, autocomplete_for
-from cogs.ui import reply_error
+from bot.discord.client import WrittenAnswersBot
+from bot.discord.embeds import department_embed, member_embed
+from bot.discord.options import DepartmentName, MemberName
+from bot.discord.replies import in_time, reply_error, send
+from bot.matching import Candidate
+from bot.stats import department_summary, member_profile
 
 
-def did_you_mean(kind: str, text: str, candidates: list[Any]) -> str:
+def did_you_mean(kind: str, text: str, candidates: list[Candidate]) -> str:
+    """ "Which member did you mean by 'Jones'?" with the candidates, or "couldn't find"."""
     shown = discord.utils.escape_markdown(text[:60])
     if not candidates:
         return f"I couldn't find a {kind} matching “{shown}”. Check the spelling?"
@@ -26,43 +27,45 @@ def did_you_mean(kind: str, text: str, candidates: list[Any]) -> str:
 
 
 class People(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    """Members and departments."""
+
+    def __init__(self, bot: WrittenAnswersBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="member", description="A member: who they are, what they asked")
     @app_commands.describe(name="An MP or peer (typos and short forms are fine)")
-    @app_commands.autocomplete(name=autocomplete_for("member"))
-    async def member(
-        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, NAME_LIMIT]
-    ) -> None:
-        bot: Any = self.bot
-        resolution = bot.resolver.resolve("member", name)
-        if resolution.best is None:
-            await reply_error(interaction, did_you_mean("member", name, resolution.candidates))
+    async def member(self, interaction: discord.Interaction, name: MemberName) -> None:
+        """Who a member is, their counts and newest questions."""
+        best = name.best
+        if best is None:
+            await reply_error(interaction, did_you_mean("member", name.text, name.candidates))
             return
-        member = bot.store.member(resolution.best.id)
-        asked, answered = member_counts(bot.store, member["id"])
-        recent = member_recent(bot.store, member["id"])
-        await interaction.response.send_message(embed=member_embed(member, asked, answered, recent))
+        profile = await in_time(
+            interaction, self.bot.services.db.read(member_profile, best.id)
+        )
+        if profile is None:
+            await reply_error(interaction, did_you_mean("member", name.text, []))
+            return
+        member, asked, answered, recent = profile
+        await send(interaction, embed=member_embed(member, asked, answered, recent))
 
     @app_commands.command(name="department", description="A department: its recent answers")
     @app_commands.describe(name="DfE, health, Ministry of Defence, Home Office...")
-    @app_commands.autocomplete(name=autocomplete_for("department"))
-    async def department(
-        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, NAME_LIMIT]
-    ) -> None:
-        bot: Any = self.bot
-        resolution = bot.resolver.resolve("department", name)
-        if resolution.best is None:
-            await reply_error(interaction, did_you_mean("department", name, resolution.candidates))
+    async def department(self, interaction: discord.Interaction, name: DepartmentName) -> None:
+        """A department's numbers, who answers for it, and its newest answers."""
+        best = name.best
+        if best is None:
+            await reply_error(interaction, did_you_mean("department", name.text, name.candidates))
             return
-        best = resolution.best
-        body_ids = [best.id, *bot.resolver.departments.predecessors(best.id)]
-        total, answerers, recent = department_summary(bot.store, body_ids)
-        await interaction.response.send_message(
-            embed=department_embed(best.name, total, answerers, recent, best.note)
+        body_ids = list(self.bot.services.department_family(best.id))
+        total, answerers, recent = await in_time(
+            interaction, self.bot.services.db.read(department_summary, body_ids)
+        )
+        await send(
+            interaction, embed=department_embed(best.name, total, answerers, recent, best.note)
         )
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: WrittenAnswersBot) -> None:
+    """Load the cog."""
     await bot.add_cog(People(bot))

@@ -5,76 +5,68 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+import re
+from functools import partial
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 from discord.utils import escape_markdown
 
-from bot.delivery import DeliveryQueue, Pacer, send_batches
+from bot.delivery import DeliveryQueue
+from bot.discord.client import WrittenAnswersBot
+from bot.discord.embeds import subscriptions_embed
+from bot.discord.options import DepartmentName, MemberName
+from bot.discord.poster import Poster
+from bot.discord.replies import in_time, reply_error, send, the_bot
+from bot.discord.views import pick_message
+from bot.matching import Candidate, Resolution
+from bot.name_options import NAME_OPTIONS, OPTION_BY_CODE
 from bot.poller import Poller
-from bot.render_discord import pretty_date
 from bot.search import SearchQuery
-from bot.sessions import load_session, save_session, update_session
-from bot.subscriptions import SubscriptionBook, SubscriptionError
+from bot.sessions import EXPIRED_REQUEST, load_session, save_session, update_session
+from bot.subscriptions import SubscriptionBook, SubscriptionError, subscription_filters
 from bot.text import cut_at_word
-from cogs.answers import NAME_LIMIT, autocomplete_for
-from cogs.poster import Poster
-from cogs.ui import OPTION_CODES, pick_message, reply_error
 
 log = logging.getLogger(__name__)
 
 DELIVERY_TICK_SECONDS = 2.0  # how soon news from an `ingest` beside the bot is posted
-SUBSCRIPTION_OPTIONS = ("member", "asked_by", "answered_by", "department")
-
-
-def describe(filters: dict[str, Any], names: dict[str, str]) -> str:
-    """The subscription in words: "New answers from the Department for Education on topics
-    matching 'special educational needs'"."""
-    parts = ["New answers"]
-    if names.get("department"):
-        parts.append(
-            f"from the {names['department']}"
-            if names["department"].startswith(("Department", "Ministry"))
-            else f"from {names['department']}"
-        )
-    if names.get("asked_by"):
-        parts.append(f"to questions asked by {names['asked_by']}")
-    if names.get("answered_by"):
-        parts.append(f"given by {names['answered_by']}")
-    if names.get("member"):
-        parts.append(f"involving {names['member']}")
-    if filters.get("house"):
-        parts.append(f"in the House of {filters['house']}")
-    if filters.get("topic"):
-        parts.append(f"on topics matching '{filters['topic']}'")
-    return " ".join(parts)
+MANAGE_NEEDED = "Changing subscriptions needs the Manage Channels permission."
 
 
 class Subscriptions(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot: Any = bot
-        store = self.bot.store
-        self.book = SubscriptionBook(store, self.bot.resolver.departments.predecessors)
-        self.queue = DeliveryQueue(store, self.book)
-        self.pacer = Pacer()
-        self.poster = Poster(self.bot, store, self.book, self.bot.votes)
-        self.poller = Poller(
-            store,
-            self.bot.settings.parliament_api_base_url,
-            self.bot.settings.poll_interval_seconds,
-        )
+    """Channel subscriptions, and the loops that fill and post them."""
+
+    def __init__(self, bot: WrittenAnswersBot) -> None:
+        self.bot = bot
+        self.poster = Poster(bot, bot.services)
         self._deliver_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
 
+    @property
+    def book(self) -> SubscriptionBook:
+        """The bot's subscriptions."""
+        return self.bot.services.book
+
+    @property
+    def queue(self) -> DeliveryQueue:
+        """The bot's delivery queue."""
+        return self.bot.services.queue
+
+    @property
+    def poller(self) -> Poller:
+        """The bot's poller."""
+        return self.bot.services.poller
+
     async def cog_load(self) -> None:
+        """Start polling and posting."""
         self._tasks = [
             asyncio.create_task(self._poll_loop(), name="poll-parliament"),
             asyncio.create_task(self._delivery_loop(), name="deliver-posts"),
         ]
 
     async def cog_unload(self) -> None:
+        """Stop polling and posting."""
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -105,38 +97,29 @@ class Subscriptions(commands.Cog):
             await asyncio.sleep(DELIVERY_TICK_SECONDS)
 
     async def deliver(self) -> int:
-        """Match new change-log events and post what is pending; one round at a time."""
+        """Match new change-log events and post what is pending; one round at a time. Each
+        planning step is a write of its own, so votes never wait behind a long backlog."""
         async with self._deliver_lock:
-            self.book.predecessors = self.bot.resolver.departments.predecessors
-            self.queue.plan()
-            return await send_batches(
-                self.queue, self.poster.send, self.pacer, self.poster.after_sent
-            )
+            while not (await self.bot.services.db.write(self.queue.plan_step)).done:
+                pass
+            return await self.poster.send_pending()
 
     # -- commands -----------------------------------------------------------------------------
 
-    def _may_manage(self, interaction: discord.Interaction) -> bool:
+    @staticmethod
+    def _may_manage(interaction: discord.Interaction) -> bool:
         permissions = interaction.permissions
         return bool(permissions and (permissions.manage_channels or permissions.administrator))
 
     @app_commands.command(name="subscribe", description="Post new answers here as they come")
     @app_commands.describe(
         topic='Words the answers must contain ("a phrase" in quotes)',
-        member="Asked or answered by this member",
-        asked_by="Asked by this member",
-        answered_by="Answered by this minister",
-        department="From this department",
         house="Only this House",
         channel="Where to post (default: here)",
+        **{option.name: option.description for option in NAME_OPTIONS},
     )
     @app_commands.choices(
         house=[app_commands.Choice(name=h, value=h) for h in ("Commons", "Lords")]
-    )
-    @app_commands.autocomplete(
-        member=autocomplete_for("member"),
-        asked_by=autocomplete_for("member"),
-        answered_by=autocomplete_for("member"),
-        department=autocomplete_for("department"),
     )
     @app_commands.default_permissions(manage_channels=True)
     @app_commands.guild_only()
@@ -144,38 +127,45 @@ class Subscriptions(commands.Cog):
         self,
         interaction: discord.Interaction,
         topic: app_commands.Range[str, 1, 200] | None = None,
-        member: app_commands.Range[str, 1, NAME_LIMIT] | None = None,
-        asked_by: app_commands.Range[str, 1, NAME_LIMIT] | None = None,
-        answered_by: app_commands.Range[str, 1, NAME_LIMIT] | None = None,
-        department: app_commands.Range[str, 1, NAME_LIMIT] | None = None,
+        member: MemberName | None = None,
+        asked_by: MemberName | None = None,
+        answered_by: MemberName | None = None,
+        department: DepartmentName | None = None,
         house: str | None = None,
         channel: discord.TextChannel | None = None,
     ) -> None:
+        """Follow a topic, member or department in a channel."""
         if not self._may_manage(interaction):
-            await reply_error(
-                interaction, "Changing subscriptions needs the Manage Channels permission."
-            )
+            await reply_error(interaction, MANAGE_NEEDED)
             return
-        target = channel.id if channel else interaction.channel_id
-        request = SearchQuery(
-            text=topic or "",
-            member=member,
-            asked_by=asked_by,
-            answered_by=answered_by,
-            department=department,
-            house=house,
-        )
-        request.pinned["channel"] = target  # kept with the request while a name is picked
+        request = SearchQuery(text=topic or "", house=house)
+        names: dict[str, Resolution | None] = {
+            "member": member, "asked_by": asked_by, "answered_by": answered_by,
+            "department": department,
+        }
+        for option in NAME_OPTIONS:
+            resolution = names[option.name]
+            if resolution is not None and resolution.text:
+                setattr(request, option.name, resolution.text)
+                if resolution.best is not None:
+                    request.pinned[option.name] = resolution.best.id
+        # Kept with the request while a name is picked.
+        request.pinned["channel"] = channel.id if channel else interaction.channel_id
         await self._finish_subscribe(interaction, request, session_id=None)
 
     async def _finish_subscribe(
         self, interaction: discord.Interaction, request: SearchQuery, session_id: int | None
     ) -> None:
-        """Resolve the names (asking the user to pick where unsure), then subscribe."""
-        names = self.bot.searcher.resolve_names(request)
-        if names.ambiguous:
-            option, resolution = next(iter(names.ambiguous.items()))
-            session_id = session_id or save_session(self.bot.store, request)
+        """Ask about the first name not yet pinned to an id, or subscribe."""
+        services = self.bot.services
+        outcome = services.searcher(self.bot.store).resolve_names(request)  # pinned: no fuzzing
+        if outcome.ambiguous:
+            option, resolution = next(iter(outcome.ambiguous.items()))
+            if session_id is None:
+                session_id = await in_time(
+                    interaction, services.db.write(save_session, self.bot.store, request),
+                    ephemeral=True,
+                )
             text, view = pick_message(session_id, option, resolution.candidates,
                                       SubscribePickButton)
             if interaction.response.is_done():
@@ -183,25 +173,23 @@ class Subscriptions(commands.Cog):
             else:
                 await interaction.response.send_message(text, view=view, ephemeral=True)
             return
-        filters: dict[str, Any] = {"topic": request.text or None, "house": request.house}
-        shown: dict[str, str] = {}
-        for option in SUBSCRIPTION_OPTIONS:
-            resolution = names.resolved.get(option)
-            if resolution and resolution.best:
-                column = "department_id" if option == "department" else f"{option}_id"
-                filters[column] = resolution.best.id
-                shown[option] = resolution.best.name
-        words = describe(filters, shown)
+        chosen: dict[str, Candidate | None] = {
+            option: (resolution.best if resolution else None)
+            for option, resolution in outcome.resolved.items()
+        }
+        filters, words = subscription_filters(request.text or None, request.house, chosen)
+        subscribe = partial(
+            services.book.subscribe,
+            interaction.guild_id or 0,
+            int(request.pinned["channel"]),
+            filters,
+            words,
+            interaction.user.id,
+            str(interaction.user),
+            self.bot.settings.max_subscriptions_per_guild,
+        )
         try:
-            row, what = self.book.subscribe(
-                interaction.guild_id or 0,
-                int(request.pinned["channel"]),
-                filters,
-                words,
-                interaction.user.id,
-                str(interaction.user),
-                self.bot.settings.max_subscriptions_per_guild,
-            )
+            row, what = await in_time(interaction, services.db.write(subscribe))
         except SubscriptionError as error:
             await reply_error(interaction, str(error))
             return
@@ -212,39 +200,43 @@ class Subscriptions(commands.Cog):
             "resumed": f"Resumed in {where}: {words}.",
             "exists": f"{where} already follows this: {words}.",
         }[what]
-        if interaction.response.is_done():
+        if session_id is not None:  # a pick, on a private message: say it there
             await interaction.edit_original_response(content=text, view=None)
         else:
-            await interaction.response.send_message(text)
+            await send(interaction, content=text)
 
     @app_commands.command(name="unsubscribe", description="Stop one of this server's subscriptions")
     @app_commands.describe(subscription="Which subscription")
     @app_commands.default_permissions(manage_channels=True)
     @app_commands.guild_only()
     async def unsubscribe(self, interaction: discord.Interaction, subscription: str) -> None:
+        """Remove one of this server's subscriptions."""
         if not self._may_manage(interaction):
-            await reply_error(
-                interaction, "Changing subscriptions needs the Manage Channels permission."
-            )
+            await reply_error(interaction, MANAGE_NEEDED)
             return
         removed = None
         if subscription.strip().isdigit():
-            removed = self.book.unsubscribe(interaction.guild_id or 0, int(subscription))
+            removed = await in_time(interaction, self.bot.services.db.write(
+                self.book.unsubscribe, interaction.guild_id or 0, int(subscription)))
         if removed is None:
             await reply_error(
                 interaction,
                 "This server has no such subscription; pick one from the list as you type.",
             )
             return
-        await interaction.response.send_message(
-            f"Unsubscribed <#{removed['channel_id']}>: {removed['description']}."
+        await send(
+            interaction,
+            content=f"Unsubscribed <#{removed['channel_id']}>: {removed['description']}.",
         )
 
     @unsubscribe.autocomplete("subscription")
     async def subscription_complete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        rows = self.book.rows(interaction.guild_id or 0)
+        """This server's subscriptions whose wording holds what is typed."""
+        rows = await self.bot.services.db.quick(
+            lambda store: SubscriptionBook(store).rows(interaction.guild_id or 0)
+        )
         channel_names = {c.id: c.name for c in getattr(interaction.guild, "channels", [])}
         wanted = current.lower().strip()
         choices = []
@@ -265,41 +257,37 @@ class Subscriptions(commands.Cog):
     async def subscriptions(
         self,
         interaction: discord.Interaction,
-        question: app_commands.Range[str, 1, NAME_LIMIT] | None = None,
+        question: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
+        """List this server's subscriptions, or explain one answer's fate here."""
         if question:
-            await interaction.response.send_message(
-                self._explain(interaction, question), ephemeral=True
+            text = await in_time(
+                interaction, self.bot.services.db.write(self._explain, interaction, question),
+                ephemeral=True,
             )
+            await send(interaction, content=text, ephemeral=True)
             return
-        rows = self.book.rows(interaction.guild_id or 0)
-        if not rows:
-            await interaction.response.send_message(
-                "No subscriptions in this server yet. `/subscribe` makes one.", ephemeral=True
-            )
-            return
-        counts = self.book.posted_counts([r["id"] for r in rows])
-        guild_name = escape_markdown(interaction.guild.name) if interaction.guild else "here"
-        lines = []
-        for number, row in enumerate(rows, 1):
-            posted, last = counts.get(row["id"], (0, None))
-            who = f"<@{row['created_by']}>"
-            line = (
-                f"{number}. <#{row['channel_id']}> — {escape_markdown(row['description'])} · "
-                f"by {who} on {pretty_date(row['created_at'][:10])} · {posted} posted"
-                + (f", last {pretty_date(last[:10])}" if last else "")
-            )
-            if row["status"] != "active":
-                line += (
-                    f" · ⏸ paused: {row['paused_reason']}. Fix it and run /subscribe "
-                    "again to resume."
-                )
-            lines.append(line)
-        embed = discord.Embed(
-            title=f"{len(rows)} subscriptions in {guild_name}",
-            description=cut_at_word("\n".join(lines), 4096),
+        guild_id = interaction.guild_id or 0
+        rows, counts = await in_time(
+            interaction, self.bot.services.db.write(self._listing, guild_id), ephemeral=True
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        if not rows:
+            await send(
+                interaction,
+                content="No subscriptions in this server yet. `/subscribe` makes one.",
+                ephemeral=True,
+            )
+            return
+        guild_name = interaction.guild.name if interaction.guild else "here"
+        await send(
+            interaction, embed=subscriptions_embed(rows, counts, guild_name), ephemeral=True
+        )
+
+    def _listing(
+        self, guild_id: int
+    ) -> tuple[list[dict[str, object]], dict[int, tuple[int, str | None]]]:
+        rows = self.book.rows(guild_id)
+        return rows, self.book.posted_counts([int(r["id"]) for r in rows])
 
     def _explain(self, interaction: discord.Interaction, question: str) -> str:
         """For each subscription in this channel: matched? posted (with a link)? why not?"""
@@ -319,8 +307,8 @@ class Subscriptions(commands.Cog):
 
 
 class SubscribePickButton(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"spick:(?P<sid>\d+):(?P<option>[abmd]):(?P<entity>-?\d+)",
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"spick:(?P<sid>\d+):(?P<option>[a-z]):(?P<entity>-?\d+)",
 ):
     """A name picked for /subscribe: carry on with the subscription."""
 
@@ -335,27 +323,36 @@ class SubscribePickButton(
         )
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any
+    async def from_custom_id(  # type: ignore[override]
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Button[discord.ui.View],
+        match: re.Match[str],
     ) -> SubscribePickButton:
+        """Rebuild the button from its custom_id (after a restart, too)."""
         return cls(int(match["sid"]), match["option"], int(match["entity"]), item.label or "")
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        """Pin the picked name and carry on subscribing."""
         try:
-            cog = interaction.client.get_cog("Subscriptions")  # type: ignore[attr-defined]
-            request = load_session(interaction.client.store, self.session_id)  # type: ignore
-            if cog is None or request is None:
-                await reply_error(interaction, "That request has expired; run /subscribe again.")
+            bot = the_bot(interaction)
+            cog = bot.get_cog("Subscriptions")
+            db = bot.services.db
+            request = await in_time(interaction, db.read(load_session, self.session_id))
+            if not isinstance(cog, Subscriptions) or request is None:
+                await reply_error(interaction, EXPIRED_REQUEST)
                 return
-            request.pinned[OPTION_CODES[self.code]] = self.entity_id
-            update_session(interaction.client.store, self.session_id, request)  # type: ignore
-            await interaction.response.defer()
+            request.pinned[OPTION_BY_CODE[self.code].name] = self.entity_id
+            await db.write(update_session, bot.store, self.session_id, request)
+            if not interaction.response.is_done():
+                await interaction.response.defer()
             await cog._finish_subscribe(interaction, request, self.session_id)
         except Exception:
             log.exception("subscribe pick failed")
             await reply_error(interaction)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: WrittenAnswersBot) -> None:
+    """Load the cog."""
     bot.add_dynamic_items(SubscribePickButton)
     await bot.add_cog(Subscriptions(bot))

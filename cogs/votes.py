@@ -3,47 +3,53 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from functools import partial
 
 import discord
 from discord.ext import commands
 
+from bot.discord.client import WrittenAnswersBot
+from bot.discord.views import relabelled_view
 from bot.votes import emoji_vote
-from cogs.ui import relabelled_view
 
 log = logging.getLogger(__name__)
 
 
 class ReactionVotes(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    """Reactions as votes."""
+
+    def __init__(self, bot: WrittenAnswersBot) -> None:
         self.bot = bot
 
     # The raw events: the cached ones miss reactions on messages sent before a restart.
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        """A 👍 or 👎 added: a vote."""
         await self._react(payload, added=True)
 
     @commands.Cog.listener()
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        """A 👍 or 👎 taken away: the vote goes, if it is still that one."""
         await self._react(payload, added=False)
 
     async def _react(self, payload: discord.RawReactionActionEvent, added: bool) -> None:
-        bot: Any = self.bot
         helpful = emoji_vote(str(payload.emoji))
-        if helpful is None or payload.user_id == bot.user.id:
+        if helpful is None or (self.bot.user and payload.user_id == self.bot.user.id):
             return
         if payload.member is not None and payload.member.bot:
             return  # bots' votes do not count
-        question_id = bot.votes.question_of_message(payload.message_id)
-        if question_id is None:
-            return  # not one of the bot's answer messages
+        services = self.bot.services
+        votes = services.votes
         try:
+            question_id = await services.db.write(votes.question_of_message, payload.message_id)
+            if question_id is None:
+                return  # not one of the bot's answer messages
             if added:
-                outcome = bot.votes.vote(
-                    question_id, payload.user_id, helpful, "reaction", payload.message_id
-                )
+                change = partial(votes.vote, question_id, payload.user_id, helpful, "reaction",
+                                 payload.message_id)
             else:
-                outcome = bot.votes.withdraw_reaction(question_id, payload.user_id, helpful)
+                change = partial(votes.withdraw_reaction, question_id, payload.user_id, helpful)
+            outcome = await services.db.write(change)
             if outcome.changed:
                 await self._update_counts(payload, question_id, outcome.yes, outcome.no)
         except Exception:
@@ -59,5 +65,6 @@ class ReactionVotes(commands.Cog):
         await message.edit(view=relabelled_view(message, question_id, yes, no))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: WrittenAnswersBot) -> None:
+    """Load the cog."""
     await bot.add_cog(ReactionVotes(bot))

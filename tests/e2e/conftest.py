@@ -162,7 +162,7 @@ async def answers_bot(
 ) -> AsyncIterator[Any]:
     """The project's bot, in-process, connected and ready; closed with its store at teardown."""
     from bot.cli import open_store
-    from bot.client import WrittenAnswersBot
+    from bot.discord.client import WrittenAnswersBot
 
     store = open_store(bot_settings.database_path)
     bot = WrittenAnswersBot(bot_settings, store, guild_ready_timeout=0.1)

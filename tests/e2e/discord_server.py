@@ -31,7 +31,7 @@ from urllib.parse import unquote
 import discord
 from aiohttp import WSMsgType, web
 
-from bot.discord_endpoints import configure_endpoints
+from bot.discord.endpoints import configure_endpoints
 
 from . import discord_payloads as p
 

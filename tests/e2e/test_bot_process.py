@@ -41,7 +41,7 @@ async def test_without_guild_ids_commands_sync_globally(
     from dataclasses import replace
 
     from bot.cli import open_store
-    from bot.client import WrittenAnswersBot
+    from bot.discord.client import WrittenAnswersBot
 
     settings = replace(bot_settings, discord_guild_ids=())
     with open_store(settings.database_path) as store:

@@ -6,6 +6,8 @@ import asyncio
 
 import pytest
 
+from bot.search import Searcher
+
 from .conftest import LONG_ANSWER_ID, MENTIONS_ID
 from .discord_server import DiscordServer
 
@@ -293,7 +295,7 @@ async def test_buttons_work_after_a_restart(
     bot_settings, bot_runner, loaded_database, discord_server
 ) -> None:
     from bot.cli import open_store
-    from bot.client import WrittenAnswersBot
+    from bot.discord.client import WrittenAnswersBot
 
     store = open_store(bot_settings.database_path)
     first = WrittenAnswersBot(bot_settings, store, guild_ready_timeout=0.1)
@@ -338,10 +340,10 @@ async def test_voting_on_a_paged_answer_keeps_its_page_buttons(answers_bot, disc
 async def test_a_failure_inside_a_command_is_a_short_private_message(
     answers_bot, discord_server, monkeypatch, caplog
 ) -> None:
-    def broken(query):
+    def broken(self, query):
         raise RuntimeError("the store is on fire")
 
-    monkeypatch.setattr(answers_bot.searcher, "search", broken)
+    monkeypatch.setattr(Searcher, "search", broken)
     handle = await discord_server.run_command("answers", {"query": "schools"},
                                               user=discord_server.plain_user)
     message = await handle.followup(0)

@@ -14,7 +14,7 @@ import pytest
 
 import cogs.subscriptions
 from bot.cli import open_store
-from bot.client import WrittenAnswersBot
+from bot.discord.client import WrittenAnswersBot
 
 from .conftest import FIXTURES, bot_env
 from .discord_server import CommandNotAvailable, DiscordServer

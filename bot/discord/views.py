@@ -7,15 +7,14 @@ all at start-up (``DYNAMIC_ITEMS``).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
+from functools import partial
 from typing import Any
 
 import discord
 
-from bot.render import question_json, result_json
-from bot.render_discord import (
+from bot.discord.embeds import (
     LABEL_LIMIT,
     SELECT_LABEL_LIMIT,
     answer_embed,
@@ -25,65 +24,37 @@ from bot.render_discord import (
     search_title,
     vote_labels,
 )
-from bot.search import COUNT_CAP, SearchError, SearchOutcome
-from bot.sessions import load_session, update_session
-from bot.stats import party_abbreviations
+from bot.discord.replies import in_time, reply_error, send, the_bot, update
+from bot.matching import Candidate
+from bot.name_options import OPTION_BY_CODE, OPTION_BY_NAME
+from bot.render import AnswerView, SearchPage, answer_view, search_page
+from bot.search import COUNT_CAP, SearchError, SearchQuery
+from bot.sessions import EXPIRED_SEARCH, load_session, save_session, update_session
 from bot.text import cut_at_word
-from bot.votes import VoteLedger
 
 log = logging.getLogger(__name__)
 
 RESULTS_PER_PAGE = 5
-OPTION_CODES = {"a": "asked_by", "b": "answered_by", "m": "member", "d": "department"}
-CODE_OF_OPTION = {v: k for k, v in OPTION_CODES.items()}
-ERROR_MESSAGE = "Sorry — something went wrong there. It has been logged; please try again."
-
-
-def services(interaction: discord.Interaction) -> Any:
-    """The bot, with its store, searcher and resolver."""
-    return interaction.client
-
-
-async def reply_error(interaction: discord.Interaction, text: str = ERROR_MESSAGE) -> None:
-    """A short, private message, whether or not the interaction was answered already."""
-    try:
-        if interaction.response.is_done():
-            deferred = discord.InteractionResponseType.deferred_channel_message
-            if interaction.response.type == deferred:
-                # A public "thinking..." would become the error for everyone: remove it first.
-                with contextlib.suppress(discord.HTTPException):
-                    await interaction.delete_original_response()
-            await interaction.followup.send(text, ephemeral=True)
-        else:
-            await interaction.response.send_message(text, ephemeral=True)
-    except discord.HTTPException:
-        log.exception("could not tell the user about an error")
 
 
 # -- answer views: one question, its pages, its votes -------------------------------------------
 
 
-def parties_for(bot: Any, data: dict[str, Any]) -> dict[int, str]:
-    refs = [data.get("asked_by"), data.get("answered_by")]
-    return party_abbreviations(bot.store, [r["id"] for r in refs if r])
-
-
-def answer_message(
-    bot: Any, row: dict[str, Any], page: int = 0
-) -> tuple[discord.Embed, discord.ui.View]:
+def answer_message(view: AnswerView, page: int = 0) -> tuple[discord.Embed, discord.ui.View]:
     """The full question and answer, one page of it, with paging and vote buttons."""
-    data = question_json(bot.store, row)
-    pages = answer_pages(data)
+    pages = answer_pages(view.data)
     page = max(0, min(page, len(pages) - 1))
-    embed = answer_embed(data, page, pages, parties_for(bot, data))
-    view = discord.ui.View(timeout=None)
+    embed = answer_embed(view.data, page, pages, view.parties)
+    components = discord.ui.View(timeout=None)
+    question_id = view.row["id"]
     if len(pages) > 1:
-        view.add_item(AnswerPageButton(row["id"], page - 1, "◀ Previous", page == 0))
-        view.add_item(AnswerPageButton(row["id"], page + 1, "Next ▶", page >= len(pages) - 1))
-    yes, no = VoteLedger(bot.store).counts(row["id"])
-    for item in vote_buttons(row["id"], yes, no):
-        view.add_item(item)
-    return embed, view
+        components.add_item(AnswerPageButton(question_id, page - 1, "◀ Previous", page == 0))
+        components.add_item(
+            AnswerPageButton(question_id, page + 1, "Next ▶", page >= len(pages) - 1)
+        )
+    for item in vote_buttons(question_id, view.yes, view.no):
+        components.add_item(item)
+    return embed, components
 
 
 def vote_buttons(question_id: int, yes: int, no: int) -> list[VoteButton]:
@@ -145,21 +116,23 @@ class VoteButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            bot = services(interaction)
+            bot = the_bot(interaction)
             helpful = self.choice == "y"
-            outcome = VoteLedger(bot.store).vote(
+            vote = partial(
+                bot.services.votes.vote,
                 self.question_id,
                 interaction.user.id,
                 helpful,
                 "button",
                 interaction.message.id if interaction.message else None,
             )
+            outcome = await in_time(interaction, bot.services.db.write(vote))
             if interaction.message is not None:
                 view = relabelled_view(
                     interaction.message, self.question_id, outcome.yes, outcome.no
                 )
-                await interaction.response.edit_message(view=view)
-            else:
+                await update(interaction, view=view)
+            elif not interaction.response.is_done():
                 await interaction.response.defer()
             if outcome.previous is None:
                 text = "Thanks — you said this {} the question.".format(
@@ -208,13 +181,13 @@ class AnswerPageButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            bot = services(interaction)
-            row = bot.store.question(self.question_id)
-            if row is None:
+            bot = the_bot(interaction)
+            found = await in_time(interaction, bot.services.db.read(answer_view, self.question_id))
+            if found is None:
                 await reply_error(interaction, "That question is no longer in the store.")
                 return
-            embed, view = answer_message(bot, row, self.page)
-            await interaction.response.edit_message(embed=embed, view=view)
+            embed, view = answer_message(found, self.page)
+            await update(interaction, embed=embed, view=view)
         except Exception:
             log.exception("answer page button failed")
             await reply_error(interaction)
@@ -223,53 +196,86 @@ class AnswerPageButton(
 # -- search results: pages of five, a menu to open one, "did you mean" --------------------------
 
 
-def results_message(
-    bot: Any, session_id: int, outcome: SearchOutcome, page: int
-) -> tuple[discord.Embed, discord.ui.View]:
-    store = bot.store
-    results = [result_json(store, r.row, r.excerpt) for r in outcome.results]
+def results_message(session_id: int, page_data: SearchPage, page: int) -> tuple[
+    discord.Embed, discord.ui.View
+]:
+    """One page of search results, with ◀ ▶ and an "Open an answer…" menu."""
+    outcome = page_data.outcome
     resolved = {
         option: (res.best.as_json() if res and res.best else None)
         for option, res in outcome.resolved.items()
     }
     pages = max(1, -(-outcome.total // RESULTS_PER_PAGE))
-    member_ids = [ref["id"] for r in results for ref in (r["asked_by"], r["answered_by"]) if ref]
     note = ""
     if outcome.ranked_recent_only:
         note = f"A broad search: these are the best of its {COUNT_CAP:,} newest matches."
     embed = results_embed(
         search_title(outcome.query.as_json(), resolved),
-        results,
+        page_data.results,
         outcome.total,
         page,
         pages,
-        party_abbreviations(store, member_ids),
+        page_data.parties,
         at_least=outcome.total_is_estimate,
         note=note,
     )
     view = discord.ui.View(timeout=None)
     view.add_item(ResultsPageButton(session_id, page - 1, "◀ Prev", page == 0))
     view.add_item(ResultsPageButton(session_id, page + 1, "Next ▶", page >= pages - 1))
-    if results:
-        view.add_item(OpenAnswerSelect(session_id, results))
+    if page_data.results:
+        view.add_item(OpenAnswerSelect(session_id, page_data.results))
     return embed, view
 
 
+def pin_resolved(query: SearchQuery, page_data: SearchPage) -> None:
+    """Keep the ids the names resolved to with the query, so its pages never resolve again."""
+    for option, resolution in page_data.outcome.resolved.items():
+        if resolution is not None and resolution.best is not None:
+            query.pinned.setdefault(option, resolution.best.id)
+
+
+async def save_search(interaction: discord.Interaction, query: SearchQuery,
+                      page_data: SearchPage | None = None) -> int:
+    """Save a search shown in a message (with its names' ids); returns its session id."""
+    bot = the_bot(interaction)
+    saved = SearchQuery.from_json(query.as_json())
+    if page_data is not None:
+        pin_resolved(saved, page_data)
+    return await in_time(interaction, bot.services.db.write(save_session, bot.store, saved))
+
+
+async def run_search(
+    interaction: discord.Interaction, query: SearchQuery, thinking: bool = True
+) -> SearchPage:
+    """Search off the event loop, acknowledging the interaction if it takes a while."""
+    bot = the_bot(interaction)
+    work = bot.services.db.read(search_page, bot.services.searcher, query)
+    return await in_time(interaction, work, thinking=thinking)
+
+
 async def show_results_page(interaction: discord.Interaction, session_id: int, page: int) -> None:
-    bot = services(interaction)
-    query = load_session(bot.store, session_id)
+    """Turn a results message to ``page`` of its saved search."""
+    bot = the_bot(interaction)
+    query = await in_time(interaction, bot.services.db.read(load_session, session_id))
     if query is None:
-        await reply_error(interaction, "That search has expired; run /answers again.")
+        await reply_error(interaction, EXPIRED_SEARCH)
         return
     query.offset = max(0, page) * RESULTS_PER_PAGE
     query.limit = RESULTS_PER_PAGE
     try:
-        outcome = bot.searcher.search(query)
+        page_data = await in_time(
+            interaction, bot.services.db.read(search_page, bot.services.searcher, query)
+        )
     except SearchError as error:
         await reply_error(interaction, str(error))
         return
-    embed, view = results_message(bot, session_id, outcome, max(0, page))
-    await interaction.response.edit_message(content=None, embed=embed, view=view)
+    if page_data.outcome.ambiguous:  # an old search saved before names were kept as ids
+        option, resolution = next(iter(page_data.outcome.ambiguous.items()))
+        text, view = pick_message(session_id, option, resolution.candidates)
+        await update(interaction, content=text, embed=None, view=view)
+        return
+    embed, view = results_message(session_id, page_data, max(0, page))
+    await update(interaction, content=None, embed=embed, view=view)
 
 
 class ResultsPageButton(
@@ -340,30 +346,36 @@ class OpenAnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rop
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            bot = services(interaction)
-            values = (interaction.data or {}).get("values") or []
-            row = bot.store.question(values[0]) if values else None
-            if row is None:
+            bot = the_bot(interaction)
+            values: list[str] = list((interaction.data or {}).get("values") or [])
+            found = (
+                await in_time(
+                    interaction, bot.services.db.read(answer_view, values[0]), ephemeral=True
+                )
+                if values
+                else None
+            )
+            if found is None:
                 await reply_error(interaction, "That question is no longer in the store.")
                 return
-            embed, view = answer_message(bot, row)
-            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+            embed, view = answer_message(found)
+            await send(interaction, embed=embed, view=view, ephemeral=True)
         except Exception:
             log.exception("open answer select failed")
             await reply_error(interaction)
 
 
 def pick_message(
-    session_id: int, option: str, candidates: list[Any], button: type[Any] | None = None
+    session_id: int, option: str, candidates: list[Candidate], button: type[Any] | None = None
 ) -> tuple[str, discord.ui.View]:
     """ "Which department did you mean?" with a button per candidate (at most five); the
     button class says what a pick carries on with (a search by default)."""
-    kind_words = "department" if option == "department" else "member"
+    kind_words = OPTION_BY_NAME[option].kind
     view = discord.ui.View(timeout=None)
     for candidate in candidates[:5]:
         label = candidate.name + (f" ({candidate.note})" if candidate.note else "")
-        view.add_item((button or PickButton)(session_id, CODE_OF_OPTION[option], candidate.id,
-                                             label))
+        view.add_item((button or PickButton)(session_id, OPTION_BY_NAME[option].code,
+                                             candidate.id, label))
     text = f"Which {kind_words} did you mean for `{option}`?"
     if not candidates:
         text = f"I couldn't find a {kind_words} matching that for `{option}`. Check the spelling?"
@@ -372,7 +384,7 @@ def pick_message(
 
 class PickButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"pick:(?P<sid>\d+):(?P<option>[abmd]):(?P<entity>-?\d+)",
+    template=r"pick:(?P<sid>\d+):(?P<option>[a-z]):(?P<entity>-?\d+)",
 ):
     def __init__(self, session_id: int, code: str, entity_id: int, label: str = "") -> None:
         self.session_id = session_id
@@ -394,22 +406,24 @@ class PickButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            bot = services(interaction)
-            query = load_session(bot.store, self.session_id)
+            bot = the_bot(interaction)
+            query = await in_time(interaction, bot.services.db.read(load_session, self.session_id))
             if query is None:
-                await reply_error(interaction, "That search has expired; run /answers again.")
+                await reply_error(interaction, EXPIRED_SEARCH)
                 return
-            query.pinned[OPTION_CODES[self.code]] = self.entity_id
-            update_session(bot.store, self.session_id, query)
-            outcome = bot.searcher.search(query)
-            if outcome.ambiguous:  # another option still needs a pick
-                option, resolution = next(iter(outcome.ambiguous.items()))
+            query.pinned[OPTION_BY_CODE[self.code].name] = self.entity_id
+            page_data = await run_search(interaction, query, thinking=False)
+            pin_resolved(query, page_data)
+            await in_time(interaction, bot.services.db.write(
+                update_session, bot.store, self.session_id, query))
+            if page_data.outcome.ambiguous:  # another option still needs a pick
+                option, resolution = next(iter(page_data.outcome.ambiguous.items()))
                 text, view = pick_message(self.session_id, option, resolution.candidates)
-                await interaction.response.edit_message(content=text, view=view)
+                await update(interaction, content=text, view=view)
                 return
             # The pick was private; the results are for everyone in the channel.
-            await interaction.response.edit_message(content="Searching…", view=None)
-            embed, view = results_message(bot, self.session_id, outcome, 0)
+            await update(interaction, content="Searching…", view=None)
+            embed, view = results_message(self.session_id, page_data, 0)
             await interaction.followup.send(embed=embed, view=view)
         except Exception:
             log.exception("pick button failed")

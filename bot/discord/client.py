@@ -1,21 +1,20 @@
-"""The Discord client: intents, mentions, extensions and command sync. Cogs hold the commands."""
+"""The Discord client: intents, mentions, extensions, command sync and its services."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from pathlib import Path
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.discord_endpoints import configure_endpoints
-from bot.matching import Resolver
-from bot.search import Searcher
+from bot.discord.endpoints import configure_endpoints
+from bot.discord.replies import reply_error
+from bot.discord.views import DYNAMIC_ITEMS
+from bot.discord.watchdog import LoopWatchdog
+from bot.services import Services, build_services
 from bot.store import Store
-from bot.votes import VoteLedger
 
 log = logging.getLogger(__name__)
 
@@ -32,45 +31,53 @@ def intents() -> discord.Intents:
 
 
 class WrittenAnswersBot(commands.Bot):
-    def __init__(self, settings: Settings, store: Store, **options: object) -> None:
+    """The bot: discord.py's client with the written-answers services attached."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        services: Services | None = None,
+        **options: object,
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
             # Answer text and user input must never ping anyone.
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
-            **options,
+            **options,  # type: ignore[arg-type]
         )
         self.settings = settings
-        self.store = store
-        self.resolver = Resolver.from_store(store)
-        self.searcher = Searcher(store, self.resolver)
-        self.votes = VoteLedger(store)
+        self.store = store  # the writer's store: reach it through ``services.db``
+        self.services = services or build_services(settings, store)
+        self.watchdog = LoopWatchdog()
         self.tree.on_error = self.on_app_command_error
 
     async def refresh_indexes(self) -> None:
-        """Rebuild the in-memory name indexes after the store gained data: on a worker thread
-        with its own connection (a second or more at a million questions), so the event loop
-        keeps answering and the gateway its heartbeat meanwhile."""
-        resolver = await asyncio.to_thread(_resolver_from_file, self.store.path)
-        self.resolver = resolver
-        self.searcher = Searcher(self.store, resolver)
+        """Rebuild the in-memory name indexes after the store gained data, off the loop."""
+        await self.services.refresh_indexes()
 
     async def setup_hook(self) -> None:
-        from cogs.ui import DYNAMIC_ITEMS
-
+        """Before the gateway connects: buttons, name indexes, commands."""
         # Registered before the gateway connects, so buttons on older messages keep working.
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.watchdog.start()
+        await self.refresh_indexes()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()
+
+    async def close(self) -> None:
+        """Stop the loops and the gateway, then the store's threads."""
+        await super().close()
+        await self.watchdog.stop()
+        self.services.close()
 
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         """Any failure: a short private message for the user, the traceback in the log."""
-        from cogs.ui import reply_error
-
         log.error("command %s failed", getattr(interaction.command, "name", "?"), exc_info=error)
         await reply_error(interaction)
 
@@ -87,16 +94,13 @@ class WrittenAnswersBot(commands.Bot):
             log.info("synced %d commands globally", len(synced))
 
     async def on_ready(self) -> None:
+        """Log where the bot is."""
         log.info("logged in as %s in %d servers", self.user, len(self.guilds))
 
 
-def run_bot(settings: Settings, store: Store) -> None:
+def run_bot(services: Services) -> None:
     """Run until stopped. The token is passed to discord.py only, never logged."""
+    settings = services.settings
     configure_endpoints(settings.discord_api_base_url, settings.discord_gateway_url)
-    bot = WrittenAnswersBot(settings, store)
+    bot = WrittenAnswersBot(settings, services.store, services)
     bot.run(settings.discord_token or "", log_handler=None)
-
-
-def _resolver_from_file(path: Path) -> Resolver:
-    with Store(path) as store:
-        return Resolver.from_store(store)

@@ -1,5 +1,6 @@
 """Records as Discord embeds and labels. Pure functions over data: no I/O, no interactions, so
-every limit Discord sets (see ``LIMITS``) is checked here and tested without a gateway."""
+every limit Discord sets (the ``*_LIMIT`` constants below) is checked here and tested without
+a gateway."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown
 
+from bot.name_options import NAME_OPTIONS
 from bot.text import cut_at_word
 
 LICENCE_FOOTER = "Parliamentary information licensed under the Open Parliament Licence v3.0"
@@ -111,12 +113,12 @@ def results_embed(
 def search_title(query: dict[str, Any], resolved: dict[str, Any]) -> str:
     """ "Written answers — Department for Education · "askham bryan"" from the query in words."""
     parts = []
-    labels = {"asked_by": "asked by", "answered_by": "answered by", "member": "involving"}
-    for option in ("department", "asked_by", "answered_by", "member"):
-        ref = resolved.get(option)
+    # The department first: "Department for Education · asked by Munira Wilson".
+    for option in sorted(NAME_OPTIONS, key=lambda o: o.kind != "department"):
+        ref = resolved.get(option.name)
         if ref:
             name = ref["name"]
-            parts.append(name if option == "department" else f"{labels[option]} {name}")
+            parts.append(name if option.kind == "department" else f"{option.words} {name}")
     if query.get("house"):
         parts.append(f"House of {query['house'].capitalize()}")
     if query.get("status"):
@@ -387,3 +389,27 @@ def digest_embed(items: list[tuple[str, dict[str, Any]]], because: str) -> disco
     )
     embed.set_footer(text=LICENCE_FOOTER)
     return embed
+
+
+def subscriptions_embed(
+    rows: list[dict[str, Any]], counts: dict[int, tuple[int, str | None]], guild_name: str
+) -> discord.Embed:
+    """``/subscriptions``: each of a server's subscriptions, who made it, its posts and status."""
+    lines = []
+    for number, row in enumerate(rows, 1):
+        posted, last = counts.get(row["id"], (0, None))
+        line = (
+            f"{number}. <#{row['channel_id']}> — {escape_markdown(row['description'])} · "
+            f"by <@{row['created_by']}> on {pretty_date(row['created_at'][:10])} · "
+            f"{posted} posted" + (f", last {pretty_date(last[:10])}" if last else "")
+        )
+        if row["status"] != "active":
+            line += (
+                f" · ⏸ paused: {row['paused_reason']}. Fix it and run /subscribe "
+                "again to resume."
+            )
+        lines.append(line)
+    return discord.Embed(
+        title=f"{len(rows)} subscriptions in {escape_markdown(guild_name)}",
+        description=cut_at_word("\n".join(lines), DESCRIPTION_LIMIT),
+    )

@@ -1,0 +1,86 @@
+"""Slash-command options that name a member, a department or a topic.
+
+``NameTransformer`` is the one place such an option is autocompleted and resolved: the command
+receives a ``Resolution`` (the best candidate, and whether it is sure), and a name that is not
+sure is offered as buttons to pick from instead of guessed. Autocomplete answers from the
+in-memory indexes, never from the store.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.discord.replies import the_bot
+from bot.matching import AUTOCOMPLETE_LIMIT, Candidate, Resolution
+from bot.text import cut_at_word
+
+log = logging.getLogger(__name__)
+
+NAME_LIMIT = 100  # characters a name option takes
+CHOICE_LIMIT = 100  # characters of an autocomplete choice's name and value (Discord's limit)
+
+
+def choices(candidates: list[Candidate]) -> list[app_commands.Choice[str]]:
+    """Autocomplete choices: the names themselves, so what is picked resolves exactly."""
+    seen: set[str] = set()
+    out = []
+    for candidate in candidates:
+        name = cut_at_word(candidate.name, CHOICE_LIMIT)
+        if name in seen:
+            continue
+        seen.add(name)
+        label = cut_at_word(
+            f"{candidate.name} ({candidate.note})" if candidate.note else candidate.name,
+            CHOICE_LIMIT,
+        )
+        out.append(app_commands.Choice(name=label, value=name))
+    return out[:AUTOCOMPLETE_LIMIT]
+
+
+def complete(interaction: discord.Interaction, kind: str, current: str) -> list[
+    app_commands.Choice[str]
+]:
+    """Choices for what has been typed so far; none (and a log line) if anything fails."""
+    try:
+        return choices(the_bot(interaction).services.resolver.autocomplete(kind, current))
+    except Exception:
+        log.exception("autocomplete failed")
+        return []
+
+
+class NameTransformer(app_commands.Transformer):
+    """A member, department or topic option: autocompleted, and resolved once, from memory."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.string
+
+    @property
+    def max_value(self) -> int:
+        return NAME_LIMIT
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        return complete(interaction, self.kind, value)
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> Resolution:
+        text = value.strip()
+        if not text:
+            return Resolution(self.kind, "")
+        return the_bot(interaction).services.resolver.resolve(self.kind, text[:200])
+
+
+MemberName = app_commands.Transform[Resolution, NameTransformer("member")]
+DepartmentName = app_commands.Transform[Resolution, NameTransformer("department")]
+
+
+def chosen(resolution: Resolution | None) -> Candidate | None:
+    """The candidate an option settled on, or None when it was left empty."""
+    return resolution.best if resolution is not None and resolution.text else None

@@ -1,0 +1,80 @@
+"""Answering interactions in time, whatever the store is doing.
+
+Discord drops an interaction not acknowledged within 3 seconds. Store work runs off the event
+loop (``store_access``), but it can still wait: behind a bulk load's write lock, or on a cold
+page cache. ``in_time`` gives it until ``ACK_WITHIN`` seconds, then acknowledges the interaction
+(a deferral) and carries on; ``send`` and ``update`` then reply the right way either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import discord
+
+if TYPE_CHECKING:
+    from bot.discord.client import WrittenAnswersBot
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+ACK_WITHIN = 1.5  # seconds a handler may wait for the store before it acknowledges
+ERROR_MESSAGE = "Sorry — something went wrong there. It has been logged; please try again."
+
+
+def the_bot(interaction: discord.Interaction) -> WrittenAnswersBot:
+    """The bot an interaction came to, with its services."""
+    return cast("WrittenAnswersBot", interaction.client)
+
+
+async def in_time(
+    interaction: discord.Interaction,
+    work: Awaitable[T],
+    *,
+    thinking: bool = False,
+    ephemeral: bool = False,
+) -> T:
+    """Await ``work``; if it is not done within ``ACK_WITHIN`` seconds, acknowledge the
+    interaction first (``thinking`` shows "…is thinking", else a silent deferral)."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=ACK_WITHIN)
+    if not done and not interaction.response.is_done():
+        with contextlib.suppress(discord.HTTPException):
+            await interaction.response.defer(thinking=thinking, ephemeral=ephemeral)
+    return await task
+
+
+async def send(interaction: discord.Interaction, **message: Any) -> None:
+    """A new message in reply: the response, or a follow-up once the response was used."""
+    if interaction.response.is_done():
+        await interaction.followup.send(**message)
+    else:
+        await interaction.response.send_message(**message)
+
+
+async def update(interaction: discord.Interaction, **changes: Any) -> None:
+    """Edit the message a component sits on, whether or not the interaction was deferred."""
+    if interaction.response.is_done():
+        await interaction.edit_original_response(**changes)
+    else:
+        await interaction.response.edit_message(**changes)
+
+
+async def reply_error(interaction: discord.Interaction, text: str = ERROR_MESSAGE) -> None:
+    """A short, private message, whether or not the interaction was answered already."""
+    try:
+        if interaction.response.is_done():
+            deferred = discord.InteractionResponseType.deferred_channel_message
+            if interaction.response.type == deferred:
+                # A public "thinking..." would become the error for everyone: remove it first.
+                with contextlib.suppress(discord.HTTPException):
+                    await interaction.delete_original_response()
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException:
+        log.exception("could not tell the user about an error")

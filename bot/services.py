@@ -1,0 +1,79 @@
+"""The bot's services, composed in one place for ``run`` and ``poll --once``.
+
+Everything here is Discord-free. The store handed in becomes the writer's: from then on it is
+used on the writer thread of ``db`` (``StoreAccess``) only, and so are the services built on it
+(votes, subscriptions, the delivery queue, the poller's writes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.config import Settings
+from bot.delivery import DeliveryQueue, Pacer
+from bot.matching import Resolver
+from bot.poller import Poller
+from bot.search import Searcher
+from bot.store import Store
+from bot.store_access import StoreAccess
+from bot.subscriptions import SubscriptionBook
+from bot.votes import VoteLedger
+
+
+@dataclass
+class Services:
+    """What the bot's commands, loops and ``poll --once`` work with."""
+
+    settings: Settings
+    store: Store  # the writer's connection: use it through ``db.write``
+    db: StoreAccess
+    resolver: Resolver  # replaced whole by ``refresh_indexes``; never changed in place
+    votes: VoteLedger
+    book: SubscriptionBook
+    queue: DeliveryQueue
+    pacer: Pacer
+    poller: Poller
+
+    def searcher(self, store: Store) -> Searcher:
+        """A searcher over ``store`` (a reader's connection) with the current name indexes."""
+        return Searcher(store, self.resolver)
+
+    def department_family(self, body_id: Any) -> tuple[Any, ...]:
+        """A body and the bodies it replaced, by the current name indexes."""
+        return self.resolver.departments.family(body_id)
+
+    async def refresh_indexes(self) -> None:
+        """Rebuild the in-memory name indexes from the store, on a reader thread (about a
+        second at a million questions), so the event loop keeps answering meanwhile."""
+        self.resolver = await self.db.read(Resolver.from_store)
+
+    def close(self) -> None:
+        """Stop the store's threads (the writer's store itself is the caller's to close)."""
+        self.db.close()
+
+
+def build_services(settings: Settings, store: Store, resolver: Resolver | None = None) -> Services:
+    """Compose the services over an open store. Without ``resolver`` the name indexes start
+    empty, to be read off the event loop by ``refresh_indexes``."""
+    db = StoreAccess(store)
+    services = Services(
+        settings=settings,
+        store=store,
+        db=db,
+        resolver=resolver or Resolver.empty(),
+        votes=VoteLedger(store),
+        book=SubscriptionBook(store),
+        queue=None,  # type: ignore[arg-type]  # set below: it needs the book
+        pacer=Pacer(),
+        poller=Poller(
+            store,
+            settings.parliament_api_base_url,
+            settings.poll_interval_seconds,
+            writer=db.write,
+        ),
+    )
+    # Subscriptions follow a department's old names by the indexes of the moment.
+    services.book.family = services.department_family
+    services.queue = DeliveryQueue(store, services.book)
+    return services
