@@ -28,6 +28,8 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting, typed; each field is the lower-case name of its variable."""
+
     database_path: Path = Path(DEFAULT_DATABASE_PATH)
     discord_token: str | None = field(default=None, repr=False)  # never printed
     discord_guild_ids: tuple[int, ...] = ()
@@ -37,9 +39,11 @@ class Settings:
     discord_gateway_url: str = DEFAULT_DISCORD_GATEWAY_URL
     log_level: str = "INFO"
     max_subscriptions_per_guild: int = 50
+    metrics_port: int | None = None  # Prometheus metrics on this port; off when unset
 
     @property
     def log_level_number(self) -> int:
+        """The logging module's number for ``log_level``."""
         return logging.getLevelNamesMapping()[self.log_level]
 
 
@@ -127,4 +131,9 @@ def load_settings(
         kwargs["log_level"] = level
     if (value := get("MAX_SUBSCRIPTIONS_PER_GUILD")) is not None:
         kwargs["max_subscriptions_per_guild"] = _positive_int("MAX_SUBSCRIPTIONS_PER_GUILD", value)
+    if (value := get("METRICS_PORT")) is not None:
+        port = _positive_int("METRICS_PORT", value)
+        if port > 65535:
+            raise ConfigError(f"METRICS_PORT: {value!r} is not a port (1-65535)")
+        kwargs["metrics_port"] = port
     return Settings(**kwargs)  # type: ignore[arg-type]

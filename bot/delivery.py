@@ -24,6 +24,7 @@ from functools import partial
 from typing import Any
 
 from bot.clock import utc_now_text
+from bot.metrics import POSTS_SENT
 from bot.store import Store
 from bot.store_access import Writer, inline
 from bot.subscriptions import (
@@ -148,6 +149,13 @@ class DeliveryQueue:
             )
             claimed += inserted.rowcount
         return claimed
+
+    def backlog(self) -> tuple[int, int]:
+        """(change-log entries not yet planned, deliveries not yet posted), for the metrics."""
+        pending = self.conn.execute(
+            "SELECT count(*) FROM deliveries WHERE status = 'pending'"
+        ).fetchone()[0]
+        return max(0, self.store.last_change_seq() - self._cursor()), pending
 
     def pending_by_channel(self) -> dict[int, int]:
         """How many deliveries wait to be posted, per channel."""
@@ -281,6 +289,7 @@ async def send_batches(
             continue
         pacer.record(batch.channel_id)
         await writer(partial(queue.mark_sent, batch, message_id))
+        POSTS_SENT.inc()
         posted += 1
         if after_sent is not None:
             try:

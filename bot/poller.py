@@ -11,8 +11,10 @@ import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
+from typing import Any
 
 from bot.fetch import FetchError, FetchSummary, fetch_window
+from bot.metrics import POLL_CALLS, POLLS
 from bot.parliament_api import ParliamentAPI
 from bot.store import Store
 from bot.store_access import Writer, inline
@@ -38,7 +40,7 @@ class Poller:
         interval_seconds: float,
         api_factory: type[ParliamentAPI] = ParliamentAPI,
         writer: Writer = inline,
-        **api_options: object,
+        **api_options: Any,
     ) -> None:
         self.store = store
         self.writer = writer  # every store call goes through it (see store_access)
@@ -66,6 +68,7 @@ class Poller:
                     writer=self.writer,
                 )
         except FetchError as error:
+            POLLS.labels("failure").inc()
             self.failures += 1
             if self.failures == 1:
                 log.warning("Parliament API unavailable (%s); backing off, will catch up", error)
@@ -77,6 +80,10 @@ class Poller:
                 "Parliament API back after %d failed polls; caught up from %s", self.failures, since
             )
         self.failures = 0
+        POLLS.labels("success").inc()
+        POLL_CALLS.labels("list").inc(summary.pages)
+        POLL_CALLS.labels("full view").inc(summary.details)
+        log.debug("poll: %d list calls, %d full views", summary.pages, summary.details)
         await self.writer(partial(self.store.set_state, LAST_SUCCESS, until.isoformat()))
         return PollResult(True, summary)
 

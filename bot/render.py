@@ -4,10 +4,11 @@ terminal; and the read-only views that Discord messages are drawn from."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.search import SearchOutcome
+from bot.search import Searcher, SearchOutcome, SearchQuery
 from bot.stats import party_abbreviations
 from bot.store import Store
 from bot.text import cut_at_word
@@ -204,7 +205,9 @@ class SearchPage:
     parties: dict[int, str]
 
 
-def search_page(store: Store, searcher_factory: Any, query: Any) -> SearchPage:
+def search_page(
+    store: Store, searcher_factory: Callable[[Store], Searcher], query: SearchQuery
+) -> SearchPage:
     """Run ``query`` with ``searcher_factory(store)`` and read what its page shows."""
     outcome = searcher_factory(store).search(query)
     results = [result_json(store, r.row, r.excerpt) for r in outcome.results]

@@ -12,7 +12,7 @@ import sqlite_utils
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
-    db["members"].create(
+    db.table("members").create(
         {
             "id": int,
             "name": str,
@@ -26,7 +26,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["answering_bodies"].create({"id": int, "name": str}, pk="id")
+    db.table("answering_bodies").create({"id": int, "name": str}, pk="id")
     db.execute(
         """
         CREATE TABLE questions (
@@ -77,7 +77,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         # Lists by status need their own: "unanswered" sorts last by date.
         ("status", "date_answered"),
     ):
-        db["questions"].create_index(columns)
+        db.table("questions").create_index(columns)
     # Only ParlParse records have a gid: a partial index costs API records nothing.
     db.execute("CREATE INDEX questions_gid ON questions (gid) WHERE gid IS NOT NULL")
     # External-content FTS5: the text lives once, in questions. ``tags`` holds the filters as
@@ -124,7 +124,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         )
         """
     )
-    db["changes"].create_index(("question_id",))
+    db.table("changes").create_index(("question_id",))
     # ParlParse's gidredirect: a later scrape's id for an item. Kept so that re-reading an older
     # file maps its ids forward instead of undoing the redirect.
     db.execute("CREATE TABLE gid_redirects (old_gid TEXT PRIMARY KEY, new_gid TEXT NOT NULL)")

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.excerpts import make_excerpt
 from bot.matching import Candidate, Resolution, Resolver
@@ -29,6 +29,9 @@ from bot.records import (
     status_tag,
     tag_word,
 )
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 MAX_TERMS = 24
 MAX_TERM_LENGTH = 60
@@ -237,7 +240,7 @@ def check_query(query: SearchQuery) -> None:
 class Searcher:
     """Search over a store, resolving names with a ``Resolver`` built from the same store."""
 
-    def __init__(self, store: Any, resolver: Resolver) -> None:
+    def __init__(self, store: Store, resolver: Resolver) -> None:
         self.store = store
         self.resolver = resolver
 

@@ -360,7 +360,7 @@ class SubscriptionBook:
                     self.store.last_change_seq(),
                 ),
             )
-        return self.get(int(cursor.lastrowid)) or {}, "created"
+        return self.get(int(cursor.lastrowid or 0)) or {}, "created"
 
     def unsubscribe(self, guild_id: int, subscription_id: int) -> dict[str, Any] | None:
         """Remove one of this server's subscriptions (its delivery history goes with it)."""

@@ -70,8 +70,8 @@ def looks_like_html(text: str | None) -> bool:
 def is_truncated_answer(text: str | None) -> bool:
     """True for a list-view answer: tags stripped, cut at 255 characters plus "..."."""
     return (
-        bool(text)
-        and len(text or "") == LIST_CUT + 3
+        text is not None
+        and len(text) == LIST_CUT + 3
         and text.endswith("...")
         and not (looks_like_html(text))
     )

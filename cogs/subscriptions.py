@@ -21,6 +21,7 @@ from bot.discord.poster import Poster
 from bot.discord.replies import in_time, reply_error, send, the_bot
 from bot.discord.views import pick_message
 from bot.matching import Candidate, Resolution
+from bot.metrics import CHANGE_BACKLOG, DELIVERIES_PENDING
 from bot.name_options import NAME_OPTIONS, OPTION_BY_CODE
 from bot.poller import Poller
 from bot.search import SearchQuery
@@ -100,9 +101,14 @@ class Subscriptions(commands.Cog):
         """Match new change-log events and post what is pending; one round at a time. Each
         planning step is a write of its own, so votes never wait behind a long backlog."""
         async with self._deliver_lock:
-            while not (await self.bot.services.db.write(self.queue.plan_step)).done:
+            db = self.bot.services.db
+            while not (await db.write(self.queue.plan_step)).done:
                 pass
-            return await self.poster.send_pending()
+            posted = await self.poster.send_pending()
+            backlog, pending = await db.write(self.queue.backlog)
+            CHANGE_BACKLOG.set(backlog)
+            DELIVERIES_PENDING.set(pending)
+            return posted
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -332,7 +338,7 @@ class SubscribePickButton(
         """Rebuild the button from its custom_id (after a restart, too)."""
         return cls(int(match["sid"]), match["option"], int(match["entity"]), item.label or "")
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def callback(self, interaction: discord.Interaction) -> None:
         """Pin the picked name and carry on subscribing."""
         try:
             bot = the_bot(interaction)

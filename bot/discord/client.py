@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -13,7 +14,10 @@ from bot.discord.endpoints import configure_endpoints
 from bot.discord.replies import reply_error
 from bot.discord.views import DYNAMIC_ITEMS
 from bot.discord.watchdog import LoopWatchdog
+from bot.metrics import INTERACTION_SECONDS, LOOP_LAG_SECONDS
+from bot.metrics import serve as serve_metrics
 from bot.services import Services, build_services
+from bot.sessions import prune_sessions
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -52,7 +56,8 @@ class WrittenAnswersBot(commands.Bot):
         self.store = store  # the writer's store: reach it through ``services.db``
         self.services = services or build_services(settings, store)
         self.watchdog = LoopWatchdog()
-        self.tree.on_error = self.on_app_command_error
+        self.watchdog.lag_observers.append(LOOP_LAG_SECONDS.observe)
+        self.tree.error(self.on_app_command_error)
 
     async def refresh_indexes(self) -> None:
         """Rebuild the in-memory name indexes after the store gained data, off the loop."""
@@ -63,6 +68,8 @@ class WrittenAnswersBot(commands.Bot):
         # Registered before the gateway connects, so buttons on older messages keep working.
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         self.watchdog.start()
+        serve_metrics(self.settings.metrics_port)
+        await self.services.db.write(prune_sessions, self.store)
         await self.refresh_indexes()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
@@ -92,6 +99,14 @@ class WrittenAnswersBot(commands.Bot):
         else:
             synced = await self.tree.sync()
             log.info("synced %d commands globally", len(synced))
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: app_commands.Command[Any, ..., Any]
+        | app_commands.ContextMenu
+    ) -> None:
+        """Record how long the command took, from the interaction's creation."""
+        elapsed = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+        INTERACTION_SECONDS.labels(command.name).observe(max(0.0, elapsed))
 
     async def on_ready(self) -> None:
         """Log where the bot is."""

@@ -209,7 +209,7 @@ def answer_embed(
 
 
 def answer_status(data: dict[str, Any]) -> str:
-    lines = []
+    lines: list[str] = []
     if data.get("date_holding_answer"):
         if data["status"] == "holding":
             lines.append(
@@ -233,7 +233,7 @@ def answer_status(data: dict[str, Any]) -> str:
 
 
 def attachment_links(data: dict[str, Any]) -> str:
-    lines = []
+    lines: list[str] = []
     for attachment in data.get("attachments") or []:
         title = escape_markdown(cut_at_word(attachment.get("title") or "Attachment", 120))
         details = [attachment.get("file_type") or ""]
@@ -295,7 +295,7 @@ def department_embed(
 
 
 def recent_list(rows: list[dict[str, Any]]) -> str:
-    lines = []
+    lines: list[str] = []
     for row in rows:
         heading = escape_markdown(cut_at_word(row["heading"] or "(no heading)", 90))
         when = pretty_date(row.get("date_answered") or row.get("date_tabled"))
@@ -374,7 +374,7 @@ def post_embed(
 
 def digest_embed(items: list[tuple[str, dict[str, Any]]], because: str) -> discord.Embed:
     """Several new answers for one channel at once: one message, one line and link each."""
-    lines = []
+    lines: list[str] = []
     for label, result in items:
         heading = escape_markdown(cut_at_word(result["heading"] or "(no heading)", 90))
         link = f"[{heading}]({result['url']})" if result.get("url") else heading
@@ -395,7 +395,7 @@ def subscriptions_embed(
     rows: list[dict[str, Any]], counts: dict[int, tuple[int, str | None]], guild_name: str
 ) -> discord.Embed:
     """``/subscriptions``: each of a server's subscriptions, who made it, its posts and status."""
-    lines = []
+    lines: list[str] = []
     for number, row in enumerate(rows, 1):
         posted, last = counts.get(row["id"], (0, None))
         line = (

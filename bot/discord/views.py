@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import discord
 
@@ -35,6 +35,11 @@ from bot.text import cut_at_word
 log = logging.getLogger(__name__)
 
 RESULTS_PER_PAGE = 5
+
+
+def _label(item: discord.ui.Item[Any]) -> str | None:
+    """The label of a button rebuilt from its custom_id."""
+    return getattr(item, "label", None)
 
 
 # -- answer views: one question, its pages, its votes -------------------------------------------
@@ -110,9 +115,9 @@ class VoteButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> VoteButton:
-        return cls(int(match["qid"]), match["choice"], item.label)
+        return cls(int(match["qid"]), match["choice"], _label(item))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
@@ -175,9 +180,9 @@ class AnswerPageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> AnswerPageButton:
-        return cls(int(match["qid"]), int(match["page"]), item.label or "Page")
+        return cls(int(match["qid"]), int(match["page"]), _label(item) or "Page")
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
@@ -298,9 +303,9 @@ class ResultsPageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ResultsPageButton:
-        return cls(int(match["sid"]), int(match["page"]), item.label or "Page")
+        return cls(int(match["sid"]), int(match["page"]), _label(item) or "Page")
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
@@ -340,14 +345,15 @@ class OpenAnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rop
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Select, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> OpenAnswerSelect:
-        return cls(int(match["sid"]), select=item)
+        return cls(int(match["sid"]), select=cast("discord.ui.Select[Any]", item))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             bot = the_bot(interaction)
-            values: list[str] = list((interaction.data or {}).get("values") or [])
+            data = cast("dict[str, Any]", interaction.data or {})
+            values: list[str] = list(data.get("values") or [])
             found = (
                 await in_time(
                     interaction, bot.services.db.read(answer_view, values[0]), ephemeral=True
@@ -400,9 +406,9 @@ class PickButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> PickButton:
-        return cls(int(match["sid"]), match["option"], int(match["entity"]), item.label or "")
+        return cls(int(match["sid"]), match["option"], int(match["entity"]), _label(item) or "")
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:

@@ -1,0 +1,156 @@
+"""Store work off the event loop: concurrency, planning that scales with the news, the watchdog."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from functools import partial
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from bot.delivery import PLAN_SPAN, DeliveryQueue
+from bot.discord.watchdog import LoopWatchdog
+from bot.ingest import ingest_paths
+from bot.matching import Resolver
+from bot.search import Searcher, SearchQuery
+from bot.store import Store
+from bot.store_access import StoreAccess
+from bot.subscriptions import SubscriptionBook
+from bot.votes import VoteLedger
+
+
+def grow_change_log(store: Store, rows: int) -> None:
+    """``rows`` change-log entries for the stored questions, in one statement."""
+    with store.transaction():
+        store.conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?), "
+            "ids AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM questions), "
+            "total AS (SELECT count(*) AS c FROM questions) "
+            "INSERT INTO changes (question_id, kind, status, source, recorded_at) "
+            "SELECT ids.id, 'new', 'answered', 'bulk', '2024-01-01' "
+            "FROM n, total JOIN ids ON ids.k = n.i % total.c",
+            (rows,),
+        )
+
+
+@pytest.fixture
+def loaded(tmp_path: Path) -> Store:
+    with Store(tmp_path / "answers.db") as store:
+        assert not ingest_paths(store, [FIXTURES]).failed
+        yield store
+
+
+async def test_two_votes_by_one_person_at_once_count_once(loaded: Store) -> None:
+    access = StoreAccess(loaded)
+    votes = VoteLedger(loaded)
+    question_id = loaded.conn.execute("SELECT min(id) FROM questions").fetchone()[0]
+    try:
+        outcomes = await asyncio.gather(*(
+            access.write(partial(votes.vote, question_id, 42, helpful, "button", None))
+            for helpful in (True, False, True, True, False)
+        ))
+    finally:
+        access.close()
+    counts = loaded.vote_counts(question_id)
+    assert counts["yes"] + counts["no"] == 1
+    assert counts == {"yes": 0, "no": 1}  # the writes ran in order: the last one stands
+    assert [o.yes + o.no for o in outcomes] == [1, 1, 1, 1, 1]
+
+
+async def test_a_search_during_a_write_sees_old_or_new_never_an_error(loaded: Store) -> None:
+    access = StoreAccess(loaded)
+    resolver = Resolver.from_store(loaded)
+    before = Searcher(loaded, resolver).search(SearchQuery(text="schools", limit=50)).total
+    extra = loaded.conn.execute("SELECT * FROM questions LIMIT 1").fetchone()
+    assert extra is not None
+    started = threading.Event()
+
+    def slow_write() -> None:
+        with loaded.transaction():
+            loaded.conn.execute(
+                "UPDATE questions SET heading = heading || ' schools' WHERE id IN "
+                "(SELECT id FROM questions LIMIT 3)"
+            )
+            started.set()
+            time.sleep(0.5)  # a search arrives while this transaction is open
+
+    def search(store: Store) -> int:
+        return Searcher(store, resolver).search(SearchQuery(text="schools", limit=50)).total
+
+    try:
+        writing = asyncio.ensure_future(access.write(slow_write))
+        await asyncio.to_thread(started.wait, 5)
+        during = await access.read(search)
+        await writing
+        after = await access.read(search)
+    finally:
+        access.close()
+    assert during == before  # the reader saw the last commit, not half a write
+    assert after >= before
+
+
+async def test_reads_run_off_the_event_loop_thread(loaded: Store) -> None:
+    access = StoreAccess(loaded)
+    try:
+        thread = await access.read(lambda store: threading.current_thread().name)
+        quick = await access.quick(lambda store: threading.current_thread().name)
+        writer = await access.write(lambda: threading.current_thread().name)
+    finally:
+        access.close()
+    assert thread.startswith("store-read") and quick.startswith("store-quick")
+    assert writer.startswith("store-write")
+    assert threading.current_thread().name not in (thread, quick, writer)
+
+
+def test_with_no_subscription_the_cursor_jumps_in_one_statement(loaded: Store) -> None:
+    grow_change_log(loaded, 50_000)
+    queue = DeliveryQueue(loaded, SubscriptionBook(loaded))
+    statements: list[str] = []
+    loaded.conn.set_trace_callback(statements.append)
+    step = queue.plan_step()
+    loaded.conn.set_trace_callback(None)
+    assert step.done and step.claimed == 0
+    assert loaded.get_state("delivery_cursor") == str(loaded.last_change_seq())
+    assert not any("FROM changes c" in s for s in statements)  # no event was read
+
+
+def test_planning_reads_only_what_subscriptions_could_want(loaded: Store) -> None:
+    book = SubscriptionBook(loaded)
+    book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50)
+    grow_change_log(loaded, 3 * PLAN_SPAN)
+    queue = DeliveryQueue(loaded, book)
+    steps = []
+    while not (step := queue.plan_step()).done:
+        steps.append(step)
+    steps.append(step)
+    assert len(steps) >= 3  # bounded steps, each one short transaction
+    expected = loaded.conn.execute(
+        "SELECT count(*) FROM changes c JOIN questions q ON q.id = c.question_id "
+        "WHERE c.source = 'bulk' AND q.answering_body_id = 60"
+    ).fetchone()[0]
+    claimed = loaded.conn.execute("SELECT count(*) FROM deliveries").fetchone()[0]
+    # Each bulk entry for a DfE question is a fresh claim; nothing else is.
+    assert claimed == expected > 0
+    assert sum(s.claimed for s in steps) == claimed
+
+
+async def test_the_watchdog_names_a_blocking_step(caplog: pytest.LogCaptureFixture) -> None:
+    watchdog = LoopWatchdog(limit=0.1)
+    watchdog.start()
+    await asyncio.sleep(0.1)
+
+    def a_slow_blocking_step() -> None:
+        time.sleep(0.4)  # holds the event loop: nothing else runs meanwhile
+
+    with caplog.at_level(logging.WARNING, logger="bot.discord.watchdog"):
+        a_slow_blocking_step()
+        await asyncio.sleep(0.2)
+    await watchdog.stop()
+    assert watchdog.warnings == 1
+    assert watchdog.max_lag >= 0.3
+    warning = next(r.getMessage() for r in caplog.records if "blocked" in r.getMessage())
+    assert "a_slow_blocking_step" in warning
