@@ -92,8 +92,8 @@ async def bench_delay(posts: int) -> list[float]:
 
     import cogs.subscriptions
     from bot.cli import open_store
-    from bot.discord.client import WrittenAnswersBot
     from bot.config import Settings
+    from bot.discord.client import WrittenAnswersBot
     from bot.subscriptions import SubscriptionBook
     from tests.e2e.discord_server import BotRunner, DiscordServer
     from tests.parliament_server import ParliamentAPIServer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import statistics
@@ -80,6 +81,16 @@ def test_write_corpus_is_byte_identical_and_splits_into_pages(tmp_path: Path) ->
                                "method": "GET"}]
     empty = corpus.write_corpus(tmp_path / "e.json", 0)
     assert json.loads(empty[0].read_text(encoding="utf-8")) == {"totalResults": 0, "results": []}
+
+
+def test_corpus_is_pinned() -> None:
+    # The corpus is part of the benchmarks' definition: its tables (bench/data/) and the body
+    # names it takes from bot/departments.json must not change it unnoticed. If a change is
+    # meant, update the hash (and say so: earlier figures were measured on another corpus).
+    blob = json.dumps([list(corpus.generate_questions(2000, seed=1)), corpus.answering_bodies()],
+                      ensure_ascii=False).encode()
+    assert hashlib.sha256(blob).hexdigest() == (
+        "8cabc824beb2380e3ef396da3371b044401a693e8434e30f4898c343c8a2bdf4")
 
 
 def test_generation_streams() -> None:

@@ -76,9 +76,12 @@ class LoopWatchdog:
                 continue
             if warned_for:
                 continue  # once per stall
+            frame = sys._current_frames().get(self._loop_thread or 0)
+            if frame is not None and frame.f_code.co_filename.endswith("selectors.py"):
+                # Waiting for I/O: no step holds the loop; the process is short of CPU.
+                continue
             warned_for = stalled
             self.warnings += 1
-            frame = sys._current_frames().get(self._loop_thread or 0)
             step = "".join(traceback.format_stack(frame, limit=4)) if frame else "(unknown)"
             log.warning(
                 "event loop blocked for over %.0f ms; it is in:\n%s", stalled * 1000, step
