@@ -111,11 +111,10 @@ async def measure(db: Path, beside: int, size: int) -> list[tuple[str, dict[str,
         from bot.discord.client import WrittenAnswersBot
     except ImportError:  # a checkout from before the Discord adapter moved
         from bot.client import WrittenAnswersBot  # type: ignore[no-redef]
+    from bench.corpus import generate_questions
     from bot.cli import open_store
     from bot.config import Settings
     from tests.e2e.discord_server import BotRunner, DiscordServer
-
-    from bench.corpus import generate_questions
 
     # Written before the bot starts: the harness must not hold the loop it measures.
     values = [dict(v, id=v["id"] + 50_000_000) for v in generate_questions(beside, seed=9)]
