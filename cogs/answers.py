@@ -15,6 +15,7 @@ from bot.discord.options import (
     DepartmentName,
     MemberName,
     complete,
+    pin_names,
 )
 from bot.discord.replies import in_time, reply_error, send
 from bot.discord.views import (
@@ -24,7 +25,7 @@ from bot.discord.views import (
     run_search,
     save_search,
 )
-from bot.matching import AUTOCOMPLETE_LIMIT, Resolution
+from bot.matching import AUTOCOMPLETE_LIMIT
 from bot.name_options import NAME_OPTIONS
 from bot.records import STATUSES
 from bot.render import answer_view
@@ -32,25 +33,6 @@ from bot.search import SearchError, SearchQuery, check_query, parse_day_option
 from bot.text import cut_at_word
 
 log = logging.getLogger(__name__)
-
-
-def query_from_options(text: str, names: dict[str, Resolution | None], **filters: object) -> tuple[
-    SearchQuery, tuple[str, Resolution] | None
-]:
-    """The search the options ask for, with every sure name pinned to its id; and the first
-    name that is not sure, to ask about."""
-    query = SearchQuery(text=text, **filters)  # type: ignore[arg-type]
-    unsure = None
-    for option in NAME_OPTIONS:
-        resolution = names.get(option.name)
-        if resolution is None or not resolution.text:
-            continue
-        setattr(query, option.name, resolution.text)
-        if resolution.best is not None:
-            query.pinned[option.name] = resolution.best.id
-        elif unsure is None:
-            unsure = (option.name, resolution)
-    return query, unsure
 
 
 class Answers(commands.Cog):
@@ -95,10 +77,11 @@ class Answers(commands.Cog):
         names = {"asked_by": asked_by, "answered_by": answered_by, "member": member,
                  "department": department}
         try:
-            search, unsure = query_from_options(
-                query or "", names, house=house, since=parse_day_option(since, "since"),
+            search = SearchQuery(
+                text=query or "", house=house, since=parse_day_option(since, "since"),
                 until=parse_day_option(until, "until"), status=status, sort=sort, limit=5,
             )
+            unsure = pin_names(search, names)
             check_query(search)
         except SearchError as error:
             await reply_error(interaction, str(error))

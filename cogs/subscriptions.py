@@ -16,7 +16,7 @@ from discord.utils import escape_markdown
 from bot.delivery import DeliveryQueue
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.embeds import subscriptions_embed
-from bot.discord.options import DepartmentName, MemberName
+from bot.discord.options import DepartmentName, MemberName, pin_names
 from bot.discord.poster import Poster
 from bot.discord.replies import in_time, reply_error, send, the_bot
 from bot.discord.views import pick_message
@@ -149,12 +149,7 @@ class Subscriptions(commands.Cog):
             "member": member, "asked_by": asked_by, "answered_by": answered_by,
             "department": department,
         }
-        for option in NAME_OPTIONS:
-            resolution = names[option.name]
-            if resolution is not None and resolution.text:
-                setattr(request, option.name, resolution.text)
-                if resolution.best is not None:
-                    request.pinned[option.name] = resolution.best.id
+        pin_names(request, names)  # an unsure name is asked about in _finish_subscribe
         # Kept with the request while a name is picked.
         request.pinned["channel"] = channel.id if channel else interaction.channel_id
         await self._finish_subscribe(interaction, request, session_id=None)

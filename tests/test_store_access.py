@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, grow_change_log
 
 from bot.delivery import PLAN_SPAN, DeliveryQueue
 from bot.discord.watchdog import LoopWatchdog
@@ -21,20 +21,6 @@ from bot.store import Store
 from bot.store_access import StoreAccess
 from bot.subscriptions import SubscriptionBook
 from bot.votes import VoteLedger
-
-
-def grow_change_log(store: Store, rows: int) -> None:
-    """``rows`` change-log entries for the stored questions, in one statement."""
-    with store.transaction():
-        store.conn.execute(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?), "
-            "ids AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM questions), "
-            "total AS (SELECT count(*) AS c FROM questions) "
-            "INSERT INTO changes (question_id, kind, status, source, recorded_at) "
-            "SELECT ids.id, 'new', 'answered', 'bulk', '2024-01-01' "
-            "FROM n, total JOIN ids ON ids.k = n.i % total.c",
-            (rows,),
-        )
 
 
 @pytest.fixture

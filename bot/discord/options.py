@@ -15,6 +15,8 @@ from discord import app_commands
 
 from bot.discord.replies import the_bot
 from bot.matching import AUTOCOMPLETE_LIMIT, Candidate, Resolution
+from bot.name_options import NAME_OPTIONS
+from bot.search import SearchQuery
 from bot.text import cut_at_word
 
 log = logging.getLogger(__name__)
@@ -84,3 +86,21 @@ DepartmentName = app_commands.Transform[Resolution, NameTransformer("department"
 def chosen(resolution: Resolution | None) -> Candidate | None:
     """The candidate an option settled on, or None when it was left empty."""
     return resolution.best if resolution is not None and resolution.text else None
+
+
+def pin_names(
+    query: SearchQuery, names: dict[str, Resolution | None]
+) -> tuple[str, Resolution] | None:
+    """Put what was typed for each name option on ``query``, pinning each sure name to its id;
+    returns the first option whose name is not sure (to ask about), or None."""
+    unsure = None
+    for option in NAME_OPTIONS:
+        resolution = names.get(option.name)
+        if resolution is None or not resolution.text:
+            continue
+        setattr(query, option.name, resolution.text)
+        if resolution.best is not None:
+            query.pinned[option.name] = resolution.best.id
+        elif unsure is None:
+            unsure = (option.name, resolution)
+    return unsure

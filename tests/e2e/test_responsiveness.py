@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import grow_change_log
+
 from bot.cli import open_store
 from bot.discord.client import WrittenAnswersBot
 from bot.subscriptions import SubscriptionBook
@@ -24,20 +26,11 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CHANGE_LOG_ROWS = 200_000
 
 
-def grow_change_log(path: Path, rows: int) -> None:
+def grow_and_subscribe(path: Path, rows: int) -> None:
     """A change log of ``rows`` entries over the stored questions, written in one statement, as
     a bulk load leaves it; and a subscription from before it all, so planning has work."""
     with open_store(path) as store:
-        with store.transaction():
-            store.conn.execute(
-                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?), "
-                "ids AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM questions), "
-                "total AS (SELECT count(*) AS c FROM questions) "
-                "INSERT INTO changes (question_id, kind, status, source, recorded_at) "
-                "SELECT ids.id, 'new', 'answered', 'bulk', '2024-01-01' "
-                "FROM n, total JOIN ids ON ids.k = n.i % total.c",
-                (rows,),
-            )
+        grow_change_log(store, rows)
         book = SubscriptionBook(store)
         row, _ = book.subscribe(1, 1, {"house": "Commons"}, "Commons", 5, "u", 50)
         store.conn.execute("UPDATE subscriptions SET after_seq = 0 WHERE id = ?", (row["id"],))
@@ -71,7 +64,7 @@ async def traffic(server: DiscordServer, rounds: int) -> list[float]:
 async def test_a_first_start_on_a_long_change_log_answers_at_once(
     bot_settings, bot_runner, loaded_database, discord_server
 ) -> None:
-    grow_change_log(loaded_database, CHANGE_LOG_ROWS)
+    grow_and_subscribe(loaded_database, CHANGE_LOG_ROWS)
     store = open_store(bot_settings.database_path)
     bot = WrittenAnswersBot(bot_settings, store, guild_ready_timeout=0.1)
     try:
