@@ -1,13 +1,16 @@
 """Responsiveness under load: the bot's interaction latency and event-loop lag, through the
 local Discord server, at rest and with a bulk `ingest` running beside it.
 
-    python -m bench.responsiveness --size 100000 --beside 30000 [--burst 50] [--tree PATH]
+    python -m bench.responsiveness --size 1000000 --beside 100000 [--burst 100] [--tree PATH]
 
-Builds (once) a store of ``--size`` generated questions, starts the local Discord server and the
-bot on a copy of it, then sends a burst of ``--burst`` searches, ``--burst`` autocompletes and
-``--burst // 5`` vote presses at once; then the same while ``python -m bot ingest`` loads
-``--beside`` more questions. ``--tree`` runs another checkout of the bot (an older commit, say)
-with the same harness, so two versions are compared in one run. Figures, not assertions.
+Builds (once, with ``ingest``) a store of ``--size`` generated questions, and starts the local
+Discord server and the bot on a copy of it, its pages dropped from the OS page cache: a first
+start after a bulk load. Then, in order: five searches (the first people); ``--rate``
+interactions a second for ``--seconds``; a burst of ``--burst`` searches, ``--burst``
+autocompletes and ``--burst // 5`` vote presses at once; and the steady traffic plus one burst
+while ``python -m bot ingest`` loads ``--beside`` more questions. ``--tree`` runs another
+checkout of the bot (an older commit, say) with the same harness, so two versions are compared
+in one run. Figures, not assertions.
 """
 
 from __future__ import annotations
@@ -48,17 +51,25 @@ def build_store(size: int) -> Path:
 
 
 class LagMeter:
-    """The event loop's lag, measured by a ticker (the same for every version measured)."""
+    """The event loop's lag, measured by a ticker (the same for every version measured), with
+    when each was measured, so the lag inside bursts can be told from the rest."""
 
     def __init__(self) -> None:
-        self.lags: list[float] = []
+        self.lags: list[tuple[float, float]] = []  # (when, lag), seconds
         self._task: asyncio.Task[None] | None = None
 
     async def _tick(self) -> None:
         while True:
             before = time.perf_counter()
             await asyncio.sleep(0.02)
-            self.lags.append(max(0.0, time.perf_counter() - before - 0.02))
+            now = time.perf_counter()
+            self.lags.append((now, max(0.0, now - before - 0.02)))
+
+    def split(self, spans: list[tuple[float, float]]) -> dict[str, list[float]]:
+        """The lags measured inside any of ``spans`` and those outside them."""
+        inside = [lag for when, lag in self.lags if any(a <= when <= b for a, b in spans)]
+        outside = [lag for when, lag in self.lags if not any(a <= when <= b for a, b in spans)]
+        return {"lag": outside, "lag in the burst": inside}
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._tick())
@@ -68,45 +79,85 @@ class LagMeter:
             self._task.cancel()
 
 
-async def burst(server, size: int, answer: dict) -> dict[str, list[float]]:
-    """``size`` searches and autocompletes and size // 5 votes at once: seconds to
-    acknowledgement and to the visible result of each."""
-    started = time.perf_counter()
-    words = ["schools", "funding", "defence", "hospitals", "housing", "energy", "police"]
-
-    async def command(number: int) -> tuple[float, float]:
-        handle = await server.run_command("answers", {"query": words[number % len(words)]},
-                                          user=server.plain_user)
-        await handle.response(timeout=60)
-        acked = time.perf_counter() - started
-        await handle.message(timeout=60)
-        return acked, time.perf_counter() - started
-
-    async def complete(number: int) -> float:
-        await server.autocomplete("answers", {"member": ["wil", "smi", "jon"][number % 3]},
-                                  focused="member", timeout=60)
-        return time.perf_counter() - started
-
-    async def vote(number: int) -> float:
-        press = await server.press_button(answer, f"vote:{answer['_qid']}:{'yn'[number % 2]}")
-        await press.response(timeout=60)
-        return time.perf_counter() - started
-
-    results = await asyncio.gather(
-        *(command(i) for i in range(size)),
-        *(complete(i) for i in range(size)),
-        *(vote(i) for i in range(max(1, size // 5))),
-    )
-    commands = results[:size]
-    return {
-        "search ack": [a for a, _ in commands],  # type: ignore[misc]
-        "search result": [r for _, r in commands],  # type: ignore[misc]
-        "autocomplete": list(results[size : 2 * size]),  # type: ignore[arg-type]
-        "vote ack": list(results[2 * size :]),  # type: ignore[arg-type]
-    }
+WORDS = ["schools", "funding", "defence", "hospitals", "housing", "energy", "police"]
+PREFIXES = ["wil", "smi", "jon"]
 
 
-async def measure(db: Path, beside: int, size: int) -> list[tuple[str, dict[str, list[float]]]]:
+class Traffic:
+    """Interactions as people send them; each records its own latencies (seconds from being
+    sent) under ``figures``: acknowledgement and result for searches, answer for the rest."""
+
+    def __init__(self, server, answer: dict) -> None:
+        self.server = server
+        self.answer = answer
+        self.figures: dict[str, list[float]] = {}
+        self.bursts: list[tuple[float, float]] = []  # when each burst started and ended
+        self.count = 0
+
+    def _record(self, key: str, seconds: float) -> None:
+        self.figures.setdefault(key, []).append(seconds)
+
+    async def search(self) -> None:
+        self.count += 1
+        sent = time.perf_counter()
+        handle = await self.server.run_command("answers", {"query": WORDS[self.count % 7]},
+                                               user=self.server.plain_user)
+        await handle.response(timeout=120)
+        self._record("search ack", time.perf_counter() - sent)
+        await handle.message(timeout=120)
+        self._record("search result", time.perf_counter() - sent)
+
+    async def complete(self) -> None:
+        self.count += 1
+        sent = time.perf_counter()
+        await self.server.autocomplete("answers", {"member": PREFIXES[self.count % 3]},
+                                       focused="member", timeout=120)
+        self._record("autocomplete", time.perf_counter() - sent)
+
+    async def vote(self) -> None:
+        self.count += 1
+        sent = time.perf_counter()
+        press = await self.server.press_button(
+            self.answer, f"vote:{self.answer['_qid']}:{'yn'[self.count % 2]}")
+        await press.response(timeout=120)
+        self._record("vote ack", time.perf_counter() - sent)
+
+    async def burst(self, size: int) -> None:
+        """``size`` searches, ``size`` autocompletes and ``size // 5`` votes, all at once."""
+        started = time.perf_counter()
+        await asyncio.gather(*(self.search() for _ in range(size)),
+                             *(self.complete() for _ in range(size)),
+                             *(self.vote() for _ in range(max(1, size // 5))))
+        self.bursts.append((started, time.perf_counter()))
+
+    async def steady(self, rate: float, until) -> None:
+        """``rate`` interactions a second (searches, autocompletes, a vote in five) while
+        ``until()`` is false."""
+        kinds = [self.search, self.complete, self.search, self.complete, self.vote]
+        tasks = []
+        number = 0
+        while not until():
+            tasks.append(asyncio.ensure_future(kinds[number % len(kinds)]()))
+            number += 1
+            await asyncio.sleep(1 / rate)
+        await asyncio.gather(*tasks)
+
+
+def evict_from_page_cache(path: Path) -> None:
+    """Drop the file's pages from the OS page cache, as after a reboot (no root needed)."""
+    for suffix in ("", "-wal"):
+        file = Path(str(path) + suffix)
+        if file.exists():
+            fd = os.open(file, os.O_RDONLY)
+            try:
+                os.fsync(fd)  # dirty pages (a fresh copy's) cannot be dropped
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+
+async def measure(db: Path, beside: int, size: int, rate: float,
+                  seconds: float) -> list[tuple[str, dict[str, list[float]]]]:
     try:
         from bot.discord.client import WrittenAnswersBot
     except ImportError:  # a checkout from before the Discord adapter moved
@@ -120,11 +171,13 @@ async def measure(db: Path, beside: int, size: int) -> list[tuple[str, dict[str,
     values = [dict(v, id=v["id"] + 50_000_000) for v in generate_questions(beside, seed=9)]
     db.with_name("beside.json").write_text(json.dumps({"results": [{"value": v}
                                                                     for v in values]}))
+    del values
     server = DiscordServer(interaction_deadline=3600)  # measure lateness, do not refuse it
     await server.start()
-    store = open_store(db)
-    qid = store.conn.execute("SELECT max(id) FROM questions").fetchone()[0]
-    uin = store.conn.execute("SELECT uin FROM questions WHERE id = ?", (qid,)).fetchone()[0]
+    with open_store(db) as probe:
+        qid = probe.conn.execute("SELECT max(id) FROM questions").fetchone()[0]
+        uin = probe.conn.execute("SELECT uin FROM questions WHERE id = ?", (qid,)).fetchone()[0]
+    evict_from_page_cache(db)
     settings = Settings(database_path=db, discord_token=server.token,
                         discord_guild_ids=(server.guild.id,), poll_interval_seconds=3600,
                         parliament_api_base_url="http://127.0.0.1:9")
@@ -132,32 +185,49 @@ async def measure(db: Path, beside: int, size: int) -> list[tuple[str, dict[str,
     meter = LagMeter()
     rows: list[tuple[str, dict[str, list[float]]]] = []
     started = time.perf_counter()
+    store = open_store(db)
     bot = WrittenAnswersBot(settings, store, guild_ready_timeout=0.1)
     meter.start()
     try:
         await runner.start(bot)
         handle = await server.run_command("answer", {"id": uin}, user=server.plain_user)
-        answer = dict(await handle.message(timeout=60), _qid=qid)
+        answer = dict(await handle.message(timeout=120), _qid=qid)
         first = time.perf_counter() - started
-        rows.append(("first start: ready and first answer", {"seconds": [first],
-                                                              "lag": meter.lags[:]}))
-        meter.lags.clear()
-        rows.append(("burst at rest", {**await burst(server, size, answer), "lag": meter.lags[:]}))
-        meter.lags.clear()
+        traffic = Traffic(server, answer)
+        for _ in range(5):  # the first people, on a cold page cache
+            await traffic.search()
+        rows.append(("first start", {"ready and first /answer": [first],
+                                     "first 5 searches, result": traffic.figures["search result"],
+                                     "lag": [lag for _, lag in meter.lags]}))
+
+        async def phase(name: str, work) -> None:
+            traffic.figures, traffic.bursts = {}, []
+            meter.lags.clear()
+            await work
+            rows.append((name, {**traffic.figures, **meter.split(traffic.bursts)}))
+
+        deadline = time.perf_counter() + seconds
+        await phase(f"steady {rate:g}/s at rest",
+                    traffic.steady(rate, lambda: time.perf_counter() > deadline))
+        await phase(f"burst of {size}+{size}", traffic.burst(size))
         source = db.with_name("beside.json")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
         ingest = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "ingest", "--db", str(db), str(source),
             env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-        await asyncio.sleep(1.0)  # into the ingest's transaction
-        during: dict[str, list[float]] = {}
-        while ingest.returncode is None:
-            for key, values_ in (await burst(server, size, answer)).items():
-                during.setdefault(key, []).extend(values_)
-            await asyncio.sleep(0.5)  # returncode is set when the ingest exits
-        await ingest.wait()
-        during["lag"] = meter.lags[:]
-        rows.append((f"bursts during an ingest of {beside:,}", during))
+        ingest_started = time.perf_counter()
+
+        async def beside_ingest() -> None:
+            steady = asyncio.ensure_future(
+                traffic.steady(rate, lambda: ingest.returncode is not None))
+            await asyncio.sleep(3)  # into the ingest's transaction
+            await traffic.burst(size)
+            await ingest.wait()
+            await steady
+
+        await phase(f"steady {rate:g}/s + a burst, during an ingest of {beside:,}",
+                    beside_ingest())
+        rows[-1][1]["ingest, s"] = [time.perf_counter() - ingest_started]
         source.unlink()
     finally:
         meter.stop()
@@ -171,7 +241,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--beside", type=int, default=30_000)
-    parser.add_argument("--burst", type=int, default=50)
+    parser.add_argument("--burst", type=int, default=100)
+    parser.add_argument("--rate", type=float, default=5, help="steady interactions a second")
+    parser.add_argument("--seconds", type=float, default=20, help="steady traffic at rest, s")
     parser.add_argument("--tree", type=Path, help="another checkout of the bot to measure")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
@@ -183,19 +255,19 @@ def main() -> None:
     scratch = store.with_name("responsive-scratch.db")
     shutil.copyfile(store, scratch)
     try:
-        rows = asyncio.run(measure(scratch, args.beside, args.burst))
+        rows = asyncio.run(measure(scratch, args.beside, args.burst, args.rate, args.seconds))
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(str(scratch) + suffix).unlink(missing_ok=True)
-    print(f"{args.tree or 'this tree'}: {args.size:,} questions, bursts of {args.burst}; "
-          "seconds from the burst's start (lag: event-loop lag, ms)\n")
+    print(f"{args.tree or 'this tree'}: {args.size:,} questions; seconds from each "
+          "interaction's sending (lag: event-loop lag, ms)\n")
     print("| phase | what | n | p50 | p95 | max | over 3 s |\n|---|---|---|---|---|---|---|")
     for phase, figures in rows:
         for key, values in figures.items():
             if not values:
                 continue
-            scale = 1000 if key == "lag" else 1
-            late = "" if key == "lag" else str(sum(v > 3 for v in values))
+            scale = 1000 if key.startswith("lag") else 1
+            late = "" if key.startswith(("lag", "ingest")) else str(sum(v > 3 for v in values))
             print(f"| {phase} | {key} | {len(values)} | {pct(values, 50) * scale:.2f} | "
                   f"{pct(values, 95) * scale:.2f} | {max(values) * scale:.2f} | {late} |")
 

@@ -15,6 +15,7 @@ from bot.delivery import DeliveryQueue, Pacer
 from bot.matching import Resolver
 from bot.poller import Poller
 from bot.search import Searcher
+from bot.sessions import SessionKeeper
 from bot.store import Store
 from bot.store_access import StoreAccess
 from bot.subscriptions import SubscriptionBook
@@ -34,6 +35,7 @@ class Services:
     queue: DeliveryQueue
     pacer: Pacer
     poller: Poller
+    sessions: SessionKeeper  # saved searches, written behind the reply
 
     def searcher(self, store: Store) -> Searcher:
         """A searcher over ``store`` (a reader's connection) with the current name indexes."""
@@ -72,6 +74,7 @@ def build_services(settings: Settings, store: Store, resolver: Resolver | None =
             settings.poll_interval_seconds,
             writer=db.write,
         ),
+        sessions=SessionKeeper(db, store),
     )
     # Subscriptions follow a department's old names by the indexes of the moment.
     services.book.family = services.department_family

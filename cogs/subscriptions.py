@@ -25,7 +25,7 @@ from bot.metrics import CHANGE_BACKLOG, DELIVERIES_PENDING
 from bot.name_options import NAME_OPTIONS, OPTION_BY_CODE
 from bot.poller import Poller
 from bot.search import SearchQuery
-from bot.sessions import EXPIRED_REQUEST, load_session, save_session, update_session
+from bot.sessions import EXPIRED_REQUEST
 from bot.subscriptions import SubscriptionBook, SubscriptionError, subscription_filters
 from bot.text import cut_at_word
 
@@ -163,10 +163,7 @@ class Subscriptions(commands.Cog):
         if outcome.ambiguous:
             option, resolution = next(iter(outcome.ambiguous.items()))
             if session_id is None:
-                session_id = await in_time(
-                    interaction, services.db.write(save_session, self.bot.store, request),
-                    ephemeral=True,
-                )
+                session_id = services.sessions.save(request)
             text, view = pick_message(session_id, option, resolution.candidates,
                                       SubscribePickButton)
             if interaction.response.is_done():
@@ -338,13 +335,13 @@ class SubscribePickButton(
         try:
             bot = the_bot(interaction)
             cog = bot.get_cog("Subscriptions")
-            db = bot.services.db
-            request = await in_time(interaction, db.read(load_session, self.session_id))
+            sessions = bot.services.sessions
+            request = await in_time(interaction, sessions.load(self.session_id))
             if not isinstance(cog, Subscriptions) or request is None:
                 await reply_error(interaction, EXPIRED_REQUEST)
                 return
             request.pinned[OPTION_BY_CODE[self.code].name] = self.entity_id
-            await db.write(update_session, bot.store, self.session_id, request)
+            sessions.update(self.session_id, request)
             if not interaction.response.is_done():
                 await interaction.response.defer()
             await cog._finish_subscribe(interaction, request, self.session_id)

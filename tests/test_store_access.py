@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import threading
 import time
 from functools import partial
@@ -17,6 +18,7 @@ from bot.discord.watchdog import LoopWatchdog
 from bot.ingest import ingest_paths
 from bot.matching import Resolver
 from bot.search import Searcher, SearchQuery
+from bot.sessions import SessionKeeper, load_session
 from bot.store import Store
 from bot.store_access import StoreAccess
 from bot.subscriptions import SubscriptionBook
@@ -140,3 +142,42 @@ async def test_the_watchdog_names_a_blocking_step(caplog: pytest.LogCaptureFixtu
     assert watchdog.max_lag >= 0.3
     warning = next(r.getMessage() for r in caplog.records if "blocked" in r.getMessage())
     assert "a_slow_blocking_step" in warning
+
+
+async def test_a_saved_search_is_usable_at_once_while_an_ingest_holds_the_write_lock(
+    loaded: Store,
+) -> None:
+    """A results message's buttons work before the save reaches the store, and the save lands
+    when the lock frees (a bulk ingest holds it for seconds)."""
+    access = StoreAccess(loaded)
+    keeper = SessionKeeper(access, loaded)
+    blocker = sqlite3.connect(loaded.path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another process's ingest, mid-transaction
+    try:
+        query = SearchQuery(text="schools", pinned={"department": 17})
+        started = time.perf_counter()
+        first, second = keeper.save(query), keeper.save(query)
+        loaded_back = await keeper.load(first)
+        assert time.perf_counter() - started < 1  # not behind the 30 s lock wait
+        assert first != second
+        assert loaded_back is not None and loaded_back.as_json() == query.as_json()
+        query.text = "changed after saving"  # the keeper holds its own copy
+        assert (await keeper.load(first)).text == "schools"  # type: ignore[union-attr]
+        assert load_session(loaded, first) is None  # not yet in the store
+        blocker.execute("COMMIT")
+        await asyncio.wait_for(keeper.flush(), 10)
+        stored = load_session(loaded, first)
+        assert stored is not None and stored.pinned == {"department": 17}
+        keeper.update(first, SearchQuery(text="picked"))
+        await keeper.flush()
+        assert load_session(loaded, first).text == "picked"  # type: ignore[union-attr]
+        # Ids keep growing across a restart: a new keeper never reuses one.
+        after_restart = SessionKeeper(access, loaded)
+        assert after_restart.save(query) > second
+        await after_restart.flush()
+    finally:
+        if blocker.in_transaction:
+            blocker.execute("ROLLBACK")
+        blocker.close()
+        await keeper.flush()
+        access.close()

@@ -79,6 +79,7 @@ class WrittenAnswersBot(commands.Bot):
         """Stop the loops and the gateway, then the store's threads."""
         await super().close()
         await self.watchdog.stop()
+        await self.services.sessions.flush()
         self.services.close()
 
     async def on_app_command_error(

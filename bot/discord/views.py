@@ -29,7 +29,7 @@ from bot.matching import Candidate
 from bot.name_options import OPTION_BY_CODE, OPTION_BY_NAME
 from bot.render import AnswerView, SearchPage, answer_view, search_page
 from bot.search import COUNT_CAP, SearchError, SearchQuery
-from bot.sessions import EXPIRED_SEARCH, load_session, save_session, update_session
+from bot.sessions import EXPIRED_SEARCH
 from bot.text import cut_at_word
 
 log = logging.getLogger(__name__)
@@ -246,7 +246,7 @@ async def save_search(interaction: discord.Interaction, query: SearchQuery,
     saved = SearchQuery.from_json(query.as_json())
     if page_data is not None:
         pin_resolved(saved, page_data)
-    return await in_time(interaction, bot.services.db.write(save_session, bot.store, saved))
+    return bot.services.sessions.save(saved)
 
 
 async def run_search(
@@ -261,7 +261,7 @@ async def run_search(
 async def show_results_page(interaction: discord.Interaction, session_id: int, page: int) -> None:
     """Turn a results message to ``page`` of its saved search."""
     bot = the_bot(interaction)
-    query = await in_time(interaction, bot.services.db.read(load_session, session_id))
+    query = await in_time(interaction, bot.services.sessions.load(session_id))
     if query is None:
         await reply_error(interaction, EXPIRED_SEARCH)
         return
@@ -413,15 +413,14 @@ class PickButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             bot = the_bot(interaction)
-            query = await in_time(interaction, bot.services.db.read(load_session, self.session_id))
+            query = await in_time(interaction, bot.services.sessions.load(self.session_id))
             if query is None:
                 await reply_error(interaction, EXPIRED_SEARCH)
                 return
             query.pinned[OPTION_BY_CODE[self.code].name] = self.entity_id
             page_data = await run_search(interaction, query, thinking=False)
             pin_resolved(query, page_data)
-            await in_time(interaction, bot.services.db.write(
-                update_session, bot.store, self.session_id, query))
+            bot.services.sessions.update(self.session_id, query)
             if page_data.outcome.ambiguous:  # another option still needs a pick
                 option, resolution = next(iter(page_data.outcome.ambiguous.items()))
                 text, view = pick_message(self.session_id, option, resolution.candidates)
