@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from bot.clock import utc_now_text
 from bot.store import Store
 
+# The seed page's question, shown directly above the Yes / No buttons wherever they appear.
+VOTE_QUESTION = "Does this answer the above question?"
 YES_EMOJI = "👍"
 NO_EMOJI = "👎"
 

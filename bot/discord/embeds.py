@@ -12,6 +12,7 @@ from discord.utils import escape_markdown
 
 from bot.name_options import NAME_OPTIONS
 from bot.text import cut_at_word
+from bot.votes import NO_EMOJI, VOTE_QUESTION, YES_EMOJI
 
 LICENCE_FOOTER = "Parliamentary information licensed under the Open Parliament Licence v3.0"
 TITLE_LIMIT = 256
@@ -21,6 +22,7 @@ FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
 LABEL_LIMIT = 80
 SELECT_LABEL_LIMIT = 100
+VOTE_HINT = f"Vote with the buttons below; {YES_EMOJI} / {NO_EMOJI} reactions count too."
 PAGE_CHARS = 3500  # room for the heading lines and the page marker within 4096
 STATUS_LABELS = {
     "answered": "answered",
@@ -206,6 +208,12 @@ def answer_embed(
         footer += f" · page {page + 1} of {len(pages)}"
     embed.set_footer(text=f"{footer} · {LICENCE_FOOTER}")
     return embed
+
+
+def ask_for_votes(embed: discord.Embed) -> discord.Embed:
+    """End ``embed`` with the question its Yes / No buttons answer, so the buttons below say
+    what they vote on."""
+    return embed.add_field(name=VOTE_QUESTION, value=VOTE_HINT, inline=False)
 
 
 def answer_status(data: dict[str, Any]) -> str:

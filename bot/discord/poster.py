@@ -10,7 +10,7 @@ from typing import Any
 import discord
 
 from bot.delivery import Batch, ChannelUnavailable, send_batches
-from bot.discord.embeds import digest_embed, post_embed
+from bot.discord.embeds import ask_for_votes, digest_embed, post_embed
 from bot.discord.views import vote_buttons
 from bot.render import result_json
 from bot.services import Services
@@ -106,7 +106,7 @@ class Poster:
         """The message: one answer with vote buttons, or a digest."""
         if len(content.items) == 1:
             label, result = content.items[0]
-            embed = post_embed(result, label, content.because, content.parties)
+            embed = ask_for_votes(post_embed(result, label, content.because, content.parties))
             view = discord.ui.View(timeout=None)
             for item in vote_buttons(result["id"], content.yes, content.no):
                 view.add_item(item)

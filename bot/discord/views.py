@@ -19,6 +19,7 @@ from bot.discord.embeds import (
     SELECT_LABEL_LIMIT,
     answer_embed,
     answer_pages,
+    ask_for_votes,
     pretty_date,
     results_embed,
     search_title,
@@ -57,8 +58,10 @@ def answer_message(view: AnswerView, page: int = 0) -> tuple[discord.Embed, disc
         components.add_item(
             AnswerPageButton(question_id, page + 1, "Next ▶", page >= len(pages) - 1)
         )
-    for item in vote_buttons(question_id, view.yes, view.no):
-        components.add_item(item)
+    if view.data.get("answer"):  # nothing to vote on until there is an answer
+        ask_for_votes(embed)
+        for item in vote_buttons(question_id, view.yes, view.no):
+            components.add_item(item)
     return embed, components
 
 

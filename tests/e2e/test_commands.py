@@ -154,6 +154,8 @@ async def test_answer_by_uin_with_status_attachments_and_links(answers_bot, disc
     assert "High needs table" in fields["Attachments"]
     yes = button(message, "vote:500001:y")
     assert yes["label"] == "Yes — 0 people think so"
+    # The seed page's question stands directly above the buttons that answer it.
+    assert embed["fields"][-1]["name"] == "Does this answer the above question?"
 
 
 async def test_long_answers_page_and_lose_nothing(answers_bot, discord_server) -> None:
@@ -168,6 +170,7 @@ async def test_long_answers_page_and_lose_nothing(answers_bot, discord_server) -
         pressed = await discord_server.press_button(message, next_id)
         message = await pressed.message()
         texts.append(embed_of(message)["description"])
+        assert embed_of(message)["fields"][-1]["name"] == "Does this answer the above question?"
     whole = "\n\n".join(texts)
     for i in range(1, 31):
         assert f"Paragraph {i}." in whole

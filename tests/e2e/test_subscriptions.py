@@ -167,6 +167,7 @@ async def test_a_poll_posts_to_the_right_channels_once_without_backlog(
         "followed here because: New answers from the Department for Education"
         in embed["description"]
     )
+    assert embed["fields"][-1]["name"] == "Does this answer the above question?"
     assert {c["custom_id"] for r in post["components"] for c in r["components"]} == {
         "vote:990001:y",
         "vote:990001:n",
