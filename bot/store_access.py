@@ -8,7 +8,9 @@ gateway's heartbeat, whatever the store is doing. So no store call runs on the l
 - ``quick(fn, *args)`` does the same on a thread of its own, for the one-row lookups that
   autocomplete makes: they never queue behind a search;
 - ``write(fn, *args)`` runs ``fn(*args)`` on the single writer thread, in the order asked. The
-  writer's ``Store`` (``self.store``) and the services built on it are used there only.
+  writer's ``Store`` (``self.store``) and the services built on it are used there only;
+- ``read_shared(key, fn, *args)`` is ``read`` for work many people ask at once (a burst of the
+  same search after a news story): callers with the same key while it runs share one result.
 
 A thread pool with thread-local connections, rather than ``aiosqlite``, because the core's
 store code is synchronous and shared with the command line: every query keeps one
@@ -19,10 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Concatenate, ParamSpec, Protocol, TypeVar
+from typing import Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from bot.store import Store
 
@@ -55,6 +57,7 @@ class StoreAccess:
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="store-read")
         self._quick = ThreadPoolExecutor(1, thread_name_prefix="store-quick")
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="store-write")
+        self._flights: dict[Hashable, asyncio.Future[object]] = {}
 
     def _reader(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
@@ -78,6 +81,26 @@ class StoreAccess:
         return await loop.run_in_executor(
             self._readers, partial(self._call_with_reader, fn, *args, **kwargs)
         )
+
+    async def read_shared(
+        self,
+        key: Hashable,
+        fn: Callable[Concatenate[Store, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """As ``read``, but a caller asking ``key`` while the same key runs gets that run's
+        result (treat it as read-only: it is shared). A burst of 100 searches for seven words
+        runs seven searches instead of queueing 100 on the reader threads."""
+        flight = self._flights.get(key)
+        if flight is None:
+            started: asyncio.Future[object] = asyncio.ensure_future(
+                self.read(fn, *args, **kwargs)
+            )
+            started.add_done_callback(lambda _: self._flights.pop(key, None))
+            self._flights[key] = flight = started
+        # Shielded: one caller giving up must not cancel the others' result.
+        return cast(T, await asyncio.shield(flight))
 
     async def quick(
         self, fn: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs

@@ -181,3 +181,31 @@ async def test_a_saved_search_is_usable_at_once_while_an_ingest_holds_the_write_
         blocker.close()
         await keeper.flush()
         access.close()
+
+
+async def test_the_same_read_asked_while_it_runs_is_run_once(loaded: Store) -> None:
+    access = StoreAccess(loaded)
+    runs: list[str] = []
+    gate = threading.Event()
+
+    def count(store: Store, word: str) -> int:
+        runs.append(word)
+        gate.wait(5)
+        return Searcher(store, Resolver.empty()).search(SearchQuery(text=word)).total
+
+    try:
+        burst = [asyncio.ensure_future(access.read_shared(("s", w), count, w))
+                 for w in ["schools"] * 5 + ["funding"] * 3]
+        await asyncio.sleep(0.2)
+        gate.set()
+        totals = await asyncio.gather(*burst)
+        assert sorted(runs) == ["funding", "schools"]  # one run per distinct key
+        assert len(set(totals[:5])) == 1 and len(set(totals[5:])) == 1
+        assert totals[0] == count(loaded, "schools")  # the shared result is the right one
+        # Once it finished, the same key runs again (fresh data), not from a cache.
+        runs.clear()
+        await access.read_shared(("s", "schools"), count, "schools")
+        assert runs == ["schools"]
+    finally:
+        gate.set()
+        access.close()

@@ -7,6 +7,7 @@ all at start-up (``DYNAMIC_ITEMS``).
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from functools import partial
@@ -257,7 +258,10 @@ async def run_search(
 ) -> SearchPage:
     """Search off the event loop, acknowledging the interaction if it takes a while."""
     bot = the_bot(interaction)
-    work = bot.services.db.read(search_page, bot.services.searcher, query)
+    services = bot.services
+    # The same search asked while it runs (with the same name indexes) is run once.
+    key = ("search", json.dumps(query.as_json(), sort_keys=True), id(services.resolver))
+    work = services.db.read_shared(key, search_page, services.searcher, query)
     return await in_time(interaction, work, thinking=thinking)
 
 
@@ -271,9 +275,7 @@ async def show_results_page(interaction: discord.Interaction, session_id: int, p
     query.offset = max(0, page) * RESULTS_PER_PAGE
     query.limit = RESULTS_PER_PAGE
     try:
-        page_data = await in_time(
-            interaction, bot.services.db.read(search_page, bot.services.searcher, query)
-        )
+        page_data = await run_search(interaction, query, thinking=False)
     except SearchError as error:
         await reply_error(interaction, str(error))
         return
