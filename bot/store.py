@@ -319,10 +319,12 @@ class Store:
         if text.lstrip("-").isdigit():
             row = self._row("SELECT * FROM questions WHERE id = ?", (int(text),))
         if row is None:
+            # UINs are digits or "HL" and digits; the exact spellings keep this on the
+            # (uin, house) index, where COLLATE NOCASE read the whole table (1.2 s at 1M).
             row = self._row(
-                "SELECT * FROM questions WHERE uin = ? COLLATE NOCASE "
+                "SELECT * FROM questions WHERE uin IN (?, ?) "
                 "ORDER BY coalesce(date_tabled, date_answered) DESC LIMIT 1",
-                (text.upper() if text.lower().startswith("hl") else text,),
+                (text, text.upper()),
             )
         return row
 

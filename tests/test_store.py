@@ -147,3 +147,24 @@ def test_a_failing_batch_changes_nothing(store: Store) -> None:
         store.conn.execute("UPDATE questions SET heading = 'x'")
         raise RuntimeError("boom")
     assert store.question(500001)["heading"] == "Special Educational Needs: Pupils"
+
+
+def test_a_question_is_found_by_uin_in_any_case_through_the_index(tmp_path: Path) -> None:
+    """``/answer hl123`` and its autocomplete look a UIN up on every keystroke: it must be an
+    index lookup (a case-blind comparison read the whole table: 1.2 s at 1,000,000)."""
+    with Store(tmp_path / "a.db") as store:
+        ingest(store, "lordswrans2020-01-15a.xml", "substantive.json")
+        lords = store.conn.execute(
+            "SELECT id, uin FROM questions WHERE uin LIKE 'HL%' LIMIT 1"
+        ).fetchone()
+        assert lords is not None
+        for typed in (lords[1], lords[1].lower(), f"  {lords[1].lower()} "):
+            found = store.question(typed)
+            assert found is not None and found["id"] == lords[0]
+        traced: list[str] = []
+        store.conn.set_trace_callback(traced.append)
+        store.question("hl999999")
+        store.conn.set_trace_callback(None)
+        plan = store.conn.execute("EXPLAIN QUERY PLAN " + traced[-1]).fetchall()
+        assert any("USING INDEX" in step[3] for step in plan), plan
+        assert not any(step[3].startswith("SCAN questions") for step in plan), plan
