@@ -9,13 +9,16 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.ingest import IngestReport, ingest_paths
 from bot.records import STATUSES
 from bot.services import Services, build_services
 from bot.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from bot.accountability import HelpfulnessReport, TimelinessReport
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO_ROOT / "data"
@@ -44,6 +47,7 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m bot`` argument parser, a subcommand per command."""
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         description="UK Parliament written answers: a Discord bot and its store.",
@@ -67,6 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--since", help="first day, YYYY-MM-DD (default: yesterday)")
     fetch.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
     _add_db(fetch)
+
+    archive = sub.add_parser(
+        "archive", help="load history from TheyWorkForYou's ParlParse XML archive (1997 on)"
+    )
+    archive.add_argument("--since", metavar="DATE", help="first day, YYYY-MM-DD (default: 1997)")
+    archive.add_argument("--until", metavar="DATE", help="last day, YYYY-MM-DD (default: today)")
+    archive.add_argument("--house", choices=("commons", "lords"), type=str.lower)
+    archive.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _add_db(archive)
 
     poll = sub.add_parser("poll", help="one poll: fetch what changed, post matching answers")
     poll.add_argument(
@@ -98,7 +111,29 @@ def build_parser() -> argparse.ArgumentParser:
     resolve.add_argument("--limit", type=int, default=5)
     resolve.add_argument("--json", action="store_true")
     _add_db(resolve)
+    _add_stats(sub)
     return parser
+
+
+def _add_stats(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    stats = sub.add_parser("stats", help="departments' timeliness and readers' votes")
+    reports = stats.add_subparsers(dest="report", required=True, metavar="REPORT")
+    for name, text in (
+        ("timeliness", "on-time rates, holding answers and overdue questions by department"),
+        ("helpfulness", 'the league of departments by readers\' "No" votes'),
+    ):
+        report = reports.add_parser(name, help=text)
+        report.add_argument("--department", metavar="NAME", help="one department, by month")
+        report.add_argument("--house", choices=("commons", "lords"), type=str.lower)
+        report.add_argument("--since", metavar="DATE", help="default: 12 months before --until")
+        report.add_argument("--until", metavar="DATE", help="default: --as-of")
+        report.add_argument("--as-of", metavar="DATE", help="count as at this day (default today)")
+        report.add_argument("--json", action="store_true")
+        report.add_argument("--png", metavar="FILE", type=Path, help="also write the chart")
+        if name == "helpfulness":
+            report.add_argument("--min-votes", type=int, default=None, metavar="N",
+                                help="votes a department needs to be ranked (default 10)")
+        _add_db(report)
 
 
 class Frontend(Protocol):
@@ -161,6 +196,8 @@ def cmd_run(
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``ingest``: load files and folders and report on each; 1 when a record was rejected or a file
+    could not be loaded."""
     with open_store(db_path) as store:
         report = ingest_paths(store, args.paths)
     if args.json:
@@ -189,6 +226,8 @@ def _report_json(report: IngestReport) -> dict:
 
 
 def format_ingest_report(report: IngestReport) -> str:
+    """The ingest report for a terminal: a line per file (with up to 20 of its rejections), then the
+    totals."""
     lines = []
     for f in report.files:
         if f.skipped:
@@ -211,6 +250,7 @@ def format_ingest_report(report: IngestReport) -> str:
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``show``: print one stored question as text or JSON; 1 when it is not stored."""
     from bot.render import question_json, question_text_block
 
     with open_store(db_path) as store:
@@ -226,6 +266,8 @@ def cmd_show(args: argparse.Namespace, settings: Settings, db_path: Path) -> int
 
 
 def cmd_fetch(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``fetch``: pull a window of days from the API into the store; 2 for bad dates, 1 when the
+    fetch stopped early (what came before is kept)."""
     from bot.fetch import FetchError, fetch_window, parse_window
 
     try:
@@ -251,7 +293,40 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings, db_path: Path) -> in
     return 0
 
 
+def cmd_archive(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """Load the newest scrape of each day from TheyWorkForYou's archive, resumably."""
+    from bot.archive import HOUSE_NAMES, import_archive, parse_archive_window, progress_for
+
+    try:
+        since, until = parse_archive_window(args.since, args.until)
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    with open_store(db_path) as store:
+        try:
+            summary = asyncio.run(
+                import_archive(
+                    store,
+                    settings.archive_base_url,
+                    since=since,
+                    until=until,
+                    houses=(args.house,) if args.house else HOUSE_NAMES,
+                    progress=progress_for(sys.stderr),
+                )
+            )
+        except KeyboardInterrupt:
+            print("Interrupted: the files loaded are kept; run again to resume.", file=sys.stderr)
+            return 130
+    if args.json:
+        print(json.dumps(summary.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print(summary.describe())
+    return 1 if summary.failed else 0
+
+
 def cmd_search(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``search``: print a page of results as a table or JSON; 2 for a bad option, 1 when a name is
+    ambiguous (its candidates are printed)."""
     from bot.matching import Resolver
     from bot.render import search_json, search_table
     from bot.search import Searcher, SearchError, SearchQuery, parse_day_option
@@ -281,6 +356,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings, db_path: Path) -> i
 
 
 def cmd_resolve(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``resolve``: print the ranked candidates for a name and whether the match is sure; 1 when
+    nothing matches (except with ``--json``)."""
     from bot.matching import Resolver
 
     with open_store(db_path) as store:
@@ -300,6 +377,60 @@ def cmd_resolve(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
         )
     print("sure" if resolution.sure else "not sure: pick one of these")
     return 0
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``stats timeliness|helpfulness``: a table or JSON, and with ``--png`` the chart."""
+    from bot.accountability import AccountabilityError
+    from bot.charts import chart
+    from bot.search import SearchError
+
+    try:
+        with open_store(db_path) as store:
+            report = _stats_report(store, args)
+    except (AccountabilityError, SearchError) as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    if args.png:
+        args.png.write_bytes(chart(report))
+    print(
+        json.dumps(report.as_json(), indent=2, ensure_ascii=False)
+        if args.json
+        else report.as_text()
+    )
+    return 0
+
+
+def _stats_report(store: Store, args: argparse.Namespace) -> TimelinessReport | HelpfulnessReport:
+    from bot.accountability import MIN_VOTES, helpfulness, timeliness
+    from bot.search import parse_day_option
+
+    since = parse_day_option(args.since, "--since")
+    until = parse_day_option(args.until, "--until")
+    as_of = parse_day_option(args.as_of, "--as-of")
+    ids, name = _department_family(store, args.department) if args.department else (None, None)
+    if args.report == "timeliness":
+        return timeliness(store, department_id=ids, department_name=name, house=args.house,
+                          since=since, until=until, as_of=as_of, with_not_held=True)
+    return helpfulness(store, department_id=ids, department_name=name, house=args.house,
+                       since=since, until=until, as_of=as_of,
+                       min_votes=MIN_VOTES if args.min_votes is None else args.min_votes)
+
+
+def _department_family(store: Store, text: str) -> tuple[tuple[int, ...], str]:
+    """The department a name means, with the bodies it replaced; ``AccountabilityError`` with
+    the candidates when the name is unknown or unclear."""
+    from bot.accountability import AccountabilityError
+    from bot.matching import DepartmentIndex
+
+    index = DepartmentIndex(store.rows("SELECT id, name FROM answering_bodies"))
+    resolution = index.resolve(text[:200])
+    if resolution.best is None:
+        if not resolution.candidates:
+            raise AccountabilityError(f"--department: no department matches {text[:60]!r}")
+        names = "; ".join(c.name for c in resolution.candidates)
+        raise AccountabilityError(f"--department: {text[:60]!r} could be {names}. Which?")
+    return index.family(resolution.best.id), resolution.best.name
 
 
 def cmd_poll(
@@ -323,7 +454,9 @@ COMMANDS = {
     "ingest": cmd_ingest,
     "show": cmd_show,
     "fetch": cmd_fetch,
+    "archive": cmd_archive,
     "search": cmd_search,
     "resolve": cmd_resolve,
+    "stats": cmd_stats,
 }
 COMMANDS_WITH_FRONTEND = {"run": cmd_run, "poll": cmd_poll}

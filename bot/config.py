@@ -19,6 +19,7 @@ DEFAULT_DATABASE_PATH = "data/answers.db"
 DEFAULT_PARLIAMENT_API_BASE_URL = "https://questions-statements-api.parliament.uk/api"
 DEFAULT_DISCORD_API_BASE_URL = "https://discord.com/api/v10"
 DEFAULT_DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+DEFAULT_ARCHIVE_BASE_URL = "https://www.theyworkforyou.com/pwdata/scrapedxml/"
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
@@ -40,6 +41,7 @@ class Settings:
     log_level: str = "INFO"
     max_subscriptions_per_guild: int = 50
     metrics_port: int | None = None  # Prometheus metrics on this port; off when unset
+    archive_base_url: str = DEFAULT_ARCHIVE_BASE_URL  # TheyWorkForYou's scrapedxml/ folder
 
     @property
     def log_level_number(self) -> int:
@@ -136,4 +138,6 @@ def load_settings(
         if port > 65535:
             raise ConfigError(f"METRICS_PORT: {value!r} is not a port (1-65535)")
         kwargs["metrics_port"] = port
+    if (value := get("ARCHIVE_BASE_URL")) is not None:
+        kwargs["archive_base_url"] = _url("ARCHIVE_BASE_URL", value, ("http", "https"))
     return Settings(**kwargs)  # type: ignore[arg-type]

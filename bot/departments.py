@@ -13,6 +13,14 @@ from bot.text import fold
 
 @dataclass(frozen=True)
 class Department:
+    """One answering body of ``departments.json``: the names people use for it, and the body that
+    answers for it now.
+
+    ``id`` is the Parliament API's answering body id, or None where it is not known (the body is
+    then matched by name); ``succeeded_by`` is the id of the body that took over a renamed or merged
+    one.
+    """
+
     id: int | None
     name: str
     short: tuple[str, ...] = ()
@@ -27,6 +35,7 @@ class Department:
 
 @cache
 def department_table() -> tuple[Department, ...]:
+    """Every body in ``departments.json``, read once."""
     raw = json.loads(resources.files("bot").joinpath("departments.json").read_text("utf-8"))
     return tuple(
         Department(
@@ -41,6 +50,7 @@ def department_table() -> tuple[Department, ...]:
     )
 
 
+@cache  # a pure function of a static table; the archive meets each heading thousands of times
 def body_for_heading(heading: str) -> tuple[int, str]:
     """The answering body for a ParlParse major heading ("WORK AND PENSIONS").
 

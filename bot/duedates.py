@@ -47,6 +47,8 @@ from functools import cache, lru_cache
 import holidays
 
 __all__ = [
+    "CALENDAR_FIRST",
+    "CALENDAR_LAST",
     "COMMONS_ORDINARY_WORKING_DAYS",
     "LORDS_DEFAULT_WORKING_DAYS",
     "DueStatus",
@@ -55,6 +57,7 @@ __all__ = [
     "due_date",
     "due_status",
     "is_working_day",
+    "working_day_calendar",
     "working_days_between",
 ]
 
@@ -268,3 +271,51 @@ def due_status(
     days_overdue = working_days_between(due, as_of)
     on_time: bool | None = False if as_of > due else None
     return DueStatus(due, used_named_day, days_overdue >= 1, days_overdue, on_time)
+
+
+#: The first and last day of the store's ``working_days`` table (see :func:`working_day_calendar`).
+CALENDAR_FIRST = date(1997, 1, 1)
+CALENDAR_LAST = date(2040, 12, 31)
+
+
+@cache
+def working_day_calendar(
+    first: date = CALENDAR_FIRST, last: date = CALENDAR_LAST
+) -> tuple[tuple[str, int, str, str], ...]:
+    """These rules as rows of a calendar table, so that SQL can apply them to many questions.
+
+    One row per day from ``first`` to ``last``: ``(day, n, ordinary_due, lords_due)``, days as
+    ``YYYY-MM-DD`` text, where
+
+    * ``n`` counts the working days from ``first`` up to and including ``day``, so that
+      ``working_days_between(a, b) == n(b) - n(a)`` for ``first <= a <= b <= last``;
+    * ``ordinary_due`` is ``add_working_days(day, COMMONS_ORDINARY_WORKING_DAYS)``, the due day
+      of a Commons ordinary question tabled on ``day``;
+    * ``lords_due`` is ``add_working_days(day, LORDS_DEFAULT_WORKING_DAYS)``, that of a Lords
+      question tabled on ``day`` without a date for answer.
+
+    Built from :func:`is_working_day` alone (the k-th working day after ``day`` is the working
+    day whose count is ``n(day) + k``); the tests check every row against the functions above.
+    Cached: a new store fills its table from the same rows.
+    """
+    horizon = last + timedelta(days=90)  # room for the 10th working day after ``last``
+    working: list[date] = []
+    counts: list[int] = []
+    day = first
+    while day <= horizon:
+        if is_working_day(day):
+            working.append(day)
+        counts.append(len(working))
+        day += _ONE_DAY
+    rows = []
+    for offset in range((last - first).days + 1):
+        n = counts[offset]
+        rows.append(
+            (
+                (first + timedelta(days=offset)).isoformat(),
+                n,
+                working[n + COMMONS_ORDINARY_WORKING_DAYS - 1].isoformat(),
+                working[n + LORDS_DEFAULT_WORKING_DAYS - 1].isoformat(),
+            )
+        )
+    return tuple(rows)

@@ -25,6 +25,9 @@ PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # smaller loads are done before a second 
 
 @dataclass
 class FileReport:
+    """What loading one file did: its kind, records new, updated, unchanged and rejected, and the
+    stored questions its redirects moved to new ids."""
+
     path: str
     kind: str = ""  # "api-json", "parlparse-xml", or "" when the file could not be read
     new: int = 0
@@ -36,18 +39,25 @@ class FileReport:
 
     @property
     def failed(self) -> bool:
+        """Whether a record was rejected or the file was not loaded; a file that holds no questions
+        is not a failure."""
         return bool(self.rejected) or (self.skipped is not None and self.kind != "not-questions")
 
 
 @dataclass
 class IngestReport:
+    """What an ingest did, file by file."""
+
     files: list[FileReport] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
+        """Whether any file failed (see ``FileReport.failed``)."""
         return any(f.failed for f in self.files)
 
     def totals(self) -> dict[str, int]:
+        """Counts over every file: files, records new, updated, unchanged and rejected, and files
+        skipped."""
         return {
             "files": len(self.files),
             "new": sum(f.new for f in self.files),
@@ -180,8 +190,9 @@ def read_file(path: Path) -> ParsedFile:
     return parsed
 
 
-def store_parsed(store: Store, parsed: ParsedFile) -> FileReport:
-    """Store one parsed file in one transaction."""
+def store_parsed(store: Store, parsed: ParsedFile, source: str | None = None) -> FileReport:
+    """Store one parsed file in one transaction; ``source`` names the load in the change log
+    (default ``ingest:FILE``)."""
     report = parsed.report
     if report.skipped:
         return report
@@ -189,7 +200,9 @@ def store_parsed(store: Store, parsed: ParsedFile) -> FileReport:
         # Redirects first, so this file's own records take the newer ids it names.
         report.redirects = store.add_redirects(parsed.redirects)
         name = Path(report.path).name
-        result: UpsertResult = store.upsert(parsed.accepted, source=f"ingest:{name}")
+        result: UpsertResult = store.upsert(
+            parsed.accepted, source=source or f"ingest:{name}"
+        )
     report.new, report.updated, report.unchanged = result.new, result.updated, result.unchanged
     return report
 

@@ -272,10 +272,85 @@ def _migration_4(db: sqlite_utils.Database) -> None:
     )
 
 
+# The columns the timeliness figures read (bot/accountability.py), after each index's key: with
+# them in the index, a year's figures read no row of the questions table.
+_DUE_COLUMNS = (
+    "answering_body_id, house, is_named_day, is_withdrawn, status, is_holding, date_answered, "
+    "date_holding_answer"
+)
+
+
+def _migration_5(db: sqlite_utils.Database) -> None:
+    # Parliament's due-day rules (bot/duedates.py) as a table SQL can join: for each day, the
+    # working days up to it (n: working days between a and b = n(b) - n(a)) and the due day of a
+    # Commons ordinary question and of a Lords question without a date for answer tabled on it.
+    # Filled from duedates.working_day_calendar; a change of bank holidays needs a migration
+    # that fills it again. (Imported here: the holidays package takes 50 ms to import.)
+    from bot.duedates import working_day_calendar
+
+    db.execute(
+        """
+        CREATE TABLE working_days (
+            day TEXT PRIMARY KEY,
+            n INTEGER NOT NULL,
+            ordinary_due TEXT NOT NULL,
+            lords_due TEXT NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+    db.conn.executemany(
+        "INSERT INTO working_days (day, n, ordinary_due, lords_due) VALUES (?, ?, ?, ?)",
+        working_day_calendar(),
+    )
+    # Questions due by a working-day count, found by tabling day; those due on their date for
+    # answer (named days, most Lords questions) by that date, in a partial index of their own;
+    # and the questions still waiting for a substantive answer (overdue now).
+    db.executescript(
+        f"""
+        CREATE INDEX questions_tabled ON questions (date_tabled, date_for_answer, {_DUE_COLUMNS});
+        CREATE INDEX questions_named_due ON questions (date_for_answer, date_tabled, {_DUE_COLUMNS})
+            WHERE date_for_answer IS NOT NULL AND (house = 'Lords' OR is_named_day = 1);
+        CREATE INDEX questions_waiting ON questions
+            (answering_body_id, date_tabled, date_for_answer, house, is_named_day, status,
+             is_withdrawn)
+            WHERE status IN ('unanswered', 'holding') AND is_withdrawn = 0;
+        """
+    )
+
+
+def _migration_6(db: sqlite_utils.Database) -> None:
+    # The files ``archive`` has loaded from TheyWorkForYou's archive (bot/archive.py), each
+    # recorded after its load commits, with the stamp it was listed with (changedates.txt's
+    # time, else the folder index's date and size): a file listed with the same stamp again
+    # is not downloaded again. status: 'ingested', or 'unreadable' / 'not-questions' (reason).
+    db.execute(
+        """
+        CREATE TABLE archive_files (
+            name TEXT PRIMARY KEY,
+            house TEXT NOT NULL,
+            day TEXT NOT NULL,
+            version TEXT NOT NULL,
+            stamp TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            bytes INTEGER NOT NULL,
+            questions INTEGER NOT NULL,
+            rejected INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            recorded_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX archive_files_day ON archive_files (house, day)")
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
+    _migration_6,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

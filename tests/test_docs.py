@@ -35,6 +35,26 @@ def test_every_command_and_option_is_in_the_readme(command: str) -> None:
                 assert flag in README, f"{command} {flag} is not in the README"
 
 
+def nested_subcommands() -> dict[str, argparse.ArgumentParser]:
+    """Commands of commands (``stats timeliness``), by their full name."""
+    return {
+        f"{name} {sub}": parser
+        for name, command in subcommands().items()
+        for action in command._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for sub, parser in action.choices.items()
+    }
+
+
+@pytest.mark.parametrize("command", sorted(nested_subcommands()))
+def test_every_nested_command_and_option_is_in_the_readme(command: str) -> None:
+    assert f"python -m bot {command}" in README
+    for action in nested_subcommands()[command]._actions:
+        for flag in action.option_strings:
+            if flag.startswith("--") and flag != "--help":
+                assert flag in README, f"{command} {flag} is not in the README"
+
+
 @pytest.mark.parametrize("setting", [f.name.upper() for f in dataclasses.fields(Settings)])
 def test_every_setting_is_documented(setting: str) -> None:
     assert f"`{setting}`" in README, f"{setting} is not in the README"

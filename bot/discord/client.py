@@ -22,7 +22,10 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.help", "cogs.answers", "cogs.people", "cogs.votes", "cogs.subscriptions")
+EXTENSIONS = (
+    "cogs.help", "cogs.answers", "cogs.people", "cogs.votes", "cogs.subscriptions",
+    "cogs.accountability",
+)
 
 
 def intents() -> discord.Intents:

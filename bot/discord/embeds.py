@@ -336,6 +336,27 @@ def help_embed(question_count: int) -> discord.Embed:
         inline=False,
     )
     embed.add_field(
+        name="Follow the news (needs Manage Channels)",
+        value=(
+            "`/subscribe` — post each new answer from a member, department or topic here, once\n"
+            "`/subscriptions` — what this server follows · `/unsubscribe` — stop one"
+        ),
+        inline=False,
+    )
+    embed.add_field(
+        name="Hold departments to account",
+        value=(
+            "`/timeliness` — which departments answer on time (all, or one by month), as a chart\n"
+            "`/helpfulness` — departments by readers' votes, and the most disputed answers\n"
+            "On time: a Commons ordinary question is due the 5th working day after it was "
+            "tabled, a named-day question on the day named, a Lords question on its date for "
+            "answer (else the 10th working day); working days skip weekends and England and "
+            "Wales bank holidays. A holding answer is not an answer on time. The Procedure "
+            "Committee's standard is 85%; our figures approximate, and do not reproduce, its own."
+        ),
+        inline=False,
+    )
+    embed.add_field(
         name="Tips",
         value=(
             "Names forgive typos and short forms: `agnew`, `Lord Agnew`, `DfE`, `health`, "

@@ -378,6 +378,8 @@ class StoredMessage:
 Problem = tuple[tuple[str | int, ...], str, str]
 
 _URL_SCHEMES = ("http://", "https://", "attachment://")
+MAX_ATTACHMENTS = 10  # files on one message
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # all the files of one request, without boosts
 _COMMAND_NAME = re.compile(r"^[-_'\w]{1,32}$")
 
 
@@ -1680,6 +1682,13 @@ class DiscordServer:
                         "The request body contains invalid JSON.",
                         violation="invalid_json",
                     ) from exc
+        if len(files) > MAX_ATTACHMENTS:
+            raise DiscordHTTPError(400, 50035, "Invalid Form Body",
+                                   violation="too_many_attachments")
+        if sum(len(f["data"]) for f in files) > MAX_UPLOAD_BYTES:
+            # What Discord answers an upload over the limit (10 MiB without boosts).
+            raise DiscordHTTPError(413, 40005, "Request entity too large",
+                                   violation="upload_too_large")
         return _Request(request.method, path, dict(request.query), body, files, request.headers)
 
     async def _rest_handler(self, request: web.Request) -> web.StreamResponse:

@@ -30,6 +30,11 @@ async def test_bot_syncs_to_its_guild_with_minimal_intents_and_answers_help(
     embed = message["embeds"][0]
     assert embed["title"] == "Written answers from the UK Parliament"
     assert f"{answers_bot.store.count_questions():,} of them" in embed["description"]
+    # Every command is explained, and the on-time rules the charts use are stated.
+    shown = " ".join(f["value"] for f in embed["fields"])
+    for command in names - {"help"}:
+        assert f"`/{command}" in shown, command
+    assert "5th working day after it was tabled" in shown
     assert message["flags"] & 64  # ephemeral
     callback = discord_server.actions_of("interaction_callback")[-1].payload
     assert callback["data"]["allowed_mentions"] == {"parse": []}
