@@ -10,7 +10,9 @@ interactions a second for ``--seconds``; a burst of ``--burst`` searches, ``--bu
 autocompletes and ``--burst // 5`` vote presses at once; and the steady traffic plus one burst
 while ``python -m bot ingest`` loads ``--beside`` more questions. ``--tree`` runs another
 checkout of the bot (an older commit, say) with the same harness, so two versions are compared
-in one run. Figures, not assertions.
+in one run. ``--process`` runs the bot as ``python -m bot run`` instead of in the harness's own
+event loop, and reads the lag of the bot's loop alone from its metrics (``METRICS_PORT``).
+Figures, not assertions.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from bench.search_bench import pct
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUT = REPO_ROOT / "bench" / "out"
+METRICS_PORT = 9591
 
 
 def build_store(size: int) -> Path:
@@ -77,6 +80,42 @@ class LagMeter:
     def stop(self) -> None:
         if self._task:
             self._task.cancel()
+
+
+class ScrapedLag:
+    """The event-loop lag a bot process reports itself (its watchdog's histogram on
+    ``METRICS_PORT``): the bot's own loop, without the harness and the local Discord server."""
+
+    def __init__(self, port: int) -> None:
+        self.url = f"http://127.0.0.1:{port}/metrics"
+        self._base: dict[float, float] = {}
+
+    async def buckets(self) -> dict[float, float]:
+        import aiohttp
+
+        async with aiohttp.ClientSession() as session, session.get(self.url) as response:
+            text = await response.text()
+        found = {}
+        for line in text.splitlines():
+            if line.startswith("writtenanswers_loop_lag_seconds_bucket"):
+                edge = line.split('le="')[1].split('"')[0]
+                found[float("inf") if edge == "+Inf" else float(edge)] = float(line.split()[-1])
+        return found
+
+    async def mark(self) -> None:
+        self._base = await self.buckets()
+
+    async def since_mark(self) -> list[float]:
+        """Each tick since ``mark`` as its bucket's upper edge (seconds): p50, p95 and max of
+        these are upper bounds of the true figures."""
+        now = await self.buckets()
+        ticks: list[float] = []
+        below = 0.0
+        for edge in sorted(now):
+            count = now[edge] - self._base.get(edge, 0.0)
+            ticks += [edge] * int(count - below)
+            below = count
+        return ticks
 
 
 WORDS = ["schools", "funding", "defence", "hospitals", "housing", "energy", "police"]
@@ -156,8 +195,8 @@ def evict_from_page_cache(path: Path) -> None:
                 os.close(fd)
 
 
-async def measure(db: Path, beside: int, size: int, rate: float,
-                  seconds: float) -> list[tuple[str, dict[str, list[float]]]]:
+async def measure(db: Path, beside: int, size: int, rate: float, seconds: float,
+                  process: bool) -> list[tuple[str, dict[str, list[float]]]]:
     try:
         from bot.discord.client import WrittenAnswersBot
     except ImportError:  # a checkout from before the Discord adapter moved
@@ -184,13 +223,31 @@ async def measure(db: Path, beside: int, size: int, rate: float,
                         parliament_api_base_url="http://127.0.0.1:9")
     runner = BotRunner(server)
     meter = LagMeter()
+    scraped = ScrapedLag(METRICS_PORT) if process else None
     rows: list[tuple[str, dict[str, list[float]]]] = []
     started = time.perf_counter()
-    store = open_store(db)
-    bot = WrittenAnswersBot(settings, store, guild_ready_timeout=0.1)
+    store = None if process else open_store(db)
+    bot_process = None
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     meter.start()
     try:
-        await runner.start(bot)
+        if process:  # `python -m bot run`, as an operator starts it
+            bot_process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", env={
+                    **env, "DISCORD_TOKEN": server.token,
+                    "DISCORD_GUILD_IDS": str(server.guild.id),
+                    "DISCORD_API_BASE_URL": server.api_base_url,
+                    "DISCORD_GATEWAY_URL": server.gateway_url,
+                    "PARLIAMENT_API_BASE_URL": "http://127.0.0.1:9",
+                    "POLL_INTERVAL_SECONDS": "3600", "DATABASE_PATH": str(db),
+                    "METRICS_PORT": str(METRICS_PORT), "LOG_LEVEL": "WARNING"},
+                stdout=asyncio.subprocess.DEVNULL)
+            await server.wait_until(
+                lambda: server.connected and server.commands(server.guild), 300, "the bot")
+            await asyncio.sleep(0.5)  # from commands synced to ready
+        else:
+            bot = WrittenAnswersBot(settings, store, guild_ready_timeout=0.1)
+            await runner.start(bot)
         ready = time.perf_counter() - started
         asked = time.perf_counter()
         handle = await server.run_command("answer", {"id": uin}, user=server.plain_user)
@@ -199,22 +256,29 @@ async def measure(db: Path, beside: int, size: int, rate: float,
         traffic = Traffic(server, answer)
         for _ in range(5):  # the first people, on a cold page cache
             await traffic.search()
+        first_lags = {"lag": [lag for _, lag in meter.lags]}
+        if scraped:
+            first_lags = {"bot's own lag, bucket bounds": await scraped.since_mark()}
         rows.append(("first start", {"start to ready": [ready], "first /answer": [first],
                                      "first 5 searches, result": traffic.figures["search result"],
-                                     "lag": [lag for _, lag in meter.lags]}))
+                                     **first_lags}))
 
         async def phase(name: str, work) -> None:
             traffic.figures, traffic.bursts = {}, []
             meter.lags.clear()
+            if scraped:
+                await scraped.mark()
             await work
-            rows.append((name, {**traffic.figures, **meter.split(traffic.bursts)}))
+            lags = meter.split(traffic.bursts)
+            if scraped:
+                lags = {"bot's own lag, bucket bounds": await scraped.since_mark()}
+            rows.append((name, {**traffic.figures, **lags}))
 
         deadline = time.perf_counter() + seconds
         await phase(f"steady {rate:g}/s at rest",
                     traffic.steady(rate, lambda: time.perf_counter() > deadline))
         await phase(f"burst of {size}+{size}", traffic.burst(size))
         source = db.with_name("beside.json")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
         ingest = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "ingest", "--db", str(db), str(source),
             env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
@@ -234,9 +298,13 @@ async def measure(db: Path, beside: int, size: int, rate: float,
         source.unlink()
     finally:
         meter.stop()
+        if bot_process is not None:
+            bot_process.terminate()
+            await bot_process.wait()
         await runner.close_all()
         await server.stop()
-        store.close()
+        if store is not None:
+            store.close()
     return rows
 
 
@@ -247,6 +315,8 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=100)
     parser.add_argument("--rate", type=float, default=5, help="steady interactions a second")
     parser.add_argument("--seconds", type=float, default=20, help="steady traffic at rest, s")
+    parser.add_argument("--process", action="store_true",
+                        help="run the bot as `python -m bot run` and read its own loop lag")
     parser.add_argument("--tree", type=Path, help="another checkout of the bot to measure")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
@@ -258,7 +328,8 @@ def main() -> None:
     scratch = store.with_name("responsive-scratch.db")
     shutil.copyfile(store, scratch)
     try:
-        rows = asyncio.run(measure(scratch, args.beside, args.burst, args.rate, args.seconds))
+        rows = asyncio.run(measure(scratch, args.beside, args.burst, args.rate, args.seconds,
+                                   args.process))
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(str(scratch) + suffix).unlink(missing_ok=True)
@@ -269,8 +340,9 @@ def main() -> None:
         for key, values in figures.items():
             if not values:
                 continue
-            scale = 1000 if key.startswith("lag") else 1
-            late = "" if key.startswith(("lag", "ingest")) else str(sum(v > 3 for v in values))
+            is_lag = "lag" in key
+            scale = 1000 if is_lag else 1
+            late = "" if is_lag or key.startswith("ingest") else str(sum(v > 3 for v in values))
             print(f"| {phase} | {key} | {len(values)} | {pct(values, 50) * scale:.2f} | "
                   f"{pct(values, 95) * scale:.2f} | {max(values) * scale:.2f} | {late} |")
 

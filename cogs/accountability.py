@@ -11,7 +11,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.accountability import AccountabilityError, helpfulness, timeliness
-from bot.charts import chart
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.options import DepartmentName
 from bot.discord.replies import in_time, reply_error, send
@@ -76,6 +75,8 @@ class Accountability(commands.Cog):
             first, last = _period(since, until)
 
             def report(store: Store) -> tuple[discord.Embed, bytes]:
+                from bot.charts import chart  # matplotlib: imported off the loop, when first used
+
                 made = timeliness(store, department_id=ids, department_name=name,
                                   house=house, since=first, until=last)
                 return timeliness_embed(made), chart(made)  # rendered off the event loop
@@ -109,6 +110,8 @@ class Accountability(commands.Cog):
             first, last = _period(since, until)
 
             def report(store: Store) -> tuple[discord.Embed, bytes]:
+                from bot.charts import chart
+
                 made = helpfulness(store, department_id=ids, department_name=name,
                                    since=first, until=last)
                 return helpfulness_embed(made), chart(made)
