@@ -59,6 +59,9 @@ class PlanStep:
 
 @dataclass
 class Batch:
+    """The deliveries one message carries to one channel (one post, or a digest) and the nonce it is
+    sent with: the store's prefix and the batch id."""
+
     id: int
     channel_id: int
     nonce: str
@@ -66,11 +69,15 @@ class Batch:
 
     @property
     def is_digest(self) -> bool:
+        """Whether the message carries more than one delivery."""
         return len(self.deliveries) > 1
 
 
 
 class DeliveryQueue:
+    """The ``deliveries`` table: claims change-log events for subscriptions, groups the claims into
+    batches, and records what was posted or dropped."""
+
     def __init__(self, store: Store, book: SubscriptionBook) -> None:
         self.store = store
         self.book = book
@@ -213,6 +220,7 @@ class DeliveryQueue:
                 )
 
     def mark_sent(self, batch: Batch, message_id: int) -> None:
+        """Record the batch's pending deliveries as posted in message ``message_id``."""
         self.conn.execute(
             "UPDATE deliveries SET status = 'sent', message_id = ?, sent_at = ? "
             "WHERE batch_id = ? AND status = 'pending'",
@@ -239,6 +247,7 @@ class Pacer:
         self._global: deque[float] = deque()
 
     def delay(self, channel_id: int) -> float:
+        """Seconds to wait before the next post to ``channel_id``; 0.0 when it may go now."""
         now = self.clock()
         waits = []
         recent = self._channel[channel_id]
@@ -253,6 +262,7 @@ class Pacer:
         return max(waits, default=0.0)
 
     def record(self, channel_id: int) -> None:
+        """Count a post to ``channel_id`` made now against both limits."""
         now = self.clock()
         self._channel[channel_id].append(now)
         self._global.append(now)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from bot.matching import stem
+from bot.records import QuestionRow
 from bot.text import cut_at_word, fold
 
 EXCERPT_LIMIT = 300
@@ -15,10 +15,11 @@ _MD_SPECIAL = re.compile(r"([\\*_~`|>])")
 
 
 def escape_markdown(text: str) -> str:
+    """``text`` with Discord markdown's special characters escaped by a backslash."""
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def make_excerpt(row: dict[str, Any], terms: list[str], limit: int = EXCERPT_LIMIT) -> str:
+def make_excerpt(row: QuestionRow, terms: list[str], limit: int = EXCERPT_LIMIT) -> str:
     """About ``limit`` characters of the answer (or the question, when there is no answer yet)
     around the first matched word, cut at word boundaries with "…", matched words in **bold**."""
     text = " ".join((row.get("answer_text") or row.get("question_text") or "").split())

@@ -48,17 +48,23 @@ _PEER_TITLE = re.compile(
 
 @dataclass(frozen=True)
 class Candidate:
+    """One ranked match: its id, the name to show, a score from 0 to 100, and a note that tells it
+    from others."""
+
     id: Any  # member or body id (int); the heading itself for topics
     name: str
     score: float
     note: str = ""  # a few words that tell candidates apart: party, house, count
 
     def as_json(self) -> dict[str, Any]:
+        """The candidate as JSON: id, name and score (to one decimal)."""
         return {"id": self.id, "name": self.name, "score": round(self.score, 1)}
 
 
 @dataclass(frozen=True)
 class Resolution:
+    """What some text resolved to: the candidates, best first, and whether the first is sure."""
+
     kind: str
     text: str
     candidates: list[Candidate] = field(default_factory=list)
@@ -70,6 +76,7 @@ class Resolution:
         return self.candidates[0] if self.sure and self.candidates else None
 
     def as_json(self) -> dict[str, Any]:
+        """The resolution as JSON (``resolve --json``)."""
         return {
             "kind": self.kind,
             "text": self.text,
@@ -125,14 +132,17 @@ class WordIndex:
         self._vocabulary: list[str] = []
 
     def add(self, item: Any, words: Iterable[str]) -> None:
+        """Record that ``item`` holds each of ``words``."""
         for word in words:
             self._postings[word].add(item)
             self._by_stem[stem(word)].add(word)
 
     def freeze(self) -> None:
+        """Sort the vocabulary for prefix lookups; call once the last item is added."""
         self._vocabulary = sorted(self._postings)
 
     def items(self, word: str) -> set[Any]:
+        """The items that hold exactly ``word``."""
         return self._postings.get(word, set())
 
     def similar_words(self, word: str, cutoff: float = 75) -> dict[str, float]:
@@ -155,6 +165,9 @@ class WordIndex:
 
 
 class MemberIndex:
+    """Members found by name: full names, surnames, peers' territorial titles and near spellings,
+    with titles typed ("Mr", "Baroness") telling the Houses apart."""
+
     def __init__(self, members: Iterable[dict[str, Any]]) -> None:
         self.members: dict[int, dict[str, Any]] = {}
         self.exact: dict[str, set[int]] = defaultdict(set)
@@ -186,6 +199,7 @@ class MemberIndex:
         return ", ".join(parts) or (m.get("house") or "")
 
     def resolve(self, text: str, limit: int = 5) -> Resolution:
+        """Rank the members ``text`` could name, best first."""
         query = person_key(text)
         if not query:
             return Resolution("member", text)
@@ -264,6 +278,9 @@ def _department_keys(name: str) -> set[str]:
 
 
 class DepartmentIndex:
+    """Answering bodies found by name, abbreviation, alias or former name: those stored and those of
+    ``departments.json``, with which body replaced which."""
+
     def __init__(self, bodies: Iterable[dict[str, Any]]) -> None:
         stored = {b["id"]: b["name"] for b in bodies if b.get("name")}
         by_name = {fold(name): body_id for body_id, name in stored.items()}
@@ -315,6 +332,8 @@ class DepartmentIndex:
         return ""
 
     def resolve(self, text: str, limit: int = 5) -> Resolution:
+        """Rank the bodies ``text`` could name, best first; a body matching alongside its renamed
+        successor or predecessors does not make the resolution unsure."""
         query = fold(text)
         if not query:
             return Resolution("department", text)
@@ -417,6 +436,8 @@ class TopicIndex:
         return scores
 
     def resolve(self, text: str, limit: int = 5) -> Resolution:
+        """Rank the headings that hold the words of ``text`` (or their stems, starts or near
+        spellings), best first."""
         words = list(dict.fromkeys(fold(text).split()))[:12]
         if not words:
             return Resolution("topic", text)
@@ -466,6 +487,7 @@ class Resolver:
         return cls(MemberIndex(members), DepartmentIndex(bodies), TopicIndex(headings))
 
     def resolve(self, kind: str, text: str, limit: int = 5) -> Resolution:
+        """Resolve ``text`` as a ``kind``: member, department or topic (else ``ValueError``)."""
         if kind == "member":
             return self.members.resolve(text, limit)
         if kind == "department":

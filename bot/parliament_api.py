@@ -134,6 +134,8 @@ class ParliamentAPI:
         return min(self.max_backoff_seconds, base) * random.uniform(0.8, 1.2)
 
     async def list_page(self, params: Mapping[str, Any], skip: int, take: int) -> dict[str, Any]:
+        """One page of the list endpoint, ``take`` results from ``skip``; ``ParliamentAPIError``
+        when it has no ``results`` list."""
         query = [*_query(params), ("skip", str(skip)), ("take", str(take))]
         data = await self.get_json(QUESTIONS_PATH, query)
         if not isinstance(data, dict) or not isinstance(data.get("results"), list):

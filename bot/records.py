@@ -10,7 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from bot.text import fold
 
@@ -46,6 +46,74 @@ QUESTION_COLUMNS = (
     "source",
 )
 
+
+class QuestionRow(TypedDict):
+    """A row of the ``questions`` table as the store reads it (``Store.question``): the record's
+    columns, and the ``status``, ``tags`` and times the store adds.
+
+    Flags are 0 or 1. Days are ISO dates (``2024-01-31``); None when not known (a question not
+    yet answered has no ``date_answered``). Ids are negative when synthetic (ParlParse). Texts
+    are "" rather than None; ``grouped_questions`` and ``attachments`` are JSON arrays as text.
+    ``first_seen`` and ``updated_at`` are UTC times (``clock.utc_now_text``).
+    """
+
+    id: int
+    house: str  # "Commons" or "Lords"
+    uin: str
+    status: str  # one of STATUSES
+    is_withdrawn: int
+    is_holding: int
+    is_correction: int
+    is_named_day: int
+    member_has_interest: int
+    question_truncated: int
+    answer_truncated: int
+    date_tabled: str | None
+    date_for_answer: str | None
+    date_answered: str | None
+    date_holding_answer: str | None
+    date_corrected: str | None
+    asking_member_id: int | None
+    answering_member_id: int | None
+    correcting_member_id: int | None
+    answering_body_id: int | None
+    source: str
+    first_seen: str
+    updated_at: str
+    gid: str | None
+    source_url: str | None
+    twfy_url: str | None
+    grouped_questions: str | None
+    attachments: str | None
+    tags: str
+    heading: str
+    question_text: str
+    answer_text: str
+    answer_html: str
+
+
+class MemberRow(TypedDict):
+    """A row of the ``members`` table (``Store.member``). Only the id is sure: a source may lack
+    any other field (ParlParse has no party)."""
+
+    id: int
+    name: str | None
+    list_as: str | None
+    party: str | None
+    party_abbreviation: str | None
+    party_colour: str | None
+    member_from: str | None
+    house: str | None
+    thumbnail_url: str | None
+
+
+class BodyRow(TypedDict):
+    """A row of the ``answering_bodies`` table (``Store.body``)."""
+
+    id: int
+    name: str | None
+
+
 STATUSES = ("answered", "holding", "corrected", "unanswered")
 PARLIAMENT_QUESTION_URL = (
     "https://questions-statements.parliament.uk/written-questions/detail/{date}/{uin}"
@@ -59,6 +127,8 @@ class RecordError(ValueError):
 
 @dataclass
 class ParsedQuestion:
+    """One record as a source gives it, with the members and answering body it mentions."""
+
     question: dict[str, Any]
     members: list[dict[str, Any]] = field(default_factory=list)
     body: dict[str, Any] | None = None
@@ -66,6 +136,8 @@ class ParsedQuestion:
 
 
 def status_of(record: dict[str, Any]) -> str:
+    """A record's status: corrected, holding, answered (a date and an answer text), else
+    unanswered."""
     if record.get("is_correction"):
         return "corrected"
     if record.get("is_holding"):
@@ -102,6 +174,7 @@ def parse_day(value: Any, name: str) -> str | None:
 
 
 def parliament_url(date_tabled: str | None, uin: str | None) -> str | None:
+    """The question's page on the Parliament website, or None without a tabling day and a UIN."""
     if not date_tabled or not uin:
         return None
     return PARLIAMENT_QUESTION_URL.format(date=date_tabled, uin=uin)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.records import QuestionRow
 from bot.search import Searcher, SearchOutcome, SearchQuery
 from bot.stats import party_abbreviations
 from bot.store import Store
@@ -17,6 +18,8 @@ EXCERPT_LIMIT = 300
 
 
 def member_ref(store: Store, member_id: int | None) -> dict[str, Any] | None:
+    """A member as ``{"id", "name"}`` for JSON (named "Member <id>" when the store has no name);
+    None for no member."""
     if member_id is None:
         return None
     member = store.member(member_id)
@@ -25,19 +28,21 @@ def member_ref(store: Store, member_id: int | None) -> dict[str, Any] | None:
 
 
 def body_ref(store: Store, body_id: int | None) -> dict[str, Any] | None:
+    """An answering body as ``{"id", "name"}`` for JSON (named "Answering body <id>" when not
+    stored); None for no body."""
     if body_id is None:
         return None
     body = store.body(body_id)
     return {"id": body_id, "name": body["name"] if body else f"Answering body {body_id}"}
 
 
-def default_excerpt(row: dict[str, Any]) -> str:
+def default_excerpt(row: QuestionRow) -> str:
     """The start of the answer, or of the question when there is no answer yet."""
     text = row["answer_text"] or row["question_text"]
     return cut_at_word(" ".join(text.split()), EXCERPT_LIMIT)
 
 
-def result_json(store: Store, row: dict[str, Any], excerpt: str | None = None) -> dict[str, Any]:
+def result_json(store: Store, row: QuestionRow, excerpt: str | None = None) -> dict[str, Any]:
     """A search result in the stable JSON shape."""
     return {
         "id": row["id"],
@@ -56,7 +61,7 @@ def result_json(store: Store, row: dict[str, Any], excerpt: str | None = None) -
     }
 
 
-def question_json(store: Store, row: dict[str, Any]) -> dict[str, Any]:
+def question_json(store: Store, row: QuestionRow) -> dict[str, Any]:
     """``show --json``: a search result plus the full texts and every date and flag."""
     data = result_json(store, row)
     data.update(
@@ -177,7 +182,7 @@ def search_table(data: dict[str, Any]) -> str:
 class AnswerView:
     """Everything a message showing one question needs, read in one go."""
 
-    row: dict[str, Any]
+    row: QuestionRow
     data: dict[str, Any]  # ``question_json``
     parties: dict[int, str]
     yes: int

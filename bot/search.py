@@ -25,6 +25,7 @@ from bot.records import (
     LORDS_TAG,
     STATUSES,
     WITHDRAWN_TAG,
+    QuestionRow,
     could_be_tag_word,
     status_tag,
     tag_word,
@@ -54,6 +55,8 @@ class SearchError(ValueError):
 
 @dataclass
 class SearchQuery:
+    """A search as asked: the text, the filters as typed, the order and the page."""
+
     text: str = ""
     asked_by: str | None = None
     answered_by: str | None = None
@@ -71,6 +74,7 @@ class SearchQuery:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SearchQuery:
+        """The query ``as_json`` saved (keys it does not know are ignored)."""
         values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         for key in ("since", "until"):
             if values.get(key):
@@ -78,6 +82,7 @@ class SearchQuery:
         return cls(**values)
 
     def as_json(self) -> dict[str, Any]:
+        """The query as JSON: days as ISO dates, ``pinned`` only when there is one."""
         return {
             "text": self.text,
             "asked_by": self.asked_by,
@@ -97,12 +102,17 @@ class SearchQuery:
 
 @dataclass
 class SearchResult:
-    row: dict[str, Any]
+    """One question found: its stored row, and an excerpt with the searched words in bold."""
+
+    row: QuestionRow
     excerpt: str
 
 
 @dataclass
 class SearchOutcome:
+    """A search's answer: how each name option resolved (or which are ambiguous), the total matches,
+    and one page of results."""
+
     query: SearchQuery
     resolved: dict[str, Resolution | None] = field(default_factory=dict)
     ambiguous: dict[str, Resolution] = field(default_factory=dict)
@@ -115,6 +125,8 @@ class SearchOutcome:
 
 @dataclass(frozen=True)
 class FtsQuery:
+    """What ``fts_query`` makes of a text: an FTS5 expression and its words."""
+
     expression: str  # for MATCH; "" when the text had no searchable words
     terms: tuple[str, ...]  # positive words, for excerpts and cost estimates
 
@@ -264,6 +276,8 @@ class Searcher:
         return outcome
 
     def search(self, query: SearchQuery) -> SearchOutcome:
+        """Run ``query``: one page of results and the total; no search at all when a name is
+        ambiguous (see ``SearchOutcome.ambiguous``)."""
         outcome = self.resolve_names(query)
         if outcome.ambiguous:
             return outcome
@@ -434,6 +448,9 @@ class Searcher:
 
 @dataclass
 class Filters:
+    """A search's filters twice over: SQL conditions on the questions table ``q``, and FTS5 clauses
+    on the index's ``tags`` column (dates are SQL only)."""
+
     conditions: list[tuple[str, list[Any]]]  # SQL conditions on questions q, with parameters
     tags: list[str]  # FTS5 clauses on the tags column, all required
     since: str | None = None  # answered on or after, ISO day
@@ -442,19 +459,24 @@ class Filters:
 
     @property
     def dated(self) -> bool:
+        """Whether a date range is set."""
         return bool(self.since or self.until)
 
     @property
     def where(self) -> list[str]:
+        """The SQL conditions, without their parameters."""
         return [sql for sql, _ in self.conditions]
 
     @property
     def params(self) -> list[Any]:
+        """The parameters of every SQL condition, in order."""
         return [p for _, params in self.conditions for p in params]
 
     def add(
         self, sql: str, params: list[Any], tag: str | None = None, exclude: str | None = None
     ) -> None:
+        """Add an SQL condition, with the ``tags`` clause a match needs and the one it must not
+        have, when they exist."""
         self.conditions.append((sql, params))
         if tag:
             self.tags.append(tag)

@@ -82,9 +82,13 @@ class StoreWork(Protocol):
 
     def read(
         self, fn: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs
-    ) -> Awaitable[T]: ...
+    ) -> Awaitable[T]:
+        """``fn(store, *args)`` on a reader thread with its own read-only connection."""
+        ...
 
-    def write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Awaitable[T]: ...
+    def write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Awaitable[T]:
+        """``fn(*args)`` on the writer thread, after every write asked for before it."""
+        ...
 
 
 class SessionKeeper:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from bot.records import MemberRow, QuestionRow
 from bot.store import Store
 
 
@@ -19,9 +20,9 @@ def member_counts(store: Store, member_id: int) -> tuple[int, int]:
     return asked, answered
 
 
-def member_recent(store: Store, member_id: int, limit: int = 5) -> list[dict[str, Any]]:
+def member_recent(store: Store, member_id: int, limit: int = 5) -> list[QuestionRow]:
     """Their newest questions asked or answered."""
-    return store.rows(
+    return store.question_rows(
         "SELECT * FROM (SELECT * FROM questions WHERE asking_member_id = ? "
         "UNION SELECT * FROM questions WHERE answering_member_id = ?) "
         "ORDER BY coalesce(date_answered, date_tabled) DESC, id DESC LIMIT ?",
@@ -31,7 +32,7 @@ def member_recent(store: Store, member_id: int, limit: int = 5) -> list[dict[str
 
 def member_profile(
     store: Store, member_id: int
-) -> tuple[dict[str, Any], int, int, list[dict[str, Any]]] | None:
+) -> tuple[MemberRow, int, int, list[QuestionRow]] | None:
     """(member, questions asked, questions answered, newest questions) for ``/member``."""
     member = store.member(member_id)
     if member is None:
@@ -42,7 +43,7 @@ def member_profile(
 
 def department_summary(
     store: Store, body_ids: list[Any], limit: int = 5
-) -> tuple[int, list[tuple[str, int]], list[dict[str, Any]]]:
+) -> tuple[int, list[tuple[str, int]], list[QuestionRow]]:
     """(questions, [(answerer, how many)], newest answers) for a body and those it replaced."""
     marks = ",".join("?" * len(body_ids))
     total = store.conn.execute(
@@ -58,7 +59,7 @@ def department_summary(
             body_ids,
         )
     ]
-    recent = store.rows(
+    recent = store.question_rows(
         f"SELECT * FROM questions WHERE answering_body_id IN ({marks}) "
         "AND date_answered IS NOT NULL ORDER BY date_answered DESC, id DESC LIMIT ?",
         [*body_ids, limit],

@@ -37,7 +37,9 @@ class Writer(Protocol):
     """Runs a store write somewhere and awaits it: ``StoreAccess.write`` in the bot, ``inline``
     in the command line (which has no event loop to keep free)."""
 
-    def __call__(self, fn: Callable[[], T], /) -> Awaitable[T]: ...
+    def __call__(self, fn: Callable[[], T], /) -> Awaitable[T]:
+        """Run ``fn`` and await its result."""
+        ...
 
 
 async def inline(fn: Callable[[], T], /) -> T:

@@ -20,6 +20,9 @@ NO_EMOJI = "👎"
 
 @dataclass(frozen=True)
 class VoteOutcome:
+    """A question's counts after a vote or a withdrawal, the person's vote before it, and whether
+    their vote changed."""
+
     yes: int
     no: int
     previous: bool | None  # the person's vote before this one, if any
@@ -28,11 +31,14 @@ class VoteOutcome:
 
 
 class VoteLedger:
+    """Helpfulness votes, and which of the bot's messages show which question."""
+
     def __init__(self, store: Store) -> None:
         self.store = store
         self.conn = store.conn
 
     def counts(self, question_id: int) -> tuple[int, int]:
+        """A question's (yes, no) votes."""
         counts = self.store.vote_counts(question_id)
         return counts["yes"], counts["no"]
 
@@ -78,6 +84,8 @@ class VoteLedger:
         )
 
     def question_of_message(self, message_id: int) -> int | None:
+        """The question the bot's message ``message_id`` shows, or None when it is not one of
+        them."""
         row = self.conn.execute(
             "SELECT question_id FROM answer_messages WHERE message_id = ?", (message_id,)
         ).fetchone()

@@ -3,11 +3,13 @@
 import json
 import sqlite3
 from pathlib import Path
+from typing import get_args, get_type_hints
 
 import pytest
 from conftest import FIXTURES
 
 from bot.ingest import ingest_paths
+from bot.records import BodyRow, MemberRow, QuestionRow
 from bot.store import SCHEMA_VERSION, Store, StoreError
 
 
@@ -138,6 +140,27 @@ def test_members_and_bodies_tables_are_filled(store: Store) -> None:
     assert asker["member_from"] == "Argyll and Bute"
     assert asker["house"] == "Commons"
     assert store.body(60)["name"] == "Department for Education"
+
+
+@pytest.mark.parametrize(
+    ("table", "row_type"),
+    [("questions", QuestionRow), ("members", MemberRow), ("answering_bodies", BodyRow)],
+)
+def test_row_types_describe_their_tables(store: Store, table: str, row_type: type) -> None:
+    """Each TypedDict of a stored row names every column of its table, None where the column
+    may be NULL, and the stored values have its types."""
+    ingest(store, "holding.json", "substantive.json", "lordswrans2020-01-15a.xml")
+    hints = get_type_hints(row_type)
+    nullable = {
+        name: not notnull and not pk
+        for _, name, _, notnull, _, pk in store.conn.execute(f"PRAGMA table_info({table})")
+    }
+    assert {name: type(None) in get_args(hint) for name, hint in hints.items()} == nullable
+    rows = store.rows(f"SELECT * FROM {table}")
+    assert rows
+    for row in rows:
+        for name, value in row.items():
+            assert isinstance(value, get_args(hints[name]) or hints[name]), (name, value)
 
 
 def test_a_failing_batch_changes_nothing(store: Store) -> None:

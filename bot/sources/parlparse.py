@@ -41,6 +41,9 @@ class NotWransError(ValueError):
 
 @dataclass
 class Redirect:
+    """A ``gidredirect``: an item's old id, the id a later scrape gave it, and ParlParse's match
+    type."""
+
     old_gid: str
     new_gid: str
     match_type: str
