@@ -45,6 +45,7 @@ from bot.clock import utc_now_text
 from bot.ingest import BULK_CACHE_KIB, FileReport, read_file, store_parsed
 from bot.parliament_api import _Pace
 from bot.store import Store
+from bot.subscriptions import ARCHIVE_SOURCE_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -720,7 +721,7 @@ def _load(store: Store, item: PlannedFile, fetched: Fetched, scratch: Path) -> F
     finally:
         path.unlink(missing_ok=True)
     parsed.report.path = file.path
-    report = store_parsed(store, parsed, source=f"archive:{file.name}")
+    report = store_parsed(store, parsed, source=f"{ARCHIVE_SOURCE_PREFIX}{file.name}")
     if report.skipped is None:
         status, outcome = "ingested", "ingested"
     else:

@@ -72,6 +72,17 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
     _add_db(fetch)
 
+    backfill = sub.add_parser(
+        "backfill", help="load a window of history from the API, a day at a time, resumably"
+    )
+    backfill.add_argument("--since", metavar="DATE", required=True, help="first day, YYYY-MM-DD")
+    backfill.add_argument("--until", metavar="DATE", help="last day, YYYY-MM-DD (default: today)")
+    backfill.add_argument(
+        "--refresh", action="store_true", help="fetch the days finished before again"
+    )
+    backfill.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _add_db(backfill)
+
     archive = sub.add_parser(
         "archive", help="load history from TheyWorkForYou's ParlParse XML archive (1997 on)"
     )
@@ -112,7 +123,21 @@ def build_parser() -> argparse.ArgumentParser:
     resolve.add_argument("--json", action="store_true")
     _add_db(resolve)
     _add_stats(sub)
+    _add_overdue(sub)
     return parser
+
+
+def _add_overdue(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    overdue = sub.add_parser("overdue", help="questions past their due day, most overdue first")
+    overdue.add_argument("--department", metavar="NAME", help="answering department")
+    overdue.add_argument("--member", metavar="NAME", help="the member answering")
+    overdue.add_argument("--asked-by", metavar="NAME", help="the member who asked")
+    overdue.add_argument("--house", choices=("commons", "lords"), type=str.lower)
+    overdue.add_argument("--as-of", metavar="DATE", help="overdue on this day (default today)")
+    overdue.add_argument("--limit", type=int, default=20, metavar="N",
+                         help="questions to list (default 20)")
+    overdue.add_argument("--json", action="store_true")
+    _add_db(overdue)
 
 
 def _add_stats(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -293,6 +318,38 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings, db_path: Path) -> in
     return 0
 
 
+def cmd_backfill(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``backfill``: a window of history from the API, a day at a time, resumably; 2 for bad
+    dates, 1 when the API stopped it or a record was rejected (what came before is kept)."""
+    from bot.backfill import backfill, parse_backfill_window, progress_for
+
+    try:
+        since, until = parse_backfill_window(args.since, args.until)
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    with open_store(db_path) as store:
+        try:
+            summary = asyncio.run(
+                backfill(
+                    store,
+                    settings.parliament_api_base_url,
+                    since,
+                    until,
+                    refresh=args.refresh,
+                    progress=progress_for(sys.stderr),
+                )
+            )
+        except KeyboardInterrupt:
+            print("Interrupted: the days finished are kept; run again to resume.", file=sys.stderr)
+            return 130
+    if args.json:
+        print(json.dumps(summary.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print(summary.describe())
+    return 1 if summary.stopped or summary.rejected else 0
+
+
 def cmd_archive(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
     """Load the newest scrape of each day from TheyWorkForYou's archive, resumably."""
     from bot.archive import HOUSE_NAMES, import_archive, parse_archive_window, progress_for
@@ -433,6 +490,60 @@ def _department_family(store: Store, text: str) -> tuple[tuple[int, ...], str]:
     return index.family(resolution.best.id), resolution.best.name
 
 
+def _member_id(store: Store, text: str, flag: str) -> tuple[int, str]:
+    """The member a name means; ``OverdueError`` with the candidates when the name is unknown
+    or unclear."""
+    from bot.matching import MemberIndex
+    from bot.overdue import OverdueError
+
+    index = MemberIndex(store.rows(
+        "SELECT id, name, list_as, party, party_abbreviation, member_from, house FROM members"
+    ))
+    resolution = index.resolve(text[:200])
+    if resolution.best is None:
+        if not resolution.candidates:
+            raise OverdueError(f"{flag}: no member matches {text[:60]!r}")
+        names = "; ".join(c.name + (f" ({c.note})" if c.note else "")
+                          for c in resolution.candidates)
+        raise OverdueError(f"{flag}: {text[:60]!r} could be {names}. Which?")
+    return resolution.best.id, resolution.best.name
+
+
+def cmd_overdue(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``overdue``: the questions past their due day (today, or ``--as-of``), most overdue
+    first, as a table or JSON; 2 for a bad option or a name that is unknown or unclear."""
+    from bot.accountability import AccountabilityError
+    from bot.overdue import OverdueError, overdue
+    from bot.search import SearchError, parse_day_option
+
+    try:
+        as_of = parse_day_option(args.as_of, "--as-of")
+        if args.limit < 1:
+            raise OverdueError(f"--limit must be at least 1, not {args.limit}")
+        with open_store(db_path) as store:
+            ids, department = (
+                _department_family(store, args.department) if args.department else (None, None)
+            )
+            answerer = _member_id(store, args.member, "--member") if args.member else None
+            asker = _member_id(store, args.asked_by, "--asked-by") if args.asked_by else None
+            listing = overdue(
+                store, department_id=ids, house=args.house, as_of=as_of, limit=args.limit,
+                answering_member_id=answerer[0] if answerer else None,
+                asking_member_id=asker[0] if asker else None,
+            )
+    except (AccountabilityError, OverdueError, SearchError) as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(listing.as_json(), indent=2, ensure_ascii=False))
+        return 0
+    title = [department or "", f"answered by {answerer[1]}" if answerer else "",
+             f"asked by {asker[1]}" if asker else "",
+             f"House of {args.house.capitalize()}" if args.house else ""]
+    print(listing.as_text(", ".join(t for t in title if t)))
+    return 0
+
+
 def cmd_poll(
     args: argparse.Namespace, settings: Settings, db_path: Path, frontend: FrontendFactory | None
 ) -> int:
@@ -454,9 +565,11 @@ COMMANDS = {
     "ingest": cmd_ingest,
     "show": cmd_show,
     "fetch": cmd_fetch,
+    "backfill": cmd_backfill,
     "archive": cmd_archive,
     "search": cmd_search,
     "resolve": cmd_resolve,
     "stats": cmd_stats,
+    "overdue": cmd_overdue,
 }
 COMMANDS_WITH_FRONTEND = {"run": cmd_run, "poll": cmd_poll}

@@ -42,6 +42,7 @@ class Settings:
     max_subscriptions_per_guild: int = 50
     metrics_port: int | None = None  # Prometheus metrics on this port; off when unset
     archive_base_url: str = DEFAULT_ARCHIVE_BASE_URL  # TheyWorkForYou's scrapedxml/ folder
+    backfill_days: int = 30  # days of history a first run loads by itself; 0: none
 
     @property
     def log_level_number(self) -> int:
@@ -65,6 +66,16 @@ def _positive_number(name: str, value: str) -> float:
         raise ConfigError(f"{name}: {value!r} is not a number of seconds") from None
     if not number > 0:
         raise ConfigError(f"{name}: must be greater than 0, got {value!r}")
+    return number
+
+
+def _whole_number(name: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name}: {value!r} is not a whole number") from None
+    if number < 0:
+        raise ConfigError(f"{name}: must be 0 or more, got {value!r}")
     return number
 
 
@@ -140,4 +151,6 @@ def load_settings(
         kwargs["metrics_port"] = port
     if (value := get("ARCHIVE_BASE_URL")) is not None:
         kwargs["archive_base_url"] = _url("ARCHIVE_BASE_URL", value, ("http", "https"))
+    if (value := get("BACKFILL_DAYS")) is not None:
+        kwargs["backfill_days"] = _whole_number("BACKFILL_DAYS", value)
     return Settings(**kwargs)  # type: ignore[arg-type]

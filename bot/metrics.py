@@ -35,6 +35,12 @@ POLL_CALLS = Counter(
     "writtenanswers_poll_api_calls", "Calls to Parliament's API made by polls, by kind",
     ["kind"], registry=REGISTRY,
 )
+POLL_CALLS_PER_POLL = Histogram(
+    "writtenanswers_poll_api_calls_per_poll",
+    "Calls to Parliament's API one successful poll made (list calls and full views)",
+    buckets=(1, 2, 3, 5, 10, 20, 50, 100, 250),
+    registry=REGISTRY,
+)
 CHANGE_BACKLOG = Gauge(
     "writtenanswers_change_log_backlog",
     "Change-log entries not yet matched to subscriptions",

@@ -1,8 +1,11 @@
-"""Polling Parliament: fetch what was answered or corrected lately, and never skip a day.
+"""Polling Parliament: fetch what was answered, corrected or tabled lately, and never skip a day.
 
 Each poll re-scans from the day of the last successful poll (at least the last two days: the
 API has day precision and no "modified since"), so an outage of any length is caught up when the
-API returns. Failures back off exponentially and are logged once per outage.
+API returns. Failures back off exponentially and are logged once per outage. A poll asks for a
+question's full view only when its list view cannot give everything (``fetch.needs_full_view``),
+so on a quiet day it costs its list calls alone; the calls of each poll are logged (debug) and
+counted in the metrics.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from bot.fetch import FetchError, FetchSummary, fetch_window
-from bot.metrics import POLL_CALLS, POLLS
+from bot.fetch import ALL_WINDOWS, FetchError, FetchSummary, fetch_window
+from bot.metrics import POLL_CALLS, POLL_CALLS_PER_POLL, POLLS
 from bot.parliament_api import ParliamentAPI
 from bot.store import Store
 from bot.store_access import Writer, inline
@@ -27,12 +30,17 @@ MAX_BACKOFF_SECONDS = 3600.0
 
 @dataclass
 class PollResult:
+    """One poll: whether it fetched, and what it fetched or why it failed."""
+
     ok: bool
     summary: FetchSummary | None = None
     error: str | None = None
 
 
 class Poller:
+    """Fetches recently answered, corrected and tabled questions into the store, one poll at a
+    time, backing off while the API is down."""
+
     def __init__(
         self,
         store: Store,
@@ -51,6 +59,8 @@ class Poller:
         self.failures = 0
 
     def window(self, today: date | None = None) -> tuple[date, date]:
+        """The days to fetch, inclusive: from yesterday, or from the last successful poll's day when
+        that is earlier, to today."""
         today = today or date.today()
         since = today - timedelta(days=1)
         last = self.store.get_state(LAST_SUCCESS)
@@ -65,7 +75,7 @@ class Poller:
             async with self.api_factory(self.base_url, **self.api_options) as api:
                 summary = await fetch_window(
                     self.store, self.base_url, since, until, api=api, source="poll",
-                    writer=self.writer,
+                    writer=self.writer, windows=ALL_WINDOWS,
                 )
         except FetchError as error:
             POLLS.labels("failure").inc()
@@ -83,7 +93,11 @@ class Poller:
         POLLS.labels("success").inc()
         POLL_CALLS.labels("list").inc(summary.pages)
         POLL_CALLS.labels("full view").inc(summary.details)
-        log.debug("poll: %d list calls, %d full views", summary.pages, summary.details)
+        POLL_CALLS_PER_POLL.observe(summary.pages + summary.details)
+        log.debug(
+            "poll of %s to %s: %d list calls, %d full views; %d new, %d updated",
+            since, until, summary.pages, summary.details, summary.new, summary.updated,
+        )
         await self.writer(partial(self.store.set_state, LAST_SUCCESS, until.isoformat()))
         return PollResult(True, summary)
 

@@ -345,6 +345,39 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX archive_files_day ON archive_files (house, day)")
 
 
+def _migration_7(db: sqlite_utils.Database) -> None:
+    # The days ``backfill`` has finished (bot/backfill.py): each recorded once every question its
+    # answered, corrected and tabled lists gave is stored, so an interrupted run resumes after
+    # the last finished day and never lists it again (unless asked to: ``--refresh``).
+    db.execute(
+        """
+        CREATE TABLE backfill_days (
+            day TEXT PRIMARY KEY,
+            list_calls INTEGER NOT NULL,
+            detail_calls INTEGER NOT NULL,
+            listed INTEGER NOT NULL,
+            new INTEGER NOT NULL,
+            updated INTEGER NOT NULL,
+            unchanged INTEGER NOT NULL,
+            rejected INTEGER NOT NULL,
+            finished_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+    # The state of each question (bot/records.py version_of) whose full view was last stored:
+    # a list view of that same state needs no full view again, even when the full view itself
+    # looked cut (a question of exactly 255 characters).
+    db.execute(
+        """
+        CREATE TABLE full_views (
+            question_id INTEGER PRIMARY KEY,
+            version TEXT NOT NULL,
+            fetched_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -352,5 +385,6 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,20 +12,23 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlite_utils
 
 from bot.clock import utc_now_text
 from bot.records import (
     QUESTION_COLUMNS,
+    BodyRow,
+    MemberRow,
     ParsedQuestion,
+    QuestionRow,
     question_tags,
     status_of,
     version_of,
 )
 from bot.schema import MIGRATIONS, SCHEMA_VERSION
-from bot.text import same_text_start
+from bot.text import same_text, same_text_start
 
 MEMBER_COLUMNS = (
     "id",
@@ -39,9 +42,11 @@ MEMBER_COLUMNS = (
     "thumbnail_url",
 )
 
-# Change kinds written to the change log. "new" carries the status the question arrived in.
-NEW, ANSWERED, HOLDING, SUBSTANTIVE, CORRECTED, TEXT_CHANGED, WITHDRAWN = (
+# Change kinds written to the change log. "new" carries the status the question arrived in;
+# "tabled" is a question first stored with no answer yet (it is "answered" etc. later).
+NEW, TABLED, ANSWERED, HOLDING, SUBSTANTIVE, CORRECTED, TEXT_CHANGED, WITHDRAWN = (
     "new",
+    "tabled",
     "answered",
     "holding",
     "substantive",
@@ -58,6 +63,9 @@ class StoreError(RuntimeError):
 
 @dataclass
 class UpsertResult:
+    """What an upsert did: records new, updated and unchanged, and each change it logged, as
+    (question id, kind)."""
+
     new: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -100,6 +108,7 @@ class Store:
             self._migrate()
 
     def close(self) -> None:
+        """Close the connection."""
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -112,6 +121,7 @@ class Store:
 
     @property
     def schema_version(self) -> int:
+        """The file's schema version (``PRAGMA user_version``)."""
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self) -> None:
@@ -159,10 +169,11 @@ class Store:
                 incoming["tags"] = question_tags(incoming)
                 incoming["first_seen"] = incoming["updated_at"] = now
                 fresh[incoming["id"]] = incoming
-                logs.append((incoming["id"], NEW, incoming["status"], source, None, now))
+                kind = TABLED if incoming["status"] == "unanswered" else NEW
+                logs.append((incoming["id"], kind, incoming["status"], source, None, now))
                 existing[incoming["id"]] = incoming
                 result.new += 1
-                result.changes.append((incoming["id"], NEW))
+                result.changes.append((incoming["id"], kind))
                 continue
             merged = _merge(stored, incoming)
             if merged is None:
@@ -301,6 +312,7 @@ class Store:
     # -- reads --------------------------------------------------------------------------------
 
     def count_questions(self) -> int:
+        """How many questions are stored."""
         return self.conn.execute("SELECT count(*) FROM questions").fetchone()[0]
 
     def answered_id_bounds(self, since: str | None, until: str | None) -> tuple[int, int] | None:
@@ -312,21 +324,26 @@ class Store:
         ).fetchone()
         return None if low is None else (low, high)
 
-    def question(self, id_or_uin: str | int) -> dict[str, Any] | None:
-        """One stored question with its members and body, by API id or UIN (newest first)."""
+    def question(self, id_or_uin: str | int) -> QuestionRow | None:
+        """One stored question by API id, else by UIN (the newest tabled with it); None when
+        neither is stored."""
         text = str(id_or_uin).strip()
-        row = None
+        found: list[QuestionRow] = []
         if text.lstrip("-").isdigit():
-            row = self._row("SELECT * FROM questions WHERE id = ?", (int(text),))
-        if row is None:
+            found = self.question_rows("SELECT * FROM questions WHERE id = ?", (int(text),))
+        if not found:
             # UINs are digits or "HL" and digits; the exact spellings keep this on the
             # (uin, house) index, where COLLATE NOCASE read the whole table (1.2 s at 1M).
-            row = self._row(
+            found = self.question_rows(
                 "SELECT * FROM questions WHERE uin IN (?, ?) "
                 "ORDER BY coalesce(date_tabled, date_answered) DESC LIMIT 1",
                 (text, text.upper()),
             )
-        return row
+        return found[0] if found else None
+
+    def question_rows(self, sql: str, params: Sequence[Any] = ()) -> list[QuestionRow]:
+        """The rows of a query that selects every column of ``questions`` (``SELECT *``)."""
+        return cast("list[QuestionRow]", self.rows(sql, params))
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """A query's rows as dicts keyed by column name."""
@@ -338,17 +355,22 @@ class Store:
         found = self.rows(sql, params)
         return found[0] if found else None
 
-    def member(self, member_id: int | None) -> dict[str, Any] | None:
+    def member(self, member_id: int | None) -> MemberRow | None:
+        """A member's row, or None for no id or a member not stored."""
         if member_id is None:
             return None
-        return self._row("SELECT * FROM members WHERE id = ?", (member_id,))
+        row = self._row("SELECT * FROM members WHERE id = ?", (member_id,))
+        return cast("MemberRow | None", row)
 
-    def body(self, body_id: int | None) -> dict[str, Any] | None:
+    def body(self, body_id: int | None) -> BodyRow | None:
+        """An answering body's row, or None for no id or a body not stored."""
         if body_id is None:
             return None
-        return self._row("SELECT * FROM answering_bodies WHERE id = ?", (body_id,))
+        row = self._row("SELECT * FROM answering_bodies WHERE id = ?", (body_id,))
+        return cast("BodyRow | None", row)
 
     def vote_counts(self, question_id: int) -> dict[str, int]:
+        """A question's helpfulness votes: ``{"yes": n, "no": n}``."""
         yes, no = self.conn.execute(
             "SELECT coalesce(sum(helpful), 0), coalesce(sum(1 - helpful), 0) FROM votes "
             "WHERE question_id = ?",
@@ -357,13 +379,16 @@ class Store:
         return {"yes": yes, "no": no}
 
     def last_change_seq(self) -> int:
+        """The newest change-log entry's ``seq``; 0 when the log is empty."""
         return self.conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
 
     def get_state(self, key: str, default: str | None = None) -> str | None:
+        """A value of the key-value ``state`` table, or ``default`` when it has none."""
         row = self.conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return default if row is None else row[0]
 
     def set_state(self, key: str, value: str) -> None:
+        """Set a value of the key-value ``state`` table."""
         self.conn.execute(
             "INSERT INTO state (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -371,6 +396,7 @@ class Store:
         )
 
     def changes_since(self, seq: int, limit: int = 1000) -> list[dict[str, Any]]:
+        """Change-log entries after ``seq``, oldest first, at most ``limit``."""
         return self.rows("SELECT * FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit))
 
 
@@ -427,6 +453,15 @@ def _merge(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any] |
             merged[flag] = 0
             if text == "answer_text":
                 merged["answer_html"] = stored["answer_html"]
+    if (
+        not incoming.get("answer_html")
+        and stored["answer_html"]
+        and not incoming.get("answer_truncated")
+        and same_text(stored["answer_text"], incoming["answer_text"])
+    ):
+        # The list view's whole answer with its tags dropped: keep the HTML (links, tables).
+        merged["answer_text"] = stored["answer_text"]
+        merged["answer_html"] = stored["answer_html"]
     if not incoming.get("attachments") and stored.get("attachments"):
         merged["attachments"] = stored["attachments"]  # the list view never carries them
     if all(merged.get(c) == stored.get(c) for c in QUESTION_COLUMNS):

@@ -17,6 +17,7 @@ from typing import Any
 from bot.clock import utc_now_text
 from bot.matching import Candidate, stem
 from bot.name_options import NAME_OPTIONS
+from bot.records import QuestionRow
 from bot.store import Store
 from bot.text import fold
 
@@ -34,6 +35,12 @@ LABEL_EMOJI = {
     "Answer now given": "✅",
     "Corrected": "✏️",
 }
+# The change-log source of history loaded through the API (``backfill``, and the first run's
+# background backfill): logged like any load, so other features can follow it, but a backfill
+# is history, not news, and is never posted.
+HISTORY_SOURCE = "backfill"
+# TheyWorkForYou's archive (``archive``) logs each file as ``archive:FILE``: history too.
+ARCHIVE_SOURCE_PREFIX = "archive:"
 FILTER_COLUMNS = ("topic", *(option.column for option in NAME_OPTIONS), "house")
 
 
@@ -77,10 +84,16 @@ def describe(filters: dict[str, Any], names: dict[str, str]) -> str:
 
 
 def posted_events_sql() -> str:
-    """A condition on change-log entries ``c``: those ``event_label`` gives a label to."""
+    """A condition on change-log entries ``c``: those ``event_label`` gives a label to, from a
+    load of news (never ``HISTORY_SOURCE``'s nor the archive's). So "tabled" is not posted, nor
+    anything a backfill or the archive brought."""
     kinds = ", ".join(f"'{k}'" for k in POSTED_KINDS)
     statuses = ", ".join(f"'{s}'" for s in NEW_BY_STATUS)
-    return f"(c.kind IN ({kinds}) OR (c.kind = 'new' AND c.status IN ({statuses})))"
+    return (
+        f"(c.kind IN ({kinds}) OR (c.kind = 'new' AND c.status IN ({statuses}))) "
+        f"AND c.source <> '{HISTORY_SOURCE}' "
+        f"AND c.source NOT LIKE '{ARCHIVE_SOURCE_PREFIX}%'"
+    )
 
 
 def event_label(kind: str, status: str) -> str | None:
@@ -92,6 +105,12 @@ def event_label(kind: str, status: str) -> str | None:
 
 @dataclass(frozen=True)
 class Subscription:
+    """A subscription as matching uses it.
+
+    ``department_ids`` holds the followed body and the bodies it replaced; ``after_seq`` is the
+    change log's end when it was made or last resumed: nothing before it is posted.
+    """
+
     id: int
     guild_id: int
     channel_id: int
@@ -107,6 +126,7 @@ class Subscription:
 
     @property
     def active(self) -> bool:
+        """Whether it posts (not paused)."""
         return self.status == "active"
 
 
@@ -126,10 +146,13 @@ def topic_clauses(topic: str) -> list[tuple[str, ...]]:
 
 
 def text_words(text: str) -> list[str]:
+    """A text's words, folded and stemmed as topics are, in order."""
     return [stem(w) for w in fold(text).split()]
 
 
 def topic_matches(clauses: list[tuple[str, ...]], words: list[str], word_set: set[str]) -> bool:
+    """Whether ``words`` hold every clause: a single word anywhere (looked up in ``word_set``), a
+    phrase as a run in order."""
     for clause in clauses:
         if len(clause) == 1:
             if clause[0] not in word_set:
@@ -200,7 +223,7 @@ class SubscriptionMatcher:
             params.append(json.dumps(list(self._by_house)))
         return ("(" + " OR ".join(parts) + ")" if parts else "0"), params
 
-    def matches(self, question: dict[str, Any]) -> list[Subscription]:
+    def matches(self, question: QuestionRow) -> list[Subscription]:
         """The active subscriptions that want news of ``question`` (a stored row)."""
         candidates: dict[int, Subscription] = {}
         for member in (question["asking_member_id"], question["answering_member_id"]):
@@ -223,8 +246,10 @@ class SubscriptionMatcher:
         return [s for s in candidates.values() if self.wants(s, question, words, word_set)]
 
     def wants(
-        self, sub: Subscription, question: dict[str, Any], words: list[str], word_set: set[str]
+        self, sub: Subscription, question: QuestionRow, words: list[str], word_set: set[str]
     ) -> bool:
+        """Whether ``sub`` wants news of ``question``; ``words`` and ``word_set`` are the question's
+        text words when already computed, else empty (computed here if a topic needs them)."""
         if sub.member_id is not None and sub.member_id not in (
             question["asking_member_id"],
             question["answering_member_id"],
@@ -284,6 +309,8 @@ class SubscriptionBook:
         )
 
     def rows(self, guild_id: int | None = None, channel_id: int | None = None) -> list[dict]:
+        """Rows of the ``subscriptions`` table, of one server or channel when given, oldest
+        first."""
         sql = "SELECT * FROM subscriptions WHERE 1"
         params: list[Any] = []
         if guild_id is not None:
@@ -295,9 +322,11 @@ class SubscriptionBook:
         return self.store.rows(sql + " ORDER BY id", params)
 
     def all_active(self) -> list[Subscription]:
+        """Every active subscription, ready for matching."""
         return [self._subscription(r) for r in self.rows() if r["status"] == "active"]
 
     def get(self, subscription_id: int) -> dict[str, Any] | None:
+        """One subscription's row, or None."""
         rows = self.store.rows("SELECT * FROM subscriptions WHERE id = ?", (subscription_id,))
         return rows[0] if rows else None
 
@@ -399,7 +428,7 @@ class SubscriptionBook:
         }
 
     def explain(
-        self, question: dict[str, Any], guild_id: int, channel_id: int
+        self, question: QuestionRow, guild_id: int, channel_id: int
     ) -> list[tuple[str, str, int | None]]:
         """"Why was (or wasn't) this posted here?": for each subscription of the channel, its
         description, the verdict in words, and the message id when it was posted."""
@@ -425,8 +454,25 @@ class SubscriptionBook:
                 verdict = f"matches, but the subscription is paused: {row['paused_reason']}"
             elif question["status"] == "unanswered":
                 verdict = "matches, but it has no answer yet"
+            elif self._only_history_since(question["id"], sub.after_seq):
+                verdict = ("matches, but its answer came with a backfill of history, which is "
+                           "never posted")
             else:
                 verdict = ("matches, but it was answered before this subscription was made, "
                            "so it was not posted")
             verdicts.append((sub.description, verdict, message_id))
         return verdicts
+
+    def _only_history_since(self, question_id: int, after_seq: int) -> bool:
+        """Whether every answer-like change of a question after ``after_seq`` came from a
+        backfill (and there was one)."""
+        kinds = ", ".join(f"'{k}'" for k in (*POSTED_KINDS, "new"))
+        sources = {
+            source
+            for (source,) in self.conn.execute(
+                f"SELECT DISTINCT source FROM changes WHERE question_id = ? AND seq > ? "
+                f"AND kind IN ({kinds})",
+                (question_id, after_seq),
+            )
+        }
+        return sources == {HISTORY_SOURCE}

@@ -64,6 +64,7 @@ def normalise_space(text: str) -> str:
 
 
 def looks_like_html(text: str | None) -> bool:
+    """Whether ``text`` holds something like an HTML tag."""
     return bool(text) and bool(_TAG.search(text or ""))
 
 
@@ -82,12 +83,28 @@ def is_truncated_question(text: str | None) -> bool:
     return bool(text) and len(text or "") == LIST_CUT
 
 
+# What ``html_to_text`` puts between paragraphs, table cells and list items, and the list view
+# does not (it drops the tags and glues what they separated): left out when the two are compared.
+_LAYOUT = re.compile(r"[\s|•]+")
+
+
+def _bare(text: str) -> str:
+    return _LAYOUT.sub("", text)
+
+
 def same_text_start(full: str, cut: str) -> bool:
-    """Whether ``cut`` (a list-view text) is the start of ``full`` once both are plain text."""
+    """Whether ``cut`` (a list-view text) is the start of ``full`` once both are plain text,
+    white space and layout aside (the list view glues paragraphs and cells together)."""
     prefix = cut[:-3] if cut.endswith("...") else cut
-    a = " ".join(full.split())
-    b = " ".join(prefix.split())
+    a = _bare(full)
+    b = _bare(prefix)
     return a.startswith(b[: max(0, len(b) - 2)])
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two plain texts say the same, white space and layout aside: a list view's answer
+    (tags dropped) and ours of the same HTML."""
+    return _bare(a) == _bare(b)
 
 
 _APOSTROPHES = re.compile(r"[’'`´]")

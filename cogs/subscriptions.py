@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import escape_markdown
 
+from bot.backfill import FirstFill
 from bot.delivery import DeliveryQueue
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.embeds import subscriptions_embed
@@ -60,11 +61,15 @@ class Subscriptions(commands.Cog):
         return self.bot.services.poller
 
     async def cog_load(self) -> None:
-        """Start polling and posting."""
+        """Start polling and posting, and on a first run the background backfill (planned
+        before the first poll, while the store still holds only the seed)."""
+        first_fill = await FirstFill.plan(self.bot.services)
         self._tasks = [
             asyncio.create_task(self._poll_loop(), name="poll-parliament"),
             asyncio.create_task(self._delivery_loop(), name="deliver-posts"),
         ]
+        if first_fill is not None:
+            self._tasks.append(asyncio.create_task(first_fill.run(), name="first-backfill"))
 
     async def cog_unload(self) -> None:
         """Stop polling and posting."""

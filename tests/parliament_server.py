@@ -97,6 +97,19 @@ def list_question_text(text: str | None) -> str | None:
     return text if text is None else text[:LIST_TEXT_LIMIT]
 
 
+def list_view_leaves_out(value: dict[str, Any]) -> bool:
+    """Whether the list view of a question leaves something out that only its full view has,
+    as far as a client can tell: a question or answer text it cuts (a question of exactly 255
+    characters looks cut), or attachments."""
+    answer = list_answer_text(value.get("answerText")) or ""
+    return (
+        len(value.get("questionText") or "") >= LIST_TEXT_LIMIT
+        or len(strip_html(value.get("answerText") or "")) > LIST_TEXT_LIMIT
+        or (answer.endswith("...") and len(answer) == LIST_TEXT_LIMIT + 3)
+        or bool(value.get("attachmentCount") or value.get("attachments"))
+    )
+
+
 def _day(value: str | None) -> str | None:
     """The yyyy-mm-dd part of an API timestamp ("2021-02-01T00:00:00")."""
     return value[:10] if value else None
@@ -299,6 +312,7 @@ class _Fault:
     retry_after: int | None
     delay: float
     hits: int = field(default=0)
+    skip: int = 0  # requests to let through before misbehaving
 
 
 class ParliamentAPIServer:
@@ -401,8 +415,10 @@ class ParliamentAPIServer:
         *,
         retry_after: int | None = 1,
         delay: float = 2.0,
+        after: int = 0,
     ) -> None:
-        """Misbehave on the next ``count`` requests (of ``path`` kind "list"/"detail", or any).
+        """Misbehave on the next ``count`` requests (of ``path`` kind "list"/"detail", or any),
+        after letting ``after`` of them through normally (a server that fails midway).
 
         Kinds: "500" (HTTP 500), "status500" (HTTP 200 whose JSON is ``{"status": 500, ...}``),
         "429" (with ``Retry-After: retry_after`` seconds unless None), "slow" (answer normally
@@ -419,7 +435,7 @@ class ParliamentAPIServer:
             raise ValueError(f"path must be 'list', 'detail' or None, not {path!r}")
         if count < 1:
             raise ValueError("count must be at least 1")
-        self._faults.append(_Fault(kind, count, path, retry_after, delay))
+        self._faults.append(_Fault(kind, count, path, retry_after, delay, skip=after))
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -432,6 +448,9 @@ class ParliamentAPIServer:
     def _take_fault(self, kind: str) -> _Fault | None:
         for fault in self._faults:
             if fault.path in (None, kind):
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    return None
                 fault.remaining -= 1
                 fault.hits += 1
                 if fault.remaining <= 0:
@@ -553,6 +572,10 @@ class ParliamentAPIServer:
         if list_view:
             out["questionText"] = list_question_text(out.get("questionText"))
             out["answerText"] = list_answer_text(out.get("answerText"))
+            # The list view never carries attachments, only how many there are.
+            out["attachmentCount"] = value.get(
+                "attachmentCount", len(value.get("attachments") or [])
+            )
             out["attachments"] = []
             for key in ("originalAnswerText", "comparableAnswerText"):
                 if out.get(key):

@@ -523,3 +523,24 @@ async def test_a_terminal_gets_a_progress_bar(store: Store) -> None:
     shown = screen.getvalue()
     assert "archive: 100%" in shown and "3/3" in shown and "questions=12" in shown
     assert "answers2009-11-03b.xml: skipped — not well-formed XML" in shown
+
+
+async def test_history_from_the_archive_is_never_posted_but_news_is(
+    store: Store, tmp_path: Path
+) -> None:
+    from bot.delivery import DeliveryQueue
+    from bot.subscriptions import SubscriptionBook
+
+    book = SubscriptionBook(store)
+    book.subscribe(1, 2, {"house": "Commons"}, "Commons answers", 3, "someone", 25)
+    queue = DeliveryQueue(store, book)
+    queue.plan()  # the subscription starts from here
+    async with ArchiveServer() as server:
+        loaded = publish_days(server, DAYS[:2])
+        assert (await run(store, server)).new == loaded > 0
+    assert queue.plan() == 0  # a channel following the Commons gets no history
+    day = DAYS[2]
+    news = tmp_path / file_name("commons", day, "a")
+    news.write_bytes(old_style_file(day, "a", simple_questions(day, 3, start=9000)))
+    assert not ingest_paths(store, [news]).failed
+    assert queue.plan() == 3  # the same shape of file, loaded as news, is posted

@@ -15,6 +15,8 @@ def test_defaults_without_environment(tmp_path: Path) -> None:
     assert settings.discord_api_base_url == "https://discord.com/api/v10"
     assert settings.discord_gateway_url == "wss://gateway.discord.gg/"
     assert settings.log_level == "INFO"
+    assert settings.backfill_days == 30
+    assert load_settings({"BACKFILL_DAYS": "0"}, env_file=None).backfill_days == 0  # off
 
 
 def test_env_file_is_read_and_process_environment_wins(tmp_path: Path) -> None:
@@ -50,6 +52,8 @@ def test_guild_ids_and_urls(tmp_path: Path) -> None:
         ("LOG_LEVEL", "LOUD", "not one of"),
         ("DISCORD_GUILD_IDS", "12,abc", "not a server id"),
         ("MAX_SUBSCRIPTIONS_PER_GUILD", "0", "at least 1"),
+        ("BACKFILL_DAYS", "-1", "0 or more"),
+        ("BACKFILL_DAYS", "a month", "not a whole number"),
     ],
 )
 def test_bad_value_names_the_variable(name: str, value: str, words: str) -> None:

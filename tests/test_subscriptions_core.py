@@ -40,6 +40,8 @@ def test_event_labels() -> None:
     assert event_label("new", "answered") == "New answer"
     assert event_label("new", "holding") == "Holding answer"
     assert event_label("new", "unanswered") is None
+    assert event_label("tabled", "unanswered") is None  # followed, not posted (yet)
+    assert event_label("withdrawn", "unanswered") is None
     assert event_label("substantive", "answered") == "Answer now given"
     assert event_label("corrected", "corrected") == "Corrected"
     assert event_label("text_changed", "answered") is None

@@ -10,7 +10,11 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown
 
+from bot.accountability import london_today
+from bot.duedates import DueStatus, add_working_days, working_days_between
 from bot.name_options import NAME_OPTIONS
+from bot.overdue import question_due
+from bot.records import MemberRow, QuestionRow
 from bot.text import cut_at_word
 from bot.votes import NO_EMOJI, VOTE_QUESTION, YES_EMOJI
 
@@ -180,8 +184,9 @@ def answer_embed(
         asked = _with_party(data["asked_by"], parties)
         if data.get("date_tabled"):
             asked += f" on {pretty_date(data['date_tabled'])}"
-        if data.get("date_for_answer"):
-            asked += f" · due {pretty_date(data['date_for_answer'])}"
+        due = question_due(data)  # Parliament's rules: not the nominal date for answer
+        if due is not None:
+            asked += f" · due {pretty_date(due.due.isoformat())}"
         embed.add_field(name="Asked by", value=cut_at_word(asked, FIELD_VALUE_LIMIT))
         embed.add_field(name="Department", value=_name(data["department"]))
         answered = _with_party(data["answered_by"], parties)
@@ -216,8 +221,36 @@ def ask_for_votes(embed: discord.Embed) -> discord.Embed:
     return embed.add_field(name=VOTE_QUESTION, value=VOTE_HINT, inline=False)
 
 
+def plural(n: int, word: str) -> str:
+    """ "1 working day", "3 working days"."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def due_words(status: DueStatus, today: date) -> str:
+    """Where a question not answered yet stands against its due day (``bot.duedates``):
+    "due 20 May 2024 (named day) — **8 working days overdue**", "due 3 Jun 2024, in 2 working
+    days", "due 31 May 2024: today", "due 31 May 2024; overdue from 3 Jun 2024"."""
+    due = f"due {pretty_date(status.due.isoformat())}"
+    if status.named_day:
+        due += " (named day)"
+    if status.overdue:
+        return f"{due} — **{plural(status.working_days_overdue, 'working day')} overdue**"
+    if status.due > today:
+        left = working_days_between(today, status.due)
+        return f"{due}, in {plural(left, 'working day')}" if left else due
+    if status.due == today:
+        return f"{due}: today"
+    # Past the due day with no working day since (the weekend after a Friday): not overdue yet.
+    return f"{due}; overdue from {pretty_date(add_working_days(status.due, 1).isoformat())}"
+
+
 def answer_status(data: dict[str, Any]) -> str:
     lines: list[str] = []
+    waiting = data["status"] in ("unanswered", "holding") and not data.get("withdrawn")
+    today = london_today()
+    due = question_due(data, today) if waiting else None
+    if due is not None and data["status"] == "unanswered":
+        lines.append(f"Not answered yet: {due_words(due, today)}")
     if data.get("date_holding_answer"):
         if data["status"] == "holding":
             lines.append(
@@ -229,6 +262,9 @@ def answer_status(data: dict[str, Any]) -> str:
                 f"Holding answer given {pretty_date(data['date_holding_answer'])} — "
                 f"substantive answer {pretty_date(data['date_answered'])}"
             )
+    if due is not None and data["status"] == "holding":
+        words = due_words(due, today)
+        lines.append(f"{words[:1].upper()}{words[1:]} (a holding answer does not stop the clock)")
     if data.get("date_corrected"):
         who = f" by {_name(data.get('corrected_by'))}" if data.get("corrected_by") else ""
         lines.append(f"Corrected on {pretty_date(data['date_corrected'])}{who}")
@@ -259,7 +295,7 @@ def attachment_links(data: dict[str, Any]) -> str:
 
 
 def member_embed(
-    member: dict[str, Any], asked: int, answered: int, recent: list[dict[str, Any]]
+    member: MemberRow, asked: int, answered: int, recent: list[QuestionRow]
 ) -> discord.Embed:
     who = [
         member.get("party"),
@@ -267,7 +303,9 @@ def member_embed(
         f"House of {member['house']}" if member.get("house") else None,
     ]
     embed = discord.Embed(
-        title=cut_at_word(escape_markdown(member["name"]), TITLE_LIMIT),
+        # The name may be NULL in the table, but /member only reaches members the resolver
+        # knows, and it indexes named ones only (a name, once stored, is never cleared).
+        title=cut_at_word(escape_markdown(member["name"]), TITLE_LIMIT),  # type: ignore[arg-type]
         description=" · ".join(escape_markdown(w) for w in who if w) or None,
     )
     embed.add_field(name="Questions asked", value=f"{asked:,}")
@@ -284,7 +322,7 @@ def department_embed(
     name: str,
     total: int,
     answerers: list[tuple[str, int]],
-    recent: list[dict[str, Any]],
+    recent: list[QuestionRow],
     note: str = "",
 ) -> discord.Embed:
     embed = discord.Embed(
@@ -302,7 +340,7 @@ def department_embed(
     return embed
 
 
-def recent_list(rows: list[dict[str, Any]]) -> str:
+def recent_list(rows: list[QuestionRow]) -> str:
     lines: list[str] = []
     for row in rows:
         heading = escape_markdown(cut_at_word(row["heading"] or "(no heading)", 90))
@@ -348,11 +386,15 @@ def help_embed(question_count: int) -> discord.Embed:
         value=(
             "`/timeliness` — which departments answer on time (all, or one by month), as a chart\n"
             "`/helpfulness` — departments by readers' votes, and the most disputed answers\n"
+            "`/overdue` — questions past their due day, most overdue first, by department, "
+            "member, asker or House\n"
             "On time: a Commons ordinary question is due the 5th working day after it was "
             "tabled, a named-day question on the day named, a Lords question on its date for "
             "answer (else the 10th working day); working days skip weekends and England and "
-            "Wales bank holidays. A holding answer is not an answer on time. The Procedure "
-            "Committee's standard is 85%; our figures approximate, and do not reproduce, its own."
+            "Wales bank holidays. A holding answer is not an answer on time, and does not stop "
+            "the clock: a question is overdue from the first working day after its due day "
+            "until its substantive answer. The Procedure Committee's standard is 85%; our "
+            "figures approximate, and do not reproduce, its own."
         ),
         inline=False,
     )
@@ -363,6 +405,17 @@ def help_embed(question_count: int) -> discord.Embed:
             '`Department for Educaton`. Put a phrase in "quotes"; `-word` leaves a word out. '
             "Dates: 2024-01-31, 31/01/2024 or 31 Jan 2024.\n"
             "Vote with the Yes / No buttons, or 👍 / 👎 on the bot's posts."
+        ),
+        inline=False,
+    )
+    embed.add_field(
+        name="More history",
+        value=(
+            "On its first start the bot loads the last few weeks by itself. Whoever runs it "
+            "can load more from a terminal: `python -m bot backfill --since 2024-01-01` "
+            "(Parliament's API, every question, answered or not) or `python -m bot archive` "
+            "(TheyWorkForYou's archive of answers, 1997 on). History is never posted to "
+            "channels as news."
         ),
         inline=False,
     )

@@ -93,11 +93,52 @@ def bot_settings(
 
 LONG_ANSWER_ID = 900001
 MENTIONS_ID = 900002
+# Questions not answered yet, all of 2025 (so overdue whatever today is): DWP's, asked by
+# Brendan O'Hara; 900103 a named day, 900105 held by Vicky Ford, 900107 a Lords question.
+OVERDUE_IDS = tuple(range(900100, 900108))
+DWP = 29
+
+
+def overdue_questions(base: dict) -> list[dict]:
+    """``OVERDUE_IDS``: eight questions still waiting, tabled a fortnight apart from Monday 3
+    March 2025, so that the oldest is the most overdue."""
+    from datetime import date, timedelta
+
+    values = []
+    for number, qid in enumerate(OVERDUE_IDS):
+        tabled = date(2025, 3, 3) + timedelta(days=14 * number)
+        lords = qid == 900107
+        held = qid == 900105
+        values.append(dict(
+            base,
+            id=qid,
+            uin=f"HL{9000 + number}" if lords else str(160000 + number),
+            house="Lords" if lords else "Commons",
+            heading=f"Universal Credit: Waiting {number + 1}",
+            questionText=f"To ask the Secretary of State for Work and Pensions, question "
+                         f"{number + 1} about universal credit waiting times.",
+            dateTabled=f"{tabled}T00:00:00",
+            dateForAnswer=f"{tabled + timedelta(days=2)}T00:00:00",
+            isNamedDay=qid == 900103,
+            answeringBodyId=DWP,
+            answeringBodyName="Department for Work and Pensions",
+            answerIsHolding=held,
+            answeringMemberId=202 if held else None,
+            answeringMember=base["answeringMember"] if held else None,
+            dateAnswered=f"{tabled + timedelta(days=9)}T00:00:00" if held else None,
+            dateHoldingAnswer=f"{tabled + timedelta(days=9)}T00:00:00" if held else None,
+            answerText="<p>I will reply to the hon. Member as soon as possible.</p>"
+            if held else "",
+            attachments=[],
+            attachmentCount=0,
+        ))
+    return values
 
 
 def e2e_questions() -> list[dict]:
     """What the end-to-end store holds besides the hand-written fixtures: 40 generated answers
-    (enough to page), one answer longer than a message, and one whose text tries to ping."""
+    (enough to page), one answer longer than a message, one whose text tries to ping, and
+    eight questions not answered yet (``overdue_questions``)."""
     from bench.corpus import generate_questions
 
     values = list(generate_questions(40, seed=3))
@@ -138,6 +179,7 @@ def e2e_questions() -> list[dict]:
                   "thumbnailUrl": None}
         values.append(dict(base, id=900010 + number, uin=str(150010 + number),
                            askingMemberId=member_id, askingMember=member, attachments=[]))
+    values += overdue_questions(base)
     return values
 
 
