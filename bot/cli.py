@@ -57,15 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
     _add_db(run)
 
+    _add_loaders(sub)
+    _add_readers(sub)
+    _add_stats(sub)
+    _add_overdue(sub)
+    return parser
+
+
+def _add_loaders(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The commands that fill the store: ingest, fetch, backfill, archive, poll."""
     ingest = sub.add_parser("ingest", help="load API JSON and ParlParse XML files or folders")
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
     _add_db(ingest)
-
-    show = sub.add_parser("show", help="print one stored question by API id or UIN")
-    show.add_argument("id_or_uin", metavar="ID_OR_UIN")
-    show.add_argument("--json", action="store_true")
-    _add_db(show)
 
     fetch = sub.add_parser("fetch", help="pull answered and corrected questions from the API")
     fetch.add_argument("--since", help="first day, YYYY-MM-DD (default: yesterday)")
@@ -101,6 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(poll)
 
+
+def _add_readers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The commands that read the store: show, search, resolve."""
+    show = sub.add_parser("show", help="print one stored question by API id or UIN")
+    show.add_argument("id_or_uin", metavar="ID_OR_UIN")
+    show.add_argument("--json", action="store_true")
+    _add_db(show)
+
     search = sub.add_parser("search", help="find answers by text and filters")
     search.add_argument("text", nargs="?", default="", metavar="TEXT")
     search.add_argument("--asked-by", metavar="NAME")
@@ -122,9 +134,6 @@ def build_parser() -> argparse.ArgumentParser:
     resolve.add_argument("--limit", type=int, default=5)
     resolve.add_argument("--json", action="store_true")
     _add_db(resolve)
-    _add_stats(sub)
-    _add_overdue(sub)
-    return parser
 
 
 def _add_overdue(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
