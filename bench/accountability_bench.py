@@ -6,7 +6,7 @@ them fast.
 
 Opening the store migrates it (migration 5 builds the working-days calendar and three indexes)
 and ``--votes`` adds synthetic votes, so point ``--db`` at a copy of a bench store (for example
-``cp bench/out/responsive-1000000.db /tmp/acc.db``), never at one other benchmarks reuse.
+``cp bench/out/responsive-1000000.db bench/out/acc.db``), never at one other benchmarks reuse.
 
 Reports p50 / p95 / max in ms over ``--runs`` warm runs of ``timeliness`` for all departments
 (without and with the "not held" share) and for one department, of each chart, and of

@@ -4,7 +4,7 @@
 
 ``--waiting N`` first leaves N questions still waiting (unanswered or holding, not withdrawn)
 and marks the others answered, so write only to a copy of a bench store (for example
-``cp /work/benchcopy/acc-1000000.db bench/out/overdue-1000000.db``): the synthetic corpus
+``cp bench/out/responsive-1000000.db bench/out/overdue-1000000.db``): the synthetic corpus
 leaves about 90,000 of a million questions waiting, spread over twelve years, where Parliament
 has a few thousand. Without it the store is only read.
 
