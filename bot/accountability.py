@@ -50,6 +50,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.departments import department_table
 from bot.duedates import is_working_day
 from bot.not_held import is_not_held
+from bot.question_filters import QuestionScope, body_ids, normal_house
 from bot.records import parliament_url
 from bot.store import Store
 
@@ -444,51 +445,6 @@ def _overdue_sql(scope: str) -> str:
     """
 
 
-@dataclass(frozen=True)
-class _Scope:
-    """Which questions a report covers: SQL conditions on ``q`` and their named parameters."""
-
-    body_ids: tuple[int, ...]
-    house: str | None
-
-    @property
-    def sql(self) -> str:
-        parts = []
-        if self.body_ids:
-            names = ", ".join(f":body{i}" for i in range(len(self.body_ids)))
-            parts.append(f"AND q.answering_body_id IN ({names})")
-        if self.house:
-            parts.append("AND q.house = :house")
-        return " ".join(parts)
-
-    @property
-    def params(self) -> dict[str, Any]:
-        values: dict[str, Any] = {f"body{i}": b for i, b in enumerate(self.body_ids)}
-        if self.house:
-            values["house"] = self.house
-        return values
-
-
-def _normal_house(house: str | None) -> str | None:
-    if house is None or not house.strip():
-        return None
-    key = house.strip().lower()
-    if key in ("commons", "lords"):
-        return key.capitalize()
-    raise AccountabilityError(f"house must be commons or lords, not {house[:20]!r}")
-
-
-def _body_ids(department_id: int | Sequence[int] | None) -> tuple[int, ...]:
-    if department_id is None:
-        return ()
-    if isinstance(department_id, int):
-        return (department_id,)
-    ids = tuple(department_id)
-    if not ids:
-        raise AccountabilityError("no department given")
-    return ids
-
-
 def _rows(conn: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     cursor = conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
@@ -581,7 +537,8 @@ def timeliness(
     Raises ``AccountabilityError`` for a period the wrong way round or an unknown house.
     """
     since, until, as_of = default_period(since, until, as_of)
-    scope = _Scope(_body_ids(department_id), _normal_house(house))
+    scope = QuestionScope(body_ids(department_id, AccountabilityError),
+                          normal_house(house, AccountabilityError))
     if with_not_held is None:
         with_not_held = bool(scope.body_ids)
     conn = store.conn
@@ -777,7 +734,7 @@ _VOTED = """
 """
 
 
-def _league(conn: sqlite3.Connection, scope: _Scope, values: dict[str, Any],
+def _league(conn: sqlite3.Connection, scope: QuestionScope, values: dict[str, Any],
             names: dict[int | None, str], min_votes: int) -> list[HelpfulnessRow]:
     counts = conn.execute(
         "SELECT q.answering_body_id, count(DISTINCT v.question_id), sum(v.helpful), "
@@ -795,7 +752,7 @@ def _league(conn: sqlite3.Connection, scope: _Scope, values: dict[str, Any],
     ] + unranked
 
 
-def _disputed(conn: sqlite3.Connection, scope: _Scope, values: dict[str, Any],
+def _disputed(conn: sqlite3.Connection, scope: QuestionScope, values: dict[str, Any],
               limit: int) -> list[DisputedAnswer]:
     rows = _rows(
         conn,
@@ -834,15 +791,15 @@ def helpfulness(
     """
     since, until, as_of = default_period(since, until, as_of)
     _register_functions(store.conn)
-    house_name = _normal_house(house)
+    house_name = normal_house(house, AccountabilityError)
     values = {"since": since.isoformat(), "until": until.isoformat(), "as_of": as_of.isoformat()}
     names = body_names(store)
-    everyone = _Scope((), house_name)
+    everyone = QuestionScope(house=house_name)
     league = _league(store.conn, everyone, {**values, **everyone.params}, names, min_votes)
-    ids = _body_ids(department_id)
+    ids = body_ids(department_id, AccountabilityError)
     if not ids:
         return HelpfulnessReport(since, until, as_of, house_name, min_votes, league, None, [])
-    scope = _Scope(ids, house_name)
+    scope = QuestionScope(ids, house_name)
     mine = [r for r in league if r.department_id in ids]
     name = department_name or names.get(ids[0], str(ids[0]))
     row = HelpfulnessRow(

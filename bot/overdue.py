@@ -46,6 +46,7 @@ from bot.duedates import (
     due_status,
     working_days_between,
 )
+from bot.question_filters import QuestionScope, body_ids, normal_house
 from bot.records import parliament_url
 from bot.render import body_ref, member_ref
 from bot.store import Store
@@ -166,70 +167,16 @@ class OverdueList:
         return "\n".join(lines)
 
 
-def _normal_house(house: str | None) -> str | None:
-    if house is None or not house.strip():
-        return None
-    key = house.strip().lower()
-    if key in ("commons", "lords"):
-        return key.capitalize()
-    raise OverdueError(f"house must be commons or lords, not {house[:20]!r}")
+def _index(scope: QuestionScope) -> str:
+    """The index a scope's list reads: its member's, else the one of questions waiting."""
+    if scope.asking_member_id is not None:
+        return _ASKER_INDEX
+    if scope.answering_member_id is not None:
+        return _ANSWERER_INDEX
+    return _WAITING_INDEX
 
 
-def _body_ids(department_id: int | Sequence[int] | None) -> tuple[int, ...]:
-    if department_id is None:
-        return ()
-    if isinstance(department_id, int):
-        return (department_id,)
-    ids = tuple(department_id)
-    if not ids:
-        raise OverdueError("no department given")
-    return ids
-
-
-@dataclass(frozen=True)
-class _Scope:
-    """The filters as SQL conditions on ``q``, their parameters, and the index to read."""
-
-    body_ids: tuple[int, ...]
-    answering_member_id: int | None
-    asking_member_id: int | None
-    house: str | None
-
-    @property
-    def sql(self) -> str:
-        parts = []
-        if self.body_ids:
-            names = ", ".join(f":body{i}" for i in range(len(self.body_ids)))
-            parts.append(f"AND q.answering_body_id IN ({names})")
-        if self.answering_member_id is not None:
-            parts.append("AND q.answering_member_id = :answerer")
-        if self.asking_member_id is not None:
-            parts.append("AND q.asking_member_id = :asker")
-        if self.house:
-            parts.append("AND q.house = :house")
-        return " ".join(parts)
-
-    @property
-    def params(self) -> dict[str, Any]:
-        values: dict[str, Any] = {f"body{i}": b for i, b in enumerate(self.body_ids)}
-        if self.answering_member_id is not None:
-            values["answerer"] = self.answering_member_id
-        if self.asking_member_id is not None:
-            values["asker"] = self.asking_member_id
-        if self.house:
-            values["house"] = self.house
-        return values
-
-    @property
-    def index(self) -> str:
-        if self.asking_member_id is not None:
-            return _ASKER_INDEX
-        if self.answering_member_id is not None:
-            return _ANSWERER_INDEX
-        return _WAITING_INDEX
-
-
-def _waiting_cte(scope: _Scope) -> str:
+def _waiting_cte(scope: QuestionScope) -> str:
     """``waiting``: (id, due) of the questions overdue on :as_of (due before its last working
     day, ``duedates.working_days_between(due, as_of) >= 1``): those still waiting now, and
     those answered after :as_of (none when it is today)."""
@@ -237,7 +184,7 @@ def _waiting_cte(scope: _Scope) -> str:
     return f"""
     WITH waiting AS MATERIALIZED (
         SELECT * FROM (
-            SELECT {columns} FROM questions q INDEXED BY {scope.index}
+            SELECT {columns} FROM questions q INDEXED BY {_index(scope)}
             JOIN working_days c ON c.day = q.date_tabled
             WHERE q.status IN ('unanswered', 'holding') AND q.is_withdrawn = 0
               AND q.date_tabled <= :as_of {scope.sql}
@@ -250,7 +197,7 @@ def _waiting_cte(scope: _Scope) -> str:
     )"""
 
 
-def _page_sql(scope: _Scope) -> str:
+def _page_sql(scope: QuestionScope) -> str:
     """The total (a row whose id is NULL) and the page: one pass over the index, the
     questions found kept for both (a count and a page apart took half as long again)."""
     return f"""{_waiting_cte(scope)}
@@ -327,8 +274,8 @@ def overdue(
         raise OverdueError(f"limit must be at least 1, not {limit}")
     if offset < 0:
         raise OverdueError(f"offset must not be negative, not {offset}")
-    scope = _Scope(_body_ids(department_id), answering_member_id, asking_member_id,
-                   _normal_house(house))
+    scope = QuestionScope(body_ids(department_id, OverdueError),
+                          normal_house(house, OverdueError), answering_member_id, asking_member_id)
     values: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "last_working_day": last_working_day(as_of).isoformat(),

@@ -36,6 +36,7 @@ from bot.duedates import (
     working_day_calendar,
     working_days_between,
 )
+from bot.question_filters import QuestionScope
 from bot.sources.api_json import parse_question_value
 from bot.store import Store
 from bot.votes import VoteLedger
@@ -276,7 +277,7 @@ def test_defaults_and_bad_options(counted: Store) -> None:
 def test_the_figures_read_only_indexes(counted: Store) -> None:
     from bot import accountability
 
-    scope = accountability._Scope((DFE,), "Commons")
+    scope = QuestionScope((DFE,), "Commons")
     values = {"since": "2024-03-01", "end": "2024-05-31", "lookback": "2024-01-30",
               "as_of": "2024-06-28", "last_working_day": "2024-06-28", **scope.params}
     accountability._register_functions(counted.conn)

@@ -17,6 +17,7 @@ from bot import overdue as overdue_module
 from bot.cli import main
 from bot.duedates import due_status
 from bot.overdue import OverdueError, overdue, question_due
+from bot.question_filters import QuestionScope
 from bot.store import Store
 
 ASKER, OTHER_ASKER, MINISTER = 101, 103, 202
@@ -210,10 +211,10 @@ def test_the_list_reads_indexes_only(built: Store) -> None:
     """Every question still waiting comes from an index (the partial ``questions_waiting`` or a
     member's), never a scan of the table."""
     for scope, index in (
-        (overdue_module._Scope((), None, None, None), "questions_waiting"),
-        (overdue_module._Scope((DFE, DHSC), None, None, "Lords"), "questions_waiting"),
-        (overdue_module._Scope((), None, ASKER, None), "asking_member_id"),
-        (overdue_module._Scope((DFE,), MINISTER, None, None), "answering_member_id"),
+        (QuestionScope(), "questions_waiting"),
+        (QuestionScope((DFE, DHSC), "Lords"), "questions_waiting"),
+        (QuestionScope(asking_member_id=ASKER), "asking_member_id"),
+        (QuestionScope((DFE,), answering_member_id=MINISTER), "answering_member_id"),
     ):
         values = {"as_of": "2024-05-31", "last_working_day": "2024-05-31", "limit": 5,
                   "offset": 0, **scope.params}
