@@ -74,6 +74,16 @@ class Batch:
 
 
 
+def nonce_prefix(store: Store) -> str:
+    """The store's random nonce prefix, made on first use: channel posts and direct messages
+    (bot/alerts.py) alike are sent with nonces that start with it."""
+    prefix = store.get_state("nonce_prefix")
+    if prefix is None:
+        prefix = secrets.token_hex(4)
+        store.set_state("nonce_prefix", prefix)
+    return prefix
+
+
 class DeliveryQueue:
     """The ``deliveries`` table: claims change-log events for subscriptions, groups the claims into
     batches, and records what was posted or dropped."""
@@ -85,11 +95,7 @@ class DeliveryQueue:
 
     def nonce_prefix(self) -> str:
         """Random per store, so two bots' batch numbers never share a nonce."""
-        prefix = self.store.get_state("nonce_prefix")
-        if prefix is None:
-            prefix = secrets.token_hex(4)
-            self.store.set_state("nonce_prefix", prefix)
-        return prefix
+        return nonce_prefix(self.store)
 
     def plan(self) -> int:
         """Claim deliveries for every change-log event not looked at yet; returns how many.
@@ -149,6 +155,8 @@ class DeliveryQueue:
         for sub in matcher.matches(row):
             if event["seq"] <= sub.after_seq:
                 continue  # news from before the subscription (or its resumption)
+            if not sub.takes(label):
+                continue  # a new question, for a subscription that posts answers only
             inserted = self.conn.execute(
                 "INSERT OR IGNORE INTO deliveries (subscription_id, channel_id, "
                 "question_id, change_seq, kind, claimed_at) VALUES (?,?,?,?,?,?)",

@@ -378,6 +378,54 @@ def _migration_7(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_8(db: sqlite_utils.Database) -> None:
+    # What a subscription posts: "answers" (answers, holding answers and corrections, as
+    # before) or "all" (those, and each new question when it is tabled).
+    db.execute("ALTER TABLE subscriptions ADD COLUMN events TEXT NOT NULL DEFAULT 'answers'")
+
+
+def _migration_9(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- A person's own alerts (bot/alerts.py): one question (key "q:ID") or a follow of new
+        -- answers like one (key "heading:WORDS" or "department:ID"). after_seq: the change
+        -- log's end when made or resumed. notice: a pause the person has not been told of.
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            question_id INTEGER,
+            follow_kind TEXT,
+            follow_value TEXT,
+            description TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            after_seq INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active',
+            paused_reason TEXT,
+            notice INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (user_id, key)
+        );
+        -- One direct message per (person, change), claimed before it is sent and sent with a
+        -- nonce made from its id: the same protocol as channel posts (deliveries, batches).
+        CREATE TABLE alert_deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            alert_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            question_id INTEGER NOT NULL,
+            change_seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            message_id INTEGER,
+            reason TEXT,
+            claimed_at TEXT NOT NULL,
+            sent_at TEXT,
+            UNIQUE (user_id, change_seq)
+        );
+        CREATE INDEX alert_deliveries_pending ON alert_deliveries (status, user_id);
+        """
+    )
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -386,5 +434,7 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
+    _migration_9,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -29,7 +29,16 @@ POSTED_KINDS = {
     "corrected": "Corrected",
 }
 NEW_BY_STATUS = {"answered": "New answer", "holding": "Holding answer", "corrected": "Corrected"}
+# A question first stored with no answer yet: posted only where a subscription asked for new
+# questions too (``EVENTS_ALL``), with no vote buttons (there is no answer to vote on).
+TABLED_KIND = "tabled"
+TABLED_LABEL = "New question"
+# What a subscription posts: answers only (the default), or answers and new questions.
+EVENTS_ANSWERS = "answers"
+EVENTS_ALL = "all"
+EVENTS_WORDS = {EVENTS_ANSWERS: "answers", EVENTS_ALL: "answers and new questions"}
 LABEL_EMOJI = {
+    "New question": "📝",
     "New answer": "🆕",
     "Holding answer": "⏳",
     "Answer now given": "✅",
@@ -48,12 +57,30 @@ class SubscriptionError(ValueError):
     """A subscription that cannot be made (no filter, over the cap); short and clear."""
 
 
+def normal_events(events: str | None) -> str:
+    """``EVENTS_ANSWERS`` or ``EVENTS_ALL`` from a stored value or a command's choice (its
+    value or its words); ``SubscriptionError`` for anything else."""
+    if events is None or not events.strip():
+        return EVENTS_ANSWERS
+    key = " ".join(events.strip().lower().split())
+    for value, words in EVENTS_WORDS.items():
+        if key in (value, words):
+            return value
+    raise SubscriptionError(
+        "events must be 'answers' or 'answers and new questions'; pick one from the list."
+    )
+
+
 def subscription_filters(
-    topic: str | None, house: str | None, chosen: dict[str, Candidate | None]
+    topic: str | None,
+    house: str | None,
+    chosen: dict[str, Candidate | None],
+    events: str = EVENTS_ANSWERS,
 ) -> tuple[dict[str, Any], str]:
-    """The stored filters of a subscription (columns of the ``subscriptions`` table) and its
-    wording, from a topic, a House and the members and department chosen for each option."""
-    filters: dict[str, Any] = {"topic": topic or None, "house": house}
+    """The stored filters of a subscription (columns of the ``subscriptions`` table, and its
+    ``events``) and its wording, from a topic, a House, the members and department chosen for
+    each option, and what it posts (``EVENTS_ANSWERS`` or ``EVENTS_ALL``)."""
+    filters: dict[str, Any] = {"topic": topic or None, "house": house, "events": events}
     names: dict[str, str] = {}
     for option in NAME_OPTIONS:
         candidate = chosen.get(option.name)
@@ -65,8 +92,9 @@ def subscription_filters(
 
 def describe(filters: dict[str, Any], names: dict[str, str]) -> str:
     """The subscription in words: "New answers from the Department for Education on topics
-    matching 'special educational needs'"."""
-    parts = ["New answers"]
+    matching 'special educational needs'"; "New questions and answers ..." when it posts new
+    questions too (``filters["events"]`` is ``EVENTS_ALL``)."""
+    parts = ["New questions and answers" if filters.get("events") == EVENTS_ALL else "New answers"]
     if department := names.get("department"):
         the = "the " if department.startswith(("Department", "Ministry")) else ""
         parts.append(f"from {the}{department}")
@@ -85,9 +113,10 @@ def describe(filters: dict[str, Any], names: dict[str, str]) -> str:
 
 def posted_events_sql() -> str:
     """A condition on change-log entries ``c``: those ``event_label`` gives a label to, from a
-    load of news (never ``HISTORY_SOURCE``'s nor the archive's). So "tabled" is not posted, nor
-    anything a backfill or the archive brought."""
-    kinds = ", ".join(f"'{k}'" for k in POSTED_KINDS)
+    load of news (never ``HISTORY_SOURCE``'s nor the archive's). So nothing a backfill or the
+    archive brought is posted. "tabled" is among them: only subscriptions with ``EVENTS_ALL``
+    take it (``Subscription.takes``)."""
+    kinds = ", ".join(f"'{k}'" for k in (*POSTED_KINDS, TABLED_KIND))
     statuses = ", ".join(f"'{s}'" for s in NEW_BY_STATUS)
     return (
         f"(c.kind IN ({kinds}) OR (c.kind = 'new' AND c.status IN ({statuses}))) "
@@ -97,7 +126,10 @@ def posted_events_sql() -> str:
 
 
 def event_label(kind: str, status: str) -> str | None:
-    """ "New answer", "Holding answer", "Answer now given", "Corrected", or None: not posted."""
+    """ "New answer", "Holding answer", "Answer now given", "Corrected", "New question" (a
+    question tabled, for subscriptions that want new questions), or None: not posted."""
+    if kind == TABLED_KIND:
+        return TABLED_LABEL
     if kind == "new":
         return NEW_BY_STATUS.get(status)
     return POSTED_KINDS.get(kind)
@@ -123,11 +155,16 @@ class Subscription:
     description: str
     status: str
     after_seq: int
+    events: str = EVENTS_ANSWERS
 
     @property
     def active(self) -> bool:
         """Whether it posts (not paused)."""
         return self.status == "active"
+
+    def takes(self, label: str) -> bool:
+        """Whether it posts news with this label: new questions only with ``EVENTS_ALL``."""
+        return label != TABLED_LABEL or self.events == EVENTS_ALL
 
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -160,6 +197,11 @@ def topic_matches(clauses: list[tuple[str, ...]], words: list[str], word_set: se
         elif not _contains_run(words, clause):
             return False
     return True
+
+
+def _question_words(question: QuestionRow) -> str:
+    """The text a topic is matched against: heading, question and answer (when there is one)."""
+    return f"{question['heading']} {question['question_text']} {question['answer_text'] or ''}"
 
 
 def _contains_run(words: list[str], run: tuple[str, ...]) -> bool:
@@ -236,9 +278,7 @@ class SubscriptionMatcher:
         words: list[str] = []
         word_set: set[str] = set()
         if self._by_word or any(s.topic for s in candidates.values()):
-            words = text_words(
-                f"{question['heading']} {question['question_text']} {question['answer_text']}"
-            )
+            words = text_words(_question_words(question))
             word_set = set(words)
             for word in word_set:
                 for sub in self._by_word.get(word, ()):
@@ -267,9 +307,7 @@ class SubscriptionMatcher:
             return False
         if sub.topic:
             if not words:
-                words = text_words(
-                    f"{question['heading']} {question['question_text']} {question['answer_text']}"
-                )
+                words = text_words(_question_words(question))
                 word_set = set(words)
             return topic_matches(self._clauses.get(sub.id, []), words, word_set)
         return True
@@ -306,6 +344,7 @@ class SubscriptionBook:
             description=row["description"],
             status=row["status"],
             after_seq=max(row["after_seq"], row["resumed_seq"] or 0),
+            events=row.get("events") or EVENTS_ANSWERS,
         )
 
     def rows(self, guild_id: int | None = None, channel_id: int | None = None) -> list[dict]:
@@ -341,7 +380,9 @@ class SubscriptionBook:
         cap: int,
     ) -> tuple[dict[str, Any], str]:
         """Make a subscription, or resume the same one; returns (row, "created"|"resumed"|
-        "exists"). Raises ``SubscriptionError`` without a filter or over the server's cap."""
+        "updated"|"exists"): "updated" when the same filters now post other ``events``.
+        Raises ``SubscriptionError`` without a filter or over the server's cap."""
+        events = normal_events(filters.get("events"))
         values = {c: filters.get(c) for c in FILTER_COLUMNS}
         if values["topic"] is not None:
             values["topic"] = values["topic"].strip()[:200] or None
@@ -353,8 +394,16 @@ class SubscriptionBook:
         with self.store.transaction():
             for row in self.rows(guild_id, channel_id):
                 if all(row[c] == values[c] for c in FILTER_COLUMNS):
-                    if row["status"] == "active":
+                    changed = row["events"] != events
+                    if row["status"] == "active" and not changed:
                         return row, "exists"
+                    if changed:
+                        self.conn.execute(
+                            "UPDATE subscriptions SET events = ?, description = ? WHERE id = ?",
+                            (events, description, row["id"]),
+                        )
+                    if row["status"] == "active":
+                        return self.get(row["id"]) or row, "updated"
                     self.conn.execute(
                         "UPDATE subscriptions SET status = 'active', paused_reason = NULL, "
                         "resumed_seq = ? WHERE id = ?",
@@ -372,7 +421,8 @@ class SubscriptionBook:
             cursor = self.conn.execute(
                 "INSERT INTO subscriptions (guild_id, channel_id, topic, member_id, asked_by_id, "
                 "answered_by_id, department_id, house, description, created_by, "
-                "created_by_name, created_at, after_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "created_by_name, created_at, after_seq, events) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     guild_id,
                     channel_id,
@@ -387,6 +437,7 @@ class SubscriptionBook:
                     user_name,
                     utc_now_text(),
                     self.store.last_change_seq(),
+                    events,
                 ),
             )
         return self.get(int(cursor.lastrowid or 0)) or {}, "created"
@@ -452,8 +503,12 @@ class SubscriptionBook:
                 verdict = "does not match this answer"
             elif row["status"] != "active":
                 verdict = f"matches, but the subscription is paused: {row['paused_reason']}"
+            elif question["status"] == "unanswered" and sub.events == EVENTS_ALL:
+                verdict = ("matches, but it was tabled before this subscription was made (or "
+                           "came with a backfill of history), so it was not posted")
             elif question["status"] == "unanswered":
-                verdict = "matches, but it has no answer yet"
+                verdict = ("matches, but it has no answer yet (this subscription posts answers "
+                           "only)")
             elif self._only_history_since(question["id"], sub.after_seq):
                 verdict = ("matches, but its answer came with a backfill of history, which is "
                            "never posted")

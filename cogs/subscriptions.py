@@ -27,7 +27,15 @@ from bot.name_options import NAME_OPTIONS, OPTION_BY_CODE
 from bot.poller import Poller
 from bot.search import SearchQuery
 from bot.sessions import EXPIRED_REQUEST
-from bot.subscriptions import SubscriptionBook, SubscriptionError, subscription_filters
+from bot.subscriptions import (
+    EVENTS_ALL,
+    EVENTS_ANSWERS,
+    EVENTS_WORDS,
+    SubscriptionBook,
+    SubscriptionError,
+    normal_events,
+    subscription_filters,
+)
 from bot.text import cut_at_word
 
 log = logging.getLogger(__name__)
@@ -127,10 +135,13 @@ class Subscriptions(commands.Cog):
         topic='Words the answers must contain ("a phrase" in quotes)',
         house="Only this House",
         channel="Where to post (default: here)",
+        events="What to post: answers (default), or answers and each new question when tabled",
         **{option.name: option.description for option in NAME_OPTIONS},
     )
     @app_commands.choices(
-        house=[app_commands.Choice(name=h, value=h) for h in ("Commons", "Lords")]
+        house=[app_commands.Choice(name=h, value=h) for h in ("Commons", "Lords")],
+        events=[app_commands.Choice(name=words, value=value)
+                for value, words in EVENTS_WORDS.items()],
     )
     @app_commands.default_permissions(manage_channels=True)
     @app_commands.guild_only()
@@ -144,10 +155,16 @@ class Subscriptions(commands.Cog):
         department: DepartmentName | None = None,
         house: str | None = None,
         channel: discord.TextChannel | None = None,
+        events: str | None = None,
     ) -> None:
         """Follow a topic, member or department in a channel."""
         if not self._may_manage(interaction):
             await reply_error(interaction, MANAGE_NEEDED)
+            return
+        try:
+            chosen_events = normal_events(events)
+        except SubscriptionError as error:
+            await reply_error(interaction, str(error))
             return
         request = SearchQuery(text=topic or "", house=house)
         names: dict[str, Resolution | None] = {
@@ -157,6 +174,7 @@ class Subscriptions(commands.Cog):
         pin_names(request, names)  # an unsure name is asked about in _finish_subscribe
         # Kept with the request while a name is picked.
         request.pinned["channel"] = channel.id if channel else interaction.channel_id
+        request.pinned["events"] = chosen_events
         await self._finish_subscribe(interaction, request, session_id=None)
 
     async def _finish_subscribe(
@@ -180,7 +198,8 @@ class Subscriptions(commands.Cog):
             option: (resolution.best if resolution else None)
             for option, resolution in outcome.resolved.items()
         }
-        filters, words = subscription_filters(request.text or None, request.house, chosen)
+        events = str(request.pinned.get("events") or EVENTS_ANSWERS)
+        filters, words = subscription_filters(request.text or None, request.house, chosen, events)
         subscribe = partial(
             services.book.subscribe,
             interaction.guild_id or 0,
@@ -198,8 +217,10 @@ class Subscriptions(commands.Cog):
             return
         where = f"<#{row['channel_id']}>"
         text = {
-            "created": f"Subscribed {where}: {words}. Each new answer is posted once, as soon "
-            "as Parliament publishes it.",
+            "created": f"Subscribed {where}: {words}. Each new answer"
+            + (" and each new question" if events == EVENTS_ALL else "")
+            + " is posted once, as soon as Parliament publishes it.",
+            "updated": f"{where} now gets {EVENTS_WORDS[events]}: {words}.",
             "resumed": f"Resumed in {where}: {words}.",
             "exists": f"{where} already follows this: {words}.",
         }[what]

@@ -40,7 +40,8 @@ def test_event_labels() -> None:
     assert event_label("new", "answered") == "New answer"
     assert event_label("new", "holding") == "Holding answer"
     assert event_label("new", "unanswered") is None
-    assert event_label("tabled", "unanswered") is None  # followed, not posted (yet)
+    # Posted only where a subscription asked for new questions too (Subscription.takes).
+    assert event_label("tabled", "unanswered") == "New question"
     assert event_label("withdrawn", "unanswered") is None
     assert event_label("substantive", "answered") == "Answer now given"
     assert event_label("corrected", "corrected") == "Corrected"
@@ -86,6 +87,84 @@ def test_news_after_a_subscription_is_claimed_once(store: Store, tmp_path: Path)
     again = plan_and_batch(store)
     assert [b.id for b in again] == [batches[0].id]
     assert again[0].nonce == batches[0].nonce
+
+
+def write_questions(tmp_path: Path, name: str, *values: dict) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps({"results": [{"value": v} for v in values]}))
+    return path
+
+
+def test_a_tabled_question_is_claimed_once_only_where_new_questions_are_wanted(
+    store: Store, tmp_path: Path
+) -> None:
+    book = SubscriptionBook(store)
+    book.subscribe(1, 10, {"department_id": 60}, "DfE answers", 5, "u", 50)
+    book.subscribe(1, 11, {"department_id": 60, "events": "all"}, "DfE all", 5, "u", 50)
+    book.subscribe(1, 12, {"topic": "special educational", "events": "all"}, "topic", 5, "u", 50)
+    book.subscribe(1, 13, {"department_id": 11, "events": "all"}, "MoD all", 5, "u", 50)
+    base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
+    waiting = dict(base, id=800, uin="800", dateAnswered=None, answerText=None,
+                   answeringMemberId=None, dateHoldingAnswer=None, answerIsHolding=False)
+    assert not ingest_paths(store, [write_questions(tmp_path, "tabled.json", waiting)]).failed
+    assert store.question(800)["status"] == "unanswered"
+    batches = plan_and_batch(store)
+    assert sorted((b.channel_id, b.deliveries[0]["kind"]) for b in batches) == [
+        (11, "New question"), (12, "New question")]
+    # Again, or after a restart: the same batches, nothing new.
+    assert sorted(b.id for b in plan_and_batch(store)) == sorted(b.id for b in batches)
+    queue = DeliveryQueue(store, book)
+    for batch in batches:
+        queue.mark_sent(batch, 1000 + batch.id)
+    assert plan_and_batch(store) == []
+    # The answer later: every DfE channel gets it, once; the new-question channels once more.
+    answered = dict(base, id=800, uin="800")
+    ingest_paths(store, [write_questions(tmp_path, "answered.json", answered)])
+    batches = plan_and_batch(store)
+    assert sorted((b.channel_id, b.deliveries[0]["kind"]) for b in batches) == [
+        (10, "New answer"), (11, "New answer"), (12, "New answer")]
+    claimed = store.conn.execute(
+        "SELECT channel_id, kind, count(*) FROM deliveries WHERE question_id = 800 "
+        "GROUP BY channel_id, kind ORDER BY channel_id, kind").fetchall()
+    assert [tuple(r) for r in claimed] == [
+        (10, "New answer", 1), (11, "New answer", 1), (11, "New question", 1),
+        (12, "New answer", 1), (12, "New question", 1)]
+
+
+def test_tabled_history_is_never_posted(store: Store, tmp_path: Path) -> None:
+    SubscriptionBook(store).subscribe(1, 11, {"department_id": 60, "events": "all"}, "all", 5,
+                                      "u", 50)
+    base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
+    waiting = dict(base, id=801, uin="801", dateAnswered=None, answerText=None,
+                   answeringMemberId=None, dateHoldingAnswer=None, answerIsHolding=False)
+    from bot.sources.api_json import parse_question_value
+    from bot.subscriptions import ARCHIVE_SOURCE_PREFIX, HISTORY_SOURCE
+
+    for number, source in ((801, HISTORY_SOURCE), (802, f"{ARCHIVE_SOURCE_PREFIX}x.xml")):
+        with store.transaction():
+            store.upsert([parse_question_value(dict(waiting, id=number, uin=str(number)))],
+                         source=source)
+    assert store.question(802)["status"] == "unanswered"
+    assert plan_and_batch(store) == []
+
+
+def test_events_choice_is_stored_described_and_changed_in_place(store: Store) -> None:
+    from bot.subscriptions import describe, normal_events
+
+    assert normal_events(None) == "answers"
+    assert normal_events("Answers and new questions") == "all"
+    for hostile in ("everything", "all'; DROP TABLE subscriptions;--", "x" * 5000):
+        with pytest.raises(SubscriptionError, match="events must be"):
+            normal_events(hostile)
+    assert describe({"events": "all"}, {"department": "Department for Education"}) == (
+        "New questions and answers from the Department for Education")
+    book = SubscriptionBook(store)
+    row, what = book.subscribe(1, 10, {"department_id": 60}, "answers", 5, "u", 50)
+    assert what == "created" and row["events"] == "answers"
+    row, what = book.subscribe(1, 10, {"department_id": 60, "events": "all"}, "all", 5, "u", 50)
+    assert what == "updated" and row["events"] == "all" and row["description"] == "all"
+    assert len(book.rows(1)) == 1
+    assert [s.events for s in book.all_active()] == ["all"]
 
 
 def test_a_busy_channel_gets_one_digest(store: Store, tmp_path: Path) -> None:

@@ -376,8 +376,20 @@ def help_embed(question_count: int) -> discord.Embed:
     embed.add_field(
         name="Follow the news (needs Manage Channels)",
         value=(
-            "`/subscribe` — post each new answer from a member, department or topic here, once\n"
+            "`/subscribe` — post each new answer from a member, department or topic here, once "
+            "(`events: answers and new questions` posts each new question when tabled too)\n"
             "`/subscriptions` — what this server follows · `/unsubscribe` — stop one"
+        ),
+        inline=False,
+    )
+    embed.add_field(
+        name="Your own alerts (no permission needed)",
+        value=(
+            "🔔 **Alert me** on any question or post: a direct message when it is answered "
+            "(holding answer, answer, any correction, each once); on an answered one, pick new "
+            "answers like it (same heading, or same department)\n"
+            "`/alerts` — list your alerts, or remove one (up to 25; only you see them). If "
+            "your DMs are closed the alert pauses and you are told next time."
         ),
         inline=False,
     )
@@ -432,18 +444,32 @@ def post_embed(
 
     heading = escape_markdown(result["heading"] or "(no heading)")
     title = cut_at_word(f"{LABEL_EMOJI.get(label, '')} {label} · {heading}".strip(), TITLE_LIMIT)
-    lines = [
-        f"{_with_party(result['asked_by'], parties)} → {_name(result['department'])}"
-        + (
-            f" · answered by {_with_party(result['answered_by'], parties)}"
-            if result.get("answered_by")
-            else ""
-        )
-        + (f" · {pretty_date(result['date_answered'])}" if result.get("date_answered") else ""),
-    ]
+    from bot.subscriptions import TABLED_LABEL
+
+    if label == TABLED_LABEL:  # a question tabled: who asked whom, when, and when it is due
+        lines = [
+            f"Asked by {_with_party(result['asked_by'], parties)} → "
+            f"{_name(result['department'])}"
+            + (f" · tabled {pretty_date(result['date_tabled'])}"
+               if result.get("date_tabled") else ""),
+        ]
+        if result.get("due"):
+            lines.append(f"Not answered yet: {result['due']}")
+    else:
+        lines = [
+            f"{_with_party(result['asked_by'], parties)} → {_name(result['department'])}"
+            + (
+                f" · answered by {_with_party(result['answered_by'], parties)}"
+                if result.get("answered_by")
+                else ""
+            )
+            + (f" · {pretty_date(result['date_answered'])}"
+               if result.get("date_answered") else ""),
+        ]
     if result.get("excerpt"):
         lines.append(f"> {result['excerpt']}")
-    more = f"[Read the full answer]({result['url']}) · " if result.get("url") else ""
+    read = "the question" if label == TABLED_LABEL else "the full answer"
+    more = f"[Read {read}]({result['url']}) · " if result.get("url") else ""
     lines.append(f"{more}followed here because: {escape_markdown(because)}")
     embed = discord.Embed(
         title=title,
@@ -462,8 +488,17 @@ def digest_embed(items: list[tuple[str, dict[str, Any]]], because: str) -> disco
         link = f"[{heading}]({result['url']})" if result.get("url") else heading
         who = _name(result["asked_by"])
         lines.append(f"• **{label}** · {link} · {who} → {_name(result['department'])}")
+    from bot.subscriptions import TABLED_LABEL
+
+    questions = sum(1 for label, _ in items if label == TABLED_LABEL)
+    if not questions:
+        title = f"{len(items)} new written answers"
+    elif questions == len(items):
+        title = f"{len(items)} new written questions"
+    else:
+        title = f"{len(items)} new written questions and answers"
     embed = discord.Embed(
-        title=f"{len(items)} new written answers",
+        title=title,
         description=cut_at_word(
             "\n".join(lines) + f"\n\nfollowed here because: {escape_markdown(because)}",
             DESCRIPTION_LIMIT,
@@ -476,13 +511,17 @@ def digest_embed(items: list[tuple[str, dict[str, Any]]], because: str) -> disco
 def subscriptions_embed(
     rows: list[dict[str, Any]], counts: dict[int, tuple[int, str | None]], guild_name: str
 ) -> discord.Embed:
-    """``/subscriptions``: each of a server's subscriptions, who made it, its posts and status."""
+    """``/subscriptions``: each of a server's subscriptions, who made it, what it posts (answers,
+    or answers and new questions), its posts and status."""
+    from bot.subscriptions import EVENTS_WORDS
+
     lines: list[str] = []
     for number, row in enumerate(rows, 1):
         posted, last = counts.get(row["id"], (0, None))
         line = (
             f"{number}. <#{row['channel_id']}> — {escape_markdown(row['description'])} · "
             f"by <@{row['created_by']}> on {pretty_date(row['created_at'][:10])} · "
+            f"posts {EVENTS_WORDS.get(row.get('events') or 'answers', 'answers')} · "
             f"{posted} posted" + (f", last {pretty_date(last[:10])}" if last else "")
         )
         if row["status"] != "active":

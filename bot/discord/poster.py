@@ -9,12 +9,15 @@ from typing import Any
 
 import discord
 
+from bot.accountability import london_today
 from bot.delivery import Batch, ChannelUnavailable, send_batches
-from bot.discord.embeds import ask_for_votes, digest_embed, post_embed
-from bot.discord.views import vote_buttons
+from bot.discord.embeds import ask_for_votes, digest_embed, due_words, post_embed
+from bot.discord.views import AlertButton, vote_buttons
+from bot.overdue import question_due
 from bot.render import result_json
 from bot.services import Services
 from bot.stats import party_abbreviations
+from bot.subscriptions import TABLED_LABEL
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,9 @@ class Poster:
         return int(message.id)
 
     async def after_sent(self, batch: Batch, message_id: int) -> None:
-        """A single-answer post takes reaction votes: remember it and add 👍 and 👎."""
-        if batch.is_digest:
+        """A single-answer post takes reaction votes: remember it and add 👍 and 👎. A new
+        question has no answer to vote on."""
+        if batch.is_digest or batch.deliveries[0]["kind"] == TABLED_LABEL:
             return
         channel = self.client.get_channel(batch.channel_id)
         guild_id = getattr(getattr(channel, "guild", None), "id", None)
@@ -91,7 +95,12 @@ class Poster:
                 becauses.append(because)
             row = store.question(delivery["question_id"])
             if row is not None:
-                items.append((delivery["kind"], result_json(store, row)))
+                result = result_json(store, row)
+                if delivery["kind"] == TABLED_LABEL:
+                    today = london_today()
+                    status = question_due(row, today)
+                    result["due"] = due_words(status, today) if status else None
+                items.append((delivery["kind"], result))
         parties: dict[int, str] = {}
         yes = no = 0
         if len(items) == 1:
@@ -103,12 +112,17 @@ class Poster:
 
     @staticmethod
     def render(content: BatchContent) -> tuple[discord.Embed, discord.ui.View | None]:
-        """The message: one answer with vote buttons, or a digest."""
+        """The message: one answer with vote buttons and "Alert me", one new question ("Alert
+        me" alone: nothing to vote on yet), or a digest."""
         if len(content.items) == 1:
             label, result = content.items[0]
-            embed = ask_for_votes(post_embed(result, label, content.because, content.parties))
             view = discord.ui.View(timeout=None)
+            if label == TABLED_LABEL:  # nothing to vote on yet
+                view.add_item(AlertButton(result["id"]))
+                return post_embed(result, label, content.because, content.parties), view
+            embed = ask_for_votes(post_embed(result, label, content.because, content.parties))
             for item in vote_buttons(result["id"], content.yes, content.no):
                 view.add_item(item)
+            view.add_item(AlertButton(result["id"]))
             return embed, view
         return digest_embed(content.items, content.because), None

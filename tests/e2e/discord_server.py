@@ -69,6 +69,9 @@ UNKNOWN_MESSAGE = 10008
 UNKNOWN_WEBHOOK = 10015
 UNKNOWN_APPLICATION_COMMAND = 10063
 UNKNOWN_INTERACTION = 10062
+UNKNOWN_USER = 10013
+CANNOT_MESSAGE_USER = 50007
+CHANNEL_DM = 1
 MISSING_ACCESS = 50001
 CANNOT_SEND_EMPTY_MESSAGE = 50006
 CANNOT_EDIT_OTHERS_MESSAGE = 50005
@@ -1013,6 +1016,11 @@ class DiscordServer:
         self._messages: dict[int, StoredMessage] = {}
         self._channel_messages: dict[int, list[int]] = {}
         self._nonces: dict[tuple[int, str], tuple[float, int]] = {}
+        # Direct messages: the bot's DM channel with each user (POST /users/@me/channels), and
+        # the users whose DMs are closed to the bot (a send answers 50007, as Discord does).
+        self._dm_channels: dict[int, FakeChannel] = {}
+        self._dm_recipients: dict[int, int] = {}  # DM channel id -> the user
+        self.dms_closed: set[int] = set()
         self._rate_limits: list[RateLimitRule] = []
         self._holds: list[HoldRule] = []
         self._sessions: list[_GatewaySession] = []
@@ -1609,6 +1617,7 @@ class DiscordServer:
     def _route_table(self) -> list[tuple[frozenset[str], re.Pattern[str], Handler]]:
         table: list[tuple[str, str, Handler]] = [
             ("GET", r"/users/@me", self._get_me),
+            ("POST", r"/users/@me/channels", self._create_dm),
             ("GET", r"/users/(\d+)", self._get_user),
             ("GET", r"/oauth2/applications/@me", self._get_application),
             ("GET", r"/applications/@me", self._get_application),
@@ -1821,6 +1830,47 @@ class DiscordServer:
     async def _get_me(self, req: _Request) -> tuple[int, Any]:
         return 200, p.client_user_payload(self.bot_user.id, self.bot_user.name)
 
+    async def _create_dm(self, req: _Request) -> tuple[int, Any]:
+        """Open (or return) the bot's DM channel with a user: Unknown User for one Discord does
+        not know. Opening always works; sending may not (``_create_channel_message``)."""
+        body = req.body or {}
+        try:
+            user = self.users[int(body.get("recipient_id"))]
+        except (KeyError, TypeError, ValueError):
+            raise DiscordHTTPError(404, UNKNOWN_USER, "Unknown User") from None
+        channel = self._dm_channels.get(user.id)
+        if channel is None:
+            channel = FakeChannel(self.snowflake(), 0, "", type=CHANNEL_DM)
+            self._dm_channels[user.id] = channel
+            self._dm_recipients[channel.id] = user.id
+        self.actions.append(Action("dm_open", channel_id=channel.id, payload=body))
+        return 200, self._dm_payload(channel)
+
+    def _dm_payload(self, channel: FakeChannel) -> dict:
+        return {
+            "id": str(channel.id),
+            "type": CHANNEL_DM,
+            "last_message_id": str(channel.last_message_id) if channel.last_message_id else None,
+            "recipients": [self.users[self._dm_recipients[channel.id]].payload()],
+            "flags": 0,
+        }
+
+    def close_dms(self, user: FakeUser | FakeMember | int) -> None:
+        """The user closes their DMs to the bot: sends to them answer 50007 from now on."""
+        self.dms_closed.add(self._user(user).id)
+
+    def dms_to(self, user: FakeUser | FakeMember | int) -> list[dict]:
+        """The live messages the bot sent a user directly, oldest first."""
+        channel = self._dm_channels.get(self._user(user).id)
+        return self.messages_in(channel.id) if channel is not None else []
+
+    def _may_dm(self, user_id: int) -> bool:
+        """Discord lets a bot message a user who shares a server with it and has not closed
+        their DMs to it."""
+        return user_id not in self.dms_closed and any(
+            user_id in g.members for g in self.guilds
+        )
+
     async def _get_user(self, req: _Request, user_id: str) -> tuple[int, Any]:
         user = self.users.get(int(user_id))
         if user is None:
@@ -1976,6 +2026,9 @@ class DiscordServer:
     # --- REST: channels and messages ---------------------------------------------------------
 
     def _rest_channel(self, channel_id: str, needed: int = 0) -> FakeChannel:
+        recipient = self._dm_recipients.get(int(channel_id))
+        if recipient is not None:
+            return self._dm_channels[recipient]
         channel = self._find_channel(int(channel_id))
         if channel is None or channel.deleted:
             raise DiscordHTTPError(404, UNKNOWN_CHANNEL, "Unknown Channel")
@@ -1993,7 +2046,10 @@ class DiscordServer:
         return stored
 
     async def _get_channel(self, req: _Request, channel_id: str) -> tuple[int, Any]:
-        return 200, self._rest_channel(channel_id).payload()
+        channel = self._rest_channel(channel_id)
+        if channel.type == CHANNEL_DM:
+            return 200, self._dm_payload(channel)
+        return 200, channel.payload()
 
     async def _typing(self, req: _Request, channel_id: str) -> tuple[int, Any]:
         channel = self._rest_channel(channel_id, p.SEND_MESSAGES)
@@ -2085,7 +2141,7 @@ class DiscordServer:
         interaction: InteractionHandle | None = None,
         ephemeral: bool = False,
     ) -> StoredMessage:
-        guild = self._guild_of(channel)
+        guild = self._guild_of(channel) if channel.type != CHANNEL_DM else None
         components = copy.deepcopy(body.get("components") or [])
         _number_components(components)
         embeds = [{"type": "rich", **e} for e in copy.deepcopy(body.get("embeds") or [])]
@@ -2103,7 +2159,7 @@ class DiscordServer:
         data = p.message_payload(
             message_id=message_id,
             channel_id=channel.id,
-            guild_id=guild.id,
+            guild_id=guild.id if guild else None,
             author=author.payload(),
             content=body.get("content") or "",
             embeds=embeds,
@@ -2121,7 +2177,7 @@ class DiscordServer:
         stored = StoredMessage(
             data,
             channel.id,
-            guild.id,
+            guild.id if guild else 0,
             author.id,
             ephemeral=ephemeral,
             interaction_id=interaction.id if interaction else None,
@@ -2134,7 +2190,10 @@ class DiscordServer:
 
     async def _create_channel_message(self, req: _Request, channel_id: str) -> tuple[int, Any]:
         channel = self._rest_channel(channel_id, p.SEND_MESSAGES)
-        if not channel.is_text:
+        direct = channel.type == CHANNEL_DM
+        if direct and not self._may_dm(self._dm_recipients[channel.id]):
+            raise DiscordHTTPError(403, CANNOT_MESSAGE_USER, "Cannot send messages to this user")
+        if not channel.is_text and not direct:
             raise DiscordHTTPError(400, 50008, "Cannot send messages in a non-text channel")
         body = req.body or {}
         flags = int(body.get("flags") or 0)
@@ -2175,7 +2234,8 @@ class DiscordServer:
             )
         )
         self._changed()
-        await self.dispatch("MESSAGE_CREATE", self._with_member(stored))
+        if not direct:  # the bot asked for no DIRECT_MESSAGES events
+            await self.dispatch("MESSAGE_CREATE", self._with_member(stored))
         return 200, stored.snapshot()
 
     def _with_member(self, stored: StoredMessage) -> dict:

@@ -171,6 +171,7 @@ async def test_a_poll_posts_to_the_right_channels_once_without_backlog(
     assert {c["custom_id"] for r in post["components"] for c in r["components"]} == {
         "vote:990001:y",
         "vote:990001:n",
+        "alert:990001",
     }
     await discord_server.wait_until(
         lambda: len(discord_server.actions_of("reaction_add")) >= 2, 5, "the bot's reactions"
@@ -497,3 +498,55 @@ async def test_poll_once_reports_without_a_token_and_posts_with_one(
     code, report = await run_poll_once(env, tmp_path)
     assert "0 messages posted" in report
     assert len(posts_in(discord_server, discord_server.channel, "Polled Once")) == 1
+
+
+async def test_new_questions_are_posted_where_asked_for_and_the_answer_later(
+    subs_bot, discord_server, parliament_api
+) -> None:
+    education = discord_server.guild.channel("education")
+    reply = await subscribe(discord_server, {"department": "dfe", "events": "all"})
+    assert reply["content"].startswith("Subscribed") and "and each new question" in (
+        reply["content"])
+    assert "New questions and answers from the Department for Education" in reply["content"]
+    await subscribe(discord_server, {"department": "dfe", "_in": education})  # answers only
+    with pytest.raises(ValueError, match="must be one of its choices"):  # as Discord does
+        await subscribe(discord_server, {"department": "dfe", "events": "everything'--"})
+    await asyncio.sleep(0.5)
+    tabled = todays_answer(990301, "Schools: Chess Clubs", dateAnswered=None, answerText=None,
+                           answeringMemberId=None)
+    parliament_api.publish(tabled)
+    post = await wait_for_post(discord_server, discord_server.channel, "Chess Clubs")
+    embed = post["embeds"][0]
+    assert embed["title"] == "📝 New question · Schools: Chess Clubs"
+    assert "Department for Education" in embed["description"]
+    assert "Not answered yet: due " in embed["description"]
+    assert not embed.get("fields")  # nothing to vote on yet: "Alert me" alone
+    assert [c["custom_id"] for r in post["components"] for c in r["components"]] == [
+        "alert:990301"]
+    await asyncio.sleep(1.0)  # more polls find the same question: still one post, none there
+    assert len(posts_in(discord_server, discord_server.channel, "Chess Clubs")) == 1
+    assert posts_in(discord_server, education, "Chess Clubs") == []
+
+    parliament_api.publish(todays_answer(990301, "Schools: Chess Clubs"))
+    for channel in (discord_server.channel, education):
+        await discord_server.wait_until(
+            lambda channel=channel: any(
+                m["embeds"][0]["title"].startswith("🆕 New answer")
+                for m in posts_in(discord_server, channel, "Chess Clubs")
+            ),
+            10,
+            "the answer",
+        )
+    await asyncio.sleep(0.5)
+    assert len(posts_in(discord_server, discord_server.channel, "Chess Clubs")) == 2
+    assert len(posts_in(discord_server, education, "Chess Clubs")) == 1
+    (answer,) = posts_in(discord_server, education, "Chess Clubs")
+    assert {c["custom_id"] for r in answer["components"] for c in r["components"]} == {
+        "vote:990301:y", "vote:990301:n", "alert:990301"}
+
+    listing = await (
+        await discord_server.run_command("subscriptions", {}, user=discord_server.plain_user)
+    ).message()
+    description = listing["embeds"][0]["description"]
+    assert "posts answers and new questions" in description
+    assert "posts answers ·" in description
