@@ -132,6 +132,10 @@ def _add_readers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     resolve.add_argument("kind", choices=("member", "department", "topic"))
     resolve.add_argument("text", metavar="TEXT")
     resolve.add_argument("--limit", type=int, default=5)
+    resolve.add_argument(
+        "--role", choices=("asked_by", "answered_by"),
+        help="a member looked for as asker or answerer: breaks ties between equal names",
+    )
     resolve.add_argument("--json", action="store_true")
     _add_db(resolve)
 
@@ -230,20 +234,25 @@ def cmd_run(
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
-    """``ingest``: load files and folders and report on each; 1 when a record was rejected or a file
-    could not be loaded."""
+    """``ingest``: load files and folders and report on each; 1 when a record was rejected, a file
+    could not be loaded, or a file named on the command line yielded no question (said on one line
+    of stderr each)."""
     with open_store(db_path) as store:
         report = ingest_paths(store, args.paths)
     if args.json:
         print(json.dumps(_report_json(report), indent=2))
     else:
         print(format_ingest_report(report))
-    return 1 if report.failed else 0
+    empty = report.named_but_empty()
+    for f in empty:
+        print(f"ingest: nothing loaded from {f.path}: {f.why_nothing()}", file=sys.stderr)
+    return 1 if report.failed or empty else 0
 
 
 def _report_json(report: IngestReport) -> dict:
     return {
         "totals": report.totals(),
+        "nothing_loaded": [f.path for f in report.named_but_empty()],
         "files": [
             {
                 "path": f.path,
@@ -428,7 +437,7 @@ def cmd_resolve(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
 
     with open_store(db_path) as store:
         resolution = Resolver.from_store(store).resolve(
-            args.kind, args.text, max(1, min(args.limit, 25))
+            args.kind, args.text, max(1, min(args.limit, 25)), role=args.role
         )
     if args.json:
         print(json.dumps(resolution.as_json(), indent=2, ensure_ascii=False))
@@ -441,6 +450,8 @@ def cmd_resolve(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
         print(
             f"{c.score:5.1f}  {str(c.id)[:16]:<16} {c.name}" + (f"  ({c.note})" if c.note else "")
         )
+    if resolution.more:
+        print(f"       ... and {resolution.more} more (--limit to list them)")
     print("sure" if resolution.sure else "not sure: pick one of these")
     return 0
 
@@ -502,18 +513,21 @@ def _department_family(store: Store, text: str) -> tuple[tuple[int, ...], str]:
 def _member_id(store: Store, text: str, flag: str) -> tuple[int, str]:
     """The member a name means; ``OverdueError`` with the candidates when the name is unknown
     or unclear."""
-    from bot.matching import MemberIndex
+    from bot.matching import MemberIndex, member_activity
     from bot.overdue import OverdueError
 
     index = MemberIndex(store.rows(
         "SELECT id, name, list_as, party, party_abbreviation, member_from, house FROM members"
-    ))
-    resolution = index.resolve(text[:200])
+    ), member_activity(store))
+    resolution = index.resolve(text[:200], role="asked_by" if flag == "--asked-by" else
+                               "answered_by")
     if resolution.best is None:
         if not resolution.candidates:
             raise OverdueError(f"{flag}: no member matches {text[:60]!r}")
         names = "; ".join(c.name + (f" ({c.note})" if c.note else "")
                           for c in resolution.candidates)
+        if resolution.more:
+            names += f"; and {resolution.more} more"
         raise OverdueError(f"{flag}: {text[:60]!r} could be {names}. Which?")
     return resolution.best.id, resolution.best.name
 

@@ -36,6 +36,20 @@ class FileReport:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
     skipped: str | None = None  # why the whole file was not loaded
     redirects: int = 0
+    named: bool = False  # named itself on the command line, not found in a folder named
+
+    @property
+    def yielded_nothing(self) -> bool:
+        """Whether no question of the file was loaded (new, updated or unchanged)."""
+        return self.new + self.updated + self.unchanged == 0
+
+    def why_nothing(self) -> str:
+        """Why the file yielded nothing, in a few words."""
+        if self.skipped:
+            return self.skipped
+        if self.rejected:
+            return f"all {len(self.rejected)} records rejected"
+        return "it holds no questions"
 
     @property
     def failed(self) -> bool:
@@ -54,6 +68,10 @@ class IngestReport:
     def failed(self) -> bool:
         """Whether any file failed (see ``FileReport.failed``)."""
         return any(f.failed for f in self.files)
+
+    def named_but_empty(self) -> list[FileReport]:
+        """The files named themselves (not found in a folder) that yielded no question."""
+        return [f for f in self.files if f.named and f.yielded_nothing]
 
     def totals(self) -> dict[str, int]:
         """Counts over every file: files, records new, updated, unchanged and rejected, and files
@@ -91,6 +109,8 @@ def ingest_paths(store: Store, paths: Iterable[str | Path]) -> IngestReport:
     each next file in a second process while this one stores the last (PARALLEL_MIN_BYTES).
     """
     report = IngestReport()
+    paths = list(paths)
+    named = {Path(p) for p in paths if not Path(p).is_dir()}
     files = list(iter_files(paths))
     previous = store.conn.execute("PRAGMA cache_size").fetchone()[0]
     store.conn.execute(f"PRAGMA cache_size={BULK_CACHE_KIB}")
@@ -101,7 +121,9 @@ def ingest_paths(store: Store, paths: Iterable[str | Path]) -> IngestReport:
     gc.disable()
     try:
         for parsed in _parsed_in_order(files):
-            report.files.append(store_parsed(store, parsed))
+            file_report = store_parsed(store, parsed)
+            file_report.named = Path(file_report.path) in named
+            report.files.append(file_report)
     finally:
         if collecting:
             gc.enable()

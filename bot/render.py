@@ -148,6 +148,9 @@ def search_json(store: Store, outcome: SearchOutcome) -> dict[str, Any]:
             option: [c.as_json() for c in resolution.candidates]
             for option, resolution in outcome.ambiguous.items()
         }
+        more = {o: r.more for o, r in outcome.ambiguous.items() if r.more}
+        if more:
+            data["ambiguous_more"] = more  # candidates matched beyond those listed
     return data
 
 
@@ -156,6 +159,8 @@ def search_table(data: dict[str, Any]) -> str:
     lines: list[str] = []
     for option, candidates in data.get("ambiguous", {}).items():
         names = ", ".join(c["name"] for c in candidates) or "nothing close"
+        if more := data.get("ambiguous_more", {}).get(option):
+            names += f" (and {more} more)"
         lines.append(f"--{option.replace('_', '-')} is not clear. Did you mean: {names}?")
     if lines:
         return "\n".join(lines)

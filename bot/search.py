@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.excerpts import make_excerpt
-from bot.matching import Candidate, Resolution, Resolver
+from bot.matching import ROLES, Candidate, Resolution, Resolver
 from bot.name_options import NAME_OPTIONS
 from bot.records import (
     ANSWERER_TAG,
@@ -269,7 +269,8 @@ class Searcher:
             if not text or not text.strip():
                 outcome.resolved[option] = None
                 continue
-            resolution = self.resolver.resolve(kind, text[:200])
+            role = option if option in ROLES else None  # asked_by prefers askers ...
+            resolution = self.resolver.resolve(kind, text[:200], role=role)
             outcome.resolved[option] = resolution
             if resolution.best is None:
                 outcome.ambiguous[option] = resolution
@@ -322,14 +323,26 @@ class Searcher:
         def tag(prefix: str, value: Any) -> str:
             return f'"{tag_word(prefix, value)}"'
 
-        if (member_id := resolved_id("asked_by")) is not None:
-            filters.add("q.asking_member_id = ?", [member_id], tag(ASKER_TAG, member_id))
-        if (member_id := resolved_id("answered_by")) is not None:
-            filters.add("q.answering_member_id = ?", [member_id], tag(ANSWERER_TAG, member_id))
-        if (member_id := resolved_id("member")) is not None:
-            filters.add(EITHER_MEMBER,
-                        [member_id, member_id],
-                        f"({tag(ASKER_TAG, member_id)} OR {tag(ANSWERER_TAG, member_id)})")
+        def member_filter(option: str, columns: tuple[str, ...], tags: tuple[str, ...]) -> None:
+            if (member_id := resolved_id(option)) is None:
+                return
+            ids = list(self.resolver.members.family(member_id))  # one person, every source
+            if len(ids) == 1 and len(columns) == 2:
+                filters.add(EITHER_MEMBER, [member_id, member_id],
+                            f"({tag(ASKER_TAG, member_id)} OR {tag(ANSWERER_TAG, member_id)})")
+                return
+            if len(ids) == 1:
+                filters.add(f"q.{columns[0]} = ?", ids, tag(tags[0], member_id))
+                return
+            marks = ",".join("?" * len(ids))
+            filters.add("(" + " OR ".join(f"q.{c} IN ({marks})" for c in columns) + ")",
+                        ids * len(columns),
+                        "(" + " OR ".join(tag(t, i) for t in tags for i in ids) + ")")
+
+        member_filter("asked_by", ("asking_member_id",), (ASKER_TAG,))
+        member_filter("answered_by", ("answering_member_id",), (ANSWERER_TAG,))
+        member_filter("member", ("asking_member_id", "answering_member_id"),
+                      (ASKER_TAG, ANSWERER_TAG))
         if (body_id := resolved_id("department")) is not None:
             ids = list(self.resolver.departments.family(body_id))
             filters.add(f"q.answering_body_id IN ({','.join('?' * len(ids))})", ids,

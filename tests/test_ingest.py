@@ -293,3 +293,57 @@ def test_bad_setting_stops_with_one_line(tmp_path: Path) -> None:
     assert result.stderr.strip() == (
         "Configuration error: POLL_INTERVAL_SECONDS: 'soon' is not a number of seconds"
     )
+
+
+def test_a_bare_array_of_result_items_is_loaded(store: Store, tmp_path: Path) -> None:
+    # mySociety's dump of the API saves the list's result items with no envelope.
+    value = json.loads((FIXTURES / "holding.json").read_text())["value"]
+    path = tmp_path / "bare.json"
+    path.write_text(json.dumps([{"value": value, "links": []}, {"value": dict(value, id=0)}]))
+    report = ingest_paths(store, [path])
+    (file_report,) = report.files
+    assert (file_report.kind, file_report.new) == ("api-json", 1)
+    assert file_report.rejected == [("[1]", "id is not a positive number: 0")]
+    assert store.question(value["id"])["status"] == "holding"
+
+
+def test_a_real_list_saved_as_a_bare_array_loads_as_the_list_does(tmp_path: Path) -> None:
+    source = shared_data("parliament-api", "list-answered-2021-02-01-both-houses-subset.json")
+    results = json.loads(source.read_text(encoding="utf-8"))["results"]
+    bare = tmp_path / "2021-02.json"
+    bare.write_text(json.dumps(results), encoding="utf-8")
+    with Store(tmp_path / "list.db") as listed, Store(tmp_path / "bare.db") as loose:
+        ingest_paths(listed, [source])
+        report = ingest_paths(loose, [bare])
+        assert not report.failed
+        assert report.files[0].new == len(results) == listed.count_questions()
+        sql = ("SELECT id, status, heading, answer_text, answering_body_id FROM questions "
+               "ORDER BY id")
+        assert loose.conn.execute(sql).fetchall() == listed.conn.execute(sql).fetchall()
+    assert run_cli("ingest", str(bare), "--db", str(tmp_path / "cli.db")).returncode == 0
+
+
+def test_a_file_named_that_yields_nothing_fails_with_one_line(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    empty = tmp_path / "empty-array.json"
+    empty.write_text("[]")
+    result = run_cli("ingest", str(empty), str(FIXTURES / "holding.json"), "--db", db)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"ingest: nothing loaded from {empty}: it holds no questions"
+    )
+    statements = tmp_path / "statements.json"
+    statements.write_text(json.dumps({"results": [{"value": {"id": 1, "dateMade": "2021"}}]}))
+    result = run_cli("ingest", str(statements), "--db", db, "--json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["nothing_loaded"] == [str(statements)]
+    assert result.stderr.strip().splitlines() == [
+        f"ingest: nothing loaded from {statements}: not questions: written statements, "
+        "not written questions"
+    ]
+    # A folder may hold files of other kinds: only a file named itself must yield something.
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "statements.json").write_bytes(statements.read_bytes())
+    (folder / "holding.json").write_bytes((FIXTURES / "holding.json").read_bytes())
+    assert run_cli("ingest", str(folder), "--db", db).returncode == 0

@@ -87,13 +87,13 @@ def departments() -> DepartmentIndex:
         ("dfe", 60),
         ("Department for Educaton", 60),
         ("education", 60),
-        ("Department for Children, Schools and Families", 60),
         ("DHSC", 17),
         ("health", 17),
         ("Department of Health", 17),
         ("MoD", 11),
         ("defence", 11),
         ("Minstry of Defence", 11),
+        ("Department for Children, Schools and Families", 60),
         ("DIT", 202),
         ("DBT", 214),
     ],
@@ -107,6 +107,19 @@ def test_department_forms(departments: DepartmentIndex, text: str, expect: int) 
 def test_a_renamed_body_leads_to_its_successor(departments: DepartmentIndex) -> None:
     assert 202 in departments.predecessors(214)
     assert departments.resolve("DIT").candidates[0].note == "now Department for Business and Trade"
+
+
+def test_a_former_department_with_answers_stored_is_a_body_of_its_own() -> None:
+    dcsf_id = DepartmentIndex([]).resolve("DCSF").best.id
+    index = DepartmentIndex([
+        {"id": 60, "name": "Department for Education"},
+        {"id": dcsf_id, "name": "Department for Children, Schools and Families"},
+    ])
+    dcsf = index.resolve("Department for Children, Schools and Families")
+    assert dcsf.sure
+    assert dcsf.best.id == dcsf_id
+    assert dcsf.best.note == "now Department for Education"
+    assert dcsf_id in index.family(60)
 
 
 def test_vague_department_asks(departments: DepartmentIndex) -> None:

@@ -150,20 +150,29 @@ def parse_question_value(value: Any, where: str = "") -> ParsedQuestion:
 
 
 def iter_api_document(doc: Any) -> Iterator[tuple[str, ParsedQuestion | RecordError]]:
-    """Each record of a list or single response, as ``(where, parsed or error)``.
+    """Each record of a list or single response, or of a bare array of the list's result items
+    (``[{"value": ...}, ...]``, as mySociety's dump of the API saves them), as
+    ``(where, parsed or error)``.
 
-    Raises ``NotQuestionsError`` for documents of another shape (statements, errors, arrays).
+    Raises ``NotQuestionsError`` for documents of another shape (statements, errors, arrays of
+    anything else).
     """
-    if not isinstance(doc, dict):
+    if isinstance(doc, list):
+        if doc and not any(isinstance(item, dict) and "value" in item for item in doc):
+            raise NotQuestionsError(
+                'a JSON array, but not of API result items ({"value": {...}})'
+            )
+        items, single, prefix = doc, False, ""
+    elif not isinstance(doc, dict):
         raise NotQuestionsError("not a Written Questions API response (expected a JSON object)")
-    if "results" in doc:
+    elif "results" in doc:
         items = doc["results"]
         if not isinstance(items, list):
             raise NotQuestionsError("'results' is not a list")
-        single = False
+        single, prefix = False, "results"
     elif "value" in doc:
         items = [doc]
-        single = True
+        single, prefix = True, ""
     elif doc.get("status") and doc.get("title"):
         raise NotQuestionsError(f"an API error response: {doc.get('status')} {doc.get('title')}")
     else:
@@ -176,7 +185,7 @@ def iter_api_document(doc: Any) -> Iterator[tuple[str, ParsedQuestion | RecordEr
         raise NotQuestionsError(f"{kind}, not written questions")
 
     for index, value in enumerate(values):
-        where = "value" if single else f"results[{index}]"
+        where = "value" if single else f"{prefix}[{index}]"
         try:
             yield where, parse_question_value(value, where)
         except RecordError as error:

@@ -113,7 +113,7 @@ def parse_parlparse(
                 )
         elif tag == "major-heading":
             text = _element_text(element)
-            body = body_for_heading(text) if text else None
+            body = body_for_heading(text, file_date) if text else None
             saw_wrans = True
         elif tag == "minor-heading":
             heading = _element_text(element)
