@@ -20,7 +20,7 @@ import discord
 from bot.discord.embeds import pretty_date
 from bot.discord.overdue_embeds import open_option_text, overdue_embed, overdue_title
 from bot.discord.replies import in_time, reply_error, send, the_bot, update
-from bot.discord.views import answer_message
+from bot.discord.views import alert_me, answer_message
 from bot.matching import Resolution
 from bot.overdue import OverdueList, overdue
 from bot.render import answer_view
@@ -117,7 +117,8 @@ def read_page(
 def overdue_message(request: OverdueRequest, data: OverduePage) -> tuple[
     discord.Embed, discord.ui.View
 ]:
-    """A page of the list, with ◀ Prev / Next ▶ and the "Open a question…" menu."""
+    """A page of the list, with ◀ Prev / Next ▶, the "Open a question…" menu and the "Alert
+    me" menu."""
     embed = overdue_embed(data.listing, data.title, data.page, data.pages)
     view = discord.ui.View(timeout=None)
     view.add_item(OverduePageButton(request, data.page - 1, "◀ Prev", data.page == 0))
@@ -125,6 +126,7 @@ def overdue_message(request: OverdueRequest, data: OverduePage) -> tuple[
                                     data.page >= data.pages - 1))
     if data.listing.results:
         view.add_item(OpenOverdueSelect(data.listing))
+        view.add_item(AlertOverdueSelect(data.listing))
     return embed, view
 
 
@@ -248,5 +250,37 @@ class OpenOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ov
             await reply_error(interaction)
 
 
-OVERDUE_ITEMS = (OverduePageButton, OpenOverdueSelect)
+class AlertOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ovalert"):
+    """ "🔔 Alert me when one is answered…": a direct message when the picked question is
+    answered, as its own Alert me button does."""
+
+    def __init__(self, listing: OverdueList | None = None,
+                 select: discord.ui.Select | None = None) -> None:
+        if select is None:
+            options = []
+            for item in (listing.results if listing else [])[:25]:
+                label, description = open_option_text(item)
+                options.append(discord.SelectOption(label=label, value=str(item.id),
+                                                    description=description))
+            select = discord.ui.Select(placeholder="🔔 Alert me when one is answered…",
+                                       options=options, custom_id="ovalert")
+        super().__init__(select)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> AlertOverdueSelect:
+        return cls(select=cast("discord.ui.Select[Any]", item))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        data = cast("dict[str, Any]", interaction.data or {})
+        values: list[str] = list(data.get("values") or [])
+        value = values[0] if values else ""
+        if not value.lstrip("-").isdigit():
+            await reply_error(interaction, "That question is no longer in the store.")
+            return
+        await alert_me(interaction, int(value))
+
+
+OVERDUE_ITEMS = (OverduePageButton, OpenOverdueSelect, AlertOverdueSelect)
 

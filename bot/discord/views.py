@@ -481,51 +481,56 @@ class AlertButton(
         return cls(int(match["qid"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        from bot.alerts import ANSWERED_STATUSES, AlertError
+        await alert_me(interaction, self.question_id)
 
-        try:
-            bot = the_bot(interaction)
-            row = await in_time(
-                interaction, bot.services.db.read(lambda store: store.question(self.question_id)),
+
+async def alert_me(interaction: discord.Interaction, question_id: int) -> None:
+    """ "🔔 Alert me" on one question, from its button or from a list's menu."""
+    from bot.alerts import ANSWERED_STATUSES, AlertError
+
+    try:
+        bot = the_bot(interaction)
+        row = await in_time(
+            interaction, bot.services.db.read(lambda store: store.question(question_id)),
+            ephemeral=True,
+        )
+        if row is None:
+            await reply_error(interaction, "I no longer have this question.")
+            return
+        if row["status"] in ANSWERED_STATUSES:
+            view = discord.ui.View(timeout=None)
+            view.add_item(FollowSelect(question_id))
+            await send(
+                interaction,
+                content="This question is answered. Shall I send you a direct message "
+                "about new answers like it? Pick one:",
+                view=view,
                 ephemeral=True,
             )
-            if row is None:
-                await reply_error(interaction, "I no longer have this question.")
-                return
-            if row["status"] in ANSWERED_STATUSES:
-                view = discord.ui.View(timeout=None)
-                view.add_item(FollowSelect(self.question_id))
-                await send(
-                    interaction,
-                    content="This question is answered. Shall I send you a direct message "
-                    "about new answers like it? Pick one:",
-                    view=view,
-                    ephemeral=True,
-                )
-                return
-            book = _alert_book(bot.store)
-            try:
-                _, what = await in_time(
-                    interaction,
-                    bot.services.db.write(book.alert_on_question, interaction.user.id, row),
-                    ephemeral=True,
-                )
-            except AlertError as error:
-                await reply_error(interaction, str(error))
-                return
-            where = f"{row['house']} {row['uin']}"
-            text = {
-                "created": f"🔔 I will send you a direct message when {where} is answered: the "
-                "holding answer, the answer and any correction, each once.",
-                "resumed": f"🔔 Resumed: I will send you a direct message when {where} is "
-                "answered.",
-                "exists": f"🔔 You already have an alert on {where}.",
-            }[what]
-            await send(interaction, content=text + " `/alerts` lists and removes your alerts.",
-                       ephemeral=True)
-        except Exception:
-            log.exception("alert button failed")
-            await reply_error(interaction)
+            return
+        book = _alert_book(bot.store)
+        try:
+            _, what = await in_time(
+                interaction,
+                bot.services.db.write(book.alert_on_question, interaction.user.id, row),
+                ephemeral=True,
+            )
+        except AlertError as error:
+            await reply_error(interaction, str(error))
+            return
+        where = f"{row['house']} {row['uin']}"
+        text = {
+            "created": f"🔔 I will send you a direct message when {where} is answered: the "
+            "holding answer, the answer and any correction, each once.",
+            "resumed": f"🔔 Resumed: I will send you a direct message when {where} is "
+            "answered.",
+            "exists": f"🔔 You already have an alert on {where}.",
+        }[what]
+        await send(interaction, content=text + " `/alerts` lists and removes your alerts.",
+                   ephemeral=True)
+    except Exception:
+        log.exception("alert button failed")
+        await reply_error(interaction)
 
 
 class FollowSelect(

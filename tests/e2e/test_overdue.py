@@ -104,6 +104,22 @@ async def test_open_a_question_from_the_menu(answers_bot, discord_server) -> Non
     assert not [i for i in custom_ids(reply) if i.startswith("vote:")]
 
 
+async def test_alert_me_from_the_list(answers_bot, discord_server) -> None:
+    from bot.alerts import AlertBook
+
+    message = await run(discord_server, "overdue", {"department": "DWP", "asked_by": "o'hara"})
+    option = button(message, "ovalert")["options"][0]
+    assert option["value"] == str(OVERDUE_IDS[0])
+    picked = await discord_server.select(message, "ovalert", [option["value"]],
+                                         user=discord_server.plain_user)
+    reply = await picked.message()
+    assert reply["flags"] & 64  # the confirmation is private
+    assert reply["content"].startswith("🔔 I will send you a direct message when")
+    alerts = AlertBook(answers_bot.store).rows(discord_server.plain_user.id)
+    assert [a["question_id"] for a in alerts] == [OVERDUE_IDS[0]]
+    assert AlertBook(answers_bot.store).rows(discord_server.admin_user.id) == []
+
+
 async def test_pages_turn_after_a_restart(
     bot_settings, bot_runner, loaded_database, discord_server
 ) -> None:
