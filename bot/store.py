@@ -8,6 +8,7 @@ triggers follow updates and deletes.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -161,8 +162,7 @@ class Store:
         self._upsert_members_and_bodies(items)
         for item in items:
             incoming = dict(item.question)
-            if incoming.get("gid"):
-                self._forward_gid(incoming)
+            superseded = bool(incoming.get("gid")) and self._forward_gid(incoming)
             stored = existing.get(incoming["id"])
             if stored is None:
                 incoming["status"] = status_of(incoming)
@@ -175,7 +175,10 @@ class Store:
                 result.new += 1
                 result.changes.append((incoming["id"], kind))
                 continue
-            merged = _merge(stored, incoming)
+            # A record of an earlier ParlParse scrape, met after the later scrape that replaced
+            # it: whatever order the files come in, the later scrape's text stands.
+            stale = superseded or _earlier_scrape(incoming, stored)
+            merged = None if stale else _merge(stored, incoming)
             if merged is None:
                 result.unchanged += 1
                 continue
@@ -221,7 +224,8 @@ class Store:
              for r in rows],
         )
 
-    def _forward_gid(self, record: dict[str, Any]) -> None:
+    def _forward_gid(self, record: dict[str, Any]) -> bool:
+        """Give ``record`` the newest gid a later scrape named for it; whether it had one."""
         latest = self.latest_gid(record["gid"])
         if latest != record["gid"]:
             if record.get("twfy_url"):
@@ -229,6 +233,8 @@ class Store:
                     _short_gid(record["gid"]), _short_gid(latest)
                 )
             record["gid"] = latest
+            return True
+        return False
 
     def _existing_rows(self, ids: list[int]) -> dict[int, dict[str, Any]]:
         rows: dict[int, dict[str, Any]] = {}
@@ -425,6 +431,24 @@ _TEXT_PAIRS = (
 )
 
 
+_SCRAPE = re.compile(r"/(\d{4}-\d\d-\d\d)([a-z]*)\.")
+
+
+def _scrape_of(record: dict[str, Any]) -> tuple[str, str] | None:
+    """The ParlParse scrape a record came from, as (day, version letter); None for a record
+    from elsewhere (the API)."""
+    found = _SCRAPE.search(record.get("gid") or "")
+    return (found[1], found[2]) if found else None
+
+
+def _earlier_scrape(incoming: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """Whether ``incoming`` comes from an earlier scrape of the same ParlParse day than
+    ``stored`` ("b" supersedes "a"): for the records a later scrape names no redirect for,
+    such as the second question of a group."""
+    new, old = _scrape_of(incoming), _scrape_of(stored)
+    return new is not None and old is not None and new[0] == old[0] and new[1] < old[1]
+
+
 def _merge(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any] | None:
     """The record to store when ``incoming`` meets ``stored``, or None when nothing changes."""
     if version_of(incoming) < version_of(stored):
@@ -436,6 +460,8 @@ def _merge(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any] |
         value = incoming.get(column)
         if column in ("twfy_url", "gid", "source_url") and value is None:
             continue  # a source that lacks a link does not erase one another source gave
+        if column == "heading" and not value and stored.get("heading"):
+            continue  # an older capture without the heading Parliament added later
         merged[column] = value
     # Keep member and body ids when this source lacks them (list responses always have them,
     # ParlParse may not).

@@ -67,10 +67,16 @@ def test_a_rescrape_replaces_ids_without_duplicates(store: Store) -> None:
     row = store.question("9001")
     assert row["gid"] == "uk.org.publicwhip/wrans/2020-01-15b.9001.q0"
     assert "£2.5 million" in row["answer_text"]
-    # Reading the old scrape again neither duplicates nor takes the old id back.
-    ingest_paths(store, [FIXTURES / "answers2020-01-15a.xml"])
+    # Reading the old scrape again neither duplicates nor takes the old id back, nor its
+    # older text: the later scrape of a day wins whatever order the files come in, and the
+    # re-read changes (and logs) nothing.
+    changes = len(store.changes_since(0, limit=10_000))
+    report = ingest_paths(store, [FIXTURES / "answers2020-01-15a.xml"])
     assert store.count_questions() == 3
     assert store.question("9001")["gid"].endswith("2020-01-15b.9001.q0")
+    assert "£2.5 million" in store.question("9001")["answer_text"]
+    assert report.totals()["updated"] == 0
+    assert len(store.changes_since(0, limit=10_000)) == changes
 
 
 def test_real_commons_file() -> None:

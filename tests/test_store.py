@@ -191,3 +191,22 @@ def test_a_question_is_found_by_uin_in_any_case_through_the_index(tmp_path: Path
         plan = store.conn.execute("EXPLAIN QUERY PLAN " + traced[-1]).fetchall()
         assert any("USING INDEX" in step[3] for step in plan), plan
         assert not any(step[3].startswith("SCAN questions") for step in plan), plan
+
+
+def test_an_older_capture_without_a_heading_keeps_the_heading(tmp_path: Path) -> None:
+    """A snapshot taken before Parliament added a heading, loaded after a later one, does not
+    wipe the heading (nor log a change)."""
+    with Store(tmp_path / "a.db") as store:
+        ingest(store, "substantive.json")
+        data = json.loads((FIXTURES / "substantive.json").read_text())
+        value = data["value"] if "value" in data else data["results"][0]["value"]
+        stored = store.question(value["id"])
+        assert stored is not None and stored["heading"]
+        value["heading"] = ""
+        older = tmp_path / "older.json"
+        older.write_text(json.dumps({"value": value}))
+        changes = len(store.changes_since(0))
+        assert not ingest_paths(store, [older]).failed
+        again = store.question(value["id"])
+        assert again is not None and again["heading"] == stored["heading"]
+        assert len(store.changes_since(0)) == changes
