@@ -19,7 +19,7 @@ import secrets
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -164,6 +164,91 @@ class DeliveryQueue:
             )
             claimed += inserted.rowcount
         return claimed
+
+    def pause(self, guild_id: int, subscription_id: int, reason: str) -> dict[str, Any] | None:
+        """Pause one of this server's subscriptions, keeping its settings and its place (None:
+        no such subscription here). Its claims not yet grouped into a message are given back,
+        so a resume with a digest takes them; a message already grouped goes out as it is."""
+        with self.store.transaction():
+            row = self.book.get(subscription_id)
+            if row is None or row["guild_id"] != guild_id:
+                return None
+            if row["status"] != "active":
+                return row
+            place = self._cursor()
+            given_back = self.conn.execute(
+                "SELECT min(change_seq) FROM deliveries WHERE subscription_id = ? "
+                "AND status = 'pending' AND batch_id IS NULL",
+                (subscription_id,),
+            ).fetchone()[0]
+            if given_back is not None:
+                place = min(place, int(given_back) - 1)
+                self.conn.execute(
+                    "DELETE FROM deliveries WHERE subscription_id = ? AND status = 'pending' "
+                    "AND batch_id IS NULL",
+                    (subscription_id,),
+                )
+            self.conn.execute(
+                "UPDATE subscriptions SET status = 'paused', paused_reason = ?, paused_seq = ? "
+                "WHERE id = ?",
+                (reason, place, subscription_id),
+            )
+        return self.book.get(subscription_id)
+
+    def resume(
+        self, guild_id: int, subscription_id: int, digest: bool
+    ) -> tuple[dict[str, Any] | None, int]:
+        """Resume one of this server's subscriptions; returns (its row, or None when there is no
+        such subscription here; how many missed items were claimed). Without ``digest`` it
+        moves past what came while it was paused; with it, what it missed is claimed once and
+        grouped into digests (``DIGEST_SIZE`` items each), sent like any batch."""
+        with self.store.transaction():
+            row = self.book.get(subscription_id)
+            if row is None or row["guild_id"] != guild_id:
+                return None, 0
+            if row["status"] == "active":
+                return row, 0
+            cursor = self._cursor()
+            claimed: list[int] = []
+            if digest:
+                start = row["paused_seq"]
+                if start is None:  # paused by the bot: from where it last posted or resumed
+                    start = max(row["after_seq"], row["resumed_seq"] or 0)
+                claimed = self._claim_missed(row, int(start), cursor)
+            self.conn.execute(
+                "UPDATE subscriptions SET status = 'active', paused_reason = NULL, "
+                "paused_seq = NULL, resumed_seq = ? WHERE id = ?",
+                (cursor if digest else self.store.last_change_seq(), subscription_id),
+            )
+            for i in range(0, len(claimed), DIGEST_SIZE):
+                batch_id = self.conn.execute(
+                    "INSERT INTO batches (channel_id, created_at) VALUES (?, ?)",
+                    (row["channel_id"], utc_now_text()),
+                ).lastrowid
+                self.conn.executemany(
+                    "UPDATE deliveries SET batch_id = ? WHERE id = ?",
+                    [(batch_id, d) for d in claimed[i : i + DIGEST_SIZE]],
+                )
+        return self.book.get(subscription_id), len(claimed)
+
+    def _claim_missed(self, row: dict[str, Any], start: int, end: int) -> list[int]:
+        """Claim, for one subscription, the news in the change log after ``start`` up to
+        ``end``; the ids of the deliveries claimed (none the channel already had)."""
+        sub = replace(self.book.subscription(row), status="active", after_seq=start)
+        matcher = SubscriptionMatcher([sub])
+        condition, params = matcher.prefilter()
+        events = self.store.rows(
+            "SELECT c.seq, c.kind, c.status, c.question_id FROM changes c "
+            "JOIN questions q ON q.id = c.question_id "
+            f"WHERE c.seq > ? AND c.seq <= ? AND {posted_events_sql()} AND {condition} "
+            "ORDER BY c.seq",
+            [start, end, *params],
+        )
+        ids: list[int] = []
+        for event in events:
+            if self._claim(matcher, event):
+                ids.append(int(self.conn.execute("SELECT last_insert_rowid()").fetchone()[0]))
+        return ids
 
     def backlog(self) -> tuple[int, int]:
         """(change-log entries not yet planned, deliveries not yet posted), for the metrics."""

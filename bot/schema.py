@@ -426,6 +426,14 @@ def _migration_9(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_10(db: sqlite_utils.Database) -> None:
+    # An opt-in role a subscription's posts and digests ping (its id), or NULL: ping nobody.
+    db.execute("ALTER TABLE subscriptions ADD COLUMN mention_role_id INTEGER")
+    # Where a subscription paused by a member stopped (the delivery cursor then): resuming with
+    # a digest claims what came after it.
+    db.execute("ALTER TABLE subscriptions ADD COLUMN paused_seq INTEGER")
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -436,5 +444,6 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_7,
     _migration_8,
     _migration_9,
+    _migration_10,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

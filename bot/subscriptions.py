@@ -156,6 +156,7 @@ class Subscription:
     status: str
     after_seq: int
     events: str = EVENTS_ANSWERS
+    mention_role_id: int | None = None  # the role each post pings, when one was chosen
 
     @property
     def active(self) -> bool:
@@ -326,7 +327,8 @@ class SubscriptionBook:
         # names (``DepartmentIndex.family`` of the bot's current resolver)
         self.family = family or (lambda body_id: (body_id,))
 
-    def _subscription(self, row: dict[str, Any]) -> Subscription:
+    def subscription(self, row: dict[str, Any]) -> Subscription:
+        """A row of the ``subscriptions`` table as matching uses it."""
         body = row["department_id"]
         departments: tuple[Any, ...] = ()
         if body is not None:
@@ -345,6 +347,7 @@ class SubscriptionBook:
             status=row["status"],
             after_seq=max(row["after_seq"], row["resumed_seq"] or 0),
             events=row.get("events") or EVENTS_ANSWERS,
+            mention_role_id=row.get("mention_role_id"),
         )
 
     def rows(self, guild_id: int | None = None, channel_id: int | None = None) -> list[dict]:
@@ -362,7 +365,7 @@ class SubscriptionBook:
 
     def all_active(self) -> list[Subscription]:
         """Every active subscription, ready for matching."""
-        return [self._subscription(r) for r in self.rows() if r["status"] == "active"]
+        return [self.subscription(r) for r in self.rows() if r["status"] == "active"]
 
     def get(self, subscription_id: int) -> dict[str, Any] | None:
         """One subscription's row, or None."""
@@ -378,9 +381,11 @@ class SubscriptionBook:
         user_id: int,
         user_name: str,
         cap: int,
+        mention_role_id: int | None = None,
     ) -> tuple[dict[str, Any], str]:
         """Make a subscription, or resume the same one; returns (row, "created"|"resumed"|
-        "updated"|"exists"): "updated" when the same filters now post other ``events``.
+        "updated"|"exists"): "updated" when the same filters now post other ``events`` or
+        ping another role (``mention_role_id``: the role each post pings, or None).
         Raises ``SubscriptionError`` without a filter or over the server's cap."""
         events = normal_events(filters.get("events"))
         values = {c: filters.get(c) for c in FILTER_COLUMNS}
@@ -394,13 +399,16 @@ class SubscriptionBook:
         with self.store.transaction():
             for row in self.rows(guild_id, channel_id):
                 if all(row[c] == values[c] for c in FILTER_COLUMNS):
-                    changed = row["events"] != events
+                    changed = (
+                        row["events"] != events or row.get("mention_role_id") != mention_role_id
+                    )
                     if row["status"] == "active" and not changed:
                         return row, "exists"
                     if changed:
                         self.conn.execute(
-                            "UPDATE subscriptions SET events = ?, description = ? WHERE id = ?",
-                            (events, description, row["id"]),
+                            "UPDATE subscriptions SET events = ?, description = ?, "
+                            "mention_role_id = ? WHERE id = ?",
+                            (events, description, mention_role_id, row["id"]),
                         )
                     if row["status"] == "active":
                         return self.get(row["id"]) or row, "updated"
@@ -421,8 +429,8 @@ class SubscriptionBook:
             cursor = self.conn.execute(
                 "INSERT INTO subscriptions (guild_id, channel_id, topic, member_id, asked_by_id, "
                 "answered_by_id, department_id, house, description, created_by, "
-                "created_by_name, created_at, after_seq, events) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "created_by_name, created_at, after_seq, events, mention_role_id) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     guild_id,
                     channel_id,
@@ -438,6 +446,7 @@ class SubscriptionBook:
                     utc_now_text(),
                     self.store.last_change_seq(),
                     events,
+                    mention_role_id,
                 ),
             )
         return self.get(int(cursor.lastrowid or 0)) or {}, "created"
@@ -486,7 +495,7 @@ class SubscriptionBook:
         matcher = SubscriptionMatcher([])
         verdicts = []
         for row in self.rows(guild_id, channel_id):
-            sub = self._subscription(row)
+            sub = self.subscription(row)
             delivery = self.conn.execute(
                 "SELECT status, message_id, reason, kind FROM deliveries WHERE "
                 "subscription_id = ? AND question_id = ? ORDER BY id DESC LIMIT 1",

@@ -1,4 +1,5 @@
-"""/subscribe, /unsubscribe, /subscriptions, and the loops that poll Parliament and post."""
+"""/subscribe, /unsubscribe, /subscriptions, /subscription pause|resume, and the loops that
+poll Parliament and post."""
 
 from __future__ import annotations
 
@@ -42,6 +43,12 @@ log = logging.getLogger(__name__)
 
 DELIVERY_TICK_SECONDS = 2.0  # how soon news from an `ingest` beside the bot is posted
 MANAGE_NEEDED = "Changing subscriptions needs the Manage Channels permission."
+NO_SUCH_SUBSCRIPTION = (
+    "This server has no such subscription; pick one from the list as you type."
+)
+MISSED_SKIP = "skip"
+MISSED_DIGEST = "digest"
+MENTION_NEEDED = "Choosing a role to ping needs the Manage Roles or Manage Channels permission."
 
 
 class Subscriptions(commands.Cog):
@@ -130,12 +137,25 @@ class Subscriptions(commands.Cog):
         permissions = interaction.permissions
         return bool(permissions and (permissions.manage_channels or permissions.administrator))
 
+    @staticmethod
+    def _may_mention(interaction: discord.Interaction) -> bool:
+        permissions = interaction.permissions
+        return bool(
+            permissions
+            and (
+                permissions.manage_roles
+                or permissions.manage_channels
+                or permissions.administrator
+            )
+        )
+
     @app_commands.command(name="subscribe", description="Post new answers here as they come")
     @app_commands.describe(
         topic='Words the answers must contain ("a phrase" in quotes)',
         house="Only this House",
         channel="Where to post (default: here)",
         events="What to post: answers (default), or answers and each new question when tabled",
+        mention="A role each post pings (nobody else is ever pinged)",
         **{option.name: option.description for option in NAME_OPTIONS},
     )
     @app_commands.choices(
@@ -156,10 +176,19 @@ class Subscriptions(commands.Cog):
         house: str | None = None,
         channel: discord.TextChannel | None = None,
         events: str | None = None,
+        mention: discord.Role | None = None,
     ) -> None:
         """Follow a topic, member or department in a channel."""
         if not self._may_manage(interaction):
             await reply_error(interaction, MANAGE_NEEDED)
+            return
+        if mention is not None and not self._may_mention(interaction):
+            await reply_error(interaction, MENTION_NEEDED)
+            return
+        if mention is not None and mention.is_default():
+            await reply_error(
+                interaction, "Pick a role to ping; @everyone may not be pinged by posts."
+            )
             return
         try:
             chosen_events = normal_events(events)
@@ -175,6 +204,11 @@ class Subscriptions(commands.Cog):
         # Kept with the request while a name is picked.
         request.pinned["channel"] = channel.id if channel else interaction.channel_id
         request.pinned["events"] = chosen_events
+        if mention is not None:
+            request.pinned["mention"] = mention.id
+            bot_may = interaction.app_permissions
+            if not mention.mentionable and not (bot_may.mention_everyone or bot_may.administrator):
+                request.pinned["mention_unheard"] = True
         await self._finish_subscribe(interaction, request, session_id=None)
 
     async def _finish_subscribe(
@@ -209,6 +243,7 @@ class Subscriptions(commands.Cog):
             interaction.user.id,
             str(interaction.user),
             self.bot.settings.max_subscriptions_per_guild,
+            int(request.pinned["mention"]) if request.pinned.get("mention") else None,
         )
         try:
             row, what = await in_time(interaction, services.db.write(subscribe))
@@ -216,6 +251,11 @@ class Subscriptions(commands.Cog):
             await reply_error(interaction, str(error))
             return
         where = f"<#{row['channel_id']}>"
+        role = row.get("mention_role_id")
+        pings = f" Each post pings <@&{role}>." if role else ""
+        if role and request.pinned.get("mention_unheard"):
+            pings += (" But that role is not mentionable and the bot lacks Mention Everyone, so "
+                      "Discord will not ping it until one of those changes.")
         text = {
             "created": f"Subscribed {where}: {words}. Each new answer"
             + (" and each new question" if events == EVENTS_ALL else "")
@@ -223,7 +263,7 @@ class Subscriptions(commands.Cog):
             "updated": f"{where} now gets {EVENTS_WORDS[events]}: {words}.",
             "resumed": f"Resumed in {where}: {words}.",
             "exists": f"{where} already follows this: {words}.",
-        }[what]
+        }[what] + pings
         if session_id is not None:  # a pick, on a private message: say it there
             await interaction.edit_original_response(content=text, view=None)
         else:
@@ -258,6 +298,11 @@ class Subscriptions(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """This server's subscriptions whose wording holds what is typed."""
+        return await self._complete(interaction, current)
+
+    async def _complete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         rows = await self.bot.services.db.quick(
             lambda store: SubscriptionBook(store).rows(interaction.guild_id or 0)
         )
@@ -272,6 +317,94 @@ class Subscriptions(commands.Cog):
                 continue
             choices.append(app_commands.Choice(name=cut_at_word(label, 100), value=str(row["id"])))
         return choices[:25]
+
+    subscription_group = app_commands.Group(
+        name="subscription",
+        description="Pause or resume one of this server's subscriptions",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_channels=True),
+    )
+
+    @subscription_group.command(
+        name="pause", description="Stop posting for a subscription, keeping it and its place"
+    )
+    @app_commands.describe(subscription="Which subscription")
+    async def pause(self, interaction: discord.Interaction, subscription: str) -> None:
+        """Pause one of this server's subscriptions."""
+        if not self._may_manage(interaction):
+            await reply_error(interaction, MANAGE_NEEDED)
+            return
+        row = None
+        if subscription.strip().isdigit():
+            reason = f"paused by {interaction.user.display_name}"
+            row = await in_time(interaction, self.bot.services.db.write(
+                self.queue.pause, interaction.guild_id or 0, int(subscription), reason),
+                ephemeral=True)
+        if row is None:
+            await reply_error(interaction, NO_SUCH_SUBSCRIPTION)
+            return
+        where = f"<#{row['channel_id']}>"
+        await send(interaction, ephemeral=True, content=(
+            f"Paused in {where}: {row['description']} ({row['paused_reason']}). Nothing is "
+            "posted for it until `/subscription resume`, which skips what came meanwhile or "
+            "sends it as one digest."
+        ))
+
+    @subscription_group.command(
+        name="resume", description="Start posting for a paused subscription"
+    )
+    @app_commands.describe(
+        subscription="Which subscription",
+        missed="What came while it was paused: skip it (default), or send it as one digest",
+    )
+    @app_commands.choices(missed=[
+        app_commands.Choice(name="skip", value=MISSED_SKIP),
+        app_commands.Choice(name="send as one digest", value=MISSED_DIGEST),
+    ])
+    async def resume(
+        self, interaction: discord.Interaction, subscription: str, missed: str = MISSED_SKIP
+    ) -> None:
+        """Resume one of this server's subscriptions."""
+        if not self._may_manage(interaction):
+            await reply_error(interaction, MANAGE_NEEDED)
+            return
+        row, count = None, 0
+        if subscription.strip().isdigit():
+            was = await self.bot.services.db.quick(
+                lambda store: SubscriptionBook(store).get(int(subscription)))
+            row, count = await in_time(interaction, self.bot.services.db.write(
+                self.queue.resume, interaction.guild_id or 0, int(subscription),
+                missed == MISSED_DIGEST), ephemeral=True)
+            if row is not None and was is not None and was["status"] == "active":
+                await send(interaction, ephemeral=True, content=(
+                    f"<#{row['channel_id']}> is not paused: {row['description']}."))
+                return
+        if row is None:
+            await reply_error(interaction, NO_SUCH_SUBSCRIPTION)
+            return
+        where = f"<#{row['channel_id']}>"
+        if missed == MISSED_DIGEST:
+            told = (f"{count} missed items will be posted as one digest." if count > 1
+                     else "The one item it missed will be posted." if count
+                     else "Nothing was missed.")
+        else:
+            told = "What came while it was paused is skipped."
+        await send(interaction, ephemeral=True, content=(
+            f"Resumed in {where}: {row['description']}. {told}"))
+
+    @pause.autocomplete("subscription")
+    async def pause_complete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """This server's subscriptions whose wording holds what is typed."""
+        return await self._complete(interaction, current)
+
+    @resume.autocomplete("subscription")
+    async def resume_complete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """This server's subscriptions whose wording holds what is typed."""
+        return await self._complete(interaction, current)
 
     @app_commands.command(
         name="subscriptions", description="This server's subscriptions, or why an answer was posted"

@@ -243,3 +243,106 @@ def test_votes_one_per_person_latest_wins(store: Store) -> None:
     assert ledger.withdraw_reaction(500001, 1, False).changed
     assert ledger.counts(500001) == (0, 0)
     assert emoji_vote("👍🏽") is True and emoji_vote("👎") is False and emoji_vote("🎉") is None
+
+
+def test_a_role_mention_is_stored_changed_in_place_and_listed(store: Store) -> None:
+    from bot.discord.embeds import subscriptions_embed
+
+    book = SubscriptionBook(store)
+    row, what = book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50,
+                               mention_role_id=777)
+    assert what == "created" and row["mention_role_id"] == 777
+    _, what = book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50,
+                             mention_role_id=777)
+    assert what == "exists"
+    row, what = book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50,
+                               mention_role_id=888)
+    assert what == "updated" and row["mention_role_id"] == 888 and len(book.rows(1)) == 1
+    assert [s.mention_role_id for s in book.all_active()] == [888]
+    embed = subscriptions_embed(book.rows(1), {}, "Here")
+    assert "pings <@&888>" in (embed.description or "")
+    row, what = book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50)
+    assert what == "updated" and row["mention_role_id"] is None  # no role: pings nobody
+    assert "pings" not in (subscriptions_embed(book.rows(1), {}, "Here").description or "")
+
+
+def test_a_post_may_ping_its_roles_and_nothing_else() -> None:
+    from bot.discord.poster import mention_of
+
+    content, allowed = mention_of(())
+    assert content is None
+    assert allowed.to_dict() == {"parse": []}
+    content, allowed = mention_of((777, 888))
+    assert content == "<@&777> <@&888>"
+    assert allowed.to_dict() == {"parse": [], "roles": [777, 888]}
+
+
+def test_a_batch_pings_the_roles_of_the_subscriptions_it_came_from(
+    store: Store, tmp_path: Path
+) -> None:
+    from types import SimpleNamespace
+
+    from bot.discord.poster import Poster
+
+    book = SubscriptionBook(store)
+    book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50, mention_role_id=777)
+    book.subscribe(1, 10, {"department_id": 11}, "MoD", 5, "u", 50, mention_role_id=999)
+    book.subscribe(1, 10, {"house": "Lords"}, "Lords", 5, "u", 50)
+    base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps({"results": [{"value": dict(base, id=700 + i, uin=str(700 + i))}
+                                            for i in range(5)]}))
+    ingest_paths(store, [path])
+    (batch,) = plan_and_batch(store)
+    assert batch.is_digest
+    poster = Poster(None, SimpleNamespace(store=store, book=book))  # type: ignore[arg-type]
+    assert poster.read(batch).roles == (777,)  # the DfE subscription's role only
+
+
+def test_a_paused_subscription_claims_nothing_and_resumes_as_chosen(
+    store: Store, tmp_path: Path
+) -> None:
+    book = SubscriptionBook(store)
+    queue = DeliveryQueue(store, book)
+    (row, _), (other, _) = (
+        book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50),
+        book.subscribe(1, 11, {"department_id": 60}, "DfE too", 5, "u", 50),
+    )
+    assert queue.pause(2, row["id"], "paused by x") is None  # not that server's
+    paused = queue.pause(1, row["id"], "paused by Alice")
+    assert paused and paused["status"] == "paused" and paused["paused_reason"] == "paused by Alice"
+    queue.pause(1, other["id"], "paused by Alice")
+    base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
+    path = tmp_path / "missed.json"
+    path.write_text(json.dumps({"results": [{"value": dict(base, id=700 + i, uin=str(700 + i))}
+                                            for i in range(2)]}))
+    ingest_paths(store, [path])
+    queue.plan()
+    assert queue.batches() == []  # paused: nothing claimed
+    resumed, missed = queue.resume(1, row["id"], digest=True)
+    assert resumed and resumed["status"] == "active" and missed == 2
+    (digest,) = queue.batches()
+    assert digest.channel_id == 10 and digest.is_digest and len(digest.deliveries) == 2
+    queue.mark_sent(digest, 1234)
+    assert queue.resume(1, row["id"], digest=True) == (book.get(row["id"]), 0)  # once
+    queue.plan()
+    assert queue.batches() == []
+    _, missed = queue.resume(1, other["id"], digest=False)
+    assert missed == 0
+    queue.plan()
+    assert queue.batches() == []  # skipped what it missed
+    load(store, "corrected.json")  # news after the resume is posted as ever
+    queue.plan()
+    assert sorted(b.channel_id for b in queue.batches()) == [10, 11]
+
+
+def test_pausing_gives_back_claims_not_yet_grouped(store: Store, tmp_path: Path) -> None:
+    book = SubscriptionBook(store)
+    queue = DeliveryQueue(store, book)
+    row, _ = book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50)
+    load(store, "holding.json")
+    queue.plan()  # claimed, not yet grouped into a message
+    queue.pause(1, row["id"], "paused by Alice")
+    assert queue.batches() == []
+    _, missed = queue.resume(1, row["id"], digest=True)
+    assert missed == 1 and len(queue.batches()) == 1

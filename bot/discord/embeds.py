@@ -367,7 +367,9 @@ HELP_SECTIONS: tuple[tuple[str, str], ...] = (
         "Follow the news (needs Manage Channels)",
         "`/subscribe` — post each new answer from a member, department or topic here, once "
         "(`events: answers and new questions` posts each new question when tabled too)\n"
-        "`/subscriptions` — what this server follows · `/unsubscribe` — stop one",
+        "`/subscriptions` — what this server follows · `/unsubscribe` — stop one\n"
+        "`/subscription pause` — stop posting for one, keeping it · `/subscription resume` — "
+        "start again, skipping what was missed or sending it as one digest",
     ),
     (
         "Your own alerts (no permission needed)",
@@ -502,7 +504,7 @@ def subscriptions_embed(
     rows: list[dict[str, Any]], counts: dict[int, tuple[int, str | None]], guild_name: str
 ) -> discord.Embed:
     """``/subscriptions``: each of a server's subscriptions, who made it, what it posts (answers,
-    or answers and new questions), its posts and status."""
+    or answers and new questions), the role it pings, its posts and status."""
     from bot.subscriptions import EVENTS_WORDS
 
     lines: list[str] = []
@@ -514,10 +516,12 @@ def subscriptions_embed(
             f"posts {EVENTS_WORDS.get(row.get('events') or 'answers', 'answers')} · "
             f"{posted} posted" + (f", last {pretty_date(last[:10])}" if last else "")
         )
+        if row.get("mention_role_id"):
+            line += f" · pings <@&{row['mention_role_id']}>"
         if row["status"] != "active":
             line += (
-                f" · ⏸ paused: {row['paused_reason']}. Fix it and run /subscribe "
-                "again to resume."
+                f" · ⏸ paused: {row['paused_reason']}. `/subscription resume` (or /subscribe "
+                "again) resumes it."
             )
         lines.append(line)
     return discord.Embed(

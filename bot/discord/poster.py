@@ -29,6 +29,22 @@ class BatchContent:
     parties: dict[int, str]
     yes: int
     no: int
+    # The roles the message pings: those chosen by the subscriptions its deliveries came from.
+    roles: tuple[int, ...] = ()
+
+
+def mention_of(roles: tuple[int, ...]) -> tuple[str | None, discord.AllowedMentions]:
+    """A post's content and allowed mentions: each chosen role's mention, and permission to ping
+    exactly those roles and nothing else (so answer text in the embeds, or in the content, can
+    never ping anyone); no content and no pings without a role."""
+    if not roles:
+        return None, discord.AllowedMentions.none()
+    return " ".join(f"<@&{role}>" for role in roles), discord.AllowedMentions(
+        everyone=False,
+        users=False,
+        roles=[discord.Object(role) for role in roles],
+        replied_user=False,
+    )
 
 
 class Poster:
@@ -53,9 +69,12 @@ class Poster:
                 channel = await self.client.fetch_channel(batch.channel_id)
             content = await self.services.db.write(self.read, batch)
             embed, view = self.render(content)
+            text, allowed = mention_of(content.roles)
             # The nonce makes Discord return the first message if this batch was sent before a
             # crash stopped us recording it.
-            message = await channel.send(embed=embed, view=view, nonce=batch.nonce)
+            message = await channel.send(
+                content=text, embed=embed, view=view, nonce=batch.nonce, allowed_mentions=allowed
+            )
         except discord.NotFound:
             raise ChannelUnavailable("the channel was deleted") from None
         except discord.Forbidden:
@@ -87,10 +106,14 @@ class Poster:
         """On the writer thread: the questions, reasons and votes a batch's message shows."""
         store, book = self.services.store, self.services.book
         becauses: list[str] = []
+        roles: list[int] = []
         items = []
         for delivery in batch.deliveries:
             sub = book.get(delivery["subscription_id"])
             because = sub["description"] if sub else "a subscription since removed"
+            role = sub.get("mention_role_id") if sub else None
+            if role and int(role) not in roles:
+                roles.append(int(role))
             if because not in becauses:
                 becauses.append(because)
             row = store.question(delivery["question_id"])
@@ -108,7 +131,7 @@ class Poster:
             ids = [r["id"] for r in (result["asked_by"], result["answered_by"]) if r]
             parties = party_abbreviations(store, ids)
             yes, no = self.services.votes.counts(result["id"])
-        return BatchContent(items, "; ".join(becauses), parties, yes, no)
+        return BatchContent(items, "; ".join(becauses), parties, yes, no, tuple(roles))
 
     @staticmethod
     def render(content: BatchContent) -> tuple[discord.Embed, discord.ui.View | None]:

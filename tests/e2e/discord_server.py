@@ -216,6 +216,7 @@ class FakeRole:
     position: int = 0
     managed: bool = False
     bot_id: int | None = None
+    mentionable: bool = False
 
     def payload(self) -> dict:
         return p.role_payload(
@@ -225,6 +226,7 @@ class FakeRole:
             position=self.position,
             managed=self.managed,
             bot_id=self.bot_id,
+            mentionable=self.mentionable,
         )
 
 
@@ -1070,9 +1072,13 @@ class DiscordServer:
         self.add_member(guild, self.bot_user, roles=[bot_role])
         return guild
 
-    def add_role(self, guild: FakeGuild, name: str, permissions: int) -> FakeRole:
+    def add_role(
+        self, guild: FakeGuild, name: str, permissions: int, *, mentionable: bool = False
+    ) -> FakeRole:
         """A role in ``guild``. Like every add_*, call it before the bot connects."""
-        role = FakeRole(self.snowflake(), name, permissions, position=len(guild.roles))
+        role = FakeRole(
+            self.snowflake(), name, permissions, position=len(guild.roles), mentionable=mentionable
+        )
         guild.roles.append(role)
         return role
 
@@ -2075,18 +2081,65 @@ class DiscordServer:
         return await self._create_channel_message(req, channel_id)
 
     def _check_mentions(self, body: Mapping[str, Any], req: _Request) -> None:
+        mentions = body.get("allowed_mentions")
+        if isinstance(mentions, dict):
+            # Discord's rule: a kind is either parsed wholesale or listed by id, not both.
+            parse = mentions.get("parse") or []
+            for kind in ("roles", "users"):
+                if kind in parse and mentions.get(kind):
+                    raise self._invalid_form(
+                        [(("allowed_mentions", "parse"), "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+                          f'parse:["{kind}"] and {kind}: [ids] are mutually exclusive.')]
+                    )
         if not self.strict_allowed_mentions or not body.get("content"):
             return
-        mentions = body.get("allowed_mentions")
-        if (
-            not isinstance(mentions, dict)
-            or mentions.get("parse")
-            or mentions.get("users")
-            or mentions.get("roles")
-        ):
+        # Design rule of this project: nothing may ping but a role listed by id (a
+        # subscription's opt-in role mention).
+        if not isinstance(mentions, dict) or mentions.get("parse") or mentions.get("users"):
             self.record_violation(
                 "allowed_mentions", f"message may ping: allowed_mentions={mentions!r}", req
             )
+
+    def _pings(
+        self, guild: FakeGuild | None, channel: FakeChannel, author: FakeUser,
+        body: Mapping[str, Any],
+    ) -> tuple[bool, list[dict], list[str]]:
+        """(mention_everyone, mentions, mention_roles) of a new message, as Discord works them
+        out: only what the content mentions and ``allowed_mentions`` permits (everything when it
+        is absent); @everyone/@here and a role that is not mentionable only from an author with
+        Mention Everyone."""
+        content = body.get("content") or ""
+        allowed = body.get("allowed_mentions")
+        parse = (
+            ["everyone", "roles", "users"]
+            if not isinstance(allowed, dict)
+            else list(allowed.get("parse") or [])
+        )
+        listed_roles = {str(r) for r in (allowed or {}).get("roles") or []}
+        listed_users = {str(u) for u in (allowed or {}).get("users") or []}
+        may_everyone = bool(
+            guild is not None
+            and guild.permissions_in(author.id, channel) & (p.MENTION_EVERYONE | p.ADMINISTRATOR)
+        )
+        everyone = (
+            "everyone" in parse
+            and bool(re.search(r"@(everyone|here)\b", content))
+            and may_everyone
+        )
+        users = []
+        for user_id in dict.fromkeys(re.findall(r"<@!?(\d+)>", content)):
+            if ("users" in parse or user_id in listed_users) and int(user_id) in self.users:
+                users.append(self.users[int(user_id)].payload())
+        roles = []
+        for role_id in dict.fromkeys(re.findall(r"<@&(\d+)>", content)):
+            role = next((r for r in guild.roles if str(r.id) == role_id), None) if guild else None
+            if role is None or guild is None or role.id == guild.id:  # @everyone: never a role ping
+                continue
+            if ("roles" in parse or role_id in listed_roles) and (
+                role.mentionable or may_everyone
+            ):
+                roles.append(role_id)
+        return everyone, users, roles
 
     def _invalid_form(
         self, problems: list[Problem], kind: str = "invalid_form_body"
@@ -2174,6 +2227,8 @@ class DiscordServer:
             interaction_metadata=metadata,
             message_reference=body.get("message_reference"),
         )
+        everyone, mentioned, mention_roles = self._pings(guild, channel, author, body)
+        data.update(mention_everyone=everyone, mentions=mentioned, mention_roles=mention_roles)
         stored = StoredMessage(
             data,
             channel.id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import signal
 import sys
 from dataclasses import replace
@@ -550,3 +551,108 @@ async def test_new_questions_are_posted_where_asked_for_and_the_answer_later(
     description = listing["embeds"][0]["description"]
     assert "posts answers and new questions" in description
     assert "posts answers ·" in description
+
+
+@pytest.fixture
+def watchers(discord_server: DiscordServer):
+    """A mentionable role, made before the bot connects (request it before ``subs_bot``)."""
+    return discord_server.add_role(discord_server.guild, "Parliament Watchers", 0,
+                                   mentionable=True)
+
+
+@pytest.mark.parametrize("discord_server_options", [{"strict_allowed_mentions": True}])
+async def test_a_role_mention_pings_that_role_only(
+    watchers, subs_bot, discord_server, parliament_api
+) -> None:
+    education = discord_server.guild.channel("education")
+    moderator = next(r for r in discord_server.guild.roles if r.name == "Moderator")
+    reply = await subscribe(discord_server, {"department": "dfe", "mention": watchers})
+    assert f"Each post pings <@&{watchers.id}>" in reply["content"]
+    assert reply["mention_roles"] == []  # the reply itself pings nobody
+    await subscribe(discord_server, {"department": "dfe", "_in": education})
+    listing = await (await discord_server.run_command("subscriptions", {})).message()
+    assert f"pings <@&{watchers.id}>" in listing["embeds"][0]["description"]
+    await asyncio.sleep(0.5)
+    sneaky = (
+        f"<p>@everyone @here <@&{moderator.id}> <@&{watchers.id}> "
+        f"<@{discord_server.admin_user.id}> Schools get more.</p>"
+    )
+    parliament_api.publish(todays_answer(990081, "Schools: Pings", answerText=sneaky))
+    post = await wait_for_post(discord_server, discord_server.channel, "Schools: Pings")
+    assert post["content"] == f"<@&{watchers.id}>"
+    assert post["mention_roles"] == [str(watchers.id)]
+    assert post["mention_everyone"] is False and post["mentions"] == []
+    plain = await wait_for_post(discord_server, education, "Schools: Pings")
+    assert plain["content"] == "" and plain["mention_roles"] == []
+    assert plain["mention_everyone"] is False and plain["mentions"] == []
+    # The server's record of what was sent: exactly that role may be pinged, nothing else.
+    sent = [r.body for r in discord_server.requests
+            if r.method == "POST" and re.fullmatch(POSTS, r.path.removeprefix("/api/v10"))
+            and (r.body or {}).get("content") == f"<@&{watchers.id}>"]
+    assert len(sent) == 1
+    allowed = sent[0]["allowed_mentions"]
+    assert [str(r) for r in allowed["roles"]] == [str(watchers.id)]
+    assert allowed["parse"] == [] and not allowed.get("users")
+
+
+@pytest.mark.parametrize("discord_server_options", [{"strict_allowed_mentions": True}])
+async def test_a_digest_pings_the_roles_of_its_own_subscriptions(
+    watchers, subs_bot, discord_server, parliament_api
+) -> None:
+    await subscribe(discord_server, {"department": "dfe", "mention": watchers})
+    await subscribe(discord_server, {"department": "MoD"})
+    await asyncio.sleep(0.5)
+    for number in range(4):  # more than DIGEST_AFTER at once: one digest, of MoD's only
+        parliament_api.publish(todays_answer(990090 + number, f"Defence: Ships {number}", body=11))
+    digest = await wait_for_post(discord_server, discord_server.channel, "Defence: Ships 0")
+    assert "Defence: Ships 3" in str(digest["embeds"])
+    assert digest["content"] == "" and digest["mention_roles"] == []
+    parliament_api.publish(todays_answer(990095, "Schools: Roles"))
+    post = await wait_for_post(discord_server, discord_server.channel, "Schools: Roles")
+    assert post["mention_roles"] == [str(watchers.id)]
+
+
+async def run(server: DiscordServer, name: str, options: dict) -> dict:
+    return await (await server.run_command(name, options, user=server.admin_user)).message()
+
+
+async def test_pause_then_resume_with_a_digest_or_skipping(
+    subs_bot, discord_server, parliament_api
+) -> None:
+    education = discord_server.guild.channel("education")
+    await subscribe(discord_server, {"department": "dfe"})
+    await subscribe(discord_server, {"department": "dfe", "_in": education})
+    choices = await discord_server.autocomplete(
+        "subscription pause", {"subscription": "#education"}, focused="subscription",
+        user=discord_server.admin_user,
+    )
+    assert len(choices) == 1
+    here, there = (str(r["id"]) for r in subs_bot.get_cog("Subscriptions").book.rows(
+        discord_server.guild.id))
+    await asyncio.sleep(0.5)
+    for sid in (here, there):
+        paused = await run(discord_server, "subscription pause", {"subscription": sid})
+        assert paused["flags"] & 64 and paused["content"].startswith("Paused in <#")
+    listing = await run(discord_server, "subscriptions", {})
+    assert listing["embeds"][0]["description"].count("⏸ paused: paused by Alice") == 2
+    parliament_api.publish(todays_answer(990301, "Schools: Missed One"))
+    parliament_api.publish(todays_answer(990302, "Schools: Missed Two"))
+    await asyncio.sleep(1.5)  # several polls and delivery rounds: nothing posted while paused
+    assert bot_posts(discord_server, discord_server.channel) == []
+    assert bot_posts(discord_server, education) == []
+    resumed = await run(discord_server, "subscription resume",
+                        {"subscription": here, "missed": "digest"})
+    assert resumed["flags"] & 64 and "2 missed items will be posted as one digest" in (
+        resumed["content"])
+    digest = await wait_for_post(discord_server, discord_server.channel, "Missed One")
+    assert "Missed Two" in str(digest["embeds"])
+    skipped = await run(discord_server, "subscription resume", {"subscription": there})
+    assert "skipped" in skipped["content"]
+    again = await run(discord_server, "subscription resume", {"subscription": there})
+    assert "is not paused" in again["content"]
+    parliament_api.publish(todays_answer(990303, "Schools: After Resuming"))
+    await wait_for_post(discord_server, education, "After Resuming")
+    await wait_for_post(discord_server, discord_server.channel, "After Resuming")
+    await asyncio.sleep(0.5)
+    assert len(bot_posts(discord_server, discord_server.channel)) == 2  # the digest, the new one
+    assert posts_in(discord_server, education, "Missed") == []  # skipped: never posted
