@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 from typing import Literal
 
@@ -10,7 +11,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.accountability import AccountabilityError, helpfulness, timeliness
+from bot.accountability import (
+    AccountabilityError,
+    HelpfulnessReport,
+    TimelinessReport,
+    helpfulness,
+    timeliness,
+)
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.options import DepartmentName
 from bot.discord.replies import in_time, reply_error, send
@@ -19,6 +26,19 @@ from bot.search import SearchError, parse_day_option
 from bot.store import Store
 
 DATE_HELP = "(2024-01-31, 31/01/2024, 31 Jan 2024; default: the last 12 months)"
+
+
+# A report and its chart, from (store, department ids, department name, since, until).
+Report = Callable[
+    [Store, tuple[int, ...] | None, str | None, date | None, date | None],
+    tuple[discord.Embed, bytes],
+]
+
+
+def _chart(report: TimelinessReport | HelpfulnessReport) -> bytes:
+    from bot.charts import chart  # matplotlib: imported off the loop, when first drawn
+
+    return chart(report)
 
 
 def _period(since: str | None, until: str | None) -> tuple[date | None, date | None]:
@@ -47,8 +67,25 @@ class Accountability(commands.Cog):
             return None
         return tuple(self.bot.services.department_family(best.id)), best.name
 
-    async def _reply(self, interaction: discord.Interaction, embed: discord.Embed,
-                     png: bytes) -> None:
+    async def _report(
+        self, interaction: discord.Interaction, department: DepartmentName | None,
+        since: str | None, until: str | None, make: Report,
+    ) -> None:
+        """Resolve the options, make the report and its chart on a reader thread, and reply
+        with both; a short private message for anything unclear."""
+        chosen = await self._department(interaction, department)
+        if chosen is None:
+            return
+        ids, name = chosen
+        try:
+            first, last = _period(since, until)
+            embed, png = await in_time(
+                interaction, self.bot.services.db.read(make, ids, name, first, last),
+                thinking=True,
+            )
+        except (SearchError, AccountabilityError) as error:
+            await reply_error(interaction, str(error))
+            return
         await send(interaction, embed=embed,
                    file=discord.File(io.BytesIO(png), filename=CHART_FILE))
 
@@ -67,26 +104,14 @@ class Accountability(commands.Cog):
         until: app_commands.Range[str, 0, 40] | None = None,
     ) -> None:
         """On-time rates against the 85% standard, as a chart, with how they are counted."""
-        chosen = await self._department(interaction, department)
-        if chosen is None:
-            return
-        ids, name = chosen
-        try:
-            first, last = _period(since, until)
 
-            def report(store: Store) -> tuple[discord.Embed, bytes]:
-                from bot.charts import chart  # matplotlib: imported off the loop, when first used
+        def report(store: Store, ids: tuple[int, ...] | None, name: str | None,
+                   first: date | None, last: date | None) -> tuple[discord.Embed, bytes]:
+            made = timeliness(store, department_id=ids, department_name=name,
+                              house=house, since=first, until=last)
+            return timeliness_embed(made), _chart(made)
 
-                made = timeliness(store, department_id=ids, department_name=name,
-                                  house=house, since=first, until=last)
-                return timeliness_embed(made), chart(made)  # rendered off the event loop
-
-            embed, png = await in_time(interaction, self.bot.services.db.read(report),
-                                       thinking=True)
-        except (SearchError, AccountabilityError) as error:
-            await reply_error(interaction, str(error))
-            return
-        await self._reply(interaction, embed, png)
+        await self._report(interaction, department, since, until, report)
 
     @app_commands.command(name="helpfulness",
                           description="Departments by readers' votes: does this answer it?")
@@ -102,26 +127,14 @@ class Accountability(commands.Cog):
         until: app_commands.Range[str, 0, 40] | None = None,
     ) -> None:
         """The league by the share of "No" votes, or one department's disputed answers."""
-        chosen = await self._department(interaction, department)
-        if chosen is None:
-            return
-        ids, name = chosen
-        try:
-            first, last = _period(since, until)
 
-            def report(store: Store) -> tuple[discord.Embed, bytes]:
-                from bot.charts import chart
+        def report(store: Store, ids: tuple[int, ...] | None, name: str | None,
+                   first: date | None, last: date | None) -> tuple[discord.Embed, bytes]:
+            made = helpfulness(store, department_id=ids, department_name=name,
+                               since=first, until=last)
+            return helpfulness_embed(made), _chart(made)
 
-                made = helpfulness(store, department_id=ids, department_name=name,
-                                   since=first, until=last)
-                return helpfulness_embed(made), chart(made)
-
-            embed, png = await in_time(interaction, self.bot.services.db.read(report),
-                                       thinking=True)
-        except (SearchError, AccountabilityError) as error:
-            await reply_error(interaction, str(error))
-            return
-        await self._reply(interaction, embed, png)
+        await self._report(interaction, department, since, until, report)
 
 
 async def setup(bot: WrittenAnswersBot) -> None:

@@ -208,19 +208,31 @@ class OverduePageButton(
             await reply_error(interaction)
 
 
+def question_options(listing: OverdueList | None) -> list[discord.SelectOption]:
+    """A page's questions as menu options (at most 25, Discord's limit)."""
+    options = []
+    for item in (listing.results if listing else [])[:25]:
+        label, description = open_option_text(item)
+        options.append(discord.SelectOption(label=label, value=str(item.id),
+                                            description=description))
+    return options
+
+
+def picked(interaction: discord.Interaction) -> str:
+    """The value a menu's user picked, or "" when the interaction carries none."""
+    data = cast("dict[str, Any]", interaction.data or {})
+    values: list[str] = list(data.get("values") or [])
+    return values[0] if values else ""
+
+
 class OpenOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ovopen"):
     """ "Open a question…": the question as ``/answer`` shows it, privately."""
 
     def __init__(self, listing: OverdueList | None = None,
                  select: discord.ui.Select | None = None) -> None:
-        if select is None:
-            options = []
-            for item in (listing.results if listing else [])[:25]:
-                label, description = open_option_text(item)
-                options.append(discord.SelectOption(label=label, value=str(item.id),
-                                                    description=description))
-            select = discord.ui.Select(placeholder="Open a question…", options=options,
-                                       custom_id="ovopen")
+        select = select or discord.ui.Select(placeholder="Open a question…",
+                                             options=question_options(listing),
+                                             custom_id="ovopen")
         super().__init__(select)
 
     @classmethod
@@ -232,9 +244,7 @@ class OpenOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ov
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             bot = the_bot(interaction)
-            data = cast("dict[str, Any]", interaction.data or {})
-            values: list[str] = list(data.get("values") or [])
-            value = values[0] if values else ""
+            value = picked(interaction)
             found = (
                 await in_time(interaction, bot.services.db.read(answer_view, value),
                               ephemeral=True)
@@ -256,14 +266,9 @@ class AlertOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"o
 
     def __init__(self, listing: OverdueList | None = None,
                  select: discord.ui.Select | None = None) -> None:
-        if select is None:
-            options = []
-            for item in (listing.results if listing else [])[:25]:
-                label, description = open_option_text(item)
-                options.append(discord.SelectOption(label=label, value=str(item.id),
-                                                    description=description))
-            select = discord.ui.Select(placeholder="🔔 Alert me when one is answered…",
-                                       options=options, custom_id="ovalert")
+        select = select or discord.ui.Select(placeholder="🔔 Alert me when one is answered…",
+                                             options=question_options(listing),
+                                             custom_id="ovalert")
         super().__init__(select)
 
     @classmethod
@@ -273,9 +278,7 @@ class AlertOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"o
         return cls(select=cast("discord.ui.Select[Any]", item))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        data = cast("dict[str, Any]", interaction.data or {})
-        values: list[str] = list(data.get("values") or [])
-        value = values[0] if values else ""
+        value = picked(interaction)
         if not value.lstrip("-").isdigit():
             await reply_error(interaction, "That question is no longer in the store.")
             return
