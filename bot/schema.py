@@ -434,6 +434,38 @@ def _migration_10(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE subscriptions ADD COLUMN paused_seq INTEGER")
 
 
+def _migration_11(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- When a subscription posts: 'instant', or a 'daily' / 'weekly' digest at digest_time
+        -- (HH:MM, UK time) on digest_day (0 = Monday; weekly only). next_digest_at: the UTC
+        -- moment the next digest is due. nothing_new: say so when a period brought nothing.
+        ALTER TABLE subscriptions ADD COLUMN schedule TEXT NOT NULL DEFAULT 'instant';
+        ALTER TABLE subscriptions ADD COLUMN digest_time TEXT;
+        ALTER TABLE subscriptions ADD COLUMN digest_day INTEGER;
+        ALTER TABLE subscriptions ADD COLUMN next_digest_at TEXT;
+        ALTER TABLE subscriptions ADD COLUMN nothing_new INTEGER NOT NULL DEFAULT 0;
+        -- Open a discussion thread on each post (text and announcement channels).
+        ALTER TABLE subscriptions ADD COLUMN thread_per_answer INTEGER NOT NULL DEFAULT 0;
+        -- Paused by the bot (channel gone, access lost) and its maker not told yet.
+        ALTER TABLE subscriptions ADD COLUMN pause_notice INTEGER NOT NULL DEFAULT 0;
+        -- The thread a post landed in when not the subscription's channel (a forum post, or a
+        -- follow-up inside one), so follow-ups find it.
+        ALTER TABLE deliveries ADD COLUMN posted_channel_id INTEGER;
+        -- A scheduled digest's batch: its subscription and title; notice = 1 for "nothing
+        -- new" (a batch with no deliveries), sent_message_id once such a notice is sent.
+        -- attempted_at: a forum post was asked for (Discord takes no nonce there), so a
+        -- restart looks for the post before making it again.
+        ALTER TABLE batches ADD COLUMN subscription_id INTEGER;
+        ALTER TABLE batches ADD COLUMN title TEXT;
+        ALTER TABLE batches ADD COLUMN notice INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE batches ADD COLUMN sent_message_id INTEGER;
+        ALTER TABLE batches ADD COLUMN attempted_at TEXT;
+        CREATE INDEX deliveries_question_channel ON deliveries (channel_id, question_id);
+        """
+    )
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -445,5 +477,6 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_8,
     _migration_9,
     _migration_10,
+    _migration_11,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
