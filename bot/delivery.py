@@ -6,6 +6,8 @@
    ``ingest`` beside the bot) feeds this the same way.
 2. ``batches``: group pending deliveries into messages, and record that grouping before sending:
    one post per delivery, or one digest when a channel has more than ``DIGEST_AFTER`` at once.
+   A subscription on a daily or weekly schedule gathers its claims until ``due_digests`` finds
+   its time has come; then they become its digest in the transaction that sets the next time.
 3. ``send_batches``: post each batch with a nonce derived from its id, which Discord enforces,
    so a crash between sending and recording resends the same message and Discord returns the
    first one instead of posting twice. Paced per channel and overall.
@@ -20,11 +22,13 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import partial
 from typing import Any
 
 from bot.clock import utc_now_text
 from bot.metrics import POSTS_SENT
+from bot.schedules import DAILY, UK, from_utc_text, stored_schedule, utc_text
 from bot.store import Store
 from bot.store_access import Writer, inline
 from bot.subscriptions import (
@@ -43,6 +47,13 @@ CURSOR = "delivery_cursor"
 CHANNEL_POSTS = 5  # per CHANNEL_WINDOW seconds, as Discord allows a channel
 CHANNEL_WINDOW = 5.0
 GLOBAL_POSTS_PER_SECOND = 20
+
+
+# Deliveries grouped as they come: those of subscriptions that post instantly (the rest wait
+# for their digest's time).
+_INSTANT = (
+    "subscription_id NOT IN (SELECT id FROM subscriptions WHERE schedule <> 'instant')"
+)
 
 
 class ChannelUnavailable(Exception):
@@ -66,11 +77,16 @@ class Batch:
     channel_id: int
     nonce: str
     deliveries: list[dict[str, Any]] = field(default_factory=list)
+    # A scheduled digest's: its subscription and title ("Daily digest, Monday 30 November").
+    subscription_id: int | None = None
+    title: str | None = None
+    notice: bool = False  # "nothing new": a scheduled digest's empty period, when asked for
+    attempted: bool = False  # a forum post was asked for before a restart: look for it first
 
     @property
     def is_digest(self) -> bool:
-        """Whether the message carries more than one delivery."""
-        return len(self.deliveries) > 1
+        """Whether the message is a digest: several deliveries, or a scheduled digest."""
+        return len(self.deliveries) > 1 or self.title is not None
 
 
 
@@ -196,7 +212,7 @@ class DeliveryQueue:
         return self.book.get(subscription_id)
 
     def resume(
-        self, guild_id: int, subscription_id: int, digest: bool
+        self, guild_id: int, subscription_id: int, digest: bool, now: datetime | None = None
     ) -> tuple[dict[str, Any] | None, int]:
         """Resume one of this server's subscriptions; returns (its row, or None when there is no
         such subscription here; how many missed items were claimed). Without ``digest`` it
@@ -215,16 +231,19 @@ class DeliveryQueue:
                 if start is None:  # paused by the bot: from where it last posted or resumed
                     start = max(row["after_seq"], row["resumed_seq"] or 0)
                 claimed = self._claim_missed(row, int(start), cursor)
+            following = stored_schedule(row).next_after(now or datetime.now(UK))
             self.conn.execute(
                 "UPDATE subscriptions SET status = 'active', paused_reason = NULL, "
-                "paused_seq = NULL, resumed_seq = ? WHERE id = ?",
-                (cursor if digest else self.store.last_change_seq(), subscription_id),
+                "paused_seq = NULL, pause_notice = 0, resumed_seq = ?, next_digest_at = ? "
+                "WHERE id = ?",
+                (
+                    cursor if digest else self.store.last_change_seq(),
+                    utc_text(following) if following else None,
+                    subscription_id,
+                ),
             )
             for i in range(0, len(claimed), DIGEST_SIZE):
-                batch_id = self.conn.execute(
-                    "INSERT INTO batches (channel_id, created_at) VALUES (?, ?)",
-                    (row["channel_id"], utc_now_text()),
-                ).lastrowid
+                batch_id = self._new_batch(row["channel_id"])
                 self.conn.executemany(
                     "UPDATE deliveries SET batch_id = ? WHERE id = ?",
                     [(batch_id, d) for d in claimed[i : i + DIGEST_SIZE]],
@@ -267,31 +286,114 @@ class DeliveryQueue:
         )
 
     def batches(self) -> list[Batch]:
-        """Pending deliveries as the messages that will carry them, grouping recorded first."""
+        """Pending deliveries as the messages that will carry them, grouping recorded first;
+        and "nothing new" notices not yet sent."""
         prefix = self.nonce_prefix()
         if self.conn.execute(
-            "SELECT 1 FROM deliveries WHERE status = 'pending' AND batch_id IS NULL LIMIT 1"
+            f"SELECT 1 FROM deliveries WHERE status = 'pending' AND batch_id IS NULL AND "
+            f"{_INSTANT} LIMIT 1"
         ).fetchone():  # this runs every few seconds: take the write lock only when needed
             with self.store.transaction():
                 self._record_batches()
         pending = self.store.rows(
-            "SELECT * FROM deliveries WHERE status = 'pending' AND batch_id IS NOT NULL "
-            "ORDER BY batch_id, id"
+            "SELECT d.*, b.subscription_id AS batch_subscription_id, b.title AS batch_title, "
+            "b.attempted_at AS batch_attempted_at FROM deliveries d "
+            "JOIN batches b ON b.id = d.batch_id WHERE d.status = 'pending' "
+            "ORDER BY d.batch_id, d.id"
         )
         batches: dict[int, Batch] = {}
         for row in pending:
             batch = batches.setdefault(
                 row["batch_id"],
-                Batch(row["batch_id"], row["channel_id"], f"{prefix}{row['batch_id']}"),
+                Batch(
+                    row["batch_id"], row["channel_id"], f"{prefix}{row['batch_id']}",
+                    subscription_id=row.pop("batch_subscription_id"),
+                    title=row.pop("batch_title"),
+                    attempted=row.pop("batch_attempted_at") is not None,
+                ),
             )
             batch.deliveries.append(row)
-        return list(batches.values())
+        for row in self.store.rows(
+            "SELECT * FROM batches WHERE notice = 1 AND sent_message_id IS NULL"
+        ):
+            batches[row["id"]] = Batch(
+                row["id"], row["channel_id"], f"{prefix}{row['id']}",
+                subscription_id=row["subscription_id"], title=row["title"], notice=True,
+                attempted=row["attempted_at"] is not None,
+            )
+        return [batches[key] for key in sorted(batches)]
+
+    def due_digests(self, now: datetime) -> int:
+        """Make the digests whose time has come: each scheduled subscription's claims since its
+        last digest, grouped by department, ``DIGEST_SIZE`` to a message (or a "nothing new"
+        notice when it asked for one). The next digest time moves on in the same transaction,
+        so a restart at the digest moment neither repeats nor drops one. Returns how many
+        messages were made."""
+        due = (
+            "SELECT * FROM subscriptions WHERE status = 'active' AND schedule <> 'instant' "
+            "AND next_digest_at <= ? ORDER BY id"
+        )
+        if not self.conn.execute(due + " LIMIT 1", (utc_text(now),)).fetchone():
+            return 0  # this runs every few seconds: take the write lock only when needed
+        made = 0
+        with self.store.transaction():
+            for row in self.store.rows(due, (utc_text(now),)):
+                made += self._make_digest(row, now)
+        return made
+
+    def _make_digest(self, row: dict[str, Any], now: datetime) -> int:
+        schedule = stored_schedule(row)
+        waiting = [
+            r["id"]
+            for r in self.store.rows(
+                "SELECT d.id FROM deliveries d LEFT JOIN questions q ON q.id = d.question_id "
+                "WHERE d.subscription_id = ? AND d.status = 'pending' AND d.batch_id IS NULL "
+                "ORDER BY q.answering_body_id, d.id",
+                (row["id"],),
+            )
+        ]
+        moment = from_utc_text(row["next_digest_at"]).astimezone(UK)
+        day = f"{moment:%A} {moment.day} {moment:%B}"
+        title = f"Daily digest, {day}" if schedule.kind == DAILY else f"Weekly digest to {day}"
+        parts = [waiting[i : i + DIGEST_SIZE] for i in range(0, len(waiting), DIGEST_SIZE)]
+        for number, part in enumerate(parts, 1):
+            batch_id = self._new_batch(
+                row["channel_id"], row["id"],
+                title + (f" ({number} of {len(parts)})" if len(parts) > 1 else ""),
+            )
+            self.conn.executemany(
+                "UPDATE deliveries SET batch_id = ? WHERE id = ?", [(batch_id, d) for d in part]
+            )
+        made = len(parts)
+        if not parts and row["nothing_new"]:
+            batch_id = self._new_batch(row["channel_id"], row["id"], title)
+            self.conn.execute("UPDATE batches SET notice = 1 WHERE id = ?", (batch_id,))
+            made = 1
+        following = schedule.next_after(now)
+        self.conn.execute(
+            "UPDATE subscriptions SET next_digest_at = ? WHERE id = ?",
+            (utc_text(following) if following else None, row["id"]),
+        )
+        return made
+
+    def _new_batch(
+        self, channel_id: int, subscription_id: int | None = None, title: str | None = None
+    ) -> int:
+        return int(
+            self.conn.execute(
+                "INSERT INTO batches (channel_id, created_at, subscription_id, title) "
+                "VALUES (?, ?, ?, ?)",
+                (channel_id, utc_now_text(), subscription_id, title),
+            ).lastrowid
+            or 0
+        )
 
     def _record_batches(self) -> None:
         """Give every unbatched pending delivery a batch: one each, or digests of a channel's
         many."""
         unbatched = self.store.rows(
-            "SELECT * FROM deliveries WHERE status = 'pending' AND batch_id IS NULL ORDER BY id"
+            f"SELECT * FROM deliveries WHERE status = 'pending' AND batch_id IS NULL AND "
+            f"{_INSTANT} ORDER BY id"
         )
         by_channel: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for row in unbatched:
@@ -303,22 +405,50 @@ class DeliveryQueue:
                 else [[r] for r in rows]
             )
             for group in groups:
-                batch_id = self.conn.execute(
-                    "INSERT INTO batches (channel_id, created_at) VALUES (?, ?)",
-                    (channel_id, utc_now_text()),
-                ).lastrowid
+                batch_id = self._new_batch(channel_id)
                 self.conn.executemany(
                     "UPDATE deliveries SET batch_id = ? WHERE id = ?",
                     [(batch_id, r["id"]) for r in group],
                 )
 
-    def mark_sent(self, batch: Batch, message_id: int) -> None:
-        """Record the batch's pending deliveries as posted in message ``message_id``."""
+    def mark_sent(
+        self, batch: Batch, message_id: int, posted_channel_id: int | None = None
+    ) -> None:
+        """Record the batch's pending deliveries as posted in message ``message_id``, in the
+        thread ``posted_channel_id`` when not the batch's channel (a forum post)."""
+        with self.store.transaction():
+            self.conn.execute(
+                "UPDATE deliveries SET status = 'sent', message_id = ?, sent_at = ?, "
+                "posted_channel_id = ? WHERE batch_id = ? AND status = 'pending'",
+                (message_id, utc_now_text(), posted_channel_id, batch.id),
+            )
+            self.conn.execute(
+                "UPDATE batches SET sent_message_id = ? WHERE id = ?", (message_id, batch.id)
+            )
+
+    def mark_attempted(self, batch: Batch) -> None:
+        """Record that a forum post for this batch is being made (Discord takes no nonce for
+        one): after a crash, the sender looks for it before making another."""
         self.conn.execute(
-            "UPDATE deliveries SET status = 'sent', message_id = ?, sent_at = ? "
-            "WHERE batch_id = ? AND status = 'pending'",
-            (message_id, utc_now_text(), batch.id),
+            "UPDATE batches SET attempted_at = ? WHERE id = ?", (utc_now_text(), batch.id)
         )
+
+    def earlier_post(self, batch: Batch) -> tuple[int, int] | None:
+        """For a one-answer post: the same question's last post of its own in this channel,
+        as (message id, the channel or thread it is in), so a follow-up can reply to it."""
+        if batch.is_digest or not batch.deliveries:
+            return None
+        first = batch.deliveries[0]
+        row = self.conn.execute(
+            "SELECT d.message_id, coalesce(d.posted_channel_id, d.channel_id) FROM deliveries d "
+            "WHERE d.channel_id = ? AND d.question_id = ? AND d.status = 'sent' AND d.id < ? "
+            "AND d.message_id IS NOT NULL AND (SELECT count(*) FROM deliveries e "
+            "WHERE e.batch_id = d.batch_id) = 1 "
+            "AND (SELECT title FROM batches b WHERE b.id = d.batch_id) IS NULL "
+            "ORDER BY d.id DESC LIMIT 1",
+            (batch.channel_id, first["question_id"], first["id"]),
+        ).fetchone()
+        return (int(row[0]), int(row[1])) if row else None
 
     def mark_undeliverable(self, channel_id: int, reason: str) -> None:
         """The channel cannot be posted to: pause its subscriptions and drop what waits."""
@@ -328,6 +458,11 @@ class DeliveryQueue:
                 "UPDATE deliveries SET status = 'skipped', reason = ? "
                 "WHERE channel_id = ? AND status = 'pending'",
                 (f"not posted: {reason}", channel_id),
+            )
+            self.conn.execute(  # "nothing new" notices for it: 0, never sent
+                "UPDATE batches SET sent_message_id = 0 WHERE channel_id = ? AND notice = 1 "
+                "AND sent_message_id IS NULL",
+                (channel_id,),
             )
 
 
@@ -361,8 +496,17 @@ class Pacer:
         self._global.append(now)
 
 
-Sender = Callable[[Batch], Awaitable[int]]  # posts a batch, returns the message id
-AfterSent = Callable[[Batch, int], Awaitable[None]]
+@dataclass(frozen=True)
+class Posted:
+    """Where a batch landed: its message, and the thread it is in when that is not the batch's
+    channel (a forum post is a thread of its own)."""
+
+    message_id: int
+    thread_id: int | None = None
+
+
+Sender = Callable[[Batch], Awaitable[Posted]]  # posts a batch
+AfterSent = Callable[[Batch, Posted], Awaitable[None]]
 
 
 async def send_batches(
@@ -384,19 +528,21 @@ async def send_batches(
         if wait > 0:
             await asyncio.sleep(wait)
         try:
-            message_id = await sender(batch)
+            posted_at = await sender(batch)
         except ChannelUnavailable as error:
             log.warning("pausing subscriptions of channel %s: %s", batch.channel_id, error)
             await writer(partial(queue.mark_undeliverable, batch.channel_id, str(error)))
             stopped.add(batch.channel_id)
             continue
         pacer.record(batch.channel_id)
-        await writer(partial(queue.mark_sent, batch, message_id))
+        await writer(
+            partial(queue.mark_sent, batch, posted_at.message_id, posted_at.thread_id)
+        )
         POSTS_SENT.inc()
         posted += 1
         if after_sent is not None:
             try:
-                await after_sent(batch, message_id)
+                await after_sent(batch, posted_at)
             except Exception:
                 log.exception("after posting batch %s", batch.id)
     return posted

@@ -7,7 +7,9 @@ used on the writer thread of ``db`` (``StoreAccess``) only, and so are the servi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import Settings
@@ -36,6 +38,8 @@ class Services:
     pacer: Pacer
     poller: Poller
     sessions: SessionKeeper  # saved searches, written behind the reply
+    # Now, for digest times: a test sets a clock of its own to cross a clock change.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def searcher(self, store: Store) -> Searcher:
         """A searcher over ``store`` (a reader's connection) with the current name indexes."""

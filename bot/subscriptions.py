@@ -11,13 +11,16 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.clock import utc_now_text
+from bot.departments import department_table
 from bot.matching import Candidate, stem
 from bot.name_options import NAME_OPTIONS
 from bot.records import QuestionRow
+from bot.schedules import Schedule, stored_schedule, utc_text
 from bot.store import Store
 from bot.text import fold
 
@@ -55,6 +58,44 @@ FILTER_COLUMNS = ("topic", *(option.column for option in NAME_OPTIONS), "house")
 
 class SubscriptionError(ValueError):
     """A subscription that cannot be made (no filter, over the cap); short and clear."""
+
+
+@dataclass(frozen=True)
+class Posting:
+    """How and when a subscription posts, as against what it follows: the role each post or
+    digest pings (or None), its schedule, whether each post opens a discussion thread, and
+    whether an empty digest period says "nothing new"."""
+
+    mention_role_id: int | None = None
+    schedule: Schedule = field(default_factory=Schedule)
+    thread_per_answer: bool = False
+    nothing_new: bool = False
+
+    def columns(self, now: datetime) -> dict[str, Any]:
+        """Its columns of the ``subscriptions`` table, the next digest counted from ``now``."""
+        due = self.schedule.next_after(now)
+        return {
+            "mention_role_id": self.mention_role_id,
+            "schedule": self.schedule.kind,
+            "digest_time": self.schedule.at.strftime("%H:%M") if self.schedule.at else None,
+            "digest_day": self.schedule.day,
+            "next_digest_at": utc_text(due) if due else None,
+            "thread_per_answer": int(self.thread_per_answer),
+            "nothing_new": int(self.nothing_new),
+        }
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Posting:
+        """A stored subscription's posting options."""
+        return cls(
+            mention_role_id=row.get("mention_role_id"),
+            schedule=stored_schedule(row),
+            thread_per_answer=bool(row.get("thread_per_answer")),
+            nothing_new=bool(row.get("nothing_new")),
+        )
+
+
+POSTING_COLUMNS = tuple(Posting().columns(datetime.now(UTC)))
 
 
 def normal_events(events: str | None) -> str:
@@ -381,40 +422,31 @@ class SubscriptionBook:
         user_id: int,
         user_name: str,
         cap: int,
-        mention_role_id: int | None = None,
+        posting: Posting | None = None,
+        now: datetime | None = None,
     ) -> tuple[dict[str, Any], str]:
         """Make a subscription, or resume the same one; returns (row, "created"|"resumed"|
         "updated"|"exists"): "updated" when the same filters now post other ``events`` or
-        ping another role (``mention_role_id``: the role each post pings, or None).
+        otherwise (``posting``: role, schedule, threads). ``now`` counts the first digest.
         Raises ``SubscriptionError`` without a filter or over the server's cap."""
+        posting = posting or Posting()
+        columns = posting.columns(now or datetime.now(UTC))
         events = normal_events(filters.get("events"))
-        values = {c: filters.get(c) for c in FILTER_COLUMNS}
-        if values["topic"] is not None:
-            values["topic"] = values["topic"].strip()[:200] or None
-        if all(v is None for v in values.values()):
-            raise SubscriptionError(
-                "Say what to follow: a topic, a member, who asked or answered, a department "
-                "or a House."
-            )
+        values = self._filter_values(filters)
         with self.store.transaction():
             for row in self.rows(guild_id, channel_id):
                 if all(row[c] == values[c] for c in FILTER_COLUMNS):
-                    changed = (
-                        row["events"] != events or row.get("mention_role_id") != mention_role_id
-                    )
+                    changed = row["events"] != events or Posting.of(row) != posting
                     if row["status"] == "active" and not changed:
                         return row, "exists"
                     if changed:
-                        self.conn.execute(
-                            "UPDATE subscriptions SET events = ?, description = ?, "
-                            "mention_role_id = ? WHERE id = ?",
-                            (events, description, mention_role_id, row["id"]),
-                        )
+                        self._update(row["id"], {
+                            "events": events, "description": description, **columns})
                     if row["status"] == "active":
                         return self.get(row["id"]) or row, "updated"
                     self.conn.execute(
                         "UPDATE subscriptions SET status = 'active', paused_reason = NULL, "
-                        "resumed_seq = ? WHERE id = ?",
+                        "pause_notice = 0, resumed_seq = ? WHERE id = ?",
                         (self.store.last_change_seq(), row["id"]),
                     )
                     return self.get(row["id"]) or row, "resumed"
@@ -426,30 +458,131 @@ class SubscriptionBook:
                     f"This server already has {count} subscriptions, the most it may have "
                     f"({cap}). Remove one with /unsubscribe first."
                 )
+            record = {
+                "guild_id": guild_id,
+                "channel_id": channel_id,
+                **values,
+                "description": description,
+                "created_by": user_id,
+                "created_by_name": user_name,
+                "created_at": utc_now_text(),
+                "after_seq": self.store.last_change_seq(),
+                "events": events,
+                **columns,
+            }
             cursor = self.conn.execute(
-                "INSERT INTO subscriptions (guild_id, channel_id, topic, member_id, asked_by_id, "
-                "answered_by_id, department_id, house, description, created_by, "
-                "created_by_name, created_at, after_seq, events, mention_role_id) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    guild_id,
-                    channel_id,
-                    values["topic"],
-                    values["member_id"],
-                    values["asked_by_id"],
-                    values["answered_by_id"],
-                    values["department_id"],
-                    values["house"],
-                    description,
-                    user_id,
-                    user_name,
-                    utc_now_text(),
-                    self.store.last_change_seq(),
-                    events,
-                    mention_role_id,
-                ),
+                f"INSERT INTO subscriptions ({', '.join(record)}) "
+                f"VALUES ({', '.join('?' * len(record))})",
+                list(record.values()),
             )
         return self.get(int(cursor.lastrowid or 0)) or {}, "created"
+
+    def edit(
+        self,
+        guild_id: int,
+        subscription_id: int,
+        channel_id: int,
+        filters: dict[str, Any],
+        description: str,
+        posting: Posting,
+        now: datetime | None = None,
+    ) -> dict[str, Any] | None:
+        """Change one of this server's subscriptions in place: its filters, target, schedule or
+        mention. It keeps its id, its place in the news and what it posted. What waits for its
+        next post and no longer matches is dropped; None when there is no such subscription
+        here. Raises ``SubscriptionError`` when the target already follows the same."""
+        values = self._filter_values(filters)
+        events = normal_events(filters.get("events"))
+        columns = posting.columns(now or datetime.now(UTC))
+        with self.store.transaction():
+            row = self.get(subscription_id)
+            if row is None or row["guild_id"] != guild_id:
+                return None
+            for other in self.rows(guild_id, channel_id):
+                if other["id"] != subscription_id and all(
+                    other[c] == values[c] for c in FILTER_COLUMNS
+                ):
+                    raise SubscriptionError(
+                        f"<#{channel_id}> already has a subscription that follows this; edit "
+                        "or remove that one instead."
+                    )
+            self._update(subscription_id, {
+                "channel_id": channel_id, **values, "events": events,
+                "description": description, **columns})
+            waiting = "subscription_id = ? AND status = 'pending' AND batch_id IS NULL"
+            if channel_id != row["channel_id"]:
+                self.conn.execute(
+                    f"UPDATE OR IGNORE deliveries SET channel_id = ? WHERE {waiting}",
+                    (channel_id, subscription_id),
+                )
+                self.conn.execute(  # the new target had these already
+                    f"DELETE FROM deliveries WHERE {waiting} AND channel_id = ?",
+                    (subscription_id, row["channel_id"]),
+                )
+            edited = self.get(subscription_id) or row
+            sub = self.subscription(edited)
+            matcher = SubscriptionMatcher([sub])
+            for delivery in self.store.rows(
+                f"SELECT id, question_id, kind FROM deliveries WHERE {waiting}",
+                (subscription_id,),
+            ):
+                question = self.store.question(delivery["question_id"])
+                if (
+                    question is None
+                    or not sub.takes(delivery["kind"])
+                    or not matcher.wants(sub, question, [], set())
+                ):
+                    self.conn.execute("DELETE FROM deliveries WHERE id = ?", (delivery["id"],))
+        return edited
+
+    def _filter_values(self, filters: dict[str, Any]) -> dict[str, Any]:
+        """The filter columns of a subscription; ``SubscriptionError`` when it follows nothing."""
+        values = {c: filters.get(c) for c in FILTER_COLUMNS}
+        if values["topic"] is not None:
+            values["topic"] = values["topic"].strip()[:200] or None
+        if all(v is None for v in values.values()):
+            raise SubscriptionError(
+                "Say what to follow: a topic, a member, who asked or answered, a department "
+                "or a House."
+            )
+        return values
+
+    def _update(self, subscription_id: int, columns: dict[str, Any]) -> None:
+        self.conn.execute(
+            f"UPDATE subscriptions SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+            [*columns.values(), subscription_id],
+        )
+
+    def preview(
+        self, filters: dict[str, Any], today: date, days: int = 30, examples: int = 3
+    ) -> tuple[int, list[QuestionRow]]:
+        """What a subscription with these filters would have posted in the last ``days`` days:
+        how many answers (and new questions, when it posts those), and the latest few."""
+        values = self._filter_values(filters)
+        events = normal_events(filters.get("events"))
+        body = values["department_id"]
+        sub = Subscription(
+            id=0, guild_id=0, channel_id=0, topic=values["topic"],
+            member_id=values["member_id"], asked_by_id=values["asked_by_id"],
+            answered_by_id=values["answered_by_id"],
+            department_ids=self.family(body) if body is not None else (),
+            house=values["house"], description="", status="active", after_seq=0,
+            events=events,
+        )
+        matcher = SubscriptionMatcher([sub])
+        condition, params = matcher.prefilter()
+        since = (today - timedelta(days=days)).isoformat()
+        when = "q.date_answered >= ?"
+        if events == EVENTS_ALL:
+            when = "(q.date_answered >= ? OR q.date_tabled >= ?)"
+            params = [since, *params]
+        rows = self.store.rows(
+            f"SELECT * FROM questions q WHERE {when} AND {condition} "
+            "ORDER BY coalesce(q.date_answered, q.date_tabled) DESC, q.id DESC",
+            [since, *params],
+        )
+        matched = [r for r in rows if matcher.matches(r)]  # type: ignore[arg-type]
+        return len(matched), matched[:examples]  # type: ignore[return-value]
 
     def unsubscribe(self, guild_id: int, subscription_id: int) -> dict[str, Any] | None:
         """Remove one of this server's subscriptions (its delivery history goes with it)."""
@@ -464,13 +597,27 @@ class SubscriptionBook:
         return row
 
     def pause_channel(self, channel_id: int, reason: str) -> int:
-        """Stop posting to a channel that is gone or closed to the bot, saying why."""
+        """Stop posting to a channel that is gone or closed to the bot, saying why; each
+        subscription's maker is to be told (``pause_notices``)."""
         cursor = self.conn.execute(
-            "UPDATE subscriptions SET status = 'paused', paused_reason = ? "
+            "UPDATE subscriptions SET status = 'paused', paused_reason = ?, pause_notice = 1 "
             "WHERE channel_id = ? AND status = 'active'",
             (reason, channel_id),
         )
         return cursor.rowcount
+
+    def pause_notices(self) -> list[dict[str, Any]]:
+        """Subscriptions the bot paused whose makers have not been told yet."""
+        return self.store.rows(
+            "SELECT * FROM subscriptions WHERE pause_notice = 1 AND status = 'paused' ORDER BY id"
+        )
+
+    def notice_given(self, subscription_ids: list[int]) -> None:
+        """Record that the makers of these paused subscriptions were told (or could not be)."""
+        self.conn.executemany(
+            "UPDATE subscriptions SET pause_notice = 0 WHERE id = ?",
+            [(i,) for i in subscription_ids],
+        )
 
     def posted_counts(self, subscription_ids: list[int]) -> dict[int, tuple[int, str | None]]:
         """How many posts each subscription made, and when the last was."""
@@ -540,3 +687,22 @@ class SubscriptionBook:
             )
         }
         return sources == {HISTORY_SOURCE}
+
+
+def matching_tags(
+    tag_names: list[str], department_id: Any, department_name: str | None, house: str | None
+) -> list[int]:
+    """The positions of a forum's tags a post of this answer carries: a tag named like its
+    department (any of the names ``departments.json`` gives it, "DfE" as well as "Department
+    for Education") or its House ("Commons", "House of Lords"). At most five, as Discord
+    allows."""
+    wanted: set[str] = set()
+    if department_name:
+        wanted.add(fold(department_name))
+    for department in department_table():
+        if department.body_id == department_id:
+            wanted.update(department.names())
+    if house:
+        wanted.update({fold(house), fold(f"House of {house}")})
+    wanted.discard("")
+    return [i for i, name in enumerate(tag_names) if fold(name) in wanted][:5]

@@ -10,6 +10,7 @@ from bot.delivery import CHANNEL_POSTS, DeliveryQueue, Pacer
 from bot.ingest import ingest_paths
 from bot.store import Store
 from bot.subscriptions import (
+    Posting,
     SubscriptionBook,
     SubscriptionError,
     SubscriptionMatcher,
@@ -250,13 +251,13 @@ def test_a_role_mention_is_stored_changed_in_place_and_listed(store: Store) -> N
 
     book = SubscriptionBook(store)
     row, what = book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50,
-                               mention_role_id=777)
+                               Posting(mention_role_id=777))
     assert what == "created" and row["mention_role_id"] == 777
     _, what = book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50,
-                             mention_role_id=777)
+                             Posting(mention_role_id=777))
     assert what == "exists"
     row, what = book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50,
-                               mention_role_id=888)
+                               Posting(mention_role_id=888))
     assert what == "updated" and row["mention_role_id"] == 888 and len(book.rows(1)) == 1
     assert [s.mention_role_id for s in book.all_active()] == [888]
     embed = subscriptions_embed(book.rows(1), {}, "Here")
@@ -285,8 +286,8 @@ def test_a_batch_pings_the_roles_of_the_subscriptions_it_came_from(
     from bot.discord.poster import Poster
 
     book = SubscriptionBook(store)
-    book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50, mention_role_id=777)
-    book.subscribe(1, 10, {"department_id": 11}, "MoD", 5, "u", 50, mention_role_id=999)
+    book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50, Posting(mention_role_id=777))
+    book.subscribe(1, 10, {"department_id": 11}, "MoD", 5, "u", 50, Posting(mention_role_id=999))
     book.subscribe(1, 10, {"house": "Lords"}, "Lords", 5, "u", 50)
     base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
     path = tmp_path / "many.json"

@@ -472,27 +472,76 @@ def post_embed(
     return embed
 
 
-def digest_embed(items: list[tuple[str, dict[str, Any]]], because: str) -> discord.Embed:
-    """Several new answers for one channel at once: one message, one line and link each."""
-    lines: list[str] = []
+def digest_embed(
+    items: list[tuple[str, dict[str, Any]]], because: str, title: str | None = None
+) -> discord.Embed:
+    """Several new answers for one channel at once (or a scheduled digest, with its
+    ``title``): one message, grouped by department, one line and link each."""
+    from bot.subscriptions import TABLED_LABEL
+
+    by_department: dict[str, list[str]] = {}
     for label, result in items:
         heading = escape_markdown(cut_at_word(result["heading"] or "(no heading)", 90))
         link = f"[{heading}]({result['url']})" if result.get("url") else heading
         who = _name(result["asked_by"])
-        lines.append(f"• **{label}** · {link} · {who} → {_name(result['department'])}")
-    from bot.subscriptions import TABLED_LABEL
-
+        by_department.setdefault(_name(result["department"]), []).append(
+            f"• **{label}** · {link} · {who}"
+        )
+    lines: list[str] = []
+    for department in sorted(by_department):
+        lines += [f"__{department}__", *by_department[department]]
     questions = sum(1 for label, _ in items if label == TABLED_LABEL)
     if not questions:
-        title = f"{len(items)} new written answers"
+        count = f"{len(items)} new written answer" + ("s" if len(items) != 1 else "")
     elif questions == len(items):
-        title = f"{len(items)} new written questions"
+        count = f"{len(items)} new written question" + ("s" if len(items) != 1 else "")
     else:
-        title = f"{len(items)} new written questions and answers"
+        count = f"{len(items)} new written questions and answers"
     embed = discord.Embed(
-        title=title,
+        title=cut_at_word(f"{title}: {count}" if title else count, TITLE_LIMIT),
         description=cut_at_word(
             "\n".join(lines) + f"\n\nfollowed here because: {escape_markdown(because)}",
+            DESCRIPTION_LIMIT,
+        ),
+    )
+    embed.set_footer(text=LICENCE_FOOTER)
+    return embed
+
+
+def preview_embed(
+    words: str, where: str, when: str, count: int, latest: list[dict[str, Any]], days: int = 30
+) -> discord.Embed:
+    """``/subscribe``'s preview: what the subscription would have posted in the last ``days``
+    days (how many, and the latest few), before Confirm saves it."""
+    lines = [
+        f"{escape_markdown(words)}, to {where}, {when}.",
+        "",
+        f"In the last {days} days it would have posted **{count}** "
+        + ("item." if count == 1 else "items.")
+        + (" The latest:" if latest else " Nothing matched in that time; it may still suit "
+           "news to come."),
+    ]
+    for result in latest:
+        heading = escape_markdown(cut_at_word(result["heading"] or "(no heading)", 90))
+        link = f"[{heading}]({result['url']})" if result.get("url") else heading
+        day = pretty_date(result.get("date_answered") or result.get("date_tabled"))
+        lines.append(f"• {link} · {_name(result['department'])} · {day}")
+    lines += ["", "Confirm to save it, or Cancel."]
+    embed = discord.Embed(
+        title="Preview of this subscription",
+        description=cut_at_word("\n".join(lines), DESCRIPTION_LIMIT),
+    )
+    embed.set_footer(text=LICENCE_FOOTER)
+    return embed
+
+
+def nothing_new_embed(title: str, because: str) -> discord.Embed:
+    """A scheduled digest's period that brought nothing, for subscribers who asked to hear."""
+    embed = discord.Embed(
+        title=cut_at_word(f"{title}: nothing new", TITLE_LIMIT),
+        description=cut_at_word(
+            f"No new answers since the last digest.\n\nfollowed here because: "
+            f"{escape_markdown(because)}",
             DESCRIPTION_LIMIT,
         ),
     )

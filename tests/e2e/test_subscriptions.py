@@ -58,19 +58,33 @@ async def subs_bot(bot_settings, bot_runner, loaded_database, fast_delivery):
     store.close()
 
 
-async def subscribe(server: DiscordServer, options: dict, user=None) -> dict:
+async def subscribe(server: DiscordServer, options: dict, user=None, confirm=True) -> dict:
+    """Run /subscribe; with ``confirm``, press Confirm on its preview and return the outcome."""
+    user = user or server.admin_user
     handle = await server.run_command(
-        "subscribe",
-        options,
-        user=user or server.admin_user,
-        channel=options.pop("_in", None) or server.channel,
+        "subscribe", options, user=user, channel=options.pop("_in", None) or server.channel,
     )
-    return await handle.message()
+    reply = await handle.message()
+    button = confirm_button(reply)
+    if not confirm or button is None:
+        return reply
+    pressed = await server.press_button(reply, button, user=user)
+    return await pressed.message()
+
+
+def confirm_button(message: dict) -> str | None:
+    """The custom id of a preview's Confirm button, if the message has one."""
+    for row in message.get("components") or []:
+        for item in row.get("components") or []:
+            if str(item.get("custom_id", "")).startswith("sconfirm:"):
+                return item["custom_id"]
+    return None
 
 
 def bot_posts(server: DiscordServer, channel) -> list[dict]:
-    """The bot's own posts in a channel (type 0), not its replies to commands (type 20)."""
-    return [m for m in server.messages_in(channel) if m.get("type") == 0]
+    """The bot's own posts in a channel (type 0, or 19 when one replies to an earlier post),
+    not its replies to commands (type 20)."""
+    return [m for m in server.messages_in(channel) if m.get("type") in (0, 19)]
 
 
 def posts_in(server: DiscordServer, channel, heading: str) -> list[dict]:
@@ -142,7 +156,13 @@ async def test_an_ambiguous_name_is_picked_not_guessed(subs_bot, discord_server)
     pressed = await discord_server.press_button(
         reply, pick["custom_id"], user=discord_server.admin_user
     )
-    done = await pressed.message()
+    preview = await pressed.message()
+    assert preview["embeds"][0]["title"] == "Preview of this subscription"
+    assert pick["label"].split(" (")[0] in preview["embeds"][0]["description"]
+    confirmed = await discord_server.press_button(
+        preview, confirm_button(preview), user=discord_server.admin_user
+    )
+    done = await confirmed.message()
     assert done["content"].startswith("Subscribed")
     assert pick["label"].split(" (")[0] in done["content"]
 
