@@ -377,6 +377,7 @@ class Subscriptions(commands.Cog):
             str(interaction.user),
             self.bot.settings.max_subscriptions_per_guild,
             chosen,
+            services.clock(),
         )
         try:
             row, what = await in_time(interaction, services.db.write(subscribe))
@@ -419,7 +420,7 @@ class Subscriptions(commands.Cog):
         chosen = posting(request.pinned)
         edit = partial(
             services.book.edit, interaction.guild_id or 0, int(request.pinned["edit"]),
-            int(request.pinned["channel"]), filters, words, chosen,
+            int(request.pinned["channel"]), filters, words, chosen, services.clock(),
         )
         try:
             row = await in_time(interaction, services.db.write(edit), ephemeral=True)
@@ -625,7 +626,7 @@ class Subscriptions(commands.Cog):
                 lambda store: SubscriptionBook(store).get(int(subscription)))
             row, count = await in_time(interaction, self.bot.services.db.write(
                 self.queue.resume, interaction.guild_id or 0, int(subscription),
-                missed == MISSED_DIGEST), ephemeral=True)
+                missed == MISSED_DIGEST, self.bot.services.clock()), ephemeral=True)
             if row is not None and was is not None and was["status"] == "active":
                 await send(interaction, ephemeral=True, content=(
                     f"<#{row['channel_id']}> is not paused: {row['description']}."))
