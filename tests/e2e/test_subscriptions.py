@@ -8,7 +8,7 @@ import re
 import signal
 import sys
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -244,6 +244,19 @@ async def test_holding_then_substantive_then_corrected(
         10,
         "the correction",
     )
+    # Each follow-up replies to the question's earlier post, and marks it with a link.
+    posts = posts_in(discord_server, discord_server.channel, "Teachers: Pay")
+    holding_post, given, corrected = posts
+    assert given["type"] == 19 and given["message_reference"]["message_id"] == holding_post["id"]
+    assert corrected["message_reference"]["message_id"] == given["id"]
+
+    def marked(message: dict, label: str, target: dict) -> bool:
+        fields = discord_server.get_message(message["id"])["embeds"][0].get("fields", [])
+        return any(f["name"] == f"{label} →" and target["id"] in f["value"] for f in fields)
+
+    await discord_server.wait_until(
+        lambda: marked(holding_post, "Answer now given", given)
+        and marked(given, "Corrected", corrected), 10, "the earlier posts marked")
     assert len(posts_in(discord_server, discord_server.channel, "Teachers: Pay")) == 3
 
 
@@ -676,3 +689,184 @@ async def test_pause_then_resume_with_a_digest_or_skipping(
     await asyncio.sleep(0.5)
     assert len(bot_posts(discord_server, discord_server.channel)) == 2  # the digest, the new one
     assert posts_in(discord_server, education, "Missed") == []  # skipped: never posted
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+async def pending_claims(bot: WrittenAnswersBot) -> int:
+    return await bot.services.db.read(
+        lambda store: store.conn.execute(
+            "SELECT count(*) FROM deliveries WHERE status = 'pending'").fetchone()[0])
+
+
+async def test_a_daily_digest_fires_at_the_uk_time_across_a_clock_change(
+    subs_bot, discord_server, parliament_api
+) -> None:
+    clock = {"now": utc("2026-03-28T09:00:00")}  # Saturday; the clocks go forward tonight
+    subs_bot.services.clock = lambda: clock["now"]
+    reply = await subscribe(
+        discord_server, {"department": "dfe", "schedule": "daily", "time": "08:00"})
+    assert "gathered into a daily digest at 08:00 UK time" in reply["content"]
+    await asyncio.sleep(0.5)
+    parliament_api.publish(todays_answer(990501, "Digest: Libraries"))
+    parliament_api.publish(todays_answer(990502, "Digest: Ships", body=11))  # not followed
+    parliament_api.publish(todays_answer(990503, "Digest: Music"))
+    for _ in range(100):
+        if await pending_claims(subs_bot) == 2:
+            break
+        await asyncio.sleep(0.1)
+    assert await pending_claims(subs_bot) == 2
+    clock["now"] = utc("2026-03-29T06:59:00")  # 07:59 BST: not yet
+    await asyncio.sleep(0.5)
+    assert bot_posts(discord_server, discord_server.channel) == []
+    clock["now"] = utc("2026-03-29T07:00:10")  # 08:00 BST, an hour earlier in UTC than Friday
+    digest = await wait_for_post(discord_server, discord_server.channel, "Daily digest")
+    embed = digest["embeds"][0]
+    assert embed["title"] == "Daily digest, Sunday 29 March: 2 new written answers"
+    assert "Digest: Libraries" in embed["description"] and "Digest: Music" in embed["description"]
+    assert "Digest: Ships" not in embed["description"]
+    assert "__Department for Education__" in embed["description"]
+    await asyncio.sleep(0.5)  # the delivery loop runs again at the same moment: nothing more
+    assert len(bot_posts(discord_server, discord_server.channel)) == 1
+    # Open an answer from the digest: the full text with its vote buttons, privately.
+    menu = digest["components"][0]["components"][0]
+    assert sorted(o["value"] for o in menu["options"]) == ["990501", "990503"]
+    opened = await (await discord_server.select(
+        digest, menu["custom_id"], ["990503"], user=discord_server.plain_user)).message()
+    assert opened["flags"] & 64 and "Digest: Music" in opened["embeds"][0]["title"]
+    assert {c["custom_id"] for r in opened["components"] for c in r["components"]} >= {
+        "vote:990503:y", "vote:990503:n"}
+
+
+async def test_a_digest_sent_twice_after_a_crash_is_one_message(
+    subs_bot, discord_server, parliament_api
+) -> None:
+    clock = {"now": utc("2026-11-30T09:00:00")}
+    subs_bot.services.clock = lambda: clock["now"]
+    await subscribe(discord_server, {"department": "dfe", "schedule": "daily"})
+    await asyncio.sleep(0.5)
+    parliament_api.publish(todays_answer(990511, "Twice: Libraries"))
+    for _ in range(100):
+        if await pending_claims(subs_bot) == 1:
+            break
+        await asyncio.sleep(0.1)
+    cog = subs_bot.get_cog("Subscriptions")
+    async with cog._deliver_lock:  # the loop is held: act out a crash after the send
+        queue, db = subs_bot.services.queue, subs_bot.services.db
+        assert await db.write(queue.due_digests, utc("2026-12-01T08:00:00")) == 1
+        (batch,) = await db.write(queue.batches)
+        first = await cog.poster.send(batch)  # sent, then "killed" before it was recorded
+        assert await db.write(queue.due_digests, utc("2026-12-01T08:00:01")) == 0
+        (again,) = await db.write(queue.batches)  # after the restart: the same batch
+        assert again.nonce == batch.nonce
+        second = await cog.poster.send(again)
+    assert second.message_id == first.message_id  # the nonce: Discord gives back the first
+    await asyncio.sleep(0.5)
+    assert len(posts_in(discord_server, discord_server.channel, "Daily digest")) == 1
+
+
+async def test_the_preview_counts_and_cancel_saves_nothing(
+    subs_bot, discord_server, parliament_api
+) -> None:
+    for number in range(3):
+        parliament_api.publish(todays_answer(990520 + number, f"Preview: Schools {number}"))
+    parliament_api.publish(todays_answer(990529, "Preview: Ships", body=11))
+    since = (date.today() - timedelta(days=30)).isoformat()
+    family = json.dumps(list(subs_bot.services.department_family(60)))
+
+    def expected(store) -> int:
+        return store.conn.execute(
+            "SELECT count(*) FROM questions WHERE date_answered >= ? AND answering_body_id IN "
+            "(SELECT value FROM json_each(?))", (since, family)).fetchone()[0]
+
+    for _ in range(100):
+        if await subs_bot.services.db.read(
+                lambda s: s.question(990522) is not None and s.question(990529) is not None):
+            break
+        await asyncio.sleep(0.1)
+    count = await subs_bot.services.db.read(expected)
+    assert count >= 3
+    preview = await subscribe(discord_server, {"department": "dfe"}, confirm=False)
+    description = preview["embeds"][0]["description"]
+    assert preview["flags"] & 64
+    assert f"would have posted **{count}** items" in description
+    assert "Preview: Schools 2" in description and "Preview: Ships" not in description
+    assert description.count("\n• ") == 3
+    cancel = next(c["custom_id"] for r in preview["components"] for c in r["components"]
+                  if c["custom_id"].startswith("scancel:"))
+    done = await (await discord_server.press_button(
+        preview, cancel, user=discord_server.admin_user)).message()
+    assert done["content"] == "Cancelled: nothing was saved." and not done["embeds"]
+    assert subs_bot.get_cog("Subscriptions").book.rows(discord_server.guild.id) == []
+
+
+async def test_edit_changes_a_subscription_in_place(
+    subs_bot, discord_server, parliament_api
+) -> None:
+    await subscribe(discord_server, {"department": "dfe"})
+    book = subs_bot.get_cog("Subscriptions").book
+    (row,) = book.rows(discord_server.guild.id)
+    education = discord_server.guild.channel("education")
+    edited = await run(discord_server, "subscription edit", {
+        "subscription": str(row["id"]), "department": "MoD", "channel": education,
+        "schedule": "weekly", "day": "Friday", "time": "5:30pm"})
+    assert edited["content"].startswith(f"Edited: <#{education.id}>")
+    assert "a weekly digest on Fridays at 17:30 UK time" in edited["content"]
+    (after,) = book.rows(discord_server.guild.id)
+    assert after["id"] == row["id"] and after["channel_id"] == education.id
+    assert after["department_id"] == 11 and after["digest_day"] == 4
+    back = await run(discord_server, "subscription edit", {
+        "subscription": str(row["id"]), "schedule": "instant", "channel": discord_server.channel})
+    assert "as news comes" in back["content"]
+    await asyncio.sleep(0.5)
+    parliament_api.publish(todays_answer(990531, "Edited: Schools"))
+    parliament_api.publish(todays_answer(990532, "Edited: Ships", body=11))
+    await wait_for_post(discord_server, discord_server.channel, "Edited: Ships")
+    assert posts_in(discord_server, discord_server.channel, "Edited: Schools") == []
+    bad = await run(discord_server, "subscription edit", {
+        "subscription": str(row["id"]), "schedule": "daily", "time": "25:00"})
+    assert bad["flags"] & 64 and "not a time of day" in bad["content"]
+    await discord_server.forbid_posting(education)
+    closed = await run(discord_server, "subscription edit", {
+        "subscription": str(row["id"]), "channel": education})
+    assert "lacks Send Messages" in closed["content"]
+    assert book.rows(discord_server.guild.id)[0]["channel_id"] == discord_server.channel.id
+    missing = await run(discord_server, "subscription edit", {"subscription": "99999"})
+    assert "no such subscription" in missing["content"]
+
+
+async def test_a_bot_pause_is_told_to_its_maker_by_dm(
+    subs_bot, discord_server, parliament_api
+) -> None:
+    education = discord_server.guild.channel("education")
+    await subscribe(discord_server, {"department": "dfe", "_in": education})
+    await discord_server.forbid_posting(education)
+    parliament_api.publish(todays_answer(990541, "Told: Schools"))
+    maker = discord_server.admin_user
+    (dm,) = await discord_server.wait_until(lambda: discord_server.dms_to(maker), 10, "a DM")
+    assert "I stopped posting to #education" in dm["content"]
+    assert "missing permission" in dm["content"] and "/subscription resume" in dm["content"]
+    await asyncio.sleep(0.5)
+    assert len(discord_server.dms_to(maker)) == 1  # told once
+    discord_server.pop_violations()
+
+
+async def test_a_pause_notice_falls_back_to_the_system_channel(
+    subs_bot, discord_server, parliament_api
+) -> None:
+    education = discord_server.guild.channel("education")
+    await subscribe(discord_server, {"department": "dfe", "_in": education})
+    maker = discord_server.admin_user
+    discord_server.close_dms(maker)
+    await discord_server.delete_channel(education)
+    parliament_api.publish(todays_answer(990551, "Fallback: Schools"))
+    system = discord_server._find_channel(discord_server.guild.system_channel_id)
+    notice = await discord_server.wait_until(
+        lambda: [m for m in discord_server.messages_in(system)
+                 if "I stopped posting" in (m.get("content") or "")], 10, "a notice")
+    assert notice[0]["content"].startswith(f"<@{maker.id}>: I stopped posting to")
+    assert "the channel was deleted" in notice[0]["content"]
+    assert notice[0]["mentions"] and notice[0]["mentions"][0]["id"] == str(maker.id)
+    discord_server.pop_violations()
