@@ -15,6 +15,7 @@ from bot.duedates import DueStatus, add_working_days, working_days_between
 from bot.name_options import NAME_OPTIONS
 from bot.overdue import question_due
 from bot.records import MemberRow, QuestionRow
+from bot.schedules import stored_schedule
 from bot.text import cut_at_word
 from bot.votes import NO_EMOJI, VOTE_QUESTION, YES_EMOJI
 
@@ -365,11 +366,14 @@ HELP_SECTIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Follow the news (needs Manage Channels)",
-        "`/subscribe` — post each new answer from a member, department or topic here, once "
-        "(`events: answers and new questions` posts each new question when tabled too)\n"
+        "`/subscribe` — post each new answer from a member, department or topic here, once, "
+        "after a preview of the last 30 days (`events: answers and new questions` posts each "
+        "new question when tabled too); to a channel, a thread or a forum (a post per answer), "
+        "as it comes or as a `schedule: daily` / `weekly` digest at a UK time\n"
         "`/subscriptions` — what this server follows · `/unsubscribe` — stop one\n"
-        "`/subscription pause` — stop posting for one, keeping it · `/subscription resume` — "
-        "start again, skipping what was missed or sending it as one digest",
+        "`/subscription edit` — change one in place · `/subscription pause` — stop posting for "
+        "one, keeping it · `/subscription resume` — start again, skipping what was missed or "
+        "sending it as one digest",
     ),
     (
         "Your own alerts (no permission needed)",
@@ -565,6 +569,11 @@ def subscriptions_embed(
             f"posts {EVENTS_WORDS.get(row.get('events') or 'answers', 'answers')} · "
             f"{posted} posted" + (f", last {pretty_date(last[:10])}" if last else "")
         )
+        schedule = stored_schedule(row)
+        if schedule.is_digest:
+            line += f" · as {schedule.words()}"
+        if row.get("thread_per_answer"):
+            line += " · a thread on each post"
         if row.get("mention_role_id"):
             line += f" · pings <@&{row['mention_role_id']}>"
         if row["status"] != "active":
