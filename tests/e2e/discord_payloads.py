@@ -62,6 +62,9 @@ MENTION_EVERYONE = 1 << 17
 USE_EXTERNAL_EMOJIS = 1 << 18
 MANAGE_ROLES = 1 << 28
 USE_APPLICATION_COMMANDS = 1 << 31
+MANAGE_THREADS = 1 << 34
+CREATE_PUBLIC_THREADS = 1 << 35
+CREATE_PRIVATE_THREADS = 1 << 36
 SEND_MESSAGES_IN_THREADS = 1 << 38
 # Every bit Discord defines as of discord.py 2.7.1 (``Permissions.all().value``).
 ALL_PERMISSIONS = 8866461766385663
@@ -76,6 +79,8 @@ EVERYONE_PERMISSIONS = (
     | READ_MESSAGE_HISTORY
     | USE_EXTERNAL_EMOJIS
     | USE_APPLICATION_COMMANDS
+    | CREATE_PUBLIC_THREADS
+    | CREATE_PRIVATE_THREADS
     | SEND_MESSAGES_IN_THREADS
 )
 BOT_ROLE_PERMISSIONS = (
@@ -93,6 +98,19 @@ CHANNEL_TEXT = 0
 CHANNEL_VOICE = 2
 CHANNEL_CATEGORY = 4
 CHANNEL_NEWS = 5
+CHANNEL_ANNOUNCEMENT = CHANNEL_NEWS
+CHANNEL_ANNOUNCEMENT_THREAD = 10
+CHANNEL_PUBLIC_THREAD = 11
+CHANNEL_PRIVATE_THREAD = 12
+CHANNEL_FORUM = 15
+THREAD_TYPES = frozenset(
+    {CHANNEL_ANNOUNCEMENT_THREAD, CHANNEL_PUBLIC_THREAD, CHANNEL_PRIVATE_THREAD}
+)
+# Channel flags: a pinned forum post; a forum that requires a tag on every post.
+CHANNEL_FLAG_PINNED = 1 << 1
+CHANNEL_FLAG_REQUIRE_TAG = 1 << 4
+# The auto_archive_duration values Discord accepts (minutes).
+AUTO_ARCHIVE_DURATIONS = (60, 1440, 4320, 10080)
 
 # Interaction types, callback types and message flags.
 INTERACTION_PING = 1
@@ -110,12 +128,14 @@ CALLBACK_AUTOCOMPLETE_RESULT = 8
 CALLBACK_MODAL = 9
 
 FLAG_SUPPRESS_EMBEDS = 1 << 2
+FLAG_HAS_THREAD = 1 << 5
 FLAG_EPHEMERAL = 1 << 6
 FLAG_LOADING = 1 << 7
 FLAG_SUPPRESS_NOTIFICATIONS = 1 << 12
 FLAG_IS_COMPONENTS_V2 = 1 << 15
 
 MESSAGE_DEFAULT = 0
+MESSAGE_REPLY = 19
 MESSAGE_CHAT_INPUT_COMMAND = 20
 
 # Application command option types.
@@ -370,8 +390,11 @@ def channel_payload(
     nsfw: bool = False,
     last_message_id: int | None = None,
     permissions: int | None = None,
+    flags: int = 0,
+    available_tags: Iterable[Mapping[str, Any]] = (),
 ) -> dict:
-    """A guild channel; ``permissions`` (the invoking user's) only appears inside interactions."""
+    """A guild channel; ``permissions`` (the invoking user's) only appears inside interactions.
+    Threads are built by ``thread_payload``."""
     payload: dict[str, Any] = {
         "id": sid(channel_id),
         "type": type,
@@ -380,7 +403,7 @@ def channel_payload(
         "position": position,
         "parent_id": sid(parent_id),
         "permission_overwrites": [dict(o) for o in overwrites],
-        "flags": 0,
+        "flags": flags,
     }
     if type in (CHANNEL_TEXT, CHANNEL_NEWS):
         payload.update(
@@ -394,11 +417,128 @@ def channel_payload(
                 "last_pin_timestamp": None,
             }
         )
+    elif type == CHANNEL_FORUM:
+        payload.update(
+            {
+                "topic": topic,
+                "nsfw": nsfw,
+                "last_message_id": sid(last_message_id),
+                "rate_limit_per_user": 0,
+                "default_auto_archive_duration": 1440,
+                "default_thread_rate_limit_per_user": 0,
+                "available_tags": [dict(t) for t in available_tags],
+                "default_reaction_emoji": None,
+                "default_sort_order": None,
+                "default_forum_layout": 0,
+                "template": "",
+            }
+        )
     elif type == CHANNEL_VOICE:
         payload.update({"bitrate": 64000, "user_limit": 0, "rtc_region": None, "nsfw": nsfw})
     if permissions is not None:
         payload["permissions"] = str(permissions)
     return payload
+
+
+def forum_tag_payload(
+    tag_id: int,
+    name: str,
+    *,
+    moderated: bool = False,
+    emoji_id: int | None = None,
+    emoji_name: str | None = None,
+) -> dict:
+    """One of a forum's ``available_tags``."""
+    return {
+        "id": sid(tag_id),
+        "name": name,
+        "moderated": moderated,
+        "emoji_id": sid(emoji_id),
+        "emoji_name": emoji_name,
+    }
+
+
+def thread_metadata_payload(
+    *,
+    archived: bool,
+    auto_archive_duration: int,
+    archive_timestamp: str,
+    locked: bool,
+    create_timestamp: str | None = None,
+    invitable: bool | None = None,
+) -> dict:
+    """A thread's ``thread_metadata``; ``invitable`` only on private threads."""
+    payload: dict[str, Any] = {
+        "archived": archived,
+        "auto_archive_duration": auto_archive_duration,
+        "archive_timestamp": archive_timestamp,
+        "locked": locked,
+    }
+    if create_timestamp is not None:
+        payload["create_timestamp"] = create_timestamp
+    if invitable is not None:
+        payload["invitable"] = invitable
+    return payload
+
+
+def thread_payload(
+    thread_id: int,
+    guild_id: int,
+    name: str,
+    *,
+    type: int = CHANNEL_PUBLIC_THREAD,
+    parent_id: int,
+    owner_id: int,
+    metadata: Mapping[str, Any],
+    message_count: int = 0,
+    member_count: int = 1,
+    total_message_sent: int = 0,
+    last_message_id: int | None = None,
+    applied_tags: Iterable[int] = (),
+    flags: int = 0,
+    rate_limit_per_user: int = 0,
+    permissions: int | None = None,
+) -> dict:
+    """A thread channel (types 10, 11, 12), forum posts included (``applied_tags``)."""
+    payload: dict[str, Any] = {
+        "id": sid(thread_id),
+        "type": type,
+        "guild_id": sid(guild_id),
+        "name": name,
+        "parent_id": sid(parent_id),
+        "owner_id": sid(owner_id),
+        "last_message_id": sid(last_message_id),
+        "rate_limit_per_user": rate_limit_per_user,
+        "message_count": message_count,
+        "member_count": member_count,
+        "total_message_sent": total_message_sent,
+        "thread_metadata": dict(metadata),
+        "applied_tags": [sid(t) for t in applied_tags],
+        "flags": flags,
+    }
+    if permissions is not None:
+        payload["permissions"] = str(permissions)
+    return payload
+
+
+def thread_member_payload(thread_id: int, user_id: int, *, join_timestamp: str) -> dict:
+    """A thread member (``member`` of THREAD_CREATE for the bot's own threads)."""
+    return {
+        "id": sid(thread_id),
+        "user_id": sid(user_id),
+        "join_timestamp": join_timestamp,
+        "flags": 0,
+    }
+
+
+def thread_delete_payload(thread_id: int, guild_id: int, parent_id: int, type: int) -> dict:
+    """THREAD_DELETE: only the ids and the type."""
+    return {
+        "id": sid(thread_id),
+        "guild_id": sid(guild_id),
+        "parent_id": sid(parent_id),
+        "type": type,
+    }
 
 
 def member_payload(
@@ -443,8 +583,10 @@ def guild_create_payload(
     joined_at: str,
     system_channel_id: int | None = None,
     preferred_locale: str = "en-GB",
+    threads: Sequence[Mapping[str, Any]] = (),
 ) -> dict:
-    """GUILD_CREATE: the full guild as sent after READY."""
+    """GUILD_CREATE: the full guild as sent after READY; ``threads`` are the active threads
+    (they are not in ``channels``)."""
     return {
         "id": sid(guild_id),
         "name": name,
@@ -487,7 +629,7 @@ def guild_create_payload(
         "voice_states": [],
         "members": [dict(m) for m in members],
         "channels": [dict(c) for c in channels],
-        "threads": [],
+        "threads": [dict(t) for t in threads],
         "presences": [],
         "stage_instances": [],
         "guild_scheduled_events": [],
@@ -581,6 +723,7 @@ def message_payload(
     application_id: int | None = None,
     interaction_metadata: Mapping[str, Any] | None = None,
     message_reference: Mapping[str, Any] | None = None,
+    referenced_message: Mapping[str, Any] | None = None,
     member: Mapping[str, Any] | None = None,
     reactions: Sequence[Mapping[str, Any]] = (),
 ) -> dict:
@@ -619,6 +762,22 @@ def message_payload(
         payload["interaction_metadata"] = dict(interaction_metadata)
     if message_reference is not None:
         payload["message_reference"] = dict(message_reference)
+    if referenced_message is not None:
+        payload["referenced_message"] = dict(referenced_message)
+    return payload
+
+
+def message_reference_payload(
+    message_id: int, channel_id: int, guild_id: int | None, *, type: int = 0
+) -> dict:
+    """``message_reference`` on a stored reply (type 0) as Discord returns it."""
+    payload: dict[str, Any] = {
+        "type": type,
+        "message_id": sid(message_id),
+        "channel_id": sid(channel_id),
+    }
+    if guild_id is not None:
+        payload["guild_id"] = sid(guild_id)
     return payload
 
 
@@ -765,11 +924,11 @@ def application_command_payload(
 
 def resolved_channel_payload(channel: Mapping[str, Any], permissions: int) -> dict:
     """A channel inside ``resolved``: partial, with the invoking user's permissions."""
-    payload = {
-        key: channel[key]
-        for key in ("id", "type", "name", "parent_id", "topic", "nsfw", "position", "flags")
-        if key in channel
-    }
+    keys = ("id", "type", "name", "parent_id", "topic", "nsfw", "position", "flags")
+    if channel.get("type") in THREAD_TYPES:
+        # discord.py's AppCommandThread reads these directly.
+        keys += ("owner_id", "member_count", "message_count", "thread_metadata")
+    payload = {key: channel[key] for key in keys if key in channel}
     payload["guild_id"] = channel.get("guild_id")
     payload["permissions"] = str(permissions)
     payload["rate_limit_per_user"] = channel.get("rate_limit_per_user", 0)

@@ -9,6 +9,11 @@ Tests act as Discord users through the async drivers (``run_command``, ``autocom
 ``press_button``, ``select``, ``add_reaction``...) and as Discord's infrastructure through the
 fault injectors (``drop_gateway``, ``send_reconnect``, ``invalidate_session``, ``rate_limit``,
 ``forbid_posting``, ``delete_channel``).
+
+Threads and forums: ``add_channel(..., type=p.CHANNEL_FORUM, available_tags=..., flags=...)``,
+``add_thread``, ``start_thread``, ``update_thread``, ``archive_thread``, ``threads_of``,
+``forum_posts``; the REST routes create forum posts and threads, and replies
+(``message_reference``) are checked and stored as type 19.
 """
 
 from __future__ import annotations
@@ -59,6 +64,9 @@ EVENT_INTENTS: dict[str, int] = {
     "MESSAGE_CREATE": p.INTENT_GUILD_MESSAGES,
     "MESSAGE_UPDATE": p.INTENT_GUILD_MESSAGES,
     "MESSAGE_DELETE": p.INTENT_GUILD_MESSAGES,
+    "THREAD_CREATE": p.INTENT_GUILDS,
+    "THREAD_UPDATE": p.INTENT_GUILDS,
+    "THREAD_DELETE": p.INTENT_GUILDS,
     "MESSAGE_REACTION_ADD": p.INTENT_GUILD_MESSAGE_REACTIONS,
     "MESSAGE_REACTION_REMOVE": p.INTENT_GUILD_MESSAGE_REACTIONS,
 }
@@ -80,6 +88,13 @@ MISSING_PERMISSIONS = 50013
 INVALID_FORM_BODY = 50035
 INVALID_JSON = 50109
 ALREADY_ACKNOWLEDGED = 40060
+CANNOT_SEND_IN_NON_TEXT_CHANNEL = 50008
+INVALID_CHANNEL_TYPE = 50024  # "Cannot execute action on this channel type"
+THREAD_ARCHIVED = 50083
+TAG_REQUIRED = 40067
+THREAD_ALREADY_CREATED = 160004
+THREAD_LOCKED = 160005
+REPLY_WITHOUT_HISTORY = 160002
 
 # The value discord.py accepts as Discord's answer: exactly this, no charset.
 JSON_CONTENT_TYPE = "application/json"
@@ -242,12 +257,68 @@ class FakeChannel:
     overwrites: list[dict] = field(default_factory=list)
     deleted: bool = False
     last_message_id: int | None = None
+    flags: int = 0
+    # Forums: the tags a post may carry (``discord_payloads.forum_tag_payload``s).
+    available_tags: list[dict] = field(default_factory=list)
+    # Threads (types 10, 11, 12; forum posts are type 11 under a forum).
+    owner_id: int | None = None
+    archived: bool = False
+    locked: bool = False
+    auto_archive_duration: int = 1440
+    archive_timestamp: str = ""
+    applied_tags: list[int] = field(default_factory=list)
+    message_count: int = 0
+    total_message_sent: int = 0
+    member_count: int = 1
 
     @property
     def is_text(self) -> bool:
+        """A text or announcement channel (threads and forums are not)."""
         return self.type in (p.CHANNEL_TEXT, p.CHANNEL_NEWS)
 
+    @property
+    def is_thread(self) -> bool:
+        return self.type in p.THREAD_TYPES
+
+    @property
+    def is_forum(self) -> bool:
+        return self.type == p.CHANNEL_FORUM
+
+    @property
+    def tag_ids(self) -> list[int]:
+        return [int(t["id"]) for t in self.available_tags]
+
+    def tag(self, name: str) -> dict:
+        """The forum tag called ``name``."""
+        for tag in self.available_tags:
+            if tag["name"] == name:
+                return tag
+        raise KeyError(f"channel {self.name!r} has no tag {name!r}")
+
     def payload(self, *, permissions: int | None = None) -> dict:
+        if self.is_thread:
+            return p.thread_payload(
+                self.id,
+                self.guild_id,
+                self.name,
+                type=self.type,
+                parent_id=self.parent_id or 0,
+                owner_id=self.owner_id or 0,
+                metadata=p.thread_metadata_payload(
+                    archived=self.archived,
+                    auto_archive_duration=self.auto_archive_duration,
+                    archive_timestamp=self.archive_timestamp,
+                    locked=self.locked,
+                    invitable=True if self.type == p.CHANNEL_PRIVATE_THREAD else None,
+                ),
+                message_count=self.message_count,
+                member_count=self.member_count,
+                total_message_sent=self.total_message_sent,
+                last_message_id=self.last_message_id,
+                applied_tags=self.applied_tags,
+                flags=self.flags,
+                permissions=permissions,
+            )
         return p.channel_payload(
             self.id,
             self.guild_id,
@@ -259,6 +330,8 @@ class FakeChannel:
             overwrites=self.overwrites,
             last_message_id=self.last_message_id,
             permissions=permissions,
+            flags=self.flags,
+            available_tags=self.available_tags,
         )
 
 
@@ -329,8 +402,14 @@ class FakeGuild:
             return p.ALL_PERMISSIONS
         return perms
 
+    def get_channel(self, channel_id: int | None) -> FakeChannel | None:
+        return next((c for c in self.channels if c.id == channel_id), None)
+
     def permissions_in(self, user_id: int, channel: FakeChannel | None) -> int:
-        """Permissions in a channel: base, then @everyone, role and member overwrites."""
+        """Permissions in a channel: base, then @everyone, role and member overwrites. A
+        thread has no overwrites of its own: its parent's permissions apply."""
+        if channel is not None and channel.is_thread:
+            channel = self.get_channel(channel.parent_id)
         perms = self.base_permissions(user_id)
         if channel is None or perms & p.ADMINISTRATOR or user_id == self.owner_id:
             return perms
@@ -1091,8 +1170,15 @@ class DiscordServer:
         parent: FakeChannel | None = None,
         topic: str | None = None,
         overwrites: Iterable[dict] = (),
+        available_tags: Iterable[str | Mapping[str, Any]] = (),
+        flags: int = 0,
     ) -> FakeChannel:
-        """A channel in ``guild``; ``overwrites`` are ``discord_payloads.overwrite_payload``s."""
+        """A channel in ``guild``; ``overwrites`` are ``discord_payloads.overwrite_payload``s.
+        A forum (``type=p.CHANNEL_FORUM``) takes ``available_tags`` (names, or
+        ``discord_payloads.forum_tag_payload``s) and ``flags`` (``p.CHANNEL_FLAG_REQUIRE_TAG``).
+        Threads are made with ``add_thread``."""
+        if type in p.THREAD_TYPES:
+            raise ValueError("threads are made with add_thread(parent, name)")
         channel = FakeChannel(
             self.snowflake(),
             guild.id,
@@ -1102,12 +1188,104 @@ class DiscordServer:
             parent_id=parent.id if parent else None,
             topic=topic,
             overwrites=list(overwrites),
+            flags=flags,
+            available_tags=[self._forum_tag(t) for t in available_tags],
         )
         guild.channels.append(channel)
         self._channel_messages[channel.id] = []
         if guild.system_channel_id is None and channel.is_text:
             guild.system_channel_id = channel.id
         return channel
+
+    def _forum_tag(self, tag: str | Mapping[str, Any]) -> dict:
+        if isinstance(tag, str):
+            return p.forum_tag_payload(self.snowflake(), tag)
+        return p.forum_tag_payload(
+            int(tag.get("id") or self.snowflake()),
+            tag["name"],
+            moderated=bool(tag.get("moderated")),
+            emoji_id=int(tag["emoji_id"]) if tag.get("emoji_id") else None,
+            emoji_name=tag.get("emoji_name"),
+        )
+
+    def add_thread(
+        self,
+        parent: FakeChannel | int | str,
+        name: str,
+        archived: bool = False,
+        locked: bool = False,
+        *,
+        type: int | None = None,
+        owner: FakeUser | FakeMember | int | None = None,
+        applied_tags: Iterable[int | str | Mapping[str, Any]] = (),
+        content: str | None = None,
+        auto_archive_duration: int = 1440,
+    ) -> FakeChannel:
+        """A thread under a text or announcement channel, or a post in a forum (``content``
+        becomes the post's starter message, whose id is the thread's). Owned by ``owner`` (the
+        plain user by default). Call before the bot connects: GUILD_CREATE lists active
+        threads; afterwards use ``start_thread`` (which dispatches THREAD_CREATE)."""
+        target = self._channel(parent)
+        if type is None:
+            type = (
+                p.CHANNEL_ANNOUNCEMENT_THREAD
+                if target.type == p.CHANNEL_NEWS
+                else p.CHANNEL_PUBLIC_THREAD
+            )
+        author = self._user(owner)
+        thread = self._new_thread(
+            target,
+            name,
+            thread_id=self.snowflake(),
+            type=type,
+            owner_id=author.id,
+            auto_archive_duration=auto_archive_duration,
+            applied_tags=[self._tag_id(target, t) for t in applied_tags],
+        )
+        if content is not None:
+            starter = self._store_message(
+                thread, author, {"content": content}, None, message_id=thread.id
+            )
+            thread.last_message_id = starter.id
+        thread.archived, thread.locked = archived, locked
+        return thread
+
+    @staticmethod
+    def _tag_id(forum: FakeChannel, tag: int | str | Mapping[str, Any]) -> int:
+        if isinstance(tag, Mapping):
+            return int(tag["id"])
+        if isinstance(tag, str) and not tag.isdigit():
+            return int(forum.tag(tag)["id"])
+        return int(tag)
+
+    def _new_thread(
+        self,
+        parent: FakeChannel,
+        name: str,
+        *,
+        thread_id: int,
+        type: int,
+        owner_id: int,
+        auto_archive_duration: int = 1440,
+        applied_tags: Iterable[int] = (),
+    ) -> FakeChannel:
+        guild = self._guild_of(parent)
+        thread = FakeChannel(
+            thread_id,
+            guild.id,
+            name,
+            type=type,
+            parent_id=parent.id,
+            owner_id=owner_id,
+            auto_archive_duration=auto_archive_duration,
+            archive_timestamp=p.iso_timestamp(),
+            applied_tags=list(applied_tags),
+        )
+        guild.channels.append(thread)
+        self._channel_messages[thread.id] = []
+        if parent.is_forum:
+            parent.last_message_id = thread.id
+        return thread
 
     def add_member(
         self,
@@ -1314,6 +1492,15 @@ class DiscordServer:
     def get_message(self, message_id: int | str) -> dict | None:
         stored = self._messages.get(int(message_id))
         return stored.snapshot() if stored else None
+
+    def dispatched(self, event: str) -> list[dict]:
+        """The ``d`` of every ``event`` dispatch sent so far (once per gateway session)."""
+        return [
+            copy.deepcopy(frame["d"])
+            for session in self._sessions
+            for frame in session.sent
+            if frame["t"] == event
+        ]
 
     def actions_of(self, *kinds: str) -> list[Action]:
         return [a for a in self.actions if a.kind in kinds]
@@ -1533,13 +1720,23 @@ class DiscordServer:
             channels=[
                 {k: v for k, v in c.payload().items() if k != "guild_id"}
                 for c in guild.channels
-                if not c.deleted
+                if not c.deleted and not c.is_thread
             ],
             members=[m.payload() for m in members],
             member_count=len(guild.members),
             joined_at=guild.joined_at,
             system_channel_id=guild.system_channel_id,
+            # Active threads only: archived ones are fetched, not announced.
+            threads=[
+                c.payload()
+                for c in guild.channels
+                if c.is_thread and not c.deleted and not c.archived and self._live_parent(c)
+            ],
         )
+
+    def _live_parent(self, thread: FakeChannel) -> bool:
+        parent = self._guild_of(thread).get_channel(thread.parent_id)
+        return parent is not None and not parent.deleted
 
     async def _resume(self, conn: _GatewayConnection, d: dict) -> None:
         session = next((s for s in self._sessions if s.id == d.get("session_id")), None)
@@ -1645,6 +1842,9 @@ class DiscordServer:
                 self._webhook_message,
             ),
             ("GET", r"/channels/(\d+)", self._get_channel),
+            ("PATCH", r"/channels/(\d+)", self._patch_channel),
+            ("POST", r"/channels/(\d+)/threads", self._create_thread),
+            ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._thread_from_message),
             ("GET POST", r"/channels/(\d+)/messages", self._channel_messages_route),
             ("GET PATCH DELETE", r"/channels/(\d+)/messages/(\d+)", self._channel_message),
             ("POST", r"/channels/(\d+)/typing", self._typing),
@@ -1921,7 +2121,7 @@ class DiscordServer:
 
     async def _get_guild_channels(self, req: _Request, guild_id: str) -> tuple[int, Any]:
         guild = self._rest_guild(guild_id)
-        return 200, [c.payload() for c in guild.channels if not c.deleted]
+        return 200, [c.payload() for c in guild.channels if not c.deleted and not c.is_thread]
 
     async def _get_guild_roles(self, req: _Request, guild_id: str) -> tuple[int, Any]:
         return 200, [r.payload() for r in self._rest_guild(guild_id).roles]
@@ -2036,7 +2236,9 @@ class DiscordServer:
         if recipient is not None:
             return self._dm_channels[recipient]
         channel = self._find_channel(int(channel_id))
-        if channel is None or channel.deleted:
+        if channel is None or channel.deleted or (
+            channel.is_thread and not self._live_parent(channel)
+        ):
             raise DiscordHTTPError(404, UNKNOWN_CHANNEL, "Unknown Channel")
         perms = self._guild_of(channel).permissions_in(self.bot_user.id, channel)
         if not perms & p.VIEW_CHANNEL:
@@ -2057,8 +2259,22 @@ class DiscordServer:
             return 200, self._dm_payload(channel)
         return 200, channel.payload()
 
+    def _require(self, channel: FakeChannel, needed: int) -> int:
+        """The bot's permissions in ``channel``; 403 Missing Permissions without ``needed``."""
+        perms = self._guild_of(channel).permissions_in(self.bot_user.id, channel)
+        if perms & needed != needed:
+            raise DiscordHTTPError(403, MISSING_PERMISSIONS, "Missing Permissions")
+        return perms
+
+    @staticmethod
+    def _send_permission(channel: FakeChannel) -> int:
+        """Sending in a thread takes Send Messages in Threads, not Send Messages."""
+        return p.SEND_MESSAGES_IN_THREADS if channel.is_thread else p.SEND_MESSAGES
+
     async def _typing(self, req: _Request, channel_id: str) -> tuple[int, Any]:
-        channel = self._rest_channel(channel_id, p.SEND_MESSAGES)
+        channel = self._rest_channel(channel_id)
+        if channel.type != CHANNEL_DM:
+            self._require(channel, self._send_permission(channel))
         self.actions.append(Action("typing", channel_id=channel.id, guild_id=channel.guild_id))
         return 204, None
 
@@ -2091,6 +2307,14 @@ class DiscordServer:
                         [(("allowed_mentions", "parse"), "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
                           f'parse:["{kind}"] and {kind}: [ids] are mutually exclusive.')]
                     )
+        if (
+            self.strict_allowed_mentions
+            and body.get("message_reference")
+            and self._pings_replied_user(body)
+        ):
+            self.record_violation(
+                "allowed_mentions", f"reply pings its author: allowed_mentions={mentions!r}", req
+            )
         if not self.strict_allowed_mentions or not body.get("content"):
             return
         # Design rule of this project: nothing may ping but a role listed by id (a
@@ -2099,6 +2323,15 @@ class DiscordServer:
             self.record_violation(
                 "allowed_mentions", f"message may ping: allowed_mentions={mentions!r}", req
             )
+
+    @staticmethod
+    def _pings_replied_user(body: Mapping[str, Any]) -> bool:
+        """Discord pings a reply's author when ``allowed_mentions`` is absent altogether;
+        given, it pings only with ``replied_user: true`` (the field defaults to false)."""
+        allowed = body.get("allowed_mentions")
+        if not isinstance(allowed, dict):
+            return True
+        return bool(allowed.get("replied_user"))
 
     def _pings(
         self, guild: FakeGuild | None, channel: FakeChannel, author: FakeUser,
@@ -2193,12 +2426,26 @@ class DiscordServer:
         message_type: int = p.MESSAGE_DEFAULT,
         interaction: InteractionHandle | None = None,
         ephemeral: bool = False,
+        message_id: int | None = None,
+        reference: StoredMessage | None = None,
     ) -> StoredMessage:
+        """Store a new message. ``message_id`` is given for a forum post's starter message
+        (its id is the thread's); ``reference`` makes it a reply (type 19)."""
         guild = self._guild_of(channel) if channel.type != CHANNEL_DM else None
         components = copy.deepcopy(body.get("components") or [])
         _number_components(components)
         embeds = [{"type": "rich", **e} for e in copy.deepcopy(body.get("embeds") or [])]
-        message_id = self.snowflake()
+        message_id = message_id or self.snowflake()
+        message_reference = body.get("message_reference")
+        referenced = None
+        if reference is not None:
+            message_type = p.MESSAGE_REPLY
+            message_reference = p.message_reference_payload(
+                reference.id, reference.channel_id, guild.id if guild else None
+            )
+            # One level deep, as on Discord: the referenced message without its own reference.
+            referenced = reference.snapshot()
+            referenced.pop("referenced_message", None)
         metadata = None
         if interaction is not None:
             metadata = p.interaction_metadata_payload(
@@ -2225,9 +2472,14 @@ class DiscordServer:
             webhook_id=self.application_id if interaction is not None else None,
             application_id=self.application_id if interaction is not None else None,
             interaction_metadata=metadata,
-            message_reference=body.get("message_reference"),
+            message_reference=message_reference,
+            referenced_message=referenced,
         )
         everyone, mentioned, mention_roles = self._pings(guild, channel, author, body)
+        if reference is not None and self._pings_replied_user(body):
+            replied = self.users.get(reference.author_id)
+            if replied is not None and all(m["id"] != str(replied.id) for m in mentioned):
+                mentioned.append(replied.payload())
         data.update(mention_everyone=everyone, mentions=mentioned, mention_roles=mention_roles)
         stored = StoredMessage(
             data,
@@ -2241,18 +2493,30 @@ class DiscordServer:
         if not ephemeral:
             self._channel_messages.setdefault(channel.id, []).append(message_id)
             channel.last_message_id = message_id
+            if channel.is_thread and message_id != channel.id:
+                # A forum post's starter message is not counted, as on Discord.
+                channel.message_count += 1
+                channel.total_message_sent += 1
         return stored
 
     async def _create_channel_message(self, req: _Request, channel_id: str) -> tuple[int, Any]:
-        channel = self._rest_channel(channel_id, p.SEND_MESSAGES)
+        channel = self._rest_channel(channel_id)
         direct = channel.type == CHANNEL_DM
+        if not direct:
+            self._require(channel, self._send_permission(channel))
         if direct and not self._may_dm(self._dm_recipients[channel.id]):
             raise DiscordHTTPError(403, CANNOT_MESSAGE_USER, "Cannot send messages to this user")
-        if not channel.is_text and not direct:
-            raise DiscordHTTPError(400, 50008, "Cannot send messages in a non-text channel")
+        if not (channel.is_text or channel.is_thread) and not direct:
+            # A forum included: its posts are made with POST /channels/{id}/threads.
+            raise DiscordHTTPError(
+                400, CANNOT_SEND_IN_NON_TEXT_CHANNEL, "Cannot send messages in a non-text channel"
+            )
+        if channel.is_thread:
+            self._check_thread_open(channel, sending=True)
         body = req.body or {}
         flags = int(body.get("flags") or 0)
         self._check_new_message(body, req, flags)
+        reference = self._resolve_reference(channel, body)
         nonce = body.get("nonce")
         loop_now = asyncio.get_running_loop().time()
         if nonce is not None and body.get("enforce_nonce"):
@@ -2273,8 +2537,16 @@ class DiscordServer:
                     )
                     self._changed()
                     return 200, existing.snapshot()
+        if channel.is_thread and channel.archived:
+            # Not locked (checked above): a member who may send unarchives it by sending.
+            await self._set_thread(channel, archived=False)
         stored = self._store_message(
-            channel, self.bot_user, body, req, flags=flags & ~p.FLAG_EPHEMERAL
+            channel,
+            self.bot_user,
+            {k: v for k, v in body.items() if k != "message_reference"},
+            req,
+            flags=flags & ~p.FLAG_EPHEMERAL,
+            reference=reference,
         )
         if nonce is not None and body.get("enforce_nonce"):
             self._nonces[(self.bot_user.id, str(nonce))] = (loop_now, stored.id)
@@ -2357,6 +2629,8 @@ class DiscordServer:
                     CANNOT_EDIT_OTHERS_MESSAGE,
                     "Cannot edit a message authored by another user",
                 )
+            if channel.is_thread and channel.archived:
+                raise DiscordHTTPError(400, THREAD_ARCHIVED, "Thread is archived")
             self._apply_edit(stored, req.body or {}, req)
             self.actions.append(
                 Action(
@@ -2393,6 +2667,452 @@ class DiscordServer:
                 "MESSAGE_DELETE",
                 p.message_delete_payload(stored.id, stored.channel_id, stored.guild_id),
             )
+
+    # --- threads and forums ------------------------------------------------------------------
+
+    def _check_thread_open(self, thread: FakeChannel, *, sending: bool = False) -> None:
+        """Archived and locked: nothing goes in. Locked: only with Manage Threads."""
+        if thread.archived and thread.locked:
+            raise DiscordHTTPError(400, THREAD_ARCHIVED, "Thread is archived")
+        perms = self._guild_of(thread).permissions_in(self.bot_user.id, thread)
+        if sending and thread.locked and not perms & p.MANAGE_THREADS:
+            raise DiscordHTTPError(400, THREAD_LOCKED, "Thread is locked")
+
+    def _resolve_reference(
+        self, channel: FakeChannel, body: Mapping[str, Any]
+    ) -> StoredMessage | None:
+        """The message a reply refers to; 50035 when it is not in this channel (unless
+        ``fail_if_not_exists`` is false: then the message goes out as a plain one)."""
+        ref = body.get("message_reference")
+        if ref is None:
+            return None
+        if not isinstance(ref, dict):
+            raise self._invalid_form(
+                [(("message_reference",), "DICT_TYPE_CONVERT", "Only dictionaries may be used.")]
+            )
+        if int(ref.get("type") or 0) != 0:
+            raise DiscordHTTPError(
+                400, 0, "Forwarding (message_reference type 1) is not implemented", unhandled=True
+            )
+        target = None
+        message_id, ref_channel = ref.get("message_id"), ref.get("channel_id")
+        if str(message_id or "").isdigit() and (
+            ref_channel is None or str(ref_channel) == str(channel.id)
+        ):
+            found = self._messages.get(int(message_id))
+            if (
+                found is not None
+                and not found.deleted
+                and not found.ephemeral
+                and found.channel_id == channel.id
+            ):
+                target = found
+        if target is None:
+            if ref.get("fail_if_not_exists") is False:
+                return None
+            raise self._invalid_form(
+                [(("message_reference",), "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message")],
+                kind="message_reference",
+            )
+        if channel.type != CHANNEL_DM:
+            perms = self._guild_of(channel).permissions_in(self.bot_user.id, channel)
+            if not perms & p.READ_MESSAGE_HISTORY:
+                raise DiscordHTTPError(
+                    403,
+                    REPLY_WITHOUT_HISTORY,
+                    "Cannot reply without permission to read message history",
+                )
+        return target
+
+    @staticmethod
+    def _thread_fields(body: Mapping[str, Any], *, creating: bool) -> list[Problem]:
+        problems: list[Problem] = []
+        if creating or "name" in body:
+            _check_len(problems, body.get("name"), ("name",), 100, minimum=1)
+        duration = body.get("auto_archive_duration")
+        if duration is not None and duration not in p.AUTO_ARCHIVE_DURATIONS:
+            problems.append(
+                (
+                    ("auto_archive_duration",),
+                    "BASE_TYPE_CHOICES",
+                    f"Value must be one of {p.AUTO_ARCHIVE_DURATIONS}.",
+                )
+            )
+        return problems
+
+    def _applied_tags(
+        self, forum: FakeChannel, tags: Any, problems: list[Problem]
+    ) -> list[int]:
+        """A forum post's tags: at most 5, each one of the forum's ``available_tags``."""
+        if tags is None:
+            return []
+        if not isinstance(tags, list):
+            problems.append((("applied_tags",), "BASE_TYPE_LIST", "Must be a list."))
+            return []
+        if len(tags) > 5:
+            problems.append(_too_long(("applied_tags",), 5))
+        known = forum.tag_ids if forum.is_forum else []
+        ids: list[int] = []
+        for i, tag in enumerate(tags):
+            if not str(tag).isdigit() or int(tag) not in known:
+                problems.append(
+                    (
+                        ("applied_tags", i),
+                        "FORUM_TAG_UNKNOWN",
+                        f"Tag {tag} is not one of this channel's available tags.",
+                    )
+                )
+            elif int(tag) not in ids:
+                ids.append(int(tag))
+        return ids
+
+    def _check_moderated_tags(self, forum: FakeChannel, tag_ids: Iterable[int]) -> None:
+        """A moderated tag can only be applied with Manage Threads."""
+        moderated = {int(t["id"]) for t in forum.available_tags if t.get("moderated")}
+        if moderated & set(tag_ids):
+            self._require(forum, p.MANAGE_THREADS)
+
+    def _thread_created_payload(self, thread: FakeChannel) -> dict:
+        """THREAD_CREATE: the thread, ``newly_created``, and the bot's membership if it is in it."""
+        data = thread.payload()
+        data["newly_created"] = True
+        if thread.owner_id == self.bot_user.id:
+            data["member"] = p.thread_member_payload(
+                thread.id, self.bot_user.id, join_timestamp=thread.archive_timestamp
+            )
+        return data
+
+    async def _announce_thread(self, thread: FakeChannel) -> None:
+        self._changed()
+        await self.dispatch("THREAD_CREATE", self._thread_created_payload(thread))
+
+    async def _set_thread(self, thread: FakeChannel, **changes: Any) -> None:
+        """Apply changes to a thread and dispatch THREAD_UPDATE (and keep the ``thread`` of its
+        starter message in the parent channel current)."""
+        if "archived" in changes and changes["archived"] != thread.archived:
+            thread.archive_timestamp = p.iso_timestamp()
+        for key, value in changes.items():
+            setattr(thread, key, value)
+        starter = self._messages.get(thread.id)
+        if starter is not None and "thread" in starter.data:
+            starter.data["thread"] = thread.payload()
+        self._changed()
+        await self.dispatch("THREAD_UPDATE", thread.payload())
+
+    async def _create_thread(self, req: _Request, channel_id: str) -> tuple[int, Any]:
+        """POST /channels/{id}/threads: a forum post, or a thread without a message."""
+        channel = self._rest_channel(channel_id)
+        body = req.body or {}
+        if channel.is_forum:
+            return await self._create_forum_post(req, channel, body)
+        if not channel.is_text:
+            raise DiscordHTTPError(
+                400, INVALID_CHANNEL_TYPE, "Cannot execute action on this channel type"
+            )
+        allowed_types = (
+            (p.CHANNEL_ANNOUNCEMENT_THREAD,)
+            if channel.type == p.CHANNEL_NEWS
+            else (p.CHANNEL_PUBLIC_THREAD, p.CHANNEL_PRIVATE_THREAD)
+        )
+        # API v10 still defaults to a private thread (an announcement thread in announcements).
+        default = allowed_types[-1]
+        thread_type = body.get("type") or default
+        problems = self._thread_fields(body, creating=True)
+        if thread_type not in allowed_types:
+            problems.append(
+                (("type",), "BASE_TYPE_CHOICES", f"Value must be one of {allowed_types}.")
+            )
+        if problems:
+            raise self._invalid_form(problems)
+        self._require(
+            channel,
+            p.CREATE_PRIVATE_THREADS
+            if thread_type == p.CHANNEL_PRIVATE_THREAD
+            else p.CREATE_PUBLIC_THREADS,
+        )
+        thread = self._new_thread(
+            channel,
+            body["name"],
+            thread_id=self.snowflake(),
+            type=thread_type,
+            owner_id=self.bot_user.id,
+            auto_archive_duration=body.get("auto_archive_duration") or 1440,
+        )
+        self.actions.append(
+            Action(
+                "thread_create",
+                payload=body,
+                result=thread.payload(),
+                channel_id=thread.id,
+                guild_id=thread.guild_id,
+            )
+        )
+        await self._announce_thread(thread)
+        return 201, thread.payload()
+
+    async def _create_forum_post(
+        self, req: _Request, forum: FakeChannel, body: Mapping[str, Any]
+    ) -> tuple[int, Any]:
+        # Discord checks Send Messages in the forum to create a post.
+        self._require(forum, p.SEND_MESSAGES)
+        problems = self._thread_fields(body, creating=True)
+        message = body.get("message")
+        flags = 0
+        if not isinstance(message, dict):
+            problems.append(_required(("message",)))
+            message = {}
+        else:
+            flags = int(message.get("flags") or 0)
+            problems += [
+                (("message", *path), code, text)
+                for path, code, text in validate_message_fields(message, flags=flags)
+            ]
+        tag_ids = self._applied_tags(forum, body.get("applied_tags"), problems)
+        if problems:
+            raise self._invalid_form(problems)
+        has_content = (
+            bool(message.get("content"))
+            or bool(message.get("embeds"))
+            or bool(message.get("components") and flags & p.FLAG_IS_COMPONENTS_V2)
+        )
+        if not (has_content or req.files or message.get("sticker_ids")):
+            raise DiscordHTTPError(
+                400,
+                CANNOT_SEND_EMPTY_MESSAGE,
+                "Cannot send an empty message",
+                violation="empty_message",
+            )
+        self._check_mentions(message, req)
+        self._check_moderated_tags(forum, tag_ids)
+        if forum.flags & p.CHANNEL_FLAG_REQUIRE_TAG and not tag_ids:
+            raise DiscordHTTPError(
+                400, TAG_REQUIRED, "A tag is required to create a forum post in this channel"
+            )
+        thread = self._new_thread(
+            forum,
+            body["name"],
+            thread_id=self.snowflake(),
+            type=p.CHANNEL_PUBLIC_THREAD,
+            owner_id=self.bot_user.id,
+            auto_archive_duration=body.get("auto_archive_duration") or 1440,
+            applied_tags=tag_ids,
+        )
+        stored = self._store_message(
+            thread,
+            self.bot_user,
+            message,
+            req,
+            flags=flags & ~p.FLAG_EPHEMERAL,
+            message_id=thread.id,
+        )
+        result = thread.payload()
+        result["message"] = stored.snapshot()
+        self.actions.append(
+            Action(
+                "forum_post_create",
+                payload=body,
+                result=copy.deepcopy(result),
+                channel_id=thread.id,
+                message_id=stored.id,
+                guild_id=thread.guild_id,
+            )
+        )
+        await self._announce_thread(thread)
+        await self.dispatch("MESSAGE_CREATE", self._with_member(stored))
+        return 201, result
+
+    async def _thread_from_message(
+        self, req: _Request, channel_id: str, message_id: str
+    ) -> tuple[int, Any]:
+        """POST /channels/{id}/messages/{id}/threads: a public thread whose id is the message's."""
+        channel = self._rest_channel(channel_id)
+        stored = self._rest_message(channel, message_id)
+        if not channel.is_text:
+            raise DiscordHTTPError(
+                400, INVALID_CHANNEL_TYPE, "Cannot execute action on this channel type"
+            )
+        body = req.body or {}
+        problems = self._thread_fields(body, creating=True)
+        if problems:
+            raise self._invalid_form(problems)
+        self._require(channel, p.CREATE_PUBLIC_THREADS)
+        if "thread" in stored.data or self._find_channel(stored.id) is not None:
+            raise DiscordHTTPError(
+                400, THREAD_ALREADY_CREATED, "A thread has already been created for this message"
+            )
+        thread = self._new_thread(
+            channel,
+            body["name"],
+            thread_id=stored.id,
+            type=(
+                p.CHANNEL_ANNOUNCEMENT_THREAD
+                if channel.type == p.CHANNEL_NEWS
+                else p.CHANNEL_PUBLIC_THREAD
+            ),
+            owner_id=self.bot_user.id,
+            auto_archive_duration=body.get("auto_archive_duration") or 1440,
+        )
+        stored.data["thread"] = thread.payload()
+        stored.data["flags"] = int(stored.data.get("flags") or 0) | p.FLAG_HAS_THREAD
+        self.actions.append(
+            Action(
+                "thread_create",
+                payload=body,
+                result=thread.payload(),
+                channel_id=thread.id,
+                message_id=stored.id,
+                guild_id=thread.guild_id,
+            )
+        )
+        await self._announce_thread(thread)
+        await self.dispatch("MESSAGE_UPDATE", self._with_member(stored))
+        return 201, thread.payload()
+
+    async def _patch_channel(self, req: _Request, channel_id: str) -> tuple[int, Any]:
+        """PATCH /channels/{id} for threads: name, archived, locked, auto_archive_duration,
+        applied_tags. Other channels are not implemented here."""
+        channel = self._rest_channel(channel_id)
+        if not channel.is_thread:
+            raise DiscordHTTPError(404, 0, "PATCH of a non-thread channel", unhandled=True)
+        body = req.body or {}
+        parent = self._guild_of(channel).get_channel(channel.parent_id)
+        problems = self._thread_fields(body, creating=False)
+        tag_ids = None
+        if "applied_tags" in body:
+            if parent is None or not parent.is_forum:
+                problems.append(
+                    (("applied_tags",), "BASE_TYPE_CHOICES", "Only forum posts have tags.")
+                )
+            else:
+                tag_ids = self._applied_tags(parent, body["applied_tags"], problems)
+        if problems:
+            raise self._invalid_form(problems)
+        perms = self._guild_of(channel).permissions_in(self.bot_user.id, channel)
+        manage = bool(perms & p.MANAGE_THREADS)
+        owner = channel.owner_id == self.bot_user.id
+        unarchiving = channel.archived and body.get("archived") is False
+        if channel.archived and not unarchiving:
+            raise DiscordHTTPError(400, THREAD_ARCHIVED, "Thread is archived")
+        if unarchiving and channel.locked and not manage:
+            raise DiscordHTTPError(403, MISSING_PERMISSIONS, "Missing Permissions")
+        if "locked" in body and bool(body["locked"]) != channel.locked and not manage:
+            raise DiscordHTTPError(403, MISSING_PERMISSIONS, "Missing Permissions")
+        owner_fields = {"name", "auto_archive_duration", "applied_tags"}
+        if body.get("archived") is True and not channel.archived:
+            owner_fields.add("archived")
+        if owner_fields & set(body) and not (owner or manage):
+            raise DiscordHTTPError(403, MISSING_PERMISSIONS, "Missing Permissions")
+        if tag_ids is not None and parent is not None:
+            self._check_moderated_tags(parent, set(tag_ids) - set(channel.applied_tags))
+        if (
+            parent is not None
+            and tag_ids == []
+            and parent.flags & p.CHANNEL_FLAG_REQUIRE_TAG
+        ):
+            raise DiscordHTTPError(
+                400, TAG_REQUIRED, "A tag is required to create a forum post in this channel"
+            )
+        changes: dict[str, Any] = {}
+        for key in ("name", "auto_archive_duration"):
+            if body.get(key) is not None:
+                changes[key] = body[key]
+        for key in ("archived", "locked"):
+            if body.get(key) is not None:
+                changes[key] = bool(body[key])
+        if tag_ids is not None:
+            changes["applied_tags"] = tag_ids
+        await self._set_thread(channel, **changes)
+        self.actions.append(
+            Action(
+                "thread_update",
+                payload=body,
+                result=channel.payload(),
+                channel_id=channel.id,
+                guild_id=channel.guild_id,
+            )
+        )
+        return 200, channel.payload()
+
+    # Tests: threads and forum posts as users and moderators make and see them.
+
+    async def start_thread(
+        self,
+        parent: FakeChannel | int | str,
+        name: str,
+        *,
+        user: FakeUser | FakeMember | int | None = None,
+        type: int | None = None,
+        applied_tags: Iterable[int | str | Mapping[str, Any]] = (),
+        content: str | None = None,
+    ) -> FakeChannel:
+        """A user starts a thread (or, with ``content``, a forum post) while the bot is
+        connected: ``add_thread`` plus THREAD_CREATE (and MESSAGE_CREATE for the starter)."""
+        thread = self.add_thread(
+            parent, name, type=type, owner=user, applied_tags=applied_tags, content=content
+        )
+        await self._announce_thread(thread)
+        starter = self._messages.get(thread.id)
+        if starter is not None:
+            await self.dispatch("MESSAGE_CREATE", self._with_member(starter))
+        return thread
+
+    async def update_thread(
+        self,
+        thread: FakeChannel | int | str,
+        *,
+        archived: bool | None = None,
+        locked: bool | None = None,
+        name: str | None = None,
+        applied_tags: Iterable[int | str | Mapping[str, Any]] | None = None,
+    ) -> FakeChannel:
+        """A moderator changes a thread; dispatches THREAD_UPDATE."""
+        target = self._channel(thread)
+        changes: dict[str, Any] = {}
+        if archived is not None:
+            changes["archived"] = archived
+        if locked is not None:
+            changes["locked"] = locked
+        if name is not None:
+            changes["name"] = name
+        if applied_tags is not None:
+            parent = self._channel(target.parent_id or 0)
+            changes["applied_tags"] = [self._tag_id(parent, t) for t in applied_tags]
+        await self._set_thread(target, **changes)
+        return target
+
+    async def archive_thread(
+        self, thread: FakeChannel | int | str, *, locked: bool = False
+    ) -> FakeChannel:
+        """A moderator archives (and, with ``locked``, locks) a thread."""
+        return await self.update_thread(thread, archived=True, locked=locked or None)
+
+    def threads_of(self, channel: FakeChannel | int | str) -> list[FakeChannel]:
+        """The live threads (archived included) whose parent is ``channel``, oldest first."""
+        parent = self._channel(channel)
+        return [
+            c
+            for c in self._guild_of(parent).channels
+            if c.is_thread and c.parent_id == parent.id and not c.deleted
+        ]
+
+    def forum_posts(self, forum: FakeChannel | int | str) -> list[dict]:
+        """A forum's posts, oldest first: ``{"id", "name", "applied_tags" (ids), "tags" (names),
+        "archived", "locked", "message" (the starter message, or None), "thread"}``."""
+        parent = self._channel(forum)
+        names = {int(t["id"]): t["name"] for t in parent.available_tags}
+        return [
+            {
+                "id": thread.id,
+                "name": thread.name,
+                "applied_tags": list(thread.applied_tags),
+                "tags": [names.get(t) for t in thread.applied_tags],
+                "archived": thread.archived,
+                "locked": thread.locked,
+                "message": self.get_message(thread.id),
+                "thread": thread,
+            }
+            for thread in self.threads_of(parent)
+        ]
 
     # --- reactions ---------------------------------------------------------------------------
 
@@ -3241,6 +3961,14 @@ class DiscordServer:
         target = self._channel(channel)
         target.deleted = True
         self._changed()
+        if target.is_thread:
+            await self.dispatch(
+                "THREAD_DELETE",
+                p.thread_delete_payload(
+                    target.id, target.guild_id, target.parent_id or 0, target.type
+                ),
+            )
+            return
         await self.dispatch("CHANNEL_DELETE", target.payload())
 
     async def forbid_posting(self, channel: FakeChannel | int | str) -> None:

@@ -743,3 +743,337 @@ async def test_component_limits_are_enforced(
     [violation] = server.pop_violations("invalid_form_body")
     assert error_code in violation.detail
     assert server.messages_in(server.channel) == []
+
+
+# --- threads, forum posts and replies ---------------------------------------------------------
+
+
+@pytest.fixture
+def thread_world(discord_server: DiscordServer) -> dict:
+    """Before the bot connects: a forum with tags (one moderated), a forum that requires a tag,
+    an active thread under the first text channel, an archived one and an archived+locked one."""
+    server = discord_server
+    forum = server.add_channel(
+        server.guild,
+        "answers-forum",
+        type=p.CHANNEL_FORUM,
+        available_tags=["Education", "Health", {"name": "Official", "moderated": True}],
+    )
+    strict = server.add_channel(
+        server.guild,
+        "tagged-forum",
+        type=p.CHANNEL_FORUM,
+        available_tags=["SEND"],
+        flags=p.CHANNEL_FLAG_REQUIRE_TAG,
+    )
+    return {
+        "forum": forum,
+        "strict": strict,
+        "active": server.add_thread(server.channel, "ongoing"),
+        "archived": server.add_thread(server.channel, "sleeping", archived=True),
+        "locked": server.add_thread(server.channel, "closed", archived=True, locked=True),
+    }
+
+
+@pytest.fixture
+async def threads_bot(thread_world: dict, harness_bot: HarnessBot) -> HarnessBot:
+    return harness_bot
+
+
+def _member_overwrite(channel, user_id: int, *, deny: int) -> None:
+    channel.overwrites = [
+        o for o in channel.overwrites if not (int(o["id"]) == user_id and o["type"] == 1)
+    ]
+    channel.overwrites.append(p.overwrite_payload(user_id, 1, deny=deny))
+
+
+async def test_guild_create_carries_forums_and_active_threads(
+    discord_server: DiscordServer, thread_world: dict, threads_bot: HarnessBot
+) -> None:
+    server = discord_server
+    forum = threads_bot.get_channel(thread_world["forum"].id)
+    assert isinstance(forum, discord.ForumChannel)
+    assert [t.name for t in forum.available_tags] == ["Education", "Health", "Official"]
+    assert forum.get_tag(int(thread_world["forum"].tag("Official")["id"])).moderated
+    strict = threads_bot.get_channel(thread_world["strict"].id)
+    assert isinstance(strict, discord.ForumChannel) and strict.flags.require_tag
+    guild = threads_bot.get_guild(server.guild.id)
+    assert guild is not None
+    # Active threads come in GUILD_CREATE's threads (never in channels); archived ones do not.
+    active = guild.get_thread(thread_world["active"].id)
+    assert isinstance(active, discord.Thread) and active.parent_id == server.channel.id
+    assert active.owner_id == server.plain_user.id and not active.archived
+    assert guild.get_thread(thread_world["archived"].id) is None
+    [guild_create] = [
+        g for g in server.dispatched("GUILD_CREATE") if g["id"] == str(server.guild.id)
+    ]
+    assert [t["name"] for t in guild_create["threads"]] == ["ongoing"]
+    assert {c["type"] for c in guild_create["channels"]}.isdisjoint(p.THREAD_TYPES)
+    assert [c["available_tags"] for c in guild_create["channels"] if c["name"] == "tagged-forum"]
+    # GET /guilds/{id}/channels lists no threads either (discord.py would refuse a thread there).
+    assert {c.id for c in await guild.fetch_channels()} == {c.id for c in guild.channels}
+    # GET /channels/{thread_id} works for any thread, archived ones included.
+    fetched = await threads_bot.fetch_channel(thread_world["locked"].id)
+    assert isinstance(fetched, discord.Thread) and fetched.archived and fetched.locked
+    assert [t.name for t in server.threads_of(server.channel)] == ["ongoing", "sleeping", "closed"]
+
+
+async def test_forum_post_with_a_tag_is_a_thread_with_its_starter_message(
+    discord_server: DiscordServer, thread_world: dict, threads_bot: HarnessBot
+) -> None:
+    server = discord_server
+    forum = threads_bot.get_channel(thread_world["forum"].id)
+    assert isinstance(forum, discord.ForumChannel)
+    education = forum.get_tag(int(thread_world["forum"].tag("Education")["id"]))
+    assert education is not None
+    created = await forum.create_thread(
+        name="HL1234 answered",
+        content="The minister answered",
+        embed=discord.Embed(title="HL1234"),
+        applied_tags=[education],
+    )
+    thread, message = created.thread, created.message
+    assert thread.id == message.id and thread.parent_id == forum.id
+    assert thread.type is discord.ChannelType.public_thread
+    assert thread.applied_tags == [education]
+    [post] = server.forum_posts(thread_world["forum"])
+    assert (post["name"], post["tags"]) == ("HL1234 answered", ["Education"])
+    assert post["message"]["embeds"][0]["title"] == "HL1234"
+    assert server.messages_in(thread.id)[0]["id"] == str(thread.id)
+    assert server.get_message(thread.id)["channel_id"] == str(thread.id)
+    # THREAD_CREATE put the post in the client's cache.
+    await wait_for(lambda: isinstance(threads_bot.get_channel(thread.id), discord.Thread))
+
+    # The starter message can be edited (its embed), and the post takes follow-ups.
+    await message.edit(embed=discord.Embed(title="HL1234 (corrected)"))
+    assert server.get_message(thread.id)["embeds"][0]["title"] == "HL1234 (corrected)"
+    await thread.send("a follow-up")
+    assert [m["content"] for m in server.messages_in(thread.id)] == [
+        "The minister answered",
+        "a follow-up",
+    ]
+    # A forum itself takes no messages.
+    with pytest.raises(discord.HTTPException) as refused:
+        await threads_bot.get_partial_messageable(forum.id).send("straight into the forum")
+    assert (refused.value.status, refused.value.code) == (400, 50008)
+
+
+async def test_forum_post_tag_rules(
+    discord_server: DiscordServer, thread_world: dict, threads_bot: HarnessBot
+) -> None:
+    server = discord_server
+    forum = threads_bot.get_channel(thread_world["forum"].id)
+    strict = threads_bot.get_channel(thread_world["strict"].id)
+    assert isinstance(forum, discord.ForumChannel) and isinstance(strict, discord.ForumChannel)
+    # A tag of another forum is not one of this forum's available_tags.
+    send_tag = strict.available_tags[0]
+    with pytest.raises(discord.HTTPException) as unknown:
+        await forum.create_thread(name="wrong tag", content="x", applied_tags=[send_tag])
+    assert (unknown.value.status, unknown.value.code) == (400, 50035)
+    [violation] = server.pop_violations("invalid_form_body")
+    assert "applied_tags" in violation.detail
+    # At most five tags.
+    with pytest.raises(discord.HTTPException) as too_many:
+        await forum.create_thread(
+            name="many", content="x", applied_tags=[forum.available_tags[0]] * 6
+        )
+    assert too_many.value.code == 50035
+    server.pop_violations("invalid_form_body")
+    # A moderated tag needs Manage Threads, which the bot lacks.
+    official = next(t for t in forum.available_tags if t.moderated)
+    with pytest.raises(discord.Forbidden) as moderated:
+        await forum.create_thread(name="official", content="x", applied_tags=[official])
+    assert moderated.value.code == 50013
+    # REQUIRE_TAG: no post without a tag, and one with a tag goes through.
+    with pytest.raises(discord.HTTPException) as untagged:
+        await strict.create_thread(name="untagged", content="x")
+    assert (untagged.value.status, untagged.value.code) == (400, 40067)
+    await strict.create_thread(name="tagged", content="x", applied_tags=[send_tag])
+    assert [post["name"] for post in server.forum_posts(thread_world["strict"])] == ["tagged"]
+    assert server.forum_posts(thread_world["forum"]) == []
+    # Creating a post takes Send Messages in the forum.
+    _member_overwrite(thread_world["forum"], server.bot_user.id, deny=p.SEND_MESSAGES)
+    with pytest.raises(discord.Forbidden):
+        await forum.create_thread(name="no right", content="x")
+    # The starter message is validated like any message.
+    with pytest.raises(discord.HTTPException) as overlong:
+        await strict.create_thread(
+            name="too long", embed=discord.Embed(description="x" * 5000), applied_tags=[send_tag]
+        )
+    assert overlong.value.code == 50035
+    [violation] = server.pop_violations("invalid_form_body")
+    assert "message" in violation.detail and "embeds" in violation.detail
+
+
+async def test_thread_from_a_message_once_only(
+    discord_server: DiscordServer, thread_world: dict, threads_bot: HarnessBot
+) -> None:
+    server = discord_server
+    channel = threads_bot.get_channel(server.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    message = await channel.send("Question 42 was answered")
+    thread = await message.create_thread(name="Discuss question 42")
+    assert isinstance(thread, discord.Thread)
+    assert thread.id == message.id and thread.parent_id == channel.id
+    stored = server.get_message(message.id)
+    assert stored["flags"] & p.FLAG_HAS_THREAD and stored["thread"]["id"] == str(thread.id)
+    assert server.threads_of(channel.id)[-1].id == thread.id
+    await wait_for(lambda: isinstance(threads_bot.get_channel(thread.id), discord.Thread))
+
+    with pytest.raises(discord.HTTPException) as again:
+        await message.create_thread(name="Discuss question 42 again")
+    assert (again.value.status, again.value.code) == (400, 160004)
+
+    # Starting one takes Create Public Threads.
+    other = server.guild.channel("education")
+    elsewhere = threads_bot.get_channel(other.id)
+    assert isinstance(elsewhere, discord.TextChannel)
+    second = await elsewhere.send("Question 43")
+    _member_overwrite(other, server.bot_user.id, deny=p.CREATE_PUBLIC_THREADS)
+    with pytest.raises(discord.Forbidden) as forbidden:
+        await second.create_thread(name="no right")
+    assert forbidden.value.code == 50013
+
+
+async def test_sending_in_a_thread_takes_send_messages_in_threads(
+    discord_server: DiscordServer, thread_world: dict, threads_bot: HarnessBot
+) -> None:
+    server = discord_server
+    thread = threads_bot.get_channel(thread_world["active"].id)
+    assert isinstance(thread, discord.Thread)
+    # Send Messages denied on the parent does not matter in its threads...
+    await server.forbid_posting(server.channel)
+    sent = await thread.send("in the thread")
+    assert server.messages_in(thread.id)[-1]["id"] == str(sent.id)
+    with pytest.raises(discord.Forbidden):
+        await threads_bot.get_partial_messageable(server.channel.id).send("in the parent")
+    # ...Send Messages in Threads, denied on the parent, does.
+    _member_overwrite(server.channel, server.bot_user.id, deny=p.SEND_MESSAGES_IN_THREADS)
+    with pytest.raises(discord.Forbidden) as forbidden:
+        await thread.send("again")
+    assert forbidden.value.code == 50013
+    assert len(server.messages_in(thread.id)) == 1
+
+
+async def test_archived_threads_unarchive_on_send_unless_locked(
+    discord_server: DiscordServer, thread_world: dict, threads_bot: HarnessBot
+) -> None:
+    server = discord_server
+    locked = threads_bot.get_partial_messageable(thread_world["locked"].id)
+    with pytest.raises(discord.HTTPException) as refused:
+        await locked.send("anyone?")
+    assert (refused.value.status, refused.value.code) == (400, 50083)
+    assert server.messages_in(thread_world["locked"]) == []
+
+    # Archived, not locked: the bot's message unarchives it; THREAD_UPDATE tells the client.
+    sleeping = thread_world["archived"]
+    await threads_bot.get_partial_messageable(sleeping.id).send("waking up")
+    assert not sleeping.archived
+    await wait_for(lambda: isinstance(threads_bot.get_channel(sleeping.id), discord.Thread))
+
+    # The bot archives its own thread through PATCH; locking needs Manage Threads.
+    channel = threads_bot.get_channel(server.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    message = await channel.send("to be archived")
+    thread = await message.create_thread(name="short-lived")
+    reply = await thread.send("in it")
+    with pytest.raises(discord.Forbidden):
+        await thread.edit(locked=True)
+    await thread.edit(archived=True)
+    assert server.threads_of(server.channel)[-1].archived
+    # An archived thread's messages cannot be edited.
+    with pytest.raises(discord.HTTPException) as frozen:
+        await reply.edit(content="changed")
+    assert frozen.value.code == 50083
+    # A moderator locks it: now the bot cannot post in it either.
+    await server.archive_thread(thread.id, locked=True)
+    with pytest.raises(discord.HTTPException) as closed:
+        await thread.send("after the lock")
+    assert closed.value.code == 50083
+
+
+async def test_thread_create_reaches_the_client_cache(
+    discord_server: DiscordServer, thread_world: dict, threads_bot: HarnessBot
+) -> None:
+    server = discord_server
+    created: list[discord.Thread] = []
+
+    async def on_thread_create(new: discord.Thread) -> None:
+        created.append(new)
+
+    threads_bot.add_listener(on_thread_create)
+    thread = await server.start_thread(server.channel, "a member's thread", user=server.plain_user)
+    await wait_for(lambda: isinstance(threads_bot.get_channel(thread.id), discord.Thread))
+    cached = threads_bot.get_channel(thread.id)
+    assert isinstance(cached, discord.Thread) and cached.owner_id == server.plain_user.id
+    await wait_for(lambda: [t.id for t in created] == [thread.id])
+
+    post = await server.start_thread(
+        thread_world["forum"], "a member's post", content="hello", applied_tags=["Health"]
+    )
+    await wait_for(lambda: isinstance(threads_bot.get_channel(post.id), discord.Thread))
+    assert [t.name for t in threads_bot.get_channel(post.id).applied_tags] == ["Health"]
+
+    # A moderator archiving it: THREAD_UPDATE, and discord.py drops it from the cache.
+    await server.archive_thread(thread)
+    await wait_for(lambda: threads_bot.get_channel(thread.id) is None)
+
+
+async def test_replies_carry_the_referenced_message(
+    discord_server: DiscordServer, thread_world: dict, threads_bot: HarnessBot
+) -> None:
+    server = discord_server
+    channel = threads_bot.get_channel(server.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    question = await server.send_user_message(server.channel, "When?", user=server.plain_user)
+    original = await channel.fetch_message(int(question["id"]))
+
+    quiet = await channel.send("Tomorrow", reference=original)
+    assert quiet.type is discord.MessageType.reply
+    assert quiet.reference is not None and quiet.reference.message_id == original.id
+    stored = server.get_message(quiet.id)
+    assert stored["type"] == p.MESSAGE_REPLY
+    assert stored["message_reference"]["message_id"] == question["id"]
+    assert stored["referenced_message"]["content"] == "When?"
+    assert stored["mentions"] == []  # the bot's AllowedMentions.none(): replied_user false
+    loud = await channel.send("Tomorrow!", reference=original, mention_author=True)
+    loud_mentions = server.get_message(loud.id)["mentions"]
+    assert [m["id"] for m in loud_mentions] == [str(server.plain_user.id)]
+
+    # A reply inside a thread, to a message of that thread.
+    thread = threads_bot.get_channel(thread_world["active"].id)
+    assert isinstance(thread, discord.Thread)
+    first = await thread.send("first")
+    second = await thread.send("second", reference=first)
+    assert server.get_message(second.id)["referenced_message"]["id"] == str(first.id)
+
+    # A missing message: 50035, unless fail_if_not_exists is false.
+    missing = discord.MessageReference(message_id=12345, channel_id=channel.id)
+    with pytest.raises(discord.HTTPException) as unknown:
+        await channel.send("to nothing", reference=missing)
+    assert (unknown.value.status, unknown.value.code) == (400, 50035)
+    [violation] = server.pop_violations("message_reference")
+    assert "Unknown message" in violation.detail
+    # A message of another channel is not in this one either.
+    elsewhere = discord.MessageReference(message_id=first.id, channel_id=channel.id)
+    with pytest.raises(discord.HTTPException):
+        await channel.send("across", reference=elsewhere)
+    server.pop_violations("message_reference")
+    lenient = discord.MessageReference(
+        message_id=12345, channel_id=channel.id, fail_if_not_exists=False
+    )
+    plain = await channel.send("anyway", reference=lenient)
+    assert plain.type is discord.MessageType.default
+    assert "message_reference" not in server.get_message(plain.id)
+
+
+async def test_a_command_run_inside_a_thread_answers_there(
+    discord_server: DiscordServer, thread_world: dict, threads_bot: HarnessBot
+) -> None:
+    server = discord_server
+    thread = thread_world["active"]
+    handle = await server.run_command("lookup", {"topic": "School funding"}, channel=thread)
+    message = await handle.message()
+    assert message["channel_id"] == str(thread.id)
+    assert handle.payload["channel"]["thread_metadata"]["archived"] is False
+    assert server.messages_in(thread)[-1]["id"] == message["id"]
