@@ -177,7 +177,9 @@ class Subscriptions(commands.Cog):
             db = self.bot.services.db
             while not (await db.write(self.queue.plan_step)).done:
                 pass
-            await db.write(self.queue.due_digests, self.bot.services.clock())
+            now = self.bot.services.clock()
+            while await db.write(self.queue.due_digest_step, now) is not None:
+                pass
             posted = await self.poster.send_pending()
             backlog, pending = await db.write(self.queue.backlog)
             CHANGE_BACKLOG.set(backlog)

@@ -171,3 +171,29 @@ def test_forum_tags_are_chosen_by_department_and_house() -> None:
     assert matching_tags(tags, 60, "Department for Education", "Commons") == [1, 3, 4]
     assert matching_tags(tags, 11, "Ministry of Defence", "Lords") == [2, 5]
     assert matching_tags([], 60, "Department for Education", "Commons") == []
+
+
+def test_a_full_digest_shows_every_item_within_discords_limits() -> None:
+    from bot.delivery import interleaved
+    from bot.discord.embeds import DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT, digest_embed
+
+    items = [("New answer", {
+        "heading": f"Special Educational Needs and Disabilities: Transport {n} " * 4,
+        "url": f"https://questions-statements.parliament.uk/written-questions/detail/"
+               f"2026-11-30/{900000 + n}",
+        "asked_by": {"name": "Sir Christopher Robert Chope-Longername"},
+        "department": {"name": ["Department for Education", "Ministry of Defence"][n % 2]},
+    }) for n in range(DIGEST_SIZE)]
+    embed = digest_embed(items, "New answers from the Department for Education",
+                         "Daily digest, Tuesday 1 December")
+    description = embed.description or ""
+    assert len(description) <= DESCRIPTION_LIMIT and len(embed) <= EMBED_TOTAL_LIMIT
+    assert all(item["url"] in description for _, item in items)
+    assert description.index("__Department for Education__") < description.index(
+        "__Ministry of Defence__")
+    # Channels take turns: a busy channel's sixth message never holds the others up.
+    from bot.delivery import Batch
+
+    batches = [Batch(i, channel, "n") for i, channel in enumerate([1, 1, 1, 2, 2, 3])]
+    assert [(b.channel_id, b.id) for b in interleaved(batches)] == [
+        (1, 0), (2, 3), (3, 5), (1, 1), (2, 4), (1, 2)]

@@ -483,17 +483,12 @@ def digest_embed(
     ``title``): one message, grouped by department, one line and link each."""
     from bot.subscriptions import TABLED_LABEL
 
-    by_department: dict[str, list[str]] = {}
-    for label, result in items:
-        heading = escape_markdown(cut_at_word(result["heading"] or "(no heading)", 90))
-        link = f"[{heading}]({result['url']})" if result.get("url") else heading
-        who = _name(result["asked_by"])
-        by_department.setdefault(_name(result["department"]), []).append(
-            f"• **{label}** · {link} · {who}"
-        )
-    lines: list[str] = []
-    for department in sorted(by_department):
-        lines += [f"__{department}__", *by_department[department]]
+    footer = f"\n\nfollowed here because: {escape_markdown(because)}"
+    # Every item must show: headings are shortened until all the lines fit.
+    for heading_chars in (90, 70, 50, 35, 20):
+        text = _digest_lines(items, heading_chars)
+        if len(text) + len(footer) <= DESCRIPTION_LIMIT:
+            break
     questions = sum(1 for label, _ in items if label == TABLED_LABEL)
     if not questions:
         count = f"{len(items)} new written answer" + ("s" if len(items) != 1 else "")
@@ -503,13 +498,26 @@ def digest_embed(
         count = f"{len(items)} new written questions and answers"
     embed = discord.Embed(
         title=cut_at_word(f"{title}: {count}" if title else count, TITLE_LIMIT),
-        description=cut_at_word(
-            "\n".join(lines) + f"\n\nfollowed here because: {escape_markdown(because)}",
-            DESCRIPTION_LIMIT,
-        ),
+        description=cut_at_word(text + footer, DESCRIPTION_LIMIT),
     )
     embed.set_footer(text=LICENCE_FOOTER)
     return embed
+
+
+def _digest_lines(items: list[tuple[str, dict[str, Any]]], heading_chars: int) -> str:
+    """A digest's lines, under a header per department (alphabetical)."""
+    by_department: dict[str, list[str]] = {}
+    for label, result in items:
+        heading = escape_markdown(cut_at_word(result["heading"] or "(no heading)", heading_chars))
+        link = f"[{heading}]({result['url']})" if result.get("url") else heading
+        who = _name(result["asked_by"])
+        by_department.setdefault(_name(result["department"]), []).append(
+            f"• **{label}** · {link} · {who}"
+        )
+    lines: list[str] = []
+    for department in sorted(by_department):
+        lines += [f"__{department}__", *by_department[department]]
+    return "\n".join(lines)
 
 
 def preview_embed(

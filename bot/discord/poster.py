@@ -189,9 +189,11 @@ class Poster:
         where_id = posted.thread_id or batch.channel_id
         channel = self.client.get_channel(batch.channel_id)
         guild_id = getattr(getattr(channel, "guild", None), "id", None)
-        message = self.client.get_partial_messageable(where_id).get_partial_message(
-            posted.message_id
-        )
+        # The channel itself when known: a thread is made from a message with its guild.
+        holder: Any = self.client.get_channel(where_id)
+        if not hasattr(holder, "get_partial_message"):
+            holder = self.client.get_partial_messageable(where_id)
+        message = holder.get_partial_message(posted.message_id)
         if delivery["kind"] in FOLLOW_UP_LABELS:
             await self._mark_earlier(batch, posted, guild_id, delivery["kind"])
         if delivery["kind"] != TABLED_LABEL:

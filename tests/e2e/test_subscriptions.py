@@ -17,6 +17,7 @@ import cogs.subscriptions
 from bot.cli import open_store
 from bot.discord.client import WrittenAnswersBot
 
+from . import discord_payloads as p
 from .conftest import FIXTURES, bot_env
 from .discord_server import CommandNotAvailable, DiscordServer
 
@@ -870,3 +871,98 @@ async def test_a_pause_notice_falls_back_to_the_system_channel(
     assert "the channel was deleted" in notice[0]["content"]
     assert notice[0]["mentions"] and notice[0]["mentions"][0]["id"] == str(maker.id)
     discord_server.pop_violations()
+
+
+@pytest.fixture
+def forum(discord_server: DiscordServer):
+    """A forum with tags, made before the bot connects (request it before ``subs_bot``)."""
+    return discord_server.add_channel(
+        discord_server.guild, "answers-forum", type=p.CHANNEL_FORUM,
+        available_tags=["Education", "Defence", "Commons", "Lords"])
+
+
+@pytest.fixture
+def news_thread(discord_server: DiscordServer):
+    """A thread under the default channel, made before the bot connects."""
+    return discord_server.add_thread(discord_server.channel, "dfe-news")
+
+
+async def test_a_forum_gets_one_post_per_answer_with_tags_and_follow_ups_inside(
+    forum, subs_bot, discord_server, parliament_api
+) -> None:
+    reply = await subscribe(discord_server, {"department": "dfe", "channel": forum})
+    assert reply["content"].startswith(f"Subscribed <#{forum.id}>")
+    await asyncio.sleep(0.5)
+    holding = todays_answer(990601, "Forum: School Meals", answerIsHolding=True,
+                            dateHoldingAnswer=TODAY,
+                            answerText="<p>I will reply as soon as possible.</p>")
+    parliament_api.publish(holding)
+    parliament_api.publish(todays_answer(990602, "Forum: Teacher Training"))
+    parliament_api.publish(todays_answer(990603, "Forum: Ships", body=11))  # not followed
+    posts = await discord_server.wait_until(
+        lambda: (lambda found: found if len(found) == 2 else None)(
+            discord_server.forum_posts(forum)), 10, "two forum posts")
+    assert sorted(post["name"] for post in posts) == [
+        "Forum: School Meals", "Forum: Teacher Training"]
+    for post in posts:
+        assert sorted(post["tags"]) == ["Commons", "Education"]
+        starter = post["message"]
+        assert starter["embeds"][0]["title"].endswith(post["name"])
+        custom_ids = {c["custom_id"] for r in starter["components"] for c in r["components"]}
+        assert any(c.startswith("vote:") for c in custom_ids)
+    meals = next(post for post in posts if post["name"] == "Forum: School Meals")
+    # The substantive answer replies inside the same post, which gains a link to it.
+    parliament_api.publish(dict(holding, answerIsHolding=False,
+                                answerText="<p>Free meals for all infants.</p>"))
+    reply_post = await discord_server.wait_until(
+        lambda: [m for m in discord_server.messages_in(meals["thread"]) if m.get("type") == 19],
+        10, "the follow-up in the post")
+    assert reply_post[0]["message_reference"]["message_id"] == str(meals["id"])
+    await discord_server.wait_until(
+        lambda: any(f["name"] == "Answer now given →" for f in discord_server.get_message(
+            meals["id"])["embeds"][0].get("fields", [])), 10, "the starter marked")
+    assert len(discord_server.forum_posts(forum)) == 2  # no new post for the follow-up
+    await asyncio.sleep(0.5)
+    assert discord_server.pop_violations() == []
+
+
+async def test_a_thread_target_and_a_thread_per_answer(
+    news_thread, subs_bot, discord_server, parliament_api
+) -> None:
+    await subscribe(discord_server, {"department": "dfe", "channel": news_thread})
+    education = discord_server.guild.channel("education")
+    reply = await subscribe(discord_server, {"department": "MoD", "_in": education,
+                                             "thread_per_answer": True})
+    assert reply["content"].startswith("Subscribed")
+    await asyncio.sleep(0.5)
+    parliament_api.publish(todays_answer(990611, "Thread: Libraries"))
+    parliament_api.publish(todays_answer(990612, "Thread: Frigates", body=11))
+    await discord_server.wait_until(
+        lambda: any("Thread: Libraries" in str(m.get("embeds"))
+                    for m in discord_server.messages_in(news_thread)), 10, "a post in the thread")
+    assert posts_in(discord_server, discord_server.channel, "Thread: Libraries") == []
+    post = await wait_for_post(discord_server, education, "Thread: Frigates")
+    (opened,) = await discord_server.wait_until(
+        lambda: discord_server.threads_of(education), 10, "a thread on the post")
+    assert opened.id == int(post["id"]) and opened.name == "Thread: Frigates"
+
+
+async def test_targets_are_checked_for_the_permissions_they_need(
+    forum, news_thread, subs_bot, discord_server
+) -> None:
+    deny = p.overwrite_payload(discord_server.bot_user.id, 1, deny=p.SEND_MESSAGES_IN_THREADS)
+    forum.overwrites.append(deny)
+    discord_server.channel.overwrites.append(deny)
+    await discord_server.dispatch("CHANNEL_UPDATE", forum.payload())
+    await discord_server.dispatch("CHANNEL_UPDATE", discord_server.channel.payload())
+    to_forum = await subscribe(discord_server, {"department": "dfe", "channel": forum})
+    assert to_forum["flags"] & 64
+    assert "lacks Send Messages in Threads" in to_forum["content"]
+    to_thread = await subscribe(discord_server, {"department": "dfe", "channel": news_thread})
+    assert "lacks Send Messages in Threads" in to_thread["content"]
+    threads = await subscribe(discord_server, {"department": "dfe", "thread_per_answer": True})
+    assert "lacks Send Messages in Threads" in threads["content"]
+    in_forum = await subscribe(discord_server, {"department": "dfe", "channel": forum,
+                                                "thread_per_answer": True})
+    assert "thread_per_answer is for text and announcement channels" in in_forum["content"]
+    assert subs_bot.get_cog("Subscriptions").book.rows(discord_server.guild.id) == []
