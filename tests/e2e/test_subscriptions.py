@@ -966,3 +966,30 @@ async def test_targets_are_checked_for_the_permissions_they_need(
                                                 "thread_per_answer": True})
     assert "thread_per_answer is for text and announcement channels" in in_forum["content"]
     assert subs_bot.get_cog("Subscriptions").book.rows(discord_server.guild.id) == []
+
+
+async def test_a_forum_post_made_before_a_crash_is_adopted_not_made_again(
+    forum, subs_bot, discord_server, parliament_api
+) -> None:
+    await subscribe(discord_server, {"department": "dfe", "channel": forum})
+    await asyncio.sleep(0.5)
+    cog = subs_bot.get_cog("Subscriptions")
+    queue, db = subs_bot.services.queue, subs_bot.services.db
+    async with cog._deliver_lock:  # the loop is held: act out a crash after the post
+        parliament_api.publish(todays_answer(990621, "Adopted: Playgrounds"))
+        for _ in range(100):
+            await db.write(queue.plan)
+            if await pending_claims(subs_bot) == 1:
+                break
+            await asyncio.sleep(0.1)
+        (batch,) = await db.write(queue.batches)
+        first = await cog.poster.send(batch)  # posted, then "killed" before it was recorded
+        (again,) = await db.write(queue.batches)  # after the restart: marked as attempted
+        assert again.attempted and again.id == batch.id
+        await discord_server.wait_until(
+            lambda: subs_bot.get_channel(first.thread_id), 5, "the thread in the cache")
+        second = await cog.poster.send(again)
+    assert second == first
+    await asyncio.sleep(0.5)
+    assert [post["name"] for post in discord_server.forum_posts(forum)] == [
+        "Adopted: Playgrounds"]
