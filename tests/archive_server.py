@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import html
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -63,7 +64,9 @@ class ArchiveServer:
         self.changedates: dict[str, list[tuple[int, str]]] = {"wrans": [], "lordswrans": []}
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
-        self.fail_after: int | None = None  # xml downloads served before an outage
+        # An outage from the (fail_after + 1)th file on, in the order a run loads them (by day,
+        # then House): the same files fail whichever of two concurrent downloads arrives first.
+        self.fail_after: int | None = None
         self.file_delay = 0.0
         self.bare_index = False  # links only: no dates or sizes beside them
         self.files_served = 0
@@ -161,6 +164,16 @@ class ArchiveServer:
             page = apache_index(f"{PREFIX}/{folder}/", sorted(entries))
         return web.Response(text=page, content_type="text/html")
 
+    def _load_position(self, name: str) -> int:
+        """Where a file comes in a run's loading order: by day, then House."""
+        def key(file_name: str) -> tuple[str, str]:
+            day = re.search(r"\d{4}-\d\d-\d\d", file_name)
+            return (day.group(0) if day else file_name, file_name)
+
+        names = sorted((n for files in self.folders.values() for n in files
+                        if n.endswith(".xml")), key=key)
+        return names.index(name) if name in names else len(names)
+
     def _changedates_text(self, folder: str) -> str:
         return "".join(f"{t},{name}\n" for t, name in self.changedates[folder])
 
@@ -175,7 +188,7 @@ class ArchiveServer:
         if served is None:
             self._record(request, 404)
             raise web.HTTPNotFound()
-        if self.fail_after is not None and self.files_served >= self.fail_after:
+        if self.fail_after is not None and self._load_position(name) >= self.fail_after:
             self._record(request, 500)
             return web.Response(status=500, text="archive down")
         if self.file_delay:
