@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.identities import PEOPLE_JSON_URL, fetch_people
 from bot.ingest import IngestReport, ingest_paths
 from bot.records import STATUSES
 from bot.services import Services, build_services
-from bot.store import Store, StoreError
+from bot.store import Store, StoreError, capture_time
 
 if TYPE_CHECKING:
     from bot.accountability import HelpfulnessReport, TimelinessReport
@@ -38,6 +39,15 @@ def open_store(path: Path) -> Store:
         if seeds:
             ingest_paths(store, seeds)
     return store
+
+
+def _capture_time(text: str) -> str:
+    try:
+        return capture_time(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 time: {text!r} (e.g. 2024-12-10 or 2024-12-10T09:30:00Z)"
+        ) from None
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -66,9 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_loaders(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The commands that fill the store: ingest, fetch, backfill, archive, poll."""
-    ingest = sub.add_parser("ingest", help="load API JSON and ParlParse XML files or folders")
-    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest = sub.add_parser(
+        "ingest", help="load API JSON, ParlParse XML and people.json files or folders"
+    )
+    ingest.add_argument("paths", nargs="*", metavar="PATH")
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ingest.add_argument(
+        "--captured-at", metavar="TIME", type=_capture_time,
+        help="when the files were captured (ISO 8601; default: each file's modification time)",
+    )
+    ingest.add_argument(
+        "--fetch-people", metavar="URL", nargs="?", const=PEOPLE_JSON_URL,
+        help="first download ParlParse's people.json (default: mySociety's) and map ParlParse "
+        "speakers to Parliament's members with it",
+    )
     _add_db(ingest)
 
     fetch = sub.add_parser("fetch", help="pull answered and corrected questions from the API")
@@ -237,8 +258,21 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, db_path: Path) -> i
     """``ingest``: load files and folders and report on each; 1 when a record was rejected, a file
     could not be loaded, or a file named on the command line yielded no question (said on one line
     of stderr each)."""
+    if not args.paths and not args.fetch_people:
+        print("ingest: name a file or folder to load (or --fetch-people)", file=sys.stderr)
+        return 2
     with open_store(db_path) as store:
-        report = ingest_paths(store, args.paths)
+        if args.fetch_people:
+            try:
+                people = fetch_people(args.fetch_people)
+                found, merge = store.load_people(people)
+            except (OSError, ValueError) as error:
+                print(f"ingest: could not load people.json from {args.fetch_people}: {error}",
+                      file=sys.stderr)
+                return 1
+            print(f"{args.fetch_people}: {found} ParlParse member references, "
+                  f"{len(merge.members)} stored speakers merged into Parliament's members")
+        report = ingest_paths(store, args.paths, captured_at=args.captured_at)
     if args.json:
         print(json.dumps(_report_json(report), indent=2))
     else:
@@ -260,6 +294,7 @@ def _report_json(report: IngestReport) -> dict:
                 "new": f.new,
                 "updated": f.updated,
                 "unchanged": f.unchanged,
+                "people": f.people,
                 "rejected": [{"where": w, "reason": r} for w, r in f.rejected],
                 "skipped": f.skipped,
             }
@@ -275,6 +310,10 @@ def format_ingest_report(report: IngestReport) -> str:
     for f in report.files:
         if f.skipped:
             lines.append(f"{f.path}: skipped — {f.skipped}")
+            continue
+        if f.kind == "people-json":
+            lines.append(f"{f.path}: {f.people} ParlParse member references, "
+                         f"{f.merged} stored speakers merged into Parliament's members")
             continue
         line = f"{f.path}: {f.new} new, {f.updated} updated, {f.unchanged} unchanged"
         if f.rejected:

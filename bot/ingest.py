@@ -1,4 +1,5 @@
-"""Loading files into the store: API JSON and ParlParse XML, a file at a time, each atomic."""
+"""Loading files into the store: API JSON, ParlParse XML and ParlParse's people.json crosswalk,
+a file at a time, each atomic."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from bot.identities import is_people_document
 from bot.records import ParsedQuestion, RecordError
 from bot.sources.api_json import NotQuestionsError, iter_api_document
 from bot.sources.parlparse import NotWransError, parse_parlparse
-from bot.store import Store, UpsertResult
+from bot.store import Store, UpsertResult, file_capture_time
 
 INGESTIBLE_SUFFIXES = (".json", ".xml")
 BULK_CACHE_KIB = -524_288  # 512 MB of SQLite page cache while loading (negative: KiB)
@@ -37,11 +40,13 @@ class FileReport:
     skipped: str | None = None  # why the whole file was not loaded
     redirects: int = 0
     named: bool = False  # named itself on the command line, not found in a folder named
+    people: int = 0  # ParlParse references a people.json mapped to Parliament's members
+    merged: int = 0  # speakers already stored that a people.json merged into members
 
     @property
     def yielded_nothing(self) -> bool:
-        """Whether no question of the file was loaded (new, updated or unchanged)."""
-        return self.new + self.updated + self.unchanged == 0
+        """Whether no question (or, of a people.json, no member reference) was loaded."""
+        return self.new + self.updated + self.unchanged + self.people == 0
 
     def why_nothing(self) -> str:
         """Why the file yielded nothing, in a few words."""
@@ -100,8 +105,14 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def ingest_paths(store: Store, paths: Iterable[str | Path]) -> IngestReport:
+def ingest_paths(
+    store: Store, paths: Iterable[str | Path], captured_at: str | None = None
+) -> IngestReport:
     """Load files and folders, a file per transaction, in order.
+
+    ``captured_at`` (the store's capture-time text, ``store.capture_time``) says when every
+    file was captured; without it, each file's modification time does. Of two captures of one
+    question in one answer state, the newer wins whatever order they are loaded in.
 
     A bulk load gets a bigger page cache while it runs: the indexes of a big store no longer
     fit in the usual one, and re-reading their pages made the last 50,000 questions of a
@@ -120,7 +131,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path]) -> IngestReport:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for parsed in _parsed_in_order(files):
+        for parsed in _parsed_in_order(files, captured_at):
             file_report = store_parsed(store, parsed)
             file_report.named = Path(file_report.path) in named
             report.files.append(file_report)
@@ -139,20 +150,20 @@ def _total_bytes(files: list[Path]) -> int:
     return total
 
 
-def _parsed_in_order(files: list[Path]) -> Iterator[ParsedFile]:
+def _parsed_in_order(files: list[Path], captured_at: str | None = None) -> Iterator[ParsedFile]:
     """Each file parsed, in order. For a big load, a second process parses file n + 1 while
     the caller stores file n: storing and parsing each take about half the time, and the
     records cost 9 us each to unpickle; 300,000 questions went in at 7,773 records/s instead
     of 6,619. Started with "spawn", not "fork": the caller may hold threads and a connection."""
     if len(files) < 2 or _total_bytes(files) < PARALLEL_MIN_BYTES:
-        yield from (read_file(path) for path in files)
+        yield from (read_file(path, captured_at) for path in files)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=context, initializer=gc.disable) as parser:
 
         def submit(path: Path) -> Future[ParsedFile] | None:
             try:
-                return parser.submit(read_file, path)
+                return parser.submit(read_file, path, captured_at)
             except BrokenProcessPool:
                 return None
 
@@ -162,9 +173,9 @@ def _parsed_in_order(files: list[Path]) -> Iterator[ParsedFile]:
             if index + 1 < len(files):
                 ahead = submit(files[index + 1])
             try:
-                yield current.result() if current else read_file(path)
+                yield current.result() if current else read_file(path, captured_at)
             except BrokenProcessPool:  # the parsing process died (out of memory): go on here
-                yield read_file(path)
+                yield read_file(path, captured_at)
 
 
 @dataclass
@@ -174,14 +185,18 @@ class ParsedFile:
     report: FileReport
     accepted: list[ParsedQuestion] = field(default_factory=list)
     redirects: list[tuple[str, str]] = field(default_factory=list)
+    captured_at: str | None = None  # when the file was captured (store.capture_time's form)
+    people: Any = None  # a ParlParse people.json document, loaded as a crosswalk
 
 
-def read_file(path: Path) -> ParsedFile:
-    """Read and parse one file; problems go in its report, nothing touches the store."""
+def read_file(path: Path, captured_at: str | None = None) -> ParsedFile:
+    """Read and parse one file; problems go in its report, nothing touches the store.
+    ``captured_at``: when the file was captured; by default its modification time."""
     report = FileReport(str(path))
     parsed = ParsedFile(report)
     try:
         data = path.read_bytes()
+        parsed.captured_at = captured_at or file_capture_time(path)
     except FileNotFoundError:
         report.skipped = "no such file"
         return parsed
@@ -194,7 +209,7 @@ def read_file(path: Path) -> ParsedFile:
         return parsed
     if head in (b"{", b"["):
         report.kind = "api-json"
-        records, redirects = _read_json(data, report)
+        records, redirects = _read_json(data, report, parsed)
     elif head == b"<":
         report.kind = "parlparse-xml"
         records, redirects = _read_xml(path, report)
@@ -218,18 +233,22 @@ def store_parsed(store: Store, parsed: ParsedFile, source: str | None = None) ->
     report = parsed.report
     if report.skipped:
         return report
+    if parsed.people is not None:
+        report.people, merge = store.load_people(parsed.people)
+        report.merged = len(merge.members)
+        return report
     with store.transaction():
         # Redirects first, so this file's own records take the newer ids it names.
         report.redirects = store.add_redirects(parsed.redirects)
         name = Path(report.path).name
         result: UpsertResult = store.upsert(
-            parsed.accepted, source=source or f"ingest:{name}"
+            parsed.accepted, source=source or f"ingest:{name}", captured_at=parsed.captured_at
         )
     report.new, report.updated, report.unchanged = result.new, result.updated, result.unchanged
     return report
 
 
-def _read_json(data: bytes, report: FileReport) -> tuple[list, list]:
+def _read_json(data: bytes, report: FileReport, parsed: ParsedFile) -> tuple[list, list]:
     try:
         doc = json.loads(data)
     except UnicodeDecodeError:
@@ -237,6 +256,10 @@ def _read_json(data: bytes, report: FileReport) -> tuple[list, list]:
         return [], []
     except json.JSONDecodeError as error:
         report.skipped = f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        return [], []
+    if is_people_document(doc):
+        report.kind = "people-json"
+        parsed.people = doc
         return [], []
     try:
         return list(iter_api_document(doc)), []

@@ -54,7 +54,7 @@ class QuestionRow(TypedDict):
     Flags are 0 or 1. Days are ISO dates (``2024-01-31``); None when not known (a question not
     yet answered has no ``date_answered``). Ids are negative when synthetic (ParlParse). Texts
     are "" rather than None; ``grouped_questions`` and ``attachments`` are JSON arrays as text.
-    ``first_seen`` and ``updated_at`` are UTC times (``clock.utc_now_text``).
+    ``first_seen``, ``updated_at`` and ``captured_at`` are UTC times (``clock.utc_now_text``).
     """
 
     id: int
@@ -80,6 +80,7 @@ class QuestionRow(TypedDict):
     source: str
     first_seen: str
     updated_at: str
+    captured_at: str | None  # when this state was captured (None: stored before that was kept)
     gid: str | None
     source_url: str | None
     twfy_url: str | None

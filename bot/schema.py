@@ -462,8 +462,34 @@ def _migration_11(db: sqlite_utils.Database) -> None:
         ALTER TABLE batches ADD COLUMN sent_message_id INTEGER;
         ALTER TABLE batches ADD COLUMN attempted_at TEXT;
         CREATE INDEX deliveries_question_channel ON deliveries (channel_id, question_id);
+        -- A subscription's claims waiting for its digest.
+        CREATE INDEX deliveries_subscription ON deliveries (subscription_id, status);
         """
     )
+
+
+def _migration_12(db: sqlite_utils.Database) -> None:
+    # When each question's stored state was captured (fetch time, ``ingest --captured-at``, or a
+    # file's modification time): an older capture never replaces a newer one (store._merge).
+    # Rows stored before have none; any capture counts as newer than them.
+    db.execute("ALTER TABLE questions ADD COLUMN captured_at TEXT")
+    # ParlParse's crosswalk (people.json, bot/identities.py): the id a ParlParse speaker is
+    # stored under -> Parliament's member id, taken at load time.
+    db.execute(
+        """
+        CREATE TABLE member_crosswalk (
+            speaker_id INTEGER PRIMARY KEY,
+            ref TEXT NOT NULL,
+            member_id INTEGER NOT NULL
+        )
+        """
+    )
+    # One id per member and body: merge those older versions stored twice (a body under an id
+    # made from its name, a ParlParse speaker who is a Parliament member), carrying questions,
+    # subscriptions and alerts to the surviving id. (Imported here: matching needs rapidfuzz.)
+    from bot.identities import merge_duplicates
+
+    merge_duplicates(db.conn)
 
 
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
@@ -478,5 +504,6 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_9,
     _migration_10,
     _migration_11,
+    _migration_12,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,12 +12,14 @@ import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
 import sqlite_utils
 
 from bot.clock import utc_now_text
+from bot.identities import MergeReport, load_people, stored_crosswalk
 from bot.records import (
     QUESTION_COLUMNS,
     BodyRow,
@@ -105,6 +107,7 @@ class Store:
         conn.execute("PRAGMA foreign_keys=ON")
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
+        self._speakers: dict[int, int] | None = None
         if not readonly:
             self._migrate()
 
@@ -143,12 +146,16 @@ class Store:
 
     # -- writes -------------------------------------------------------------------------------
 
-    def upsert(self, parsed: Iterable[ParsedQuestion], source: str) -> UpsertResult:
+    def upsert(
+        self, parsed: Iterable[ParsedQuestion], source: str, captured_at: str | None = None
+    ) -> UpsertResult:
         """Store records, keeping each question in its latest state, and log what changed.
 
         Call inside ``transaction()`` to make a batch atomic. Records are compared with what is
         stored by their dates (``version_of``), never by arrival order; a truncated list-view
-        text never replaces a full one.
+        text never replaces a full one. ``captured_at`` (``capture_time``; default now, the
+        fetch time of an API call) is when the records were captured: a capture older than the
+        stored one never replaces its wording, heading or department (see ``_merge``).
         """
         items = list(parsed)
         result = UpsertResult()
@@ -156,12 +163,16 @@ class Store:
             return result
         existing = self._existing_rows([p.question["id"] for p in items])
         now = utc_now_text(precise=True)
+        captured_at = captured_at or now
+        if self.speaker_crosswalk():
+            items = [self._crosswalked(item) for item in items]
         # New rows and log entries are written in batches (executemany): most of a bulk load.
         fresh: dict[int, dict[str, Any]] = {}
         logs: list[tuple[Any, ...]] = []
         self._upsert_members_and_bodies(items)
         for item in items:
             incoming = dict(item.question)
+            incoming["captured_at"] = incoming.get("captured_at") or captured_at
             superseded = bool(incoming.get("gid")) and self._forward_gid(incoming)
             stored = existing.get(incoming["id"])
             if stored is None:
@@ -181,6 +192,14 @@ class Store:
             merged = None if stale else _merge(stored, incoming)
             if merged is None:
                 result.unchanged += 1
+                if not stale and _newer_capture(incoming, stored):
+                    # The same state seen again later: remember when, so that no capture from
+                    # before this one replaces it. Not a change: nothing is logged.
+                    self.conn.execute(
+                        "UPDATE questions SET captured_at = ? WHERE id = ?",
+                        (incoming["captured_at"], incoming["id"]),
+                    )
+                    stored["captured_at"] = incoming["captured_at"]
                 continue
             merged["status"] = status_of(merged)
             merged["tags"] = question_tags(merged)
@@ -246,12 +265,43 @@ class Store:
                 rows[record["id"]] = record
         return rows
 
+    def speaker_crosswalk(self) -> dict[int, int]:
+        """ParlParse speaker ids -> Parliament member ids, as ``load_people`` stored them."""
+        if self._speakers is None:
+            self._speakers = stored_crosswalk(self.conn)
+        return self._speakers
+
+    def load_people(self, doc: Any) -> tuple[int, MergeReport]:
+        """Store ParlParse's ``people.json`` crosswalk and merge the speakers already stored into
+        the Parliament members they are (``identities.load_people``); returns (references
+        stored, merge report). Later ParlParse loads take Parliament's ids directly."""
+        self._speakers = None
+        with self.transaction():
+            found = load_people(self.conn, doc)
+        self._speakers = None
+        return found
+
+    def _crosswalked(self, item: ParsedQuestion) -> ParsedQuestion:
+        """A ParlParse record with its speakers under the Parliament ids the crosswalk gives."""
+        crosswalk = self.speaker_crosswalk()
+        if not any(m["id"] in crosswalk for m in item.members):
+            return item
+        question = dict(item.question)
+        for column in ("asking_member_id", "answering_member_id", "correcting_member_id"):
+            question[column] = crosswalk.get(question[column], question[column])
+        members = [
+            {**m, "id": crosswalk[m["id"]], "crosswalked": True} if m["id"] in crosswalk else m
+            for m in item.members
+        ]
+        return ParsedQuestion(question, members, item.body, item.where)
+
     def _upsert_members_and_bodies(self, items: list[ParsedQuestion]) -> None:
         members: dict[int, dict[str, Any]] = {}
         bodies: dict[int, dict[str, Any]] = {}
+        known: dict[int, dict[str, Any]] = {}  # ParlParse's word on a Parliament member
         for item in items:
             for member in item.members:
-                members[member["id"]] = member
+                (known if member.get("crosswalked") else members)[member["id"]] = member
             if item.body and item.body.get("name"):
                 bodies[item.body["id"]] = item.body
         if members:
@@ -266,6 +316,14 @@ class Store:
                 ),
                 [tuple(m.get(c) for c in MEMBER_COLUMNS) for m in members.values()],
             )
+        if known:
+            # Parliament's own record of the member (name, party) stands; ParlParse's only
+            # fills in a member not stored yet.
+            self.conn.executemany(
+                f"""INSERT OR IGNORE INTO members ({", ".join(MEMBER_COLUMNS)})
+                VALUES ({", ".join("?" * len(MEMBER_COLUMNS))})""",
+                [tuple(m.get(c) for c in MEMBER_COLUMNS) for m in known.values()],
+            )
         if bodies:
             self.conn.executemany(
                 """INSERT INTO answering_bodies (id, name) VALUES (?, ?)
@@ -273,7 +331,9 @@ class Store:
                 [(b["id"], b["name"]) for b in bodies.values()],
             )
 
-    _INSERT_COLUMNS = (*QUESTION_COLUMNS, "status", "tags", "first_seen", "updated_at")
+    _INSERT_COLUMNS = (
+        *QUESTION_COLUMNS, "status", "tags", "first_seen", "updated_at", "captured_at"
+    )
 
     def _update_question(self, record: dict[str, Any]) -> None:
         columns = [c for c in self._INSERT_COLUMNS if c not in ("id", "first_seen")]
@@ -449,13 +509,80 @@ def _earlier_scrape(incoming: dict[str, Any], stored: dict[str, Any]) -> bool:
     return new is not None and old is not None and new[0] == old[0] and new[1] < old[1]
 
 
+def capture_time(text: str) -> str:
+    """An ISO 8601 time (``2024-12-10``, ``2024-12-10T09:30``, with or without a zone; no zone
+    means UTC) as the store's capture-time text, so that capture times sort as text. Raises
+    ``ValueError`` for anything else."""
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def file_capture_time(path: str | Path) -> str:
+    """When a file was captured, as far as the file says: its modification time."""
+    moment = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _older_capture(incoming: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """Whether ``incoming`` was captured before what is stored (a row stored before capture
+    times were kept has none, and any capture counts as newer than it)."""
+    new, old = incoming.get("captured_at"), stored.get("captured_at")
+    return bool(new and old and new < old)
+
+
+def _newer_capture(incoming: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """Whether ``incoming`` was captured after what is stored (or the row has no capture time)."""
+    new, old = incoming.get("captured_at"), stored.get("captured_at")
+    return bool(new and (not old or new > old))
+
+
+def _fill_in(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any] | None:
+    """What an older capture of the state stored can still add: the full texts, HTML and
+    attachments of what is stored cut short (the list view), never other wording, a heading or
+    a department. None when it adds nothing."""
+    merged = dict(stored)
+    for text, flag in _TEXT_PAIRS:
+        if (
+            stored[flag]
+            and not incoming.get(flag)
+            and incoming.get(text)
+            and same_text_start(incoming[text], stored[text])
+        ):
+            merged[text] = incoming[text]
+            merged[flag] = 0
+            if text == "answer_text":
+                merged["answer_html"] = incoming.get("answer_html") or ""
+    if (
+        not stored["answer_html"]
+        and incoming.get("answer_html")
+        and same_text(stored["answer_text"], incoming.get("answer_text") or "")
+    ):
+        merged["answer_html"] = incoming["answer_html"]
+    if incoming.get("attachments") and not stored.get("attachments"):
+        merged["attachments"] = incoming["attachments"]
+    if all(merged.get(c) == stored.get(c) for c in QUESTION_COLUMNS):
+        return None
+    return merged
+
+
 def _merge(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any] | None:
-    """The record to store when ``incoming`` meets ``stored``, or None when nothing changes."""
+    """The record to store when ``incoming`` meets ``stored``, or None when nothing changes.
+
+    A later answer state (``version_of``) wins whenever it was captured; of one state, the newer
+    capture wins, and an older one can only fill in full texts (``_fill_in``)."""
     if version_of(incoming) < version_of(stored):
         # An older state: only a full text of the same state could add anything, and then the
         # versions would be equal. Keep what we have.
         return None
+    if version_of(incoming) == version_of(stored) and _older_capture(incoming, stored):
+        return _fill_in(stored, incoming)
     merged = dict(stored)
+    # The newest capture seen stays the row's, so that no older one can come back after it.
+    merged["captured_at"] = max(
+        filter(None, (stored.get("captured_at"), incoming.get("captured_at"))), default=None
+    )
     for column in QUESTION_COLUMNS:
         value = incoming.get(column)
         if column in ("twfy_url", "gid", "source_url") and value is None:

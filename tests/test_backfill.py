@@ -93,12 +93,11 @@ def detail_ids(server: ParliamentAPIServer) -> list[int]:
 
 
 def question_rows(store: Store) -> dict[int, tuple]:
-    """Every stored question as it would be shown, without the times it was written."""
+    """Every stored question as it would be shown, without the times it was written and
+    captured."""
     rows = store.rows("SELECT * FROM questions ORDER BY id")
-    return {
-        r["id"]: tuple(v for k, v in r.items() if k not in ("first_seen", "updated_at"))
-        for r in rows
-    }
+    times = ("first_seen", "updated_at", "captured_at")
+    return {r["id"]: tuple(v for k, v in r.items() if k not in times) for r in rows}
 
 
 def change_pairs(store: Store) -> list[tuple[int, str]]:
