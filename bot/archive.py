@@ -603,6 +603,8 @@ async def import_archive(
                 await _download_and_load(store, http, plan, summary, show)
             except ArchiveError as error:
                 summary.stopped = str(error)
+            if summary.new or summary.updated:  # speakers who are Parliament's members
+                await asyncio.to_thread(store.merge_duplicates)
     finally:
         show.close()
         summary.requests = http.requests_made - requests_before

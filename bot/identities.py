@@ -207,6 +207,11 @@ def merge_ids(
     ).rowcount
     report.alerts = _move_department_alerts(conn, bodies)
 
+    # Remembered: a later load of the same speaker takes the surviving id at once.
+    conn.execute(
+        "INSERT OR IGNORE INTO member_crosswalk (speaker_id, ref, member_id) "
+        "SELECT old, 'matched by name, House and dates', new FROM merge_members"
+    )
     conn.execute("DELETE FROM members WHERE id IN (SELECT old FROM merge_members)")
     conn.execute("DELETE FROM answering_bodies WHERE id IN (SELECT old FROM merge_bodies)")
     conn.execute("DELETE FROM merge_members")

@@ -68,6 +68,7 @@ class IngestReport:
     """What an ingest did, file by file."""
 
     files: list[FileReport] = field(default_factory=list)
+    merged: int = 0  # questions moved to the Parliament member a ParlParse speaker is
 
     @property
     def failed(self) -> bool:
@@ -139,6 +140,8 @@ def ingest_paths(
         if collecting:
             gc.enable()
         store.conn.execute(f"PRAGMA cache_size={int(previous)}")
+    if any(f.new or f.updated for f in report.files):
+        report.merged = store.merge_duplicates().questions
     return report
 
 

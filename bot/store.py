@@ -19,7 +19,7 @@ from typing import Any, cast
 import sqlite_utils
 
 from bot.clock import utc_now_text
-from bot.identities import MergeReport, load_people, stored_crosswalk
+from bot.identities import MergeReport, load_people, merge_duplicates, stored_crosswalk
 from bot.records import (
     QUESTION_COLUMNS,
     BodyRow,
@@ -280,6 +280,20 @@ class Store:
             found = load_people(self.conn, doc)
         self._speakers = None
         return found
+
+    def merge_duplicates(self) -> MergeReport:
+        """Merge the ParlParse speakers a load stored who are Parliament members (and any body
+        stored under a made-up id the table now names), so each member keeps every question
+        under one id; remembered, so later loads store them under that id directly."""
+        made_up = "SELECT 1 FROM {} WHERE id < 0 LIMIT 1"
+        if not any(self.conn.execute(made_up.format(t)).fetchone()
+                   for t in ("members", "answering_bodies")):
+            return MergeReport({}, {})  # nothing a merge could move: skip the scan
+        self._speakers = None
+        with self.transaction():
+            report = merge_duplicates(self.conn)
+        self._speakers = None
+        return report
 
     def _crosswalked(self, item: ParsedQuestion) -> ParsedQuestion:
         """A ParlParse record with its speakers under the Parliament ids the crosswalk gives."""

@@ -69,7 +69,12 @@ def test_a_long_serving_member_is_one_member(mixed: Store, name: str, member_id:
     assert resolution.sure, resolution.candidates
     assert resolution.best.id == member_id
     assert [c.name for c in resolution.candidates].count(resolution.best.name) == 1
-    assert len(resolver.members.family(member_id)) == 2  # the API's id and the speaker's
+    # Merged at load: the API's id holds the speaker's questions too, and no speaker row stays.
+    assert resolver.members.family(member_id) == (member_id,)
+    sources = {row[0] for row in mixed.conn.execute(
+        "SELECT DISTINCT source FROM questions WHERE ? IN (asking_member_id, "
+        "answering_member_id)", (member_id,))}
+    assert sources == {"api", "parlparse"}, (name, sources)
     # A search finds their questions from both sources.
     outcome = Searcher(mixed, resolver).search(SearchQuery(member=name, limit=100))
     assert not outcome.ambiguous
@@ -78,6 +83,18 @@ def test_a_long_serving_member_is_one_member(mixed: Store, name: str, member_id:
     autocomplete = [c.id for c in resolver.autocomplete("member", name)]
     assert autocomplete.count(member_id) == 1 and not set(autocomplete[1:]) & set(
         resolver.members.family(member_id))
+
+
+def test_a_speaker_loaded_again_is_stored_under_the_members_id(
+    mixed: Store, tmp_path: Path
+) -> None:
+    members = mixed.conn.execute("SELECT count(*) FROM members").fetchone()[0]
+    again = wrans(tmp_path, "2009-10-28", [(MEMBER + "1496", "Andrew Rosindell")])
+    ingest_paths(mixed, [again])
+    assert mixed.conn.execute("SELECT count(*) FROM members").fetchone()[0] == members
+    assert mixed.conn.execute(
+        "SELECT count(*) FROM questions WHERE asking_member_id = 1447 AND source = 'parlparse'"
+    ).fetchone()[0] >= 2
 
 
 def test_asked_by_finds_the_2009_questions(mixed: Store) -> None:
@@ -120,9 +137,11 @@ def test_successive_memberships_of_one_person_join_the_member(tmp_path: Path) ->
                                       "listAs": "Rosindell, Andrew", "memberFrom": "Romford"})
     with Store(tmp_path / "s.db") as store:
         ingest_paths(store, [first, second, api])
+        # Both speaker ids merged into the member at load, and remembered for later loads.
+        assert {r[0] for r in store.conn.execute("SELECT asking_member_id FROM questions")} == {
+            1447}
+        assert sorted(store.speaker_crosswalk().values()) == [1447, 1447]
         resolver = Resolver.from_store(store)
-        assert set(resolver.members.canonical.values()) == {1447}
-        assert len(resolver.members.canonical) == 2
         resolution = resolver.resolve("member", "Rosindell", 25)
         assert resolution.sure and resolution.best.id == 1447
 
