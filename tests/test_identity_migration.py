@@ -36,7 +36,8 @@ def make_old_store(tmp_path: Path) -> Path:
     lords = wrans(tmp_path, "2009-10-27", [(LORD + "100333", "Lord Greaves")], 5001, lords=True)
     path = tmp_path / "old.db"
     # An older version merged nothing at load time.
-    with Store(path) as store, patch.object(Store, "merge_duplicates", lambda self: MergeReport({}, {})):
+    unmerged = patch.object(Store, "merge_duplicates", lambda self: MergeReport({}, {}))
+    with Store(path) as store, unmerged:
         report = ingest_paths(store, [shared_data("parliament-api"),
                                       shared_data("parlparse-xml"), commons, lords])
         assert not report.failed
