@@ -89,7 +89,8 @@ class Answers(commands.Cog):
         if unsure is not None:
             option, resolution = unsure
             session_id = await save_search(interaction, search)
-            text, view = pick_message(session_id, option, resolution.candidates)
+            text, view = pick_message(session_id, option, resolution.candidates,
+                                      more=resolution.more)
             await send(interaction, content=text, view=view, ephemeral=True)
             return
         # Names came resolved from memory; the search itself may take longer on a big store.

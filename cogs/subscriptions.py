@@ -313,7 +313,7 @@ class Subscriptions(commands.Cog):
             if session_id is None:
                 session_id = services.sessions.save(request)
             text, view = pick_message(session_id, option, resolution.candidates,
-                                      SubscribePickButton)
+                                      SubscribePickButton, resolution.more)
             if interaction.response.is_done():
                 await interaction.edit_original_response(content=text, view=view)
             else:

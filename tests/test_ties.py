@@ -132,3 +132,15 @@ def test_a_style_typed_beats_activity() -> None:
     )
     assert index.resolve("Dr Davies").candidates[0].id == 1
     assert index.resolve("Davies").candidates[0].id == 2
+
+
+def test_the_pick_message_says_how_many_more_matched() -> None:
+    from bot.discord.views import pick_message
+    from bot.matching import Candidate
+
+    candidates = [Candidate(i, f"Member {i}", 90.0) for i in range(7)]
+    text, view = pick_message(1, "asked_by", candidates, more=2)
+    assert len(view.children) == 5
+    assert "(4 more matches: type more of the name to see them.)" in text
+    text, _ = pick_message(1, "asked_by", candidates[:3])
+    assert "more match" not in text

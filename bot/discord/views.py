@@ -284,7 +284,8 @@ async def show_results_page(interaction: discord.Interaction, session_id: int, p
         return
     if page_data.outcome.ambiguous:  # an old search saved before names were kept as ids
         option, resolution = next(iter(page_data.outcome.ambiguous.items()))
-        text, view = pick_message(session_id, option, resolution.candidates)
+        text, view = pick_message(session_id, option, resolution.candidates,
+                                      more=resolution.more)
         await update(interaction, content=text, embed=None, view=view)
         return
     embed, view = results_message(session_id, page_data, max(0, page))
@@ -380,10 +381,15 @@ class OpenAnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rop
 
 
 def pick_message(
-    session_id: int, option: str, candidates: list[Candidate], button: type[Any] | None = None
+    session_id: int,
+    option: str,
+    candidates: list[Candidate],
+    button: type[Any] | None = None,
+    more: int = 0,
 ) -> tuple[str, discord.ui.View]:
-    """ "Which department did you mean?" with a button per candidate (at most five); the
-    button class says what a pick carries on with (a search by default)."""
+    """ "Which department did you mean?" with a button per candidate (at most five), likeliest
+    first, saying how many more matched (``more``: beyond ``candidates``); the button class
+    says what a pick carries on with (a search by default)."""
     kind_words = OPTION_BY_NAME[option].kind
     view = discord.ui.View(timeout=None)
     for candidate in candidates[:5]:
@@ -391,6 +397,10 @@ def pick_message(
         view.add_item((button or PickButton)(session_id, OPTION_BY_NAME[option].code,
                                              candidate.id, label))
     text = f"Which {kind_words} did you mean for `{option}`?"
+    hidden = max(0, len(candidates) - 5) + more
+    if hidden:
+        text += (f" ({hidden} more match{'es' if hidden != 1 else ''}: type more of the name "
+                 "to see them.)")
     if not candidates:
         text = f"I couldn't find a {kind_words} matching that for `{option}`. Check the spelling?"
     return text, view
@@ -431,7 +441,8 @@ class PickButton(
             bot.services.sessions.update(self.session_id, query)
             if page_data.outcome.ambiguous:  # another option still needs a pick
                 option, resolution = next(iter(page_data.outcome.ambiguous.items()))
-                text, view = pick_message(self.session_id, option, resolution.candidates)
+                text, view = pick_message(self.session_id, option, resolution.candidates,
+                                          more=resolution.more)
                 await update(interaction, content=text, view=view)
                 return
             # The pick was private; the results are for everyone in the channel.
