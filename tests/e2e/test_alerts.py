@@ -49,7 +49,13 @@ async def press_alert_on(server, question_id: int, user) -> dict:
 
 
 async def wait_stored(bot, question_id: int, server) -> None:
-    await server.wait_until(lambda: bot.store.question(question_id) is not None, 10, "the poll")
+    """Wait until the poll's write is committed, as the bot's readers see it (the writer's own
+    connection sees its rows before they are committed)."""
+    for _ in range(200):
+        if await bot.services.db.read(lambda store: store.question(question_id)) is not None:
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"the poll did not store {question_id}")
 
 
 async def test_alert_me_on_a_waiting_question_sends_exactly_one_dm_with_the_answer(
