@@ -336,8 +336,8 @@ class Subscriptions(commands.Cog):
             count, latest,
         )
         view = discord.ui.View(timeout=None)
-        view.add_item(ConfirmSubscribeButton(session_id))
-        view.add_item(CancelSubscribeButton(session_id))
+        view.add_item(PreviewButton(session_id, "confirm"))
+        view.add_item(PreviewButton(session_id, "cancel"))
         if interaction.response.is_done():
             await interaction.edit_original_response(content=None, embed=embed, view=view)
         else:
@@ -739,17 +739,19 @@ def stored_request(row: dict[str, Any]) -> dict[str, Any]:
     return pinned
 
 
-class ConfirmSubscribeButton(
+class PreviewButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"sconfirm:(?P<sid>\d+)",
+    template=r"s(?P<action>confirm|cancel):(?P<sid>\d+)",
 ):
-    """Confirm a previewed subscription: save it."""
+    """Confirm (save) or Cancel (save nothing) a previewed subscription."""
 
-    def __init__(self, session_id: int) -> None:
-        self.session_id = session_id
+    def __init__(self, session_id: int, action: str) -> None:
+        self.session_id, self.action = session_id, action
         super().__init__(discord.ui.Button(
-            label="Confirm", style=discord.ButtonStyle.success,
-            custom_id=f"sconfirm:{session_id}",
+            label=action.capitalize(),
+            style=discord.ButtonStyle.success if action == "confirm"
+            else discord.ButtonStyle.secondary,
+            custom_id=f"s{action}:{session_id}",
         ))
 
     @classmethod
@@ -758,12 +760,17 @@ class ConfirmSubscribeButton(
         interaction: discord.Interaction,
         item: discord.ui.Button[discord.ui.View],
         match: re.Match[str],
-    ) -> ConfirmSubscribeButton:
+    ) -> PreviewButton:
         """Rebuild the button from its custom_id (after a restart, too)."""
-        return cls(int(match["sid"]))
+        return cls(int(match["sid"]), match["action"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Save the subscription the preview showed."""
+        """Save the subscription the preview showed, or say nothing was saved."""
+        if self.action == "cancel":
+            await interaction.response.edit_message(
+                content="Cancelled: nothing was saved.", embed=None, view=None
+            )
+            return
         try:
             bot = the_bot(interaction)
             cog = bot.get_cog("Subscriptions")
@@ -780,36 +787,6 @@ class ConfirmSubscribeButton(
         except Exception:
             log.exception("subscribe confirm failed")
             await reply_error(interaction)
-
-
-class CancelSubscribeButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"scancel:(?P<sid>\d+)",
-):
-    """Cancel a previewed subscription: nothing is saved."""
-
-    def __init__(self, session_id: int) -> None:
-        self.session_id = session_id
-        super().__init__(discord.ui.Button(
-            label="Cancel", style=discord.ButtonStyle.secondary,
-            custom_id=f"scancel:{session_id}",
-        ))
-
-    @classmethod
-    async def from_custom_id(  # type: ignore[override]
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Button[discord.ui.View],
-        match: re.Match[str],
-    ) -> CancelSubscribeButton:
-        """Rebuild the button from its custom_id (after a restart, too)."""
-        return cls(int(match["sid"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        """Say nothing was saved, in place of the preview."""
-        await interaction.response.edit_message(
-            content="Cancelled: nothing was saved.", embed=None, view=None
-        )
 
 
 class SubscribePickButton(
@@ -860,5 +837,5 @@ class SubscribePickButton(
 
 async def setup(bot: WrittenAnswersBot) -> None:
     """Load the cog."""
-    bot.add_dynamic_items(SubscribePickButton, ConfirmSubscribeButton, CancelSubscribeButton)
+    bot.add_dynamic_items(SubscribePickButton, PreviewButton)
     await bot.add_cog(Subscriptions(bot))
