@@ -106,7 +106,11 @@ class Poster:
             else:
                 embed, view = self.render(content, batch)
             if content.earlier is not None:
-                return await self._follow_up(batch, content, embed, view, text, allowed)
+                try:
+                    return await self._follow_up(batch, content, embed, view, text, allowed)
+                except discord.HTTPException as error:  # that post's thread is locked, gone...
+                    log.info("batch %s: no reply to the earlier post (%s); posting anew",
+                             batch.id, error)
             if isinstance(channel, discord.ForumChannel):
                 return await self._forum_post(batch, channel, content, embed, view, text, allowed)
             # The nonce makes Discord return the first message if this batch was sent before a

@@ -993,3 +993,25 @@ async def test_a_forum_post_made_before_a_crash_is_adopted_not_made_again(
     await asyncio.sleep(0.5)
     assert [post["name"] for post in discord_server.forum_posts(forum)] == [
         "Adopted: Playgrounds"]
+
+
+async def test_a_follow_up_to_a_locked_post_is_posted_anew(
+    forum, subs_bot, discord_server, parliament_api
+) -> None:
+    await subscribe(discord_server, {"department": "dfe", "channel": forum})
+    await asyncio.sleep(0.5)
+    holding = todays_answer(990631, "Locked: Swimming Lessons", answerIsHolding=True,
+                            dateHoldingAnswer=TODAY,
+                            answerText="<p>I will reply as soon as possible.</p>")
+    parliament_api.publish(holding)
+    (first,) = await discord_server.wait_until(
+        lambda: discord_server.forum_posts(forum), 10, "the forum post")
+    await discord_server.archive_thread(first["thread"], locked=True)  # a moderator closes it
+    parliament_api.publish(dict(holding, answerIsHolding=False,
+                                answerText="<p>Every pupil learns to swim.</p>"))
+    posts = await discord_server.wait_until(
+        lambda: (lambda found: found if len(found) == 2 else None)(
+            discord_server.forum_posts(forum)), 10, "a new post for the answer")
+    assert posts[1]["name"] == "Locked: Swimming Lessons"
+    assert posts[1]["message"]["embeds"][0]["title"].startswith("✅ Answer now given")
+    discord_server.pop_violations()
