@@ -60,6 +60,11 @@ class ChannelUnavailable(Exception):
     """The channel is gone or the bot may not post there; the reason is shown to people."""
 
 
+class PostRefused(Exception):
+    """Discord refused this one message for what it is (a 400): sending it again would be
+    refused again, so it is dropped with the reason and the channel's next posts go on."""
+
+
 @dataclass(frozen=True)
 class PlanStep:
     """What one planning step did: deliveries claimed, and whether the log is caught up."""
@@ -433,6 +438,18 @@ class DeliveryQueue:
                 "UPDATE batches SET sent_message_id = ? WHERE id = ?", (message_id, batch.id)
             )
 
+    def mark_refused(self, batch: Batch, reason: str) -> None:
+        """Drop a batch Discord refused (it would be refused again), saying why."""
+        with self.store.transaction():
+            self.conn.execute(
+                "UPDATE deliveries SET status = 'skipped', reason = ? "
+                "WHERE batch_id = ? AND status = 'pending'",
+                (f"not posted: Discord refused it ({reason[:200]})", batch.id),
+            )
+            self.conn.execute(
+                "UPDATE batches SET sent_message_id = 0 WHERE id = ?", (batch.id,)
+            )
+
     def mark_attempted(self, batch: Batch) -> None:
         """Record that a forum post for this batch is being made (Discord takes no nonce for
         one): after a crash, the sender looks for it before making another."""
@@ -553,6 +570,10 @@ async def send_batches(
             log.warning("pausing subscriptions of channel %s: %s", batch.channel_id, error)
             await writer(partial(queue.mark_undeliverable, batch.channel_id, str(error)))
             stopped.add(batch.channel_id)
+            continue
+        except PostRefused as error:
+            log.error("batch %s refused by Discord, dropped: %s", batch.id, error)
+            await writer(partial(queue.mark_refused, batch, str(error)))
             continue
         pacer.record(batch.channel_id)
         await writer(

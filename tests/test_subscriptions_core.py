@@ -347,3 +347,36 @@ def test_pausing_gives_back_claims_not_yet_grouped(store: Store, tmp_path: Path)
     assert queue.batches() == []
     _, missed = queue.resume(1, row["id"], digest=True)
     assert missed == 1 and len(queue.batches()) == 1
+
+
+def test_a_message_discord_refuses_is_dropped_and_the_rest_go(
+    store: Store, tmp_path: Path
+) -> None:
+    import asyncio
+
+    from bot.delivery import Batch, Posted, PostRefused, send_batches
+
+    book = SubscriptionBook(store)
+    book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50)
+    base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps({"results": [{"value": dict(base, id=700 + i, uin=str(700 + i))}
+                                            for i in range(2)]}))
+    ingest_paths(store, [path])
+    queue = DeliveryQueue(store, book)
+    queue.plan()
+    first, second = queue.batches()
+    sent: list[int] = []
+
+    async def sender(batch: Batch) -> Posted:
+        if batch.id == first.id:
+            raise PostRefused("400 Bad Request (error code: 40067): A tag is required")
+        sent.append(batch.id)
+        return Posted(5000 + batch.id)
+
+    assert asyncio.run(send_batches(queue, sender, Pacer())) == 1
+    assert sent == [second.id] and queue.batches() == []
+    reason = store.conn.execute(
+        "SELECT status, reason FROM deliveries WHERE batch_id = ?", (first.id,)).fetchone()
+    assert reason[0] == "skipped" and "A tag is required" in reason[1]
+    assert book.rows(1)[0]["status"] == "active"  # one refused message pauses nothing

@@ -12,7 +12,7 @@ import discord
 from discord.utils import escape_markdown
 
 from bot.accountability import london_today
-from bot.delivery import Batch, ChannelUnavailable, Posted, send_batches
+from bot.delivery import Batch, ChannelUnavailable, Posted, PostRefused, send_batches
 from bot.discord.embeds import (
     ask_for_votes,
     digest_embed,
@@ -124,6 +124,10 @@ class Poster:
             raise ChannelUnavailable(
                 f"the bot can no longer post in {where(channel)} (missing permission)"
             ) from None
+        except discord.HTTPException as error:
+            if error.status == 400:
+                raise PostRefused(str(error)) from None
+            raise  # a server error: the next round tries again
         return Posted(int(message.id))
 
     async def _follow_up(
