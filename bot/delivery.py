@@ -540,6 +540,8 @@ class Posted:
 
     message_id: int
     thread_id: int | None = None
+    # A follow-up's: the question's earlier post here (message id, its channel or thread).
+    earlier: tuple[int, int] | None = None
 
 
 Sender = Callable[[Batch], Awaitable[Posted]]  # posts a batch

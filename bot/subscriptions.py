@@ -95,8 +95,6 @@ class Posting:
         )
 
 
-POSTING_COLUMNS = tuple(Posting().columns(datetime.now(UTC)))
-
 
 def normal_events(events: str | None) -> str:
     """``EVENTS_ANSWERS`` or ``EVENTS_ALL`` from a stored value or a command's choice (its

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -112,12 +112,19 @@ class Poster:
                     log.info("batch %s: no reply to the earlier post (%s); posting anew",
                              batch.id, error)
             if isinstance(channel, discord.ForumChannel):
-                return await self._forum_post(batch, channel, content, embed, view, text, allowed)
+                posted = await self._forum_post(batch, channel, content, embed, view, text,
+                                                allowed)
+                return replace(posted, earlier=content.earlier)
             # The nonce makes Discord return the first message if this batch was sent before a
             # crash stopped us recording it.
             message = await channel.send(
                 content=text, embed=embed, view=view, nonce=batch.nonce, allowed_mentions=allowed
             )
+            if (content.thread_per_answer and not batch.is_digest and not batch.notice
+                    and isinstance(channel, discord.TextChannel)):
+                name = content.items[0][1].get("heading") or "Discussion"
+                with contextlib.suppress(discord.HTTPException):  # 160004: one already exists
+                    await message.create_thread(name=cut_at_word(name, 100))
         except discord.NotFound:
             raise ChannelUnavailable("the channel was deleted") from None
         except discord.Forbidden:
@@ -128,7 +135,7 @@ class Poster:
             if error.status == 400:
                 raise PostRefused(str(error)) from None
             raise  # a server error: the next round tries again
-        return Posted(int(message.id))
+        return Posted(int(message.id), earlier=content.earlier)
 
     async def _follow_up(
         self,
@@ -150,7 +157,8 @@ class Poster:
             content=text, embed=embed, view=view, nonce=batch.nonce, allowed_mentions=allowed,
             reference=reference,
         )
-        return Posted(int(message.id), where_id if where_id != batch.channel_id else None)
+        return Posted(int(message.id), where_id if where_id != batch.channel_id else None,
+                      earlier=content.earlier)
 
     async def _forum_post(
         self,
@@ -189,20 +197,17 @@ class Poster:
 
     async def after_sent(self, batch: Batch, posted: Posted) -> None:
         """A single-answer post takes reaction votes: remember it and add 👍 and 👎 (a new
-        question has no answer to vote on). It opens a discussion thread when its subscription
-        asks, and a follow-up marks the earlier post it replied to."""
+        question has no answer to vote on); a follow-up marks the earlier post it follows."""
         if batch.is_digest or batch.notice:
             return
         delivery = batch.deliveries[0]
         where_id = posted.thread_id or batch.channel_id
         channel = self.client.get_channel(batch.channel_id)
         guild_id = getattr(getattr(channel, "guild", None), "id", None)
-        # The channel itself when known: a thread is made from a message with its guild.
-        holder: Any = self.client.get_channel(where_id)
-        if not hasattr(holder, "get_partial_message"):
-            holder = self.client.get_partial_messageable(where_id)
-        message = holder.get_partial_message(posted.message_id)
-        if delivery["kind"] in FOLLOW_UP_LABELS:
+        message = self.client.get_partial_messageable(where_id).get_partial_message(
+            posted.message_id
+        )
+        if posted.earlier is not None:
             await self._mark_earlier(batch, posted, guild_id, delivery["kind"])
         if delivery["kind"] != TABLED_LABEL:
             await self.services.db.write(partial(
@@ -212,23 +217,14 @@ class Poster:
             for emoji in ("👍", "👎"):
                 with contextlib.suppress(discord.HTTPException):
                     await message.add_reaction(emoji)
-        wants_thread = await self.services.db.write(self._wants_thread, batch)
-        if wants_thread and posted.thread_id is None and isinstance(
-            channel, discord.TextChannel
-        ):
-            name = await self.services.db.write(self._heading, delivery["question_id"])
-            with contextlib.suppress(discord.HTTPException):  # 160004: one already exists
-                await message.create_thread(name=cut_at_word(name, 100))
 
     async def _mark_earlier(
         self, batch: Batch, posted: Posted, guild_id: int | None, label: str
     ) -> None:
         """Give the question's earlier post a line, "Answer now given →" or "Corrected →",
         linking to the new one (once: a retry finds the line there)."""
-        earlier = await self.services.db.write(self.services.queue.earlier_post, batch)
-        if earlier is None:
-            return
-        earlier_id, where_id = earlier
+        assert posted.earlier is not None
+        earlier_id, where_id = posted.earlier
         link = jump_url(guild_id, posted.thread_id or batch.channel_id, posted.message_id)
         try:
             target: Any = await self._channel(where_id)
@@ -241,14 +237,6 @@ class Poster:
         embed.add_field(name=f"{label} →", value=f"[See the new post]({link})", inline=False)
         with contextlib.suppress(discord.HTTPException):
             await old.edit(embed=embed)
-
-    def _wants_thread(self, batch: Batch) -> bool:
-        sub = self.services.book.get(batch.deliveries[0]["subscription_id"])
-        return bool(sub and sub.get("thread_per_answer"))
-
-    def _heading(self, question_id: int) -> str:
-        row = self.services.store.question(question_id)
-        return (row["heading"] if row else "") or "Discussion"
 
     async def tell_paused(self) -> None:
         """Tell the maker of each subscription the bot paused (channel deleted, access lost) by
