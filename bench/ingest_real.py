@@ -1,6 +1,6 @@
 """Ingest throughput on the real sample files beside the raw-insert floor of the same rows.
 
-    python -m bench.ingest_real [--data ../shared/data] [--repeat 5]
+    python -m bench.ingest_real [--data tests/fixtures/real] [--repeat 5]
 
 The sample is small (a few hundred records), so each figure is the median of several runs into
 fresh stores; both are measured in the same run.
@@ -18,7 +18,7 @@ from bench.search_bench import raw_insert
 from bot.ingest import ingest_paths, iter_files, read_file
 from bot.store import Store
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DEFAULT_DATA = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "real"
 
 
 def once(data: Path, folder: Path, run: int) -> tuple[float, float, int]:

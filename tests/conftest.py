@@ -9,15 +9,20 @@ import pytest
 from bot.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Real captured API responses and ParlParse XML, committed with their provenance (README.md there).
+SHARED_DATA = FIXTURES / "real"
+
+
+def hand_fixtures() -> list[Path]:
+    """The small hand-made fixture files (not the real samples under ``real/``)."""
+    return sorted(p for p in FIXTURES.iterdir() if p.suffix in {".json", ".xml"})
 
 
 def shared_data(*parts: str) -> Path:
-    """A path under ../shared/data, or skip the test when that folder is not beside the project."""
+    """A path under tests/fixtures/real; a missing file fails the test (it is committed)."""
     path = SHARED_DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"real sample data not available ({path} is absent)")
+    assert path.exists(), f"real sample data missing: {path}"
     return path
 
 
@@ -40,3 +45,14 @@ def grow_change_log(store: Store, rows: int) -> None:
             "FROM n, total JOIN ids ON ids.k = n.i % total.c",
             (rows,),
         )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A skipped test fails the run: every test's data and servers are in the repository, so a
+    skip means a test silently stopped guarding anything."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter is not None else 0
+    if skipped and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        if reporter is not None:
+            reporter.write_line(f"{skipped} test(s) skipped: a skip fails the run", red=True)

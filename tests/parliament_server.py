@@ -61,17 +61,9 @@ def repo_root() -> Path:
     return Path(__file__).resolve().parents[1]
 
 
-def shared_data_dir() -> Path | None:
-    """``shared/data/parliament-api`` next to the repository (or an ancestor), if present.
-
-    Searched upwards rather than fixed at ``../shared`` so a checkout nested one level deeper
-    (a worktree, say) still finds the captured responses.
-    """
-    for parent in repo_root().parents:
-        candidate = parent / "shared" / "data" / "parliament-api"
-        if candidate.is_dir():
-            return candidate
-    return None
+def shared_data_dir() -> Path:
+    """The real captured API responses committed in ``tests/fixtures/real/parliament-api``."""
+    return repo_root() / "tests" / "fixtures" / "real" / "parliament-api"
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -191,7 +183,7 @@ def _iter_values(document: Any) -> Iterator[dict[str, Any]]:
 def load_real_questions(data_dir: str | Path | None = None) -> list[dict[str, Any]]:
     """Every question in the captured responses, merged by ``value.id`` (latest state wins).
 
-    ``data_dir`` defaults to ``shared_data_dir()``; FileNotFoundError if there is none.
+    ``data_dir`` defaults to ``shared_data_dir()``; the committed real responses.
     """
     folder = Path(data_dir) if data_dir is not None else shared_data_dir()
     if folder is None or not folder.is_dir():

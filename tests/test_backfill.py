@@ -62,8 +62,6 @@ def generated() -> list[dict[str, Any]]:
 
 
 def real() -> list[dict[str, Any]]:
-    if shared_data_dir() is None:
-        pytest.skip("real sample data not available (../shared/data is absent)")
     return load_real_questions()
 
 

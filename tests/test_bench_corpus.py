@@ -22,7 +22,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from bench import corpus  # noqa: E402
 
-REAL_API_DIR = REPO_ROOT.parent / "shared" / "data" / "parliament-api"
+REAL_API_DIR = REPO_ROOT / "tests" / "fixtures" / "real" / "parliament-api"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00$")
 N = 20_000
 
@@ -33,9 +33,6 @@ def records() -> list[dict]:
 
 
 def _real_questions() -> list[dict]:
-    if not REAL_API_DIR.is_dir():
-        pytest.skip(f"real API samples not available ({REAL_API_DIR} is absent): shape check "
-                    "needs the captured responses beside the repository")
     values = []
     for path in sorted(REAL_API_DIR.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -39,8 +39,6 @@ async def fetch(store: Store, server: ParliamentAPIServer, since: str, until: st
 
 
 def real_questions() -> list[dict]:
-    if shared_data_dir() is None:
-        pytest.skip("real sample data not available (../shared/data is absent)")
     return load_real_questions()
 
 

@@ -27,10 +27,6 @@ from parliament_server import (
 )
 
 REAL_DATA = shared_data_dir()
-needs_real_data = pytest.mark.skipif(
-    REAL_DATA is None,
-    reason="../shared/data/parliament-api (real captured API responses) is not present",
-)
 
 LIST = "/writtenquestions/questions"
 
@@ -775,7 +771,6 @@ def test_load_without_data_dir_raises(tmp_path: Path) -> None:
 
 
 def captured(name: str) -> dict[str, Any]:
-    assert REAL_DATA is not None
     return json.loads((REAL_DATA / name).read_text(encoding="utf-8"))
 
 
@@ -789,7 +784,6 @@ async def real_server() -> AsyncIterator[ParliamentAPIServer]:
         yield srv
 
 
-@needs_real_data
 def test_real_data_loads_every_question_once() -> None:
     questions = load_real_questions()
     ids = [q["id"] for q in questions]
@@ -800,7 +794,6 @@ def test_real_data_loads_every_question_once() -> None:
     assert single["answerText"].startswith("<p>")
 
 
-@needs_real_data
 async def test_real_data_paging(
     real_server: ParliamentAPIServer, session: aiohttp.ClientSession
 ) -> None:
@@ -811,7 +804,6 @@ async def test_real_data_paging(
     assert len(real_server.requests) == 4
 
 
-@needs_real_data
 @pytest.mark.parametrize(
     ("name", "params"),
     [
@@ -869,7 +861,6 @@ async def test_real_filters_reproduce_whole_captures(
         assert value["questionText"] == expected_by_id[value["id"]]["questionText"]
 
 
-@needs_real_data
 async def test_real_list_members_and_detail(
     real_server: ParliamentAPIServer, session: aiohttp.ClientSession
 ) -> None:

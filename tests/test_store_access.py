@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, grow_change_log
+from conftest import FIXTURES, grow_change_log, hand_fixtures
 
 from bot.delivery import PLAN_SPAN, DeliveryQueue
 from bot.discord.watchdog import LoopWatchdog
@@ -28,7 +28,7 @@ from bot.votes import VoteLedger
 @pytest.fixture
 def loaded(tmp_path: Path) -> Store:
     with Store(tmp_path / "answers.db") as store:
-        assert not ingest_paths(store, [FIXTURES]).failed
+        assert not ingest_paths(store, hand_fixtures()).failed
         yield store
 
 

@@ -66,6 +66,11 @@ async def bot_runner(discord_server: DiscordServer) -> AsyncIterator[BotRunner]:
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
+def hand_fixtures() -> list[Path]:
+    """The small hand-made fixture files (not the real samples under ``real/``)."""
+    return sorted(p for p in FIXTURES.iterdir() if p.suffix in {".json", ".xml"})
+
+
 @pytest.fixture
 async def parliament_api() -> AsyncIterator[ParliamentAPIServer]:
     """A local Written Questions API serving the hand-written fixture questions."""
@@ -193,7 +198,7 @@ def loaded_database(bot_settings: Settings) -> Path:
     extra = path.parent / "e2e-questions.json"
     extra.write_text(json.dumps({"results": [{"value": v} for v in e2e_questions()]}))
     with open_store(path) as store:
-        report = ingest_paths(store, [FIXTURES, extra])
+        report = ingest_paths(store, [*hand_fixtures(), extra])
         assert not report.failed, report
     return path
 

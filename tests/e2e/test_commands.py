@@ -25,7 +25,7 @@ HOSTILE = [
 
 
 def embed_of(message: dict) -> dict:
-    assert message.get("embeds"), message
+    assert message.get("embeds"), repr(message)[:3000]
     return message["embeds"][0]
 
 
