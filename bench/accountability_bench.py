@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.search_bench import ms, pct
-from bot.accountability import helpfulness, timeliness
-from bot.charts import department_chart, helpfulness_chart, timeliness_chart
-from bot.store import Store
+from bot.core.reports.accountability import helpfulness, timeliness
+from bot.core.reports.charts import department_chart, helpfulness_chart, timeliness_chart
+from bot.core.store.database import Store
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:

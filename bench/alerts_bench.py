@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.alerts import ALERT_CAP, AlertBook
-from bot.sources.api_json import parse_question_value
-from bot.store import Store
+from bot.core.news.alerts import ALERT_CAP, AlertBook
+from bot.core.sources.api_json import parse_question_value
+from bot.core.store.database import Store
 
 HEADINGS = [f"Topic {i}: Subject {i % 37}" for i in range(400)]
 BODIES = [60, 11, 17, 14, 13, 1, 7, 202, 208, 19]

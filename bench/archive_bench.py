@@ -30,9 +30,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from bench.corpus import generate_questions
-from bot.archive import ArchiveClient, import_archive
-from bot.ingest import ingest_paths
-from bot.store import Store
+from bot.core.sources.archive import ArchiveClient, import_archive
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
 from tests.archive_server import Question, file_name, modern_file, old_style_file
 
 OUT = Path(__file__).resolve().parent / "out"

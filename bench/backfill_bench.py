@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import generate_questions
-from bot.backfill import backfill
-from bot.fetch import ALL_WINDOWS, fetch_window
-from bot.parliament_api import ParliamentAPI
-from bot.store import Store
+from bot.core.sources.api_client import ParliamentAPI
+from bot.core.sources.backfill import backfill
+from bot.core.sources.fetch import ALL_WINDOWS, fetch_window
+from bot.core.store.database import Store
 from tests.parliament_server import ParliamentAPIServer, list_view_leaves_out
 
 README = Path(__file__).resolve().parent / "README.md"

@@ -2,7 +2,8 @@
 
 Plain lists of names are text files, one item a line ("#" starts a comment line); the other
 tables are JSON files whose "about" says what each field means. The departments' answering
-bodies take their names from the bot's own table (``bot/departments.json``) wherever it knows the
+bodies take their names from the bot's own table (``bot/core/names/departments.json``) wherever it
+knows the
 same body under the same id; ``bench/data/departments.json`` keeps only what the bot's table does
 not have (dates, addressees, the number of ministers, stand-in ids and earlier names).
 
@@ -15,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from bot.departments import department_table
+from bot.core.names.departments import department_table
 
 DATA_DIR = Path(__file__).parent / "data"
 

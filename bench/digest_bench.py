@@ -28,13 +28,13 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import bot.delivery
-from bot.delivery import Batch, DeliveryQueue, Pacer, Posted, send_batches
-from bot.discord.poster import Poster
-from bot.schedules import make_schedule
-from bot.sources.api_json import parse_question_value
-from bot.store import Store
-from bot.subscriptions import Posting, SubscriptionBook
+import bot.core.news.outbox
+from bot.core.news.outbox import Batch, DeliveryQueue, Pacer, Posted, send_batches
+from bot.core.news.schedules import make_schedule
+from bot.core.news.subscriptions import Posting, SubscriptionBook
+from bot.core.sources.api_json import parse_question_value
+from bot.core.store.database import Store
+from bot.discord.subscriptions.poster import Poster
 
 BASE: dict[str, Any] = {
     "house": "Commons", "memberId": 4001, "questionText": "To ask the Secretary of State...",
@@ -95,12 +95,12 @@ def paced_send(queue: DeliveryQueue, expected: int) -> float:
     async def sender(batch: Batch) -> Posted:
         return Posted(batch.id)
 
-    real_sleep = bot.delivery.asyncio.sleep
-    bot.delivery.asyncio.sleep = virtual_sleep  # type: ignore[assignment]
+    real_sleep = bot.core.news.outbox.asyncio.sleep
+    bot.core.news.outbox.asyncio.sleep = virtual_sleep  # type: ignore[assignment]
     try:
         posted = asyncio.run(send_batches(queue, sender, Pacer(clock=lambda: now[0])))
     finally:
-        bot.delivery.asyncio.sleep = real_sleep  # type: ignore[assignment]
+        bot.core.news.outbox.asyncio.sleep = real_sleep  # type: ignore[assignment]
     assert posted == expected, (posted, expected)
     return now[0]
 

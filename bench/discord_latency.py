@@ -20,8 +20,8 @@ from pathlib import Path
 from bench import corpus
 from bench.search_bench import STOPWORDS, ms, pct
 from bot.config import Settings
+from bot.core.store.database import Store
 from bot.discord.endpoints import configure_endpoints
-from bot.store import Store
 
 
 async def measure(db: Path, runs: int) -> dict[str, list[float]]:

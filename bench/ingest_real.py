@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from bench.search_bench import raw_insert
-from bot.ingest import ingest_paths, iter_files, read_file
-from bot.store import Store
+from bot.core.sources.ingest import ingest_paths, iter_files, read_file
+from bot.core.store.database import Store
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "real"
 

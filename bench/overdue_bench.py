@@ -1,4 +1,5 @@
-"""The overdue list (``bot.overdue``, behind ``/overdue`` and ``python -m bot overdue``) at scale.
+"""The overdue list (``bot.core.reports.overdue``, behind ``/overdue`` and ``python -m bot
+overdue``) at scale.
 
     python -m bench.overdue_bench --db COPY.db [--waiting 20000] [--runs 50] [--as-of 2026-11-30]
 
@@ -25,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.search_bench import ms, pct
-from bot.overdue import overdue
-from bot.store import Store
+from bot.core.reports.overdue import overdue
+from bot.core.store.database import Store
 
 PAGE = 5
 WAITING = "status IN ('unanswered', 'holding') AND is_withdrawn = 0"

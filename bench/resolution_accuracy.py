@@ -17,7 +17,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bot.matching import Resolver
+from bot.core.names.matching import Resolver
 
 CASES_FILE = Path(__file__).resolve().parents[1] / "tests" / "eval" / "resolution_cases.json"
 

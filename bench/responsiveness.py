@@ -37,8 +37,8 @@ METRICS_PORT = 9591
 def build_store(size: int) -> Path:
     """A store of ``size`` generated questions (kept in bench/out/ for the next run)."""
     from bench.corpus import generate_questions
-    from bot.ingest import ingest_paths
-    from bot.store import Store
+    from bot.core.sources.ingest import ingest_paths
+    from bot.core.store.database import Store
 
     path = OUT / f"responsive-{size}.db"
     if path.exists():

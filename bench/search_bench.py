@@ -22,12 +22,12 @@ from datetime import date
 from pathlib import Path
 
 from bench import corpus
-from bot.ingest import ingest_paths
-from bot.matching import Resolver
-from bot.records import question_tags, status_of
-from bot.search import BM25_WEIGHTS, Searcher, SearchQuery, fts_query
-from bot.sources.api_json import iter_api_document
-from bot.store import Store
+from bot.core.names.matching import Resolver
+from bot.core.records import question_tags, status_of
+from bot.core.search.fulltext import BM25_WEIGHTS, Searcher, SearchQuery, fts_query
+from bot.core.sources.api_json import iter_api_document
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
 
 OUT = Path(__file__).resolve().parent / "out"
 README = Path(__file__).resolve().parent / "README.md"
@@ -46,8 +46,8 @@ def rss_mb() -> float:
 _RESOLVER_MEMORY = """
 import json, sys, tracemalloc
 from bench.search_bench import rss_mb
-from bot.matching import Resolver
-from bot.store import Store
+from bot.core.names.matching import Resolver
+from bot.core.store.database import Store
 with Store(sys.argv[1]) as store:
     before = rss_mb()
     tracemalloc.start()

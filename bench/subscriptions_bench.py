@@ -23,9 +23,9 @@ from typing import Any
 
 from bench import corpus
 from bench.search_bench import ms, pct
-from bot.records import status_of
-from bot.sources.api_json import parse_question_value
-from bot.subscriptions import Subscription, SubscriptionMatcher
+from bot.core.news.subscriptions import Subscription, SubscriptionMatcher
+from bot.core.records import status_of
+from bot.core.sources.api_json import parse_question_value
 
 
 def answers(n: int) -> list[dict[str, Any]]:
@@ -77,7 +77,7 @@ def bench_matching(n: int, m: int) -> dict[str, float]:
     started = time.perf_counter()
     naive_matched = 0
     for row in sample:
-        from bot.subscriptions import text_words
+        from bot.core.news.subscriptions import text_words
 
         words = text_words(f"{row['heading']} {row['question_text']} {row['answer_text']}")
         word_set = set(words)
@@ -93,8 +93,8 @@ async def bench_delay(posts: int) -> list[float]:
     import cogs.subscriptions
     from bot.cli import open_store
     from bot.config import Settings
+    from bot.core.news.subscriptions import SubscriptionBook
     from bot.discord.client import WrittenAnswersBot
-    from bot.subscriptions import SubscriptionBook
     from tests.e2e.discord_server import BotRunner, DiscordServer
     from tests.parliament_server import ParliamentAPIServer
 

@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.identities import PEOPLE_JSON_URL, fetch_people
-from bot.ingest import IngestReport, ingest_paths
-from bot.records import STATUSES
-from bot.services import Services, build_services
-from bot.store import Store, StoreError, capture_time
+from bot.core.names.identities import PEOPLE_JSON_URL, fetch_people
+from bot.core.records import STATUSES
+from bot.core.services import Services, build_services
+from bot.core.sources.ingest import IngestReport, ingest_paths
+from bot.core.store.database import Store, StoreError, capture_time
 
 if TYPE_CHECKING:
-    from bot.accountability import HelpfulnessReport, TimelinessReport
+    from bot.core.reports.accountability import HelpfulnessReport, TimelinessReport
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO_ROOT / "data"
@@ -333,7 +333,7 @@ def format_ingest_report(report: IngestReport) -> str:
 
 def cmd_show(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
     """``show``: print one stored question as text or JSON; 1 when it is not stored."""
-    from bot.render import question_json, question_text_block
+    from bot.core.search.render import question_json, question_text_block
 
     with open_store(db_path) as store:
         row = store.question(args.id_or_uin)
@@ -350,7 +350,7 @@ def cmd_show(args: argparse.Namespace, settings: Settings, db_path: Path) -> int
 def cmd_fetch(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
     """``fetch``: pull a window of days from the API into the store; 2 for bad dates, 1 when the
     fetch stopped early (what came before is kept)."""
-    from bot.fetch import FetchError, fetch_window, parse_window
+    from bot.core.sources.fetch import FetchError, fetch_window, parse_window
 
     try:
         since, until = parse_window(args.since, args.until)
@@ -378,7 +378,7 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings, db_path: Path) -> in
 def cmd_backfill(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
     """``backfill``: a window of history from the API, a day at a time, resumably; 2 for bad
     dates, 1 when the API stopped it or a record was rejected (what came before is kept)."""
-    from bot.backfill import backfill, parse_backfill_window, progress_for
+    from bot.core.sources.backfill import backfill, parse_backfill_window, progress_for
 
     try:
         since, until = parse_backfill_window(args.since, args.until)
@@ -409,7 +409,12 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings, db_path: Path) ->
 
 def cmd_archive(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
     """Load the newest scrape of each day from TheyWorkForYou's archive, resumably."""
-    from bot.archive import HOUSE_NAMES, import_archive, parse_archive_window, progress_for
+    from bot.core.sources.archive import (
+        HOUSE_NAMES,
+        import_archive,
+        parse_archive_window,
+        progress_for,
+    )
 
     try:
         since, until = parse_archive_window(args.since, args.until)
@@ -441,9 +446,9 @@ def cmd_archive(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
 def cmd_search(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
     """``search``: print a page of results as a table or JSON; 2 for a bad option, 1 when a name is
     ambiguous (its candidates are printed)."""
-    from bot.matching import Resolver
-    from bot.render import search_json, search_table
-    from bot.search import Searcher, SearchError, SearchQuery, parse_day_option
+    from bot.core.names.matching import Resolver
+    from bot.core.search.fulltext import Searcher, SearchError, SearchQuery, parse_day_option
+    from bot.core.search.render import search_json, search_table
 
     try:
         query = SearchQuery(
@@ -472,7 +477,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings, db_path: Path) -> i
 def cmd_resolve(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
     """``resolve``: print the ranked candidates for a name and whether the match is sure; 1 when
     nothing matches (except with ``--json``)."""
-    from bot.matching import Resolver
+    from bot.core.names.matching import Resolver
 
     with open_store(db_path) as store:
         resolution = Resolver.from_store(store).resolve(
@@ -497,9 +502,9 @@ def cmd_resolve(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
     """``stats timeliness|helpfulness``: a table or JSON, and with ``--png`` the chart."""
-    from bot.accountability import AccountabilityError
-    from bot.charts import chart
-    from bot.search import SearchError
+    from bot.core.reports.accountability import AccountabilityError
+    from bot.core.reports.charts import chart
+    from bot.core.search.fulltext import SearchError
 
     try:
         with open_store(db_path) as store:
@@ -518,8 +523,8 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, db_path: Path) -> in
 
 
 def _stats_report(store: Store, args: argparse.Namespace) -> TimelinessReport | HelpfulnessReport:
-    from bot.accountability import MIN_VOTES, helpfulness, timeliness
-    from bot.search import parse_day_option
+    from bot.core.reports.accountability import MIN_VOTES, helpfulness, timeliness
+    from bot.core.search.fulltext import parse_day_option
 
     since = parse_day_option(args.since, "--since")
     until = parse_day_option(args.until, "--until")
@@ -536,8 +541,8 @@ def _stats_report(store: Store, args: argparse.Namespace) -> TimelinessReport | 
 def _department_family(store: Store, text: str) -> tuple[tuple[int, ...], str]:
     """The department a name means, with the bodies it replaced; ``AccountabilityError`` with
     the candidates when the name is unknown or unclear."""
-    from bot.accountability import AccountabilityError
-    from bot.matching import DepartmentIndex
+    from bot.core.names.matching import DepartmentIndex
+    from bot.core.reports.accountability import AccountabilityError
 
     index = DepartmentIndex(store.rows("SELECT id, name FROM answering_bodies"))
     resolution = index.resolve(text[:200])
@@ -552,8 +557,8 @@ def _department_family(store: Store, text: str) -> tuple[tuple[int, ...], str]:
 def _member_id(store: Store, text: str, flag: str) -> tuple[int, str]:
     """The member a name means; ``OverdueError`` with the candidates when the name is unknown
     or unclear."""
-    from bot.matching import MemberIndex, member_activity
-    from bot.overdue import OverdueError
+    from bot.core.names.matching import MemberIndex, member_activity
+    from bot.core.reports.overdue import OverdueError
 
     index = MemberIndex(store.rows(
         "SELECT id, name, list_as, party, party_abbreviation, member_from, house FROM members"
@@ -574,9 +579,9 @@ def _member_id(store: Store, text: str, flag: str) -> tuple[int, str]:
 def cmd_overdue(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
     """``overdue``: the questions past their due day (today, or ``--as-of``), most overdue
     first, as a table or JSON; 2 for a bad option or a name that is unknown or unclear."""
-    from bot.accountability import AccountabilityError
-    from bot.overdue import OverdueError, overdue
-    from bot.search import SearchError, parse_day_option
+    from bot.core.reports.accountability import AccountabilityError
+    from bot.core.reports.overdue import OverdueError, overdue
+    from bot.core.search.fulltext import SearchError, parse_day_option
 
     try:
         as_of = parse_day_option(args.as_of, "--as-of")
@@ -610,7 +615,7 @@ def cmd_poll(
     args: argparse.Namespace, settings: Settings, db_path: Path, frontend: FrontendFactory | None
 ) -> int:
     """One poll cycle; posts with a token (through the frontend), else lists what waits."""
-    from bot.poll_once import poll_once
+    from bot.core.sources.poll_once import poll_once
 
     post = frontend().post_pending if settings.discord_token and frontend else None
     with open_store(db_path) as store:

@@ -11,19 +11,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.accountability import (
+from bot.core.reports.accountability import (
     AccountabilityError,
     HelpfulnessReport,
     TimelinessReport,
     helpfulness,
     timeliness,
 )
+from bot.core.search.fulltext import SearchError, parse_day_option
+from bot.core.store.database import Store
+from bot.discord.accountability import CHART_FILE, helpfulness_embed, timeliness_embed
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.options import DepartmentName
 from bot.discord.replies import in_time, reply_error, send
-from bot.discord.report_embeds import CHART_FILE, helpfulness_embed, timeliness_embed
-from bot.search import SearchError, parse_day_option
-from bot.store import Store
 
 DATE_HELP = "(2024-01-31, 31/01/2024, 31 Jan 2024; default: the last 12 months)"
 
@@ -36,7 +36,7 @@ Report = Callable[
 
 
 def _chart(report: TimelinessReport | HelpfulnessReport) -> bytes:
-    from bot.charts import chart  # matplotlib: imported off the loop, when first drawn
+    from bot.core.reports.charts import chart  # matplotlib: imported off the loop, when first drawn
 
     return chart(report)
 

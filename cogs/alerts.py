@@ -12,15 +12,15 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import escape_markdown
 
-from bot.alerts import AlertBook, AlertUndeliverable, send_alerts
-from bot.delivery import Pacer
+from bot.core.news.alerts import AlertBook, AlertUndeliverable, send_alerts
+from bot.core.news.outbox import Pacer
+from bot.core.reports.people import party_abbreviations
+from bot.core.search.render import result_json
+from bot.core.text import cut_at_word
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.embeds import pretty_date
-from bot.discord.poster import BatchContent, Poster
 from bot.discord.replies import in_time, reply_error, send
-from bot.render import result_json
-from bot.stats import party_abbreviations
-from bot.text import cut_at_word
+from bot.discord.subscriptions.poster import BatchContent, Poster
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.names.matching import AUTOCOMPLETE_LIMIT
+from bot.core.names.options import NAME_OPTIONS
+from bot.core.records import STATUSES
+from bot.core.search.fulltext import SearchError, SearchQuery, check_query, parse_day_option
+from bot.core.search.render import answer_view
+from bot.core.text import cut_at_word
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.options import (
     CHOICE_LIMIT,
@@ -25,12 +31,6 @@ from bot.discord.views import (
     run_search,
     save_search,
 )
-from bot.matching import AUTOCOMPLETE_LIMIT
-from bot.name_options import NAME_OPTIONS
-from bot.records import STATUSES
-from bot.render import answer_view
-from bot.search import SearchError, SearchQuery, check_query, parse_day_option
-from bot.text import cut_at_word
 
 log = logging.getLogger(__name__)
 

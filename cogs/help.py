@@ -6,10 +6,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.store.database import Store
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.embeds import help_embed
 from bot.discord.replies import in_time, send
-from bot.store import Store
 
 
 class Help(commands.Cog):

@@ -6,12 +6,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.names.matching import Resolution
+from bot.core.reports.overdue import OverdueError
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.options import DepartmentName, MemberName, chosen
-from bot.discord.overdue_views import OVERDUE_ITEMS, OverdueRequest, show_page, unclear_name
+from bot.discord.overdue.views import OVERDUE_ITEMS, OverdueRequest, show_page, unclear_name
 from bot.discord.replies import reply_error
-from bot.matching import Resolution
-from bot.overdue import OverdueError
 
 
 class Overdue(commands.Cog):

@@ -6,12 +6,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.names.matching import Candidate
+from bot.core.reports.people import department_summary, member_profile
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.embeds import department_embed, member_embed
 from bot.discord.options import DepartmentName, MemberName
 from bot.discord.replies import in_time, reply_error, send
-from bot.matching import Candidate
-from bot.stats import department_summary, member_profile
 
 
 def did_you_mean(kind: str, text: str, candidates: list[Candidate]) -> str:

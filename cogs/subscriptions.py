@@ -16,26 +16,19 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import escape_markdown
 
-from bot.accountability import london_today
-from bot.backfill import FirstFill
-from bot.delivery import DeliveryQueue
-from bot.discord.client import WrittenAnswersBot
-from bot.discord.embeds import preview_embed, subscriptions_embed
-from bot.discord.options import DepartmentName, MemberName, pin_names
-from bot.discord.poster import Poster
-from bot.discord.replies import in_time, reply_error, send, the_bot
-from bot.discord.targets import Target, target_problem
-from bot.discord.views import pick_message
-from bot.matching import Candidate, Resolution
-from bot.metrics import CHANGE_BACKLOG, DELIVERIES_PENDING
-from bot.name_options import NAME_OPTIONS, OPTION_BY_CODE
-from bot.poller import Poller
-from bot.render import result_json
-from bot.schedules import DAILY, DAYS, INSTANT, SCHEDULE_KINDS, ScheduleError, make_schedule
-from bot.search import SearchQuery
-from bot.sessions import EXPIRED_REQUEST
-from bot.store import Store
-from bot.subscriptions import (
+from bot.core.metrics import CHANGE_BACKLOG, DELIVERIES_PENDING
+from bot.core.names.matching import Candidate, Resolution
+from bot.core.names.options import NAME_OPTIONS, OPTION_BY_CODE
+from bot.core.news.outbox import DeliveryQueue
+from bot.core.news.schedules import (
+    DAILY,
+    DAYS,
+    INSTANT,
+    SCHEDULE_KINDS,
+    ScheduleError,
+    make_schedule,
+)
+from bot.core.news.subscriptions import (
     EVENTS_ALL,
     EVENTS_ANSWERS,
     EVENTS_WORDS,
@@ -45,7 +38,21 @@ from bot.subscriptions import (
     normal_events,
     subscription_filters,
 )
-from bot.text import cut_at_word
+from bot.core.reports.accountability import london_today
+from bot.core.search.fulltext import SearchQuery
+from bot.core.search.render import result_json
+from bot.core.search.sessions import EXPIRED_REQUEST
+from bot.core.sources.backfill import FirstFill
+from bot.core.sources.poller import Poller
+from bot.core.store.database import Store
+from bot.core.text import cut_at_word
+from bot.discord.client import WrittenAnswersBot
+from bot.discord.embeds import preview_embed, subscriptions_embed
+from bot.discord.options import DepartmentName, MemberName, pin_names
+from bot.discord.replies import in_time, reply_error, send, the_bot
+from bot.discord.subscriptions.poster import Poster
+from bot.discord.subscriptions.targets import Target, target_problem
+from bot.discord.views import pick_message
 
 log = logging.getLogger(__name__)
 

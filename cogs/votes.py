@@ -8,9 +8,9 @@ from functools import partial
 import discord
 from discord.ext import commands
 
+from bot.core.votes import emoji_vote
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.views import relabelled_view
-from bot.votes import emoji_vote
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
-"""Timeliness and helpfulness (bot.accountability) on stores built through the normal upsert
+"""Timeliness and helpfulness (bot.core.reports.accountability) on stores built through the normal
+upsert
 path, with every expected figure counted by hand in the comments; the SQL's due days checked
-against bot.duedates; and the ``python -m bot stats`` twins."""
+against bot.core.reports.duedates; and the ``python -m bot stats`` twins."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from bot.accountability import (
+from bot.cli import main
+from bot.core.reports.accountability import (
     DUE_DAY_SQL,
     KIND_SQL,
     LOOKBACK,
@@ -27,8 +29,7 @@ from bot.accountability import (
     timeliness,
     wilson_lower,
 )
-from bot.cli import main
-from bot.duedates import (
+from bot.core.reports.duedates import (
     add_working_days,
     due_date,
     due_status,
@@ -36,10 +37,10 @@ from bot.duedates import (
     working_day_calendar,
     working_days_between,
 )
-from bot.question_filters import QuestionScope
-from bot.sources.api_json import parse_question_value
-from bot.store import Store
-from bot.votes import VoteLedger
+from bot.core.reports.filters import QuestionScope
+from bot.core.sources.api_json import parse_question_value
+from bot.core.store.database import Store
+from bot.core.votes import VoteLedger
 
 DFE, DHSC, DEFRA, DBT, DIT = 60, 17, 13, 214, 202
 NAMES = {
@@ -275,7 +276,7 @@ def test_defaults_and_bad_options(counted: Store) -> None:
 
 
 def test_the_figures_read_only_indexes(counted: Store) -> None:
-    from bot import accountability
+    from bot.core.reports import accountability
 
     scope = QuestionScope((DFE,), "Commons")
     values = {"since": "2024-03-01", "end": "2024-05-31", "lookback": "2024-01-30",
@@ -379,7 +380,8 @@ def test_sql_due_days_are_duedates_due_days(generated: Store) -> None:
 
 
 def _reference(store: Store, since: date, until: date, as_of: date) -> dict[Any, dict[str, Any]]:
-    """The report's figures the slow way: bot.duedates.due_status, question by question."""
+    """The report's figures the slow way: bot.core.reports.duedates.due_status, question by
+    question."""
     figures: dict[Any, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
     for q in store.rows("SELECT * FROM questions"):
         answered = _day(q["date_answered"]) if q["status"] in ("answered", "corrected") else None

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from bot.alerts import ALERT_CAP, AlertBook, AlertError, AlertUndeliverable, send_alerts
-from bot.delivery import Pacer
-from bot.ingest import ingest_paths
-from bot.store import Store
+from bot.core.news.alerts import ALERT_CAP, AlertBook, AlertError, AlertUndeliverable, send_alerts
+from bot.core.news.outbox import Pacer
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
 
 BASE = json.loads((FIXTURES / "substantive.json").read_text())["value"]
 

@@ -27,7 +27,8 @@ from archive_server import (
 )
 from conftest import REPO_ROOT, shared_data
 
-from bot.archive import (
+from bot.config import DEFAULT_ARCHIVE_BASE_URL, ConfigError, load_settings
+from bot.core.sources.archive import (
     ArchiveClient,
     ArchiveSummary,
     BarProgress,
@@ -41,9 +42,8 @@ from bot.archive import (
     progress_for,
     retry_after_seconds,
 )
-from bot.config import DEFAULT_ARCHIVE_BASE_URL, ConfigError, load_settings
-from bot.ingest import ingest_paths
-from bot.store import Store
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
 
 
 def fast_client(server: ArchiveServer, **options) -> ArchiveClient:
@@ -528,8 +528,8 @@ async def test_a_terminal_gets_a_progress_bar(store: Store) -> None:
 async def test_history_from_the_archive_is_never_posted_but_news_is(
     store: Store, tmp_path: Path
 ) -> None:
-    from bot.delivery import DeliveryQueue
-    from bot.subscriptions import SubscriptionBook
+    from bot.core.news.outbox import DeliveryQueue
+    from bot.core.news.subscriptions import SubscriptionBook
 
     book = SubscriptionBook(store)
     book.subscribe(1, 2, {"house": "Commons"}, "Commons answers", 3, "someone", 25)

@@ -22,11 +22,20 @@ from parliament_server import (
     ParliamentAPIServer,
     list_view_leaves_out,
     load_real_questions,
-    shared_data_dir,
 )
 
 from bench.corpus import generate_questions
-from bot.backfill import (
+from bot.cli import open_store
+from bot.config import Settings
+from bot.core.metrics import POLL_CALLS
+from bot.core.names.matching import Resolver
+from bot.core.news.outbox import DeliveryQueue
+from bot.core.news.subscriptions import SubscriptionBook
+from bot.core.search.fulltext import Searcher, SearchQuery
+from bot.core.services import build_services
+from bot.core.sources.api_client import ParliamentAPI
+from bot.core.sources.api_json import parse_question_value
+from bot.core.sources.backfill import (
     FIRST_FILL,
     FirstFill,
     backfill,
@@ -34,20 +43,10 @@ from bot.backfill import (
     holds_only_seed,
     parse_backfill_window,
 )
-from bot.cli import open_store
-from bot.config import Settings
-from bot.delivery import DeliveryQueue
-from bot.fetch import needs_full_view
-from bot.matching import Resolver
-from bot.metrics import POLL_CALLS
-from bot.parliament_api import ParliamentAPI
-from bot.poller import Poller
-from bot.search import Searcher, SearchQuery
-from bot.services import build_services
-from bot.sources.api_json import parse_question_value
-from bot.store import Store
-from bot.subscriptions import SubscriptionBook
-from bot.text import same_text
+from bot.core.sources.fetch import needs_full_view
+from bot.core.sources.poller import Poller
+from bot.core.store.database import Store
+from bot.core.text import same_text
 
 # The generated questions: 600, ten tabled a sitting day from July to October 2025, answered up
 # to December; holding answers, corrections, attachments, withdrawals and unanswered ones.
@@ -317,7 +316,7 @@ def test_needs_full_view() -> None:
     # The full view of this state was stored and still looks cut (the captured data): done.
     cut_row = dict(listed, attachments=None)
     assert needs_full_view(listed, 0, cut_row)
-    from bot.fetch import version_text
+    from bot.core.sources.fetch import version_text
 
     assert not needs_full_view(listed, 0, cut_row, version_text(listed))
     # ... unless the listed text is not the stored one (reworded without a date moving).
@@ -410,7 +409,7 @@ async def test_a_quiet_poll_costs_only_its_list_calls(
         assert first.summary.details == 6  # cut answers and one cut question
         server.requests.clear()
         full_views_before = POLL_CALLS.labels("full view")._value.get()
-        with caplog.at_level(logging.DEBUG, logger="bot.poller"):
+        with caplog.at_level(logging.DEBUG, logger="bot.core.sources.poller"):
             quiet = await poller.poll_once()
         assert quiet.summary is not None
         assert server.requests_of("detail") == []
@@ -454,7 +453,7 @@ def test_only_a_store_holding_the_seed_gets_the_first_run_backfill(tmp_path: Pat
         store.set_state(FIRST_FILL, "done")
         assert not claim_first_fill(store)
     with open_store(tmp_path / "used.db") as store:
-        from bot.ingest import ingest_paths
+        from bot.core.sources.ingest import ingest_paths
 
         ingest_paths(store, [FIXTURES / "substantive.json"])
         assert not holds_only_seed(store)

@@ -82,7 +82,8 @@ def test_write_corpus_is_byte_identical_and_splits_into_pages(tmp_path: Path) ->
 
 def test_corpus_is_pinned() -> None:
     # The corpus is part of the benchmarks' definition: its tables (bench/data/) and the body
-    # names it takes from bot/departments.json must not change it unnoticed. If a change is
+    # names it takes from bot/core/names/departments.json must not change it unnoticed. If a change
+    # is
     # meant, update the hash (and say so: earlier figures were measured on another corpus).
     blob = json.dumps([list(corpus.generate_questions(2000, seed=1)), corpus.answering_bodies()],
                       ensure_ascii=False).encode()

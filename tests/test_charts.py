@@ -1,4 +1,5 @@
-"""The charts (bot.charts): each kind is a PNG that decodes, of the size it should be, and far
+"""The charts (bot.core.reports.charts): each kind is a PNG that decodes, of the size it should be,
+and far
 inside Discord's attachment limit."""
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from datetime import date
 import pytest
 from matplotlib.image import imread
 
-from bot.accountability import (
+from bot.core.reports.accountability import (
     HelpfulnessReport,
     HelpfulnessRow,
     Rate,
     TimelinessReport,
     TimelinessRow,
 )
-from bot.charts import (
+from bot.core.reports.charts import (
     DPI,
     MAX_PNG_BYTES,
     WIDTH_INCHES,

@@ -1,5 +1,5 @@
 """One identity per answering body: Hansard headings, Parliament's ids and the lineage of renamed
-and merged departments (``bot/departments.json``)."""
+and merged departments (``bot/core/names/departments.json``)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from conftest import shared_data
 
-from bot.departments import body_for_heading, department_table, name_id
-from bot.ingest import ingest_paths
-from bot.matching import DepartmentIndex, Resolver
-from bot.search import Searcher, SearchQuery
-from bot.store import Store
-from bot.text import fold
+from bot.core.names.departments import body_for_heading, department_table, name_id
+from bot.core.names.matching import DepartmentIndex, Resolver
+from bot.core.search.fulltext import Searcher, SearchQuery
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
+from bot.core.text import fold
 
 # Hansard's major headings of 2007-2010 (as ParlParse files them) -> the body's name.
 HANSARD_HEADINGS = {

@@ -8,11 +8,18 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from bot.delivery import DIGEST_SIZE, DeliveryQueue
-from bot.ingest import ingest_paths
-from bot.schedules import DAILY, WEEKLY, Schedule, ScheduleError, make_schedule, parse_time
-from bot.store import Store
-from bot.subscriptions import Posting, SubscriptionBook, SubscriptionError, matching_tags
+from bot.core.news.outbox import DIGEST_SIZE, DeliveryQueue
+from bot.core.news.schedules import (
+    DAILY,
+    WEEKLY,
+    Schedule,
+    ScheduleError,
+    make_schedule,
+    parse_time,
+)
+from bot.core.news.subscriptions import Posting, SubscriptionBook, SubscriptionError, matching_tags
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
 
 
 def utc(text: str) -> datetime:
@@ -174,7 +181,7 @@ def test_forum_tags_are_chosen_by_department_and_house() -> None:
 
 
 def test_a_full_digest_shows_every_item_within_discords_limits() -> None:
-    from bot.delivery import interleaved
+    from bot.core.news.outbox import interleaved
     from bot.discord.embeds import DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT, digest_embed
 
     items = [("New answer", {
@@ -192,7 +199,7 @@ def test_a_full_digest_shows_every_item_within_discords_limits() -> None:
     assert description.index("__Department for Education__") < description.index(
         "__Ministry of Defence__")
     # Channels take turns: a busy channel's sixth message never holds the others up.
-    from bot.delivery import Batch
+    from bot.core.news.outbox import Batch
 
     batches = [Batch(i, channel, "n") for i, channel in enumerate([1, 1, 1, 2, 2, 3])]
     assert [(b.channel_id, b.id) for b in interleaved(batches)] == [

@@ -1,4 +1,4 @@
-"""Tests for bot.duedates: working days, due dates and on-time / overdue status.
+"""Tests for bot.core.reports.duedates: working days, due dates and on-time / overdue status.
 
 Every expected date below was worked out by hand against a calendar; the
 working-day count is spelled out in a comment next to each assertion.
@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.duedates import (
+from bot.core.reports.duedates import (
     DueStatus,
     add_working_days,
     bank_holidays,

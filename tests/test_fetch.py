@@ -14,12 +14,11 @@ from parliament_server import (
     ParliamentAPIServer,
     list_view_leaves_out,
     load_real_questions,
-    shared_data_dir,
 )
 
-from bot.fetch import FetchError, fetch_window, parse_window
-from bot.parliament_api import ParliamentAPI, ParliamentAPIError
-from bot.store import Store
+from bot.core.sources.api_client import ParliamentAPI, ParliamentAPIError
+from bot.core.sources.fetch import FetchError, fetch_window, parse_window
+from bot.core.store.database import Store
 
 
 def fixture_value(name: str) -> dict:

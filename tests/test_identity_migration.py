@@ -11,13 +11,13 @@ import pytest
 from conftest import shared_data
 from test_member_identity import LORD, MEMBER, wrans
 
-from bot.departments import name_id
-from bot.identities import MergeReport, speaker_id
-from bot.ingest import ingest_paths
-from bot.matching import Resolver
-from bot.schema import SCHEMA_VERSION
-from bot.search import Searcher, SearchQuery
-from bot.store import Store
+from bot.core.names.departments import name_id
+from bot.core.names.identities import MergeReport, speaker_id
+from bot.core.names.matching import Resolver
+from bot.core.search.fulltext import Searcher, SearchQuery
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
+from bot.core.store.schema import SCHEMA_VERSION
 
 ROSINDELL = MEMBER + "1496"
 # Bodies of the 2009 XML an older version stored under ids made from a name, as it did before

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO_ROOT, shared_data
 
-from bot.ingest import ingest_paths
-from bot.store import Store
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
 
 
 def dump(store: Store) -> list:
@@ -135,10 +135,10 @@ def test_a_big_load_parsed_in_a_second_process_stores_the_same(
             parsed_elsewhere.append(args[0])
             return super().submit(fn, *args, **kwargs)
 
-    monkeypatch.setattr("bot.ingest.ProcessPoolExecutor", RecordingPool)
+    monkeypatch.setattr("bot.core.sources.ingest.ProcessPoolExecutor", RecordingPool)
     reports, dumps, handed_over = [], [], []
     for threshold in (1 << 40, 0):
-        monkeypatch.setattr("bot.ingest.PARALLEL_MIN_BYTES", threshold)
+        monkeypatch.setattr("bot.core.sources.ingest.PARALLEL_MIN_BYTES", threshold)
         parsed_elsewhere.clear()
         with Store(tmp_path / f"{threshold}.db") as store:
             report = ingest_paths(store, [folder])

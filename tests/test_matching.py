@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.matching import DepartmentIndex, MemberIndex, TopicIndex, person_key
+from bot.core.names.matching import DepartmentIndex, MemberIndex, TopicIndex, person_key
 
 MEMBERS = [
     {"id": 1, "name": "Mr Jacob Rees-Mogg", "list_as": "Rees-Mogg, Mr Jacob", "house": "Commons"},

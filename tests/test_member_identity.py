@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, shared_data
 
-from bot.ingest import ingest_paths
-from bot.matching import Activity, MemberIndex, Resolver, member_identities
-from bot.search import Searcher, SearchQuery
-from bot.store import Store
+from bot.core.names.matching import Activity, MemberIndex, Resolver, member_identities
+from bot.core.search.fulltext import Searcher, SearchQuery
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
 
 
 def wrans(folder: Path, day: str, speakers: list[tuple[str, str]], first_uin: int = 880000,

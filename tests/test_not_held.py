@@ -1,4 +1,5 @@
-"""Tests for ``bot.not_held``, and the labelling notes for ``tests/eval/not_held_cases.json``.
+"""Tests for ``bot.core.reports.not_held``, and the labelling notes for
+``tests/eval/not_held_cases.json``.
 
 The labelled set
 ----------------
@@ -51,8 +52,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT, shared_data
 
-from bot.not_held import is_not_held, not_held_reason
-from bot.text import html_to_text
+from bot.core.reports.not_held import is_not_held, not_held_reason
+from bot.core.text import html_to_text
 
 CASES_PATH = REPO_ROOT / "tests" / "eval" / "not_held_cases.json"
 MIN_PRECISION = 0.95

@@ -1,5 +1,7 @@
-"""The overdue list (bot.overdue) on a store built through the normal upsert path, every due
-day and count worked out by hand in the comments; the SQL against bot.duedates question by
+"""The overdue list (bot.core.reports.overdue) on a store built through the normal upsert path,
+every due
+day and count worked out by hand in the comments; the SQL against bot.core.reports.duedates
+question by
 question; one question's due day (``question_due``); and the ``python -m bot overdue`` twin."""
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from typing import Any
 import pytest
 from test_accountability import DFE, DHSC, _day, _generated, api_value, load
 
-from bot import overdue as overdue_module
 from bot.cli import main
-from bot.duedates import due_status
-from bot.overdue import OverdueError, overdue, question_due
-from bot.question_filters import QuestionScope
-from bot.store import Store
+from bot.core.reports import overdue as overdue_module
+from bot.core.reports.duedates import due_status
+from bot.core.reports.filters import QuestionScope
+from bot.core.reports.overdue import OverdueError, overdue, question_due
+from bot.core.store.database import Store
 
 ASKER, OTHER_ASKER, MINISTER = 101, 103, 202
 
@@ -242,7 +244,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 
 def _reference(store: Store, as_of: date) -> list[tuple[int, str, int, bool]]:
-    """The list the slow way: bot.duedates.due_status, question by question."""
+    """The list the slow way: bot.core.reports.duedates.due_status, question by question."""
     expected = []
     for q in store.rows("SELECT * FROM questions"):
         answered = _day(q["date_answered"]) if q["status"] in ("answered", "corrected") else None
@@ -282,7 +284,7 @@ def test_the_list_equals_duedates_question_by_question(generated: Store, as_of: 
 
 
 def test_question_due_of_show_json_data_and_of_rows(built: Store) -> None:
-    from bot.render import question_json
+    from bot.core.search.render import question_json
 
     for qid, expected in ((1, (date(2024, 5, 20), True, 8)), (6, (date(2024, 5, 20), True, 8)),
                           (2, (date(2024, 5, 15), True, 11)), (7, (date(2024, 5, 20), False, 0)),
@@ -418,8 +420,8 @@ def test_overdue_pages_keep_within_discord_limits(built: Store) -> None:
     from dataclasses import replace
 
     from bot.discord import embeds
-    from bot.discord.overdue_embeds import open_option_text, overdue_embed
-    from bot.discord.overdue_views import OverduePageButton, OverdueRequest
+    from bot.discord.overdue.embeds import open_option_text, overdue_embed
+    from bot.discord.overdue.views import OverduePageButton, OverdueRequest
 
     listing = overdue(built, as_of=AS_OF, limit=5)
     huge = [replace(q, heading="Words " * 100, uin="U" * 40,

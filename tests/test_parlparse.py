@@ -4,9 +4,9 @@ import json
 
 from conftest import FIXTURES, shared_data
 
-from bot.ingest import ingest_paths
-from bot.sources.parlparse import parse_parlparse
-from bot.store import Store
+from bot.core.sources.ingest import ingest_paths
+from bot.core.sources.parlparse import parse_parlparse
+from bot.core.store.database import Store
 
 
 def records(path):

@@ -11,10 +11,10 @@ from conftest import FIXTURES
 from test_ingest import run_cli
 from test_member_identity import LORD, MEMBER, _api_member_file, wrans
 
-from bot.identities import NotPeopleError, people_crosswalk, speaker_id
-from bot.ingest import ingest_paths
-from bot.matching import Resolver
-from bot.store import Store
+from bot.core.names.identities import NotPeopleError, people_crosswalk, speaker_id
+from bot.core.names.matching import Resolver
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
 
 PEOPLE = FIXTURES / "people.json"
 

@@ -9,9 +9,9 @@ import pytest
 from conftest import REPO_ROOT, shared_data
 
 from bench.resolution_accuracy import CASES_FILE, Baseline, evaluate, load_cases
-from bot.ingest import ingest_paths
-from bot.matching import Resolver
-from bot.store import Store
+from bot.core.names.matching import Resolver
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
 
 # Floors: the accuracy reached. Raise them when resolution improves; never lower them.
 TOP1_FLOOR = {"member": 1.0, "department": 1.0, "topic": 1.0, "all": 1.0}

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, shared_data
 
-from bot.excerpts import make_excerpt
-from bot.ingest import ingest_paths
-from bot.matching import Resolver
-from bot.search import Searcher, SearchError, SearchQuery, fts_query, parse_day_option
-from bot.store import Store
+from bot.core.names.matching import Resolver
+from bot.core.search.excerpts import make_excerpt
+from bot.core.search.fulltext import Searcher, SearchError, SearchQuery, fts_query, parse_day_option
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,7 @@ def test_heading_match_ranks_above_answer_mention(tmp_path: Path) -> None:
 def test_a_broad_search_is_ranked_among_its_newest_matches(tmp_path: Path, monkeypatch) -> None:
     """Over COUNT_CAP matches: the total is "at least", the best of the newest COUNT_CAP come
     first, pages follow on without repeats, and dates still filter."""
-    monkeypatch.setattr("bot.search.COUNT_CAP", 4)
+    monkeypatch.setattr("bot.core.search.fulltext.COUNT_CAP", 4)
     base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
 
     def question(qid: int, heading: str, answered: str) -> dict:

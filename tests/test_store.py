@@ -8,9 +8,9 @@ from typing import get_args, get_type_hints
 import pytest
 from conftest import FIXTURES
 
-from bot.ingest import ingest_paths
-from bot.records import BodyRow, MemberRow, QuestionRow
-from bot.store import SCHEMA_VERSION, Store, StoreError
+from bot.core.records import BodyRow, MemberRow, QuestionRow
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import SCHEMA_VERSION, Store, StoreError
 
 
 def kinds(store: Store) -> list[str]:

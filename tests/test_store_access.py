@@ -11,18 +11,18 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, grow_change_log, hand_fixtures
+from conftest import grow_change_log, hand_fixtures
 
-from bot.delivery import PLAN_SPAN, DeliveryQueue
+from bot.core.names.matching import Resolver
+from bot.core.news.outbox import PLAN_SPAN, DeliveryQueue
+from bot.core.news.subscriptions import SubscriptionBook
+from bot.core.search.fulltext import Searcher, SearchQuery
+from bot.core.search.sessions import SessionKeeper, load_session
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.access import StoreAccess
+from bot.core.store.database import Store
+from bot.core.votes import VoteLedger
 from bot.discord.watchdog import LoopWatchdog
-from bot.ingest import ingest_paths
-from bot.matching import Resolver
-from bot.search import Searcher, SearchQuery
-from bot.sessions import SessionKeeper, load_session
-from bot.store import Store
-from bot.store_access import StoreAccess
-from bot.subscriptions import SubscriptionBook
-from bot.votes import VoteLedger
 
 
 @pytest.fixture

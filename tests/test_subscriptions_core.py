@@ -6,10 +6,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from bot.delivery import CHANNEL_POSTS, DeliveryQueue, Pacer
-from bot.ingest import ingest_paths
-from bot.store import Store
-from bot.subscriptions import (
+from bot.core.news.outbox import CHANNEL_POSTS, DeliveryQueue, Pacer
+from bot.core.news.subscriptions import (
     Posting,
     SubscriptionBook,
     SubscriptionError,
@@ -19,7 +17,9 @@ from bot.subscriptions import (
     topic_clauses,
     topic_matches,
 )
-from bot.votes import VoteLedger, emoji_vote
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
+from bot.core.votes import VoteLedger, emoji_vote
 
 
 def matches(topic: str, text: str) -> bool:
@@ -138,8 +138,8 @@ def test_tabled_history_is_never_posted(store: Store, tmp_path: Path) -> None:
     base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
     waiting = dict(base, id=801, uin="801", dateAnswered=None, answerText=None,
                    answeringMemberId=None, dateHoldingAnswer=None, answerIsHolding=False)
-    from bot.sources.api_json import parse_question_value
-    from bot.subscriptions import ARCHIVE_SOURCE_PREFIX, HISTORY_SOURCE
+    from bot.core.news.subscriptions import ARCHIVE_SOURCE_PREFIX, HISTORY_SOURCE
+    from bot.core.sources.api_json import parse_question_value
 
     for number, source in ((801, HISTORY_SOURCE), (802, f"{ARCHIVE_SOURCE_PREFIX}x.xml")):
         with store.transaction():
@@ -150,7 +150,7 @@ def test_tabled_history_is_never_posted(store: Store, tmp_path: Path) -> None:
 
 
 def test_events_choice_is_stored_described_and_changed_in_place(store: Store) -> None:
-    from bot.subscriptions import describe, normal_events
+    from bot.core.news.subscriptions import describe, normal_events
 
     assert normal_events(None) == "answers"
     assert normal_events("Answers and new questions") == "all"
@@ -200,7 +200,7 @@ def test_a_closed_channel_pauses_and_resuming_skips_what_came_meanwhile(store: S
 
 
 def test_matcher_indexes_by_member_department_and_topic_word() -> None:
-    from bot.subscriptions import Subscription
+    from bot.core.news.subscriptions import Subscription
 
     def sub(i: int, **kw) -> Subscription:
         base = dict(id=i, guild_id=1, channel_id=i, topic=None, member_id=None,
@@ -268,7 +268,7 @@ def test_a_role_mention_is_stored_changed_in_place_and_listed(store: Store) -> N
 
 
 def test_a_post_may_ping_its_roles_and_nothing_else() -> None:
-    from bot.discord.poster import mention_of
+    from bot.discord.subscriptions.poster import mention_of
 
     content, allowed = mention_of(())
     assert content is None
@@ -283,7 +283,7 @@ def test_a_batch_pings_the_roles_of_the_subscriptions_it_came_from(
 ) -> None:
     from types import SimpleNamespace
 
-    from bot.discord.poster import Poster
+    from bot.discord.subscriptions.poster import Poster
 
     book = SubscriptionBook(store)
     book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50, Posting(mention_role_id=777))
@@ -354,7 +354,7 @@ def test_a_message_discord_refuses_is_dropped_and_the_rest_go(
 ) -> None:
     import asyncio
 
-    from bot.delivery import Batch, Posted, PostRefused, send_batches
+    from bot.core.news.outbox import Batch, Posted, PostRefused, send_batches
 
     book = SubscriptionBook(store)
     book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50)

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT, shared_data
 
-from bot.ingest import ingest_paths
-from bot.matching import Activity, MemberIndex, Resolver, member_activity
-from bot.render import search_json, search_table
-from bot.search import Searcher, SearchQuery
-from bot.store import Store
+from bot.core.names.matching import Activity, MemberIndex, Resolver, member_activity
+from bot.core.search.fulltext import Searcher, SearchQuery
+from bot.core.search.render import search_json, search_table
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
 
 # Seven Davieses, as `resolve member Davies` met them: one score for all.
 DAVIESES = [
@@ -135,8 +135,8 @@ def test_a_style_typed_beats_activity() -> None:
 
 
 def test_the_pick_message_says_how_many_more_matched() -> None:
+    from bot.core.names.matching import Candidate
     from bot.discord.views import pick_message
-    from bot.matching import Candidate
 
     candidates = [Candidate(i, f"Member {i}", 90.0) for i in range(7)]
     text, view = pick_message(1, "asked_by", candidates, more=2)

@@ -10,15 +10,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.core.metrics import INTERACTION_SECONDS, LOOP_LAG_SECONDS
+from bot.core.metrics import serve as serve_metrics
+from bot.core.search.sessions import prune_sessions
+from bot.core.services import Services, build_services
+from bot.core.store.database import Store
 from bot.discord.endpoints import configure_endpoints
 from bot.discord.replies import reply_error
 from bot.discord.views import DYNAMIC_ITEMS
 from bot.discord.watchdog import LoopWatchdog
-from bot.metrics import INTERACTION_SECONDS, LOOP_LAG_SECONDS
-from bot.metrics import serve as serve_metrics
-from bot.services import Services, build_services
-from bot.sessions import prune_sessions
-from bot.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -10,14 +10,14 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown
 
-from bot.accountability import london_today
-from bot.duedates import DueStatus, add_working_days, working_days_between
-from bot.name_options import NAME_OPTIONS
-from bot.overdue import question_due
-from bot.records import MemberRow, QuestionRow
-from bot.schedules import stored_schedule
-from bot.text import cut_at_word
-from bot.votes import NO_EMOJI, VOTE_QUESTION, YES_EMOJI
+from bot.core.names.options import NAME_OPTIONS
+from bot.core.news.schedules import stored_schedule
+from bot.core.records import MemberRow, QuestionRow
+from bot.core.reports.accountability import london_today
+from bot.core.reports.duedates import DueStatus, add_working_days, working_days_between
+from bot.core.reports.overdue import question_due
+from bot.core.text import cut_at_word
+from bot.core.votes import NO_EMOJI, VOTE_QUESTION, YES_EMOJI
 
 LICENCE_FOOTER = "Parliamentary information licensed under the Open Parliament Licence v3.0"
 TITLE_LIMIT = 256
@@ -228,7 +228,7 @@ def plural(n: int, word: str) -> str:
 
 
 def due_words(status: DueStatus, today: date) -> str:
-    """Where a question not answered yet stands against its due day (``bot.duedates``):
+    """Where a question not answered yet stands against its due day (``bot.core.reports.duedates``):
     "due 20 May 2024 (named day) — **8 working days overdue**", "due 3 Jun 2024, in 2 working
     days", "due 31 May 2024: today", "due 31 May 2024; overdue from 3 Jun 2024"."""
     due = f"due {pretty_date(status.due.isoformat())}"
@@ -436,11 +436,11 @@ def post_embed(
 ) -> discord.Embed:
     """An auto-post: status label, heading, who asked → department, who answered, excerpt,
     link, and why this channel sees it."""
-    from bot.subscriptions import LABEL_EMOJI
+    from bot.core.news.subscriptions import LABEL_EMOJI
 
     heading = escape_markdown(result["heading"] or "(no heading)")
     title = cut_at_word(f"{LABEL_EMOJI.get(label, '')} {label} · {heading}".strip(), TITLE_LIMIT)
-    from bot.subscriptions import TABLED_LABEL
+    from bot.core.news.subscriptions import TABLED_LABEL
 
     if label == TABLED_LABEL:  # a question tabled: who asked whom, when, and when it is due
         lines = [
@@ -481,7 +481,7 @@ def digest_embed(
 ) -> discord.Embed:
     """Several new answers for one channel at once (or a scheduled digest, with its
     ``title``): one message, grouped by department, one line and link each."""
-    from bot.subscriptions import TABLED_LABEL
+    from bot.core.news.subscriptions import TABLED_LABEL
 
     footer = f"\n\nfollowed here because: {escape_markdown(because)}"
     # Every item must show: headings are shortened until all the lines fit.
@@ -566,7 +566,7 @@ def subscriptions_embed(
 ) -> discord.Embed:
     """``/subscriptions``: each of a server's subscriptions, who made it, what it posts (answers,
     or answers and new questions), the role it pings, its posts and status."""
-    from bot.subscriptions import EVENTS_WORDS
+    from bot.core.news.subscriptions import EVENTS_WORDS
 
     lines: list[str] = []
     for number, row in enumerate(rows, 1):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import discord
 
+from bot.core.services import Services
 from bot.discord.client import run_bot
 from bot.discord.endpoints import configure_endpoints
-from bot.discord.poster import Poster
-from bot.services import Services
+from bot.discord.subscriptions.poster import Poster
 
 
 class DiscordFrontend:

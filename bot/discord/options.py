@@ -13,11 +13,11 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.core.names.matching import AUTOCOMPLETE_LIMIT, Candidate, Resolution
+from bot.core.names.options import NAME_OPTIONS
+from bot.core.search.fulltext import SearchQuery
+from bot.core.text import cut_at_word
 from bot.discord.replies import the_bot
-from bot.matching import AUTOCOMPLETE_LIMIT, Candidate, Resolution
-from bot.name_options import NAME_OPTIONS
-from bot.search import SearchQuery
-from bot.text import cut_at_word
 
 log = logging.getLogger(__name__)
 

@@ -15,6 +15,12 @@ from typing import Any, cast
 
 import discord
 
+from bot.core.names.matching import Candidate
+from bot.core.names.options import OPTION_BY_CODE, OPTION_BY_NAME
+from bot.core.search.fulltext import COUNT_CAP, SearchError, SearchQuery
+from bot.core.search.render import AnswerView, SearchPage, answer_view, search_page
+from bot.core.search.sessions import EXPIRED_SEARCH
+from bot.core.text import cut_at_word
 from bot.discord.embeds import (
     LABEL_LIMIT,
     SELECT_LABEL_LIMIT,
@@ -27,12 +33,6 @@ from bot.discord.embeds import (
     vote_labels,
 )
 from bot.discord.replies import in_time, reply_error, send, the_bot, update
-from bot.matching import Candidate
-from bot.name_options import OPTION_BY_CODE, OPTION_BY_NAME
-from bot.render import AnswerView, SearchPage, answer_view, search_page
-from bot.search import COUNT_CAP, SearchError, SearchQuery
-from bot.sessions import EXPIRED_SEARCH
-from bot.text import cut_at_word
 
 log = logging.getLogger(__name__)
 
@@ -454,7 +454,7 @@ class PickButton(
             await reply_error(interaction)
 
 
-# -- personal alerts (bot/alerts.py) -------------------------------------------------------------
+# -- personal alerts (bot/core/news/alerts.py) -----------------------------------------------------
 
 
 ALERT_LABEL = "🔔 Alert me"
@@ -463,7 +463,7 @@ FOLLOW_CHOICES = {"heading": "New answers with the same heading",
 
 
 def _alert_book(store: Any) -> Any:
-    from bot.alerts import AlertBook
+    from bot.core.news.alerts import AlertBook
 
     return AlertBook(store)
 
@@ -497,7 +497,7 @@ class AlertButton(
 
 async def alert_me(interaction: discord.Interaction, question_id: int) -> None:
     """ "🔔 Alert me" on one question, from its button or from a list's menu."""
-    from bot.alerts import ANSWERED_STATUSES, AlertError
+    from bot.core.news.alerts import ANSWERED_STATUSES, AlertError
 
     try:
         bot = the_bot(interaction)
@@ -568,8 +568,8 @@ class FollowSelect(
         return cls(int(match["qid"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        from bot.alerts import AlertError
-        from bot.render import body_ref
+        from bot.core.news.alerts import AlertError
+        from bot.core.search.render import body_ref
 
         try:
             bot = the_bot(interaction)

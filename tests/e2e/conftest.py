@@ -192,7 +192,7 @@ def e2e_questions() -> list[dict]:
 def loaded_database(bot_settings: Settings) -> Path:
     """The bot's database with the fixtures and ``e2e_questions`` in it."""
     from bot.cli import open_store
-    from bot.ingest import ingest_paths
+    from bot.core.sources.ingest import ingest_paths
 
     path = bot_settings.database_path
     extra = path.parent / "e2e-questions.json"

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.search import Searcher
+from bot.core.search.fulltext import Searcher
 
 from .conftest import LONG_ANSWER_ID, MENTIONS_ID
 from .discord_server import DiscordServer

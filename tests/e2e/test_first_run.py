@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 import cogs.subscriptions
-from bot.backfill import FIRST_FILL
 from bot.cli import open_store
+from bot.core.sources.backfill import FIRST_FILL
+from bot.core.store.database import Store
 from bot.discord.client import WrittenAnswersBot
-from bot.store import Store
 
 from .conftest import FIXTURES
 from .test_subscriptions import bot_posts, subscribe, todays_answer, wait_for_post

@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from bot.accountability import london_today
+from bot.core.reports.accountability import london_today
+from bot.core.reports.duedates import working_days_between
+from bot.core.reports.overdue import overdue, question_due
+from bot.core.search.render import question_json
 from bot.discord.embeds import pretty_date
-from bot.duedates import working_days_between
-from bot.overdue import overdue, question_due
-from bot.render import question_json
 
 from .conftest import DWP, OVERDUE_IDS
 from .discord_server import DiscordServer
@@ -105,7 +105,7 @@ async def test_open_a_question_from_the_menu(answers_bot, discord_server) -> Non
 
 
 async def test_alert_me_from_the_list(answers_bot, discord_server) -> None:
-    from bot.alerts import AlertBook
+    from bot.core.news.alerts import AlertBook
 
     message = await run(discord_server, "overdue", {"department": "DWP", "asked_by": "o'hara"})
     option = button(message, "ovalert")["options"][0]

@@ -16,8 +16,8 @@ from pathlib import Path
 from conftest import grow_change_log
 
 from bot.cli import open_store
+from bot.core.news.subscriptions import SubscriptionBook
 from bot.discord.client import WrittenAnswersBot
-from bot.subscriptions import SubscriptionBook
 
 from .conftest import bot_env
 from .discord_server import DiscordServer

@@ -505,7 +505,7 @@ async def run_poll_once(env: dict[str, str], cwd: Path) -> tuple[int, str]:
 async def test_poll_once_reports_without_a_token_and_posts_with_one(
     tmp_path, discord_server, parliament_api
 ) -> None:
-    from bot.subscriptions import SubscriptionBook
+    from bot.core.news.subscriptions import SubscriptionBook
 
     db = tmp_path / "once.db"
     with open_store(db) as store:

@@ -1,0 +1,2 @@
+"""Names people type, resolved to members, departments and topics; one identity per member and
+per answering body across sources."""

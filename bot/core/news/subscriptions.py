@@ -1,0 +1,706 @@
+"""Channel subscriptions: what a channel follows, and which news in the change log it wants.
+
+Matching is in memory and pure: each subscription is indexed by the member, department or topic
+word it needs, so an event looks only at the subscriptions that could want it (a thousand new
+answers against ten thousand subscriptions stays well under a second; see bench/).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot.core.clock import utc_now_text
+from bot.core.names.departments import department_table
+from bot.core.names.matching import Candidate, stem
+from bot.core.names.options import NAME_OPTIONS
+from bot.core.news.schedules import Schedule, stored_schedule, utc_text
+from bot.core.records import QuestionRow
+from bot.core.store.database import Store
+from bot.core.text import fold
+
+# The change-log kinds a channel is told about, and how a post labels them.
+POSTED_KINDS = {
+    "answered": "New answer",
+    "holding": "Holding answer",
+    "substantive": "Answer now given",
+    "corrected": "Corrected",
+}
+NEW_BY_STATUS = {"answered": "New answer", "holding": "Holding answer", "corrected": "Corrected"}
+# A question first stored with no answer yet: posted only where a subscription asked for new
+# questions too (``EVENTS_ALL``), with no vote buttons (there is no answer to vote on).
+TABLED_KIND = "tabled"
+TABLED_LABEL = "New question"
+# What a subscription posts: answers only (the default), or answers and new questions.
+EVENTS_ANSWERS = "answers"
+EVENTS_ALL = "all"
+EVENTS_WORDS = {EVENTS_ANSWERS: "answers", EVENTS_ALL: "answers and new questions"}
+LABEL_EMOJI = {
+    "New question": "📝",
+    "New answer": "🆕",
+    "Holding answer": "⏳",
+    "Answer now given": "✅",
+    "Corrected": "✏️",
+}
+# The change-log source of history loaded through the API (``backfill``, and the first run's
+# background backfill): logged like any load, so other features can follow it, but a backfill
+# is history, not news, and is never posted.
+HISTORY_SOURCE = "backfill"
+# TheyWorkForYou's archive (``archive``) logs each file as ``archive:FILE``: history too.
+ARCHIVE_SOURCE_PREFIX = "archive:"
+FILTER_COLUMNS = ("topic", *(option.column for option in NAME_OPTIONS), "house")
+
+
+class SubscriptionError(ValueError):
+    """A subscription that cannot be made (no filter, over the cap); short and clear."""
+
+
+@dataclass(frozen=True)
+class Posting:
+    """How and when a subscription posts, as against what it follows: the role each post or
+    digest pings (or None), its schedule, whether each post opens a discussion thread, and
+    whether an empty digest period says "nothing new"."""
+
+    mention_role_id: int | None = None
+    schedule: Schedule = field(default_factory=Schedule)
+    thread_per_answer: bool = False
+    nothing_new: bool = False
+
+    def columns(self, now: datetime) -> dict[str, Any]:
+        """Its columns of the ``subscriptions`` table, the next digest counted from ``now``."""
+        due = self.schedule.next_after(now)
+        return {
+            "mention_role_id": self.mention_role_id,
+            "schedule": self.schedule.kind,
+            "digest_time": self.schedule.at.strftime("%H:%M") if self.schedule.at else None,
+            "digest_day": self.schedule.day,
+            "next_digest_at": utc_text(due) if due else None,
+            "thread_per_answer": int(self.thread_per_answer),
+            "nothing_new": int(self.nothing_new),
+        }
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Posting:
+        """A stored subscription's posting options."""
+        return cls(
+            mention_role_id=row.get("mention_role_id"),
+            schedule=stored_schedule(row),
+            thread_per_answer=bool(row.get("thread_per_answer")),
+            nothing_new=bool(row.get("nothing_new")),
+        )
+
+
+
+def normal_events(events: str | None) -> str:
+    """``EVENTS_ANSWERS`` or ``EVENTS_ALL`` from a stored value or a command's choice (its
+    value or its words); ``SubscriptionError`` for anything else."""
+    if events is None or not events.strip():
+        return EVENTS_ANSWERS
+    key = " ".join(events.strip().lower().split())
+    for value, words in EVENTS_WORDS.items():
+        if key in (value, words):
+            return value
+    raise SubscriptionError(
+        "events must be 'answers' or 'answers and new questions'; pick one from the list."
+    )
+
+
+def subscription_filters(
+    topic: str | None,
+    house: str | None,
+    chosen: dict[str, Candidate | None],
+    events: str = EVENTS_ANSWERS,
+) -> tuple[dict[str, Any], str]:
+    """The stored filters of a subscription (columns of the ``subscriptions`` table, and its
+    ``events``) and its wording, from a topic, a House, the members and department chosen for
+    each option, and what it posts (``EVENTS_ANSWERS`` or ``EVENTS_ALL``)."""
+    filters: dict[str, Any] = {"topic": topic or None, "house": house, "events": events}
+    names: dict[str, str] = {}
+    for option in NAME_OPTIONS:
+        candidate = chosen.get(option.name)
+        if candidate is not None:
+            filters[option.column] = candidate.id
+            names[option.name] = candidate.name
+    return filters, describe(filters, names)
+
+
+def describe(filters: dict[str, Any], names: dict[str, str]) -> str:
+    """The subscription in words: "New answers from the Department for Education on topics
+    matching 'special educational needs'"; "New questions and answers ..." when it posts new
+    questions too (``filters["events"]`` is ``EVENTS_ALL``)."""
+    parts = ["New questions and answers" if filters.get("events") == EVENTS_ALL else "New answers"]
+    if department := names.get("department"):
+        the = "the " if department.startswith(("Department", "Ministry")) else ""
+        parts.append(f"from {the}{department}")
+    if names.get("asked_by"):
+        parts.append(f"to questions asked by {names['asked_by']}")
+    if names.get("answered_by"):
+        parts.append(f"given by {names['answered_by']}")
+    if names.get("member"):
+        parts.append(f"involving {names['member']}")
+    if filters.get("house"):
+        parts.append(f"in the House of {filters['house']}")
+    if filters.get("topic"):
+        parts.append(f"on topics matching '{filters['topic']}'")
+    return " ".join(parts)
+
+
+def posted_events_sql() -> str:
+    """A condition on change-log entries ``c``: those ``event_label`` gives a label to, from a
+    load of news (never ``HISTORY_SOURCE``'s nor the archive's). So nothing a backfill or the
+    archive brought is posted. "tabled" is among them: only subscriptions with ``EVENTS_ALL``
+    take it (``Subscription.takes``)."""
+    kinds = ", ".join(f"'{k}'" for k in (*POSTED_KINDS, TABLED_KIND))
+    statuses = ", ".join(f"'{s}'" for s in NEW_BY_STATUS)
+    return (
+        f"(c.kind IN ({kinds}) OR (c.kind = 'new' AND c.status IN ({statuses}))) "
+        f"AND c.source <> '{HISTORY_SOURCE}' "
+        f"AND c.source NOT LIKE '{ARCHIVE_SOURCE_PREFIX}%'"
+    )
+
+
+def event_label(kind: str, status: str) -> str | None:
+    """ "New answer", "Holding answer", "Answer now given", "Corrected", "New question" (a
+    question tabled, for subscriptions that want new questions), or None: not posted."""
+    if kind == TABLED_KIND:
+        return TABLED_LABEL
+    if kind == "new":
+        return NEW_BY_STATUS.get(status)
+    return POSTED_KINDS.get(kind)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A subscription as matching uses it.
+
+    ``department_ids`` holds the followed body and the bodies it replaced; ``after_seq`` is the
+    change log's end when it was made or last resumed: nothing before it is posted.
+    """
+
+    id: int
+    guild_id: int
+    channel_id: int
+    topic: str | None
+    member_id: int | None
+    asked_by_id: int | None
+    answered_by_id: int | None
+    department_ids: tuple[Any, ...]  # the body and the bodies it replaced
+    house: str | None
+    description: str
+    status: str
+    after_seq: int
+    events: str = EVENTS_ANSWERS
+    mention_role_id: int | None = None  # the role each post pings, when one was chosen
+
+    @property
+    def active(self) -> bool:
+        """Whether it posts (not paused)."""
+        return self.status == "active"
+
+    def takes(self, label: str) -> bool:
+        """Whether it posts news with this label: new questions only with ``EVENTS_ALL``."""
+        return label != TABLED_LABEL or self.events == EVENTS_ALL
+
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def topic_clauses(topic: str) -> list[tuple[str, ...]]:
+    """The words a topic needs, each clause all present: "special educational needs" needs all
+    three words (stemmed); a "quoted phrase" needs its words in order."""
+    clauses: list[tuple[str, ...]] = []
+    for phrase, bare in re.findall(r'"([^"]*)"|(\S+)', topic[:500]):
+        words = tuple(stem(fold(w)) for w in _WORD.findall(phrase or bare) if fold(w))
+        if not words or (bare and bare.upper() in ("AND", "OR", "NOT")):
+            continue
+        clauses.append(words if phrase else words[:1] if len(words) == 1 else words)
+    return clauses
+
+
+def text_words(text: str) -> list[str]:
+    """A text's words, folded and stemmed as topics are, in order."""
+    return [stem(w) for w in fold(text).split()]
+
+
+def topic_matches(clauses: list[tuple[str, ...]], words: list[str], word_set: set[str]) -> bool:
+    """Whether ``words`` hold every clause: a single word anywhere (looked up in ``word_set``), a
+    phrase as a run in order."""
+    for clause in clauses:
+        if len(clause) == 1:
+            if clause[0] not in word_set:
+                return False
+        elif not _contains_run(words, clause):
+            return False
+    return True
+
+
+def _question_words(question: QuestionRow) -> str:
+    """The text a topic is matched against: heading, question and answer (when there is one)."""
+    return f"{question['heading']} {question['question_text']} {question['answer_text'] or ''}"
+
+
+def _contains_run(words: list[str], run: tuple[str, ...]) -> bool:
+    first = run[0]
+    for i, word in enumerate(words):
+        if word == first and tuple(words[i : i + len(run)]) == run:
+            return True
+    return False
+
+
+class SubscriptionMatcher:
+    """All active subscriptions, indexed for matching events to them."""
+
+    def __init__(self, subscriptions: Iterable[Subscription]) -> None:
+        self.subscriptions = [s for s in subscriptions if s.active]
+        self._by_member: dict[Any, list[Subscription]] = defaultdict(list)
+        self._by_department: dict[Any, list[Subscription]] = defaultdict(list)
+        self._by_word: dict[str, list[Subscription]] = defaultdict(list)
+        self._by_house: dict[str, list[Subscription]] = defaultdict(list)
+        self._clauses: dict[int, list[tuple[str, ...]]] = {}
+        for sub in self.subscriptions:
+            # Index each by its most selective need; the rest is checked in ``wants``.
+            if (
+                sub.member_id is not None
+                or sub.asked_by_id is not None
+                or (sub.answered_by_id is not None)
+            ):
+                key = sub.member_id or sub.asked_by_id or sub.answered_by_id
+                self._by_member[key].append(sub)
+            elif sub.department_ids:
+                for body in sub.department_ids:
+                    self._by_department[body].append(sub)
+            elif sub.topic:
+                clauses = topic_clauses(sub.topic)
+                self._clauses[sub.id] = clauses
+                if clauses:
+                    self._by_word[max(clauses[0], key=len)].append(sub)
+            elif sub.house:
+                self._by_house[sub.house].append(sub)
+            if sub.topic and sub.id not in self._clauses:
+                self._clauses[sub.id] = topic_clauses(sub.topic)
+
+    def prefilter(self) -> tuple[str, list[Any]]:
+        """A condition on questions ``q`` (with its parameters) that every question some
+        subscription wants meets: members, departments and Houses of the subscriptions, or
+        every question when one follows a topic alone. ``matches`` has the last word."""
+        if self._by_word:
+            return "1", []
+        parts: list[str] = []
+        params: list[Any] = []
+        any_of = "IN (SELECT value FROM json_each(?))"
+        if self._by_member:
+            members = json.dumps(list(self._by_member))
+            parts += [f"q.asking_member_id {any_of}", f"q.answering_member_id {any_of}"]
+            params += [members, members]
+        if self._by_department:
+            parts.append(f"q.answering_body_id {any_of}")
+            params.append(json.dumps(list(self._by_department)))
+        if self._by_house:
+            parts.append(f"q.house {any_of}")
+            params.append(json.dumps(list(self._by_house)))
+        return ("(" + " OR ".join(parts) + ")" if parts else "0"), params
+
+    def matches(self, question: QuestionRow) -> list[Subscription]:
+        """The active subscriptions that want news of ``question`` (a stored row)."""
+        candidates: dict[int, Subscription] = {}
+        for member in (question["asking_member_id"], question["answering_member_id"]):
+            for sub in self._by_member.get(member, ()):
+                candidates[sub.id] = sub
+        for sub in self._by_department.get(question["answering_body_id"], ()):
+            candidates[sub.id] = sub
+        for sub in self._by_house.get(question["house"], ()):
+            candidates[sub.id] = sub
+        words: list[str] = []
+        word_set: set[str] = set()
+        if self._by_word or any(s.topic for s in candidates.values()):
+            words = text_words(_question_words(question))
+            word_set = set(words)
+            for word in word_set:
+                for sub in self._by_word.get(word, ()):
+                    candidates[sub.id] = sub
+        return [s for s in candidates.values() if self.wants(s, question, words, word_set)]
+
+    def wants(
+        self, sub: Subscription, question: QuestionRow, words: list[str], word_set: set[str]
+    ) -> bool:
+        """Whether ``sub`` wants news of ``question``; ``words`` and ``word_set`` are the question's
+        text words when already computed, else empty (computed here if a topic needs them)."""
+        if sub.member_id is not None and sub.member_id not in (
+            question["asking_member_id"],
+            question["answering_member_id"],
+        ):
+            return False
+        if sub.asked_by_id is not None and sub.asked_by_id != question["asking_member_id"]:
+            return False
+        if sub.answered_by_id is not None and (
+            sub.answered_by_id != question["answering_member_id"]
+        ):
+            return False
+        if sub.department_ids and question["answering_body_id"] not in sub.department_ids:
+            return False
+        if sub.house and sub.house != question["house"]:
+            return False
+        if sub.topic:
+            if not words:
+                words = text_words(_question_words(question))
+                word_set = set(words)
+            return topic_matches(self._clauses.get(sub.id, []), words, word_set)
+        return True
+
+
+
+class SubscriptionBook:
+    """Subscriptions in the store: make, list, pause, resume, remove."""
+
+    def __init__(
+        self, store: Store, family: Callable[[Any], tuple[Any, ...]] | None = None
+    ) -> None:
+        self.store = store
+        self.conn = store.conn
+        # body id -> it and the bodies it replaced, so following a department follows its old
+        # names (``DepartmentIndex.family`` of the bot's current resolver)
+        self.family = family or (lambda body_id: (body_id,))
+
+    def subscription(self, row: dict[str, Any]) -> Subscription:
+        """A row of the ``subscriptions`` table as matching uses it."""
+        body = row["department_id"]
+        departments: tuple[Any, ...] = ()
+        if body is not None:
+            departments = self.family(body)
+        return Subscription(
+            id=row["id"],
+            guild_id=row["guild_id"],
+            channel_id=row["channel_id"],
+            topic=row["topic"],
+            member_id=row["member_id"],
+            asked_by_id=row["asked_by_id"],
+            answered_by_id=row["answered_by_id"],
+            department_ids=departments,
+            house=row["house"],
+            description=row["description"],
+            status=row["status"],
+            after_seq=max(row["after_seq"], row["resumed_seq"] or 0),
+            events=row.get("events") or EVENTS_ANSWERS,
+            mention_role_id=row.get("mention_role_id"),
+        )
+
+    def rows(self, guild_id: int | None = None, channel_id: int | None = None) -> list[dict]:
+        """Rows of the ``subscriptions`` table, of one server or channel when given, oldest
+        first."""
+        sql = "SELECT * FROM subscriptions WHERE 1"
+        params: list[Any] = []
+        if guild_id is not None:
+            sql += " AND guild_id = ?"
+            params.append(guild_id)
+        if channel_id is not None:
+            sql += " AND channel_id = ?"
+            params.append(channel_id)
+        return self.store.rows(sql + " ORDER BY id", params)
+
+    def all_active(self) -> list[Subscription]:
+        """Every active subscription, ready for matching."""
+        return [self.subscription(r) for r in self.rows() if r["status"] == "active"]
+
+    def get(self, subscription_id: int) -> dict[str, Any] | None:
+        """One subscription's row, or None."""
+        rows = self.store.rows("SELECT * FROM subscriptions WHERE id = ?", (subscription_id,))
+        return rows[0] if rows else None
+
+    def subscribe(
+        self,
+        guild_id: int,
+        channel_id: int,
+        filters: dict[str, Any],
+        description: str,
+        user_id: int,
+        user_name: str,
+        cap: int,
+        posting: Posting | None = None,
+        now: datetime | None = None,
+    ) -> tuple[dict[str, Any], str]:
+        """Make a subscription, or resume the same one; returns (row, "created"|"resumed"|
+        "updated"|"exists"): "updated" when the same filters now post other ``events`` or
+        otherwise (``posting``: role, schedule, threads). ``now`` counts the first digest.
+        Raises ``SubscriptionError`` without a filter or over the server's cap."""
+        posting = posting or Posting()
+        columns = posting.columns(now or datetime.now(UTC))
+        events = normal_events(filters.get("events"))
+        values = self._filter_values(filters)
+        with self.store.transaction():
+            for row in self.rows(guild_id, channel_id):
+                if all(row[c] == values[c] for c in FILTER_COLUMNS):
+                    changed = row["events"] != events or Posting.of(row) != posting
+                    if row["status"] == "active" and not changed:
+                        return row, "exists"
+                    if changed:
+                        self._update(row["id"], {
+                            "events": events, "description": description, **columns})
+                    if row["status"] == "active":
+                        return self.get(row["id"]) or row, "updated"
+                    self.conn.execute(
+                        "UPDATE subscriptions SET status = 'active', paused_reason = NULL, "
+                        "pause_notice = 0, resumed_seq = ? WHERE id = ?",
+                        (self.store.last_change_seq(), row["id"]),
+                    )
+                    return self.get(row["id"]) or row, "resumed"
+            count = self.conn.execute(
+                "SELECT count(*) FROM subscriptions WHERE guild_id = ?", (guild_id,)
+            ).fetchone()[0]
+            if count >= cap:
+                raise SubscriptionError(
+                    f"This server already has {count} subscriptions, the most it may have "
+                    f"({cap}). Remove one with /unsubscribe first."
+                )
+            record = {
+                "guild_id": guild_id,
+                "channel_id": channel_id,
+                **values,
+                "description": description,
+                "created_by": user_id,
+                "created_by_name": user_name,
+                "created_at": utc_now_text(),
+                "after_seq": self.store.last_change_seq(),
+                "events": events,
+                **columns,
+            }
+            cursor = self.conn.execute(
+                f"INSERT INTO subscriptions ({', '.join(record)}) "
+                f"VALUES ({', '.join('?' * len(record))})",
+                list(record.values()),
+            )
+        return self.get(int(cursor.lastrowid or 0)) or {}, "created"
+
+    def edit(
+        self,
+        guild_id: int,
+        subscription_id: int,
+        channel_id: int,
+        filters: dict[str, Any],
+        description: str,
+        posting: Posting,
+        now: datetime | None = None,
+    ) -> dict[str, Any] | None:
+        """Change one of this server's subscriptions in place: its filters, target, schedule or
+        mention. It keeps its id, its place in the news and what it posted. What waits for its
+        next post and no longer matches is dropped; None when there is no such subscription
+        here. Raises ``SubscriptionError`` when the target already follows the same."""
+        values = self._filter_values(filters)
+        events = normal_events(filters.get("events"))
+        columns = posting.columns(now or datetime.now(UTC))
+        with self.store.transaction():
+            row = self.get(subscription_id)
+            if row is None or row["guild_id"] != guild_id:
+                return None
+            for other in self.rows(guild_id, channel_id):
+                if other["id"] != subscription_id and all(
+                    other[c] == values[c] for c in FILTER_COLUMNS
+                ):
+                    raise SubscriptionError(
+                        f"<#{channel_id}> already has a subscription that follows this; edit "
+                        "or remove that one instead."
+                    )
+            self._update(subscription_id, {
+                "channel_id": channel_id, **values, "events": events,
+                "description": description, **columns})
+            waiting = "subscription_id = ? AND status = 'pending' AND batch_id IS NULL"
+            if channel_id != row["channel_id"]:
+                self.conn.execute(
+                    f"UPDATE OR IGNORE deliveries SET channel_id = ? WHERE {waiting}",
+                    (channel_id, subscription_id),
+                )
+                self.conn.execute(  # the new target had these already
+                    f"DELETE FROM deliveries WHERE {waiting} AND channel_id = ?",
+                    (subscription_id, row["channel_id"]),
+                )
+            edited = self.get(subscription_id) or row
+            sub = self.subscription(edited)
+            matcher = SubscriptionMatcher([sub])
+            for delivery in self.store.rows(
+                f"SELECT id, question_id, kind FROM deliveries WHERE {waiting}",
+                (subscription_id,),
+            ):
+                question = self.store.question(delivery["question_id"])
+                if (
+                    question is None
+                    or not sub.takes(delivery["kind"])
+                    or not matcher.wants(sub, question, [], set())
+                ):
+                    self.conn.execute("DELETE FROM deliveries WHERE id = ?", (delivery["id"],))
+        return edited
+
+    def _filter_values(self, filters: dict[str, Any]) -> dict[str, Any]:
+        """The filter columns of a subscription; ``SubscriptionError`` when it follows nothing."""
+        values = {c: filters.get(c) for c in FILTER_COLUMNS}
+        if values["topic"] is not None:
+            values["topic"] = values["topic"].strip()[:200] or None
+        if all(v is None for v in values.values()):
+            raise SubscriptionError(
+                "Say what to follow: a topic, a member, who asked or answered, a department "
+                "or a House."
+            )
+        return values
+
+    def _update(self, subscription_id: int, columns: dict[str, Any]) -> None:
+        self.conn.execute(
+            f"UPDATE subscriptions SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+            [*columns.values(), subscription_id],
+        )
+
+    def preview(
+        self, filters: dict[str, Any], today: date, days: int = 30, examples: int = 3
+    ) -> tuple[int, list[QuestionRow]]:
+        """What a subscription with these filters would have posted in the last ``days`` days:
+        how many answers (and new questions, when it posts those), and the latest few."""
+        values = self._filter_values(filters)
+        events = normal_events(filters.get("events"))
+        body = values["department_id"]
+        sub = Subscription(
+            id=0, guild_id=0, channel_id=0, topic=values["topic"],
+            member_id=values["member_id"], asked_by_id=values["asked_by_id"],
+            answered_by_id=values["answered_by_id"],
+            department_ids=self.family(body) if body is not None else (),
+            house=values["house"], description="", status="active", after_seq=0,
+            events=events,
+        )
+        matcher = SubscriptionMatcher([sub])
+        condition, params = matcher.prefilter()
+        since = (today - timedelta(days=days)).isoformat()
+        when = "q.date_answered >= ?"
+        if events == EVENTS_ALL:
+            when = "(q.date_answered >= ? OR q.date_tabled >= ?)"
+            params = [since, *params]
+        rows = self.store.rows(
+            f"SELECT * FROM questions q WHERE {when} AND {condition} "
+            "ORDER BY coalesce(q.date_answered, q.date_tabled) DESC, q.id DESC",
+            [since, *params],
+        )
+        matched = [r for r in rows if matcher.matches(r)]  # type: ignore[arg-type]
+        return len(matched), matched[:examples]  # type: ignore[return-value]
+
+    def unsubscribe(self, guild_id: int, subscription_id: int) -> dict[str, Any] | None:
+        """Remove one of this server's subscriptions (its delivery history goes with it)."""
+        row = self.get(subscription_id)
+        if row is None or row["guild_id"] != guild_id:
+            return None
+        with self.store.transaction():
+            self.conn.execute(
+                "DELETE FROM deliveries WHERE subscription_id = ?", (subscription_id,)
+            )
+            self.conn.execute("DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
+        return row
+
+    def pause_channel(self, channel_id: int, reason: str) -> int:
+        """Stop posting to a channel that is gone or closed to the bot, saying why; each
+        subscription's maker is to be told (``pause_notices``)."""
+        cursor = self.conn.execute(
+            "UPDATE subscriptions SET status = 'paused', paused_reason = ?, pause_notice = 1 "
+            "WHERE channel_id = ? AND status = 'active'",
+            (reason, channel_id),
+        )
+        return cursor.rowcount
+
+    def pause_notices(self) -> list[dict[str, Any]]:
+        """Subscriptions the bot paused whose makers have not been told yet."""
+        return self.store.rows(
+            "SELECT * FROM subscriptions WHERE pause_notice = 1 AND status = 'paused' ORDER BY id"
+        )
+
+    def notice_given(self, subscription_ids: list[int]) -> None:
+        """Record that the makers of these paused subscriptions were told (or could not be)."""
+        self.conn.executemany(
+            "UPDATE subscriptions SET pause_notice = 0 WHERE id = ?",
+            [(i,) for i in subscription_ids],
+        )
+
+    def posted_counts(self, subscription_ids: list[int]) -> dict[int, tuple[int, str | None]]:
+        """How many posts each subscription made, and when the last was."""
+        if not subscription_ids:
+            return {}
+        marks = ",".join("?" * len(subscription_ids))
+        return {
+            sid: (count, last)
+            for sid, count, last in self.conn.execute(
+                f"SELECT subscription_id, count(*), max(sent_at) FROM deliveries "
+                f"WHERE status = 'sent' AND subscription_id IN ({marks}) "
+                "GROUP BY subscription_id",
+                subscription_ids,
+            )
+        }
+
+    def explain(
+        self, question: QuestionRow, guild_id: int, channel_id: int
+    ) -> list[tuple[str, str, int | None]]:
+        """"Why was (or wasn't) this posted here?": for each subscription of the channel, its
+        description, the verdict in words, and the message id when it was posted."""
+        matcher = SubscriptionMatcher([])
+        verdicts = []
+        for row in self.rows(guild_id, channel_id):
+            sub = self.subscription(row)
+            delivery = self.conn.execute(
+                "SELECT status, message_id, reason, kind FROM deliveries WHERE "
+                "subscription_id = ? AND question_id = ? ORDER BY id DESC LIMIT 1",
+                (sub.id, question["id"]),
+            ).fetchone()
+            message_id = None
+            if delivery and delivery[0] == "sent":
+                verdict, message_id = f"posted ({delivery[3]})", delivery[1]
+            elif delivery and delivery[0] == "pending":
+                verdict = "matched; waiting to be posted"
+            elif delivery:
+                verdict = f"matched, {delivery[2]}"
+            elif not matcher.wants(sub, question, [], set()):
+                verdict = "does not match this answer"
+            elif row["status"] != "active":
+                verdict = f"matches, but the subscription is paused: {row['paused_reason']}"
+            elif question["status"] == "unanswered" and sub.events == EVENTS_ALL:
+                verdict = ("matches, but it was tabled before this subscription was made (or "
+                           "came with a backfill of history), so it was not posted")
+            elif question["status"] == "unanswered":
+                verdict = ("matches, but it has no answer yet (this subscription posts answers "
+                           "only)")
+            elif self._only_history_since(question["id"], sub.after_seq):
+                verdict = ("matches, but its answer came with a backfill of history, which is "
+                           "never posted")
+            else:
+                verdict = ("matches, but it was answered before this subscription was made, "
+                           "so it was not posted")
+            verdicts.append((sub.description, verdict, message_id))
+        return verdicts
+
+    def _only_history_since(self, question_id: int, after_seq: int) -> bool:
+        """Whether every answer-like change of a question after ``after_seq`` came from a
+        backfill (and there was one)."""
+        kinds = ", ".join(f"'{k}'" for k in (*POSTED_KINDS, "new"))
+        sources = {
+            source
+            for (source,) in self.conn.execute(
+                f"SELECT DISTINCT source FROM changes WHERE question_id = ? AND seq > ? "
+                f"AND kind IN ({kinds})",
+                (question_id, after_seq),
+            )
+        }
+        return sources == {HISTORY_SOURCE}
+
+
+def matching_tags(
+    tag_names: list[str], department_id: Any, department_name: str | None, house: str | None
+) -> list[int]:
+    """The positions of a forum's tags a post of this answer carries: a tag named like its
+    department (any of the names ``departments.json`` gives it, "DfE" as well as "Department
+    for Education") or its House ("Commons", "House of Lords"). At most five, as Discord
+    allows."""
+    wanted: set[str] = set()
+    if department_name:
+        wanted.add(fold(department_name))
+    for department in department_table():
+        if department.body_id == department_id:
+            wanted.update(department.names())
+    if house:
+        wanted.update({fold(house), fold(f"House of {house}")})
+    wanted.discard("")
+    return [i for i, name in enumerate(tag_names) if fold(name) in wanted][:5]

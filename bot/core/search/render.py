@@ -1,0 +1,225 @@
+"""Stored records as the JSON other tools read (the README's shapes) and as text for a
+terminal; and the read-only views that Discord messages are drawn from."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.records import QuestionRow
+from bot.core.reports.people import party_abbreviations
+from bot.core.search.fulltext import Searcher, SearchOutcome, SearchQuery
+from bot.core.store.database import Store
+from bot.core.text import cut_at_word
+
+EXCERPT_LIMIT = 300
+
+
+def member_ref(store: Store, member_id: int | None) -> dict[str, Any] | None:
+    """A member as ``{"id", "name"}`` for JSON (named "Member <id>" when the store has no name);
+    None for no member."""
+    if member_id is None:
+        return None
+    member = store.member(member_id)
+    name = member["name"] if member and member["name"] else f"Member {member_id}"
+    return {"id": member_id, "name": name}
+
+
+def body_ref(store: Store, body_id: int | None) -> dict[str, Any] | None:
+    """An answering body as ``{"id", "name"}`` for JSON (named "Answering body <id>" when not
+    stored); None for no body."""
+    if body_id is None:
+        return None
+    body = store.body(body_id)
+    return {"id": body_id, "name": body["name"] if body else f"Answering body {body_id}"}
+
+
+def default_excerpt(row: QuestionRow) -> str:
+    """The start of the answer, or of the question when there is no answer yet."""
+    text = row["answer_text"] or row["question_text"]
+    return cut_at_word(" ".join(text.split()), EXCERPT_LIMIT)
+
+
+def result_json(store: Store, row: QuestionRow, excerpt: str | None = None) -> dict[str, Any]:
+    """A search result in the stable JSON shape."""
+    return {
+        "id": row["id"],
+        "uin": row["uin"],
+        "house": row["house"],
+        "heading": row["heading"],
+        "department": body_ref(store, row["answering_body_id"]),
+        "asked_by": member_ref(store, row["asking_member_id"]),
+        "answered_by": member_ref(store, row["answering_member_id"]),
+        "date_tabled": row["date_tabled"],
+        "date_answered": row["date_answered"],
+        "status": row["status"],
+        "excerpt": excerpt if excerpt is not None else default_excerpt(row),
+        "url": row["source_url"] or row["twfy_url"],
+        "votes": store.vote_counts(row["id"]),
+    }
+
+
+def question_json(store: Store, row: QuestionRow) -> dict[str, Any]:
+    """``show --json``: a search result plus the full texts and every date and flag."""
+    data = result_json(store, row)
+    data.update(
+        {
+            "question": row["question_text"],
+            "answer": row["answer_text"],
+            "answer_html": row["answer_html"],
+            "date_for_answer": row["date_for_answer"],
+            "date_holding_answer": row["date_holding_answer"],
+            "date_corrected": row["date_corrected"],
+            "corrected_by": member_ref(store, row["correcting_member_id"]),
+            "grouped_questions": json.loads(row["grouped_questions"] or "[]"),
+            "attachments": json.loads(row["attachments"] or "[]"),
+            "twfy_url": row["twfy_url"],
+            "withdrawn": bool(row["is_withdrawn"]),
+            "named_day": bool(row["is_named_day"]),
+            "interest_declared": bool(row["member_has_interest"]),
+            "text_is_partial": bool(row["answer_truncated"] or row["question_truncated"]),
+        }
+    )
+    return data
+
+
+def question_text_block(data: dict[str, Any]) -> str:
+    """``show`` on a terminal."""
+
+    def name(ref: dict[str, Any] | None) -> str:
+        return ref["name"] if ref else "—"
+
+    lines = [
+        f"{data['heading'] or '(no heading)'}  [{data['house']} {data['uin']}, id {data['id']}]",
+        f"Status:       {data['status']}",
+        f"Asked by:     {name(data['asked_by'])}"
+        + (f" on {data['date_tabled']}" if data["date_tabled"] else ""),
+        f"Department:   {name(data['department'])}",
+        f"Answered by:  {name(data['answered_by'])}"
+        + (f" on {data['date_answered']}" if data["date_answered"] else ""),
+    ]
+    if data["date_holding_answer"]:
+        lines.append(f"Holding answer given {data['date_holding_answer']}")
+    if data["date_corrected"]:
+        lines.append(f"Corrected on {data['date_corrected']} by {name(data['corrected_by'])}")
+    if data["grouped_questions"]:
+        lines.append(
+            "Answered together with " + ", ".join(g["uin"] for g in data["grouped_questions"])
+        )
+    if data["url"]:
+        lines.append(f"Link:         {data['url']}")
+    lines += [
+        "",
+        "Question:",
+        data["question"],
+        "",
+        "Answer:",
+        data["answer"] or "(not answered yet)",
+    ]
+    for attachment in data["attachments"]:
+        lines.append(f"Attachment: {attachment.get('title')} <{attachment.get('url')}>")
+    if data["text_is_partial"]:
+        lines.append(
+            "(The stored text is the list view's shortened form; `fetch` gets it in full.)"
+        )
+    lines.append(f"Votes: yes {data['votes']['yes']}, no {data['votes']['no']}")
+    return "\n".join(lines)
+
+
+def search_json(store: Store, outcome: SearchOutcome) -> dict[str, Any]:
+    """``search --json``: the stable shape the README gives, plus ``ambiguous`` when a name was not
+    resolved surely (its candidates, for a "did you mean")."""
+    resolved: dict[str, Any] = {}
+    for option, resolution in outcome.resolved.items():
+        best = resolution.best if resolution else None
+        resolved[option] = best.as_json() if best else None
+    data: dict[str, Any] = {
+        "query": outcome.query.as_json(),
+        "resolved": resolved,
+        "total": outcome.total,
+        "results": [result_json(store, r.row, r.excerpt) for r in outcome.results],
+    }
+    if outcome.total_is_estimate:
+        data["total_is_at_least"] = True
+    if outcome.ambiguous:
+        data["ambiguous"] = {
+            option: [c.as_json() for c in resolution.candidates]
+            for option, resolution in outcome.ambiguous.items()
+        }
+        more = {o: r.more for o, r in outcome.ambiguous.items() if r.more}
+        if more:
+            data["ambiguous_more"] = more  # candidates matched beyond those listed
+    return data
+
+
+def search_table(data: dict[str, Any]) -> str:
+    """``search`` on a terminal: one block per result."""
+    lines: list[str] = []
+    for option, candidates in data.get("ambiguous", {}).items():
+        names = ", ".join(c["name"] for c in candidates) or "nothing close"
+        if more := data.get("ambiguous_more", {}).get(option):
+            names += f" (and {more} more)"
+        lines.append(f"--{option.replace('_', '-')} is not clear. Did you mean: {names}?")
+    if lines:
+        return "\n".join(lines)
+    total = data["total"]
+    plural = "" if total == 1 else "s"
+    lines.append(f"{total}{'+' if data.get('total_is_at_least') else ''} answer{plural}")
+    for r in data["results"]:
+        who = (r["asked_by"] or {}).get("name", "—")
+        dept = (r["department"] or {}).get("name", "—")
+        by = (r["answered_by"] or {}).get("name", "—")
+        lines.append("")
+        lines.append(
+            f"{r['heading']} · {r['house']} {r['uin']} · {r['status']} "
+            f"{r['date_answered'] or r['date_tabled'] or ''} · id {r['id']}"
+        )
+        lines.append(f"  {who} → {dept} · answered by {by}")
+        lines.append(f"  {r['excerpt'].replace('**', '')}")
+        if r["url"]:
+            lines.append(f"  {r['url']}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """Everything a message showing one question needs, read in one go."""
+
+    row: QuestionRow
+    data: dict[str, Any]  # ``question_json``
+    parties: dict[int, str]
+    yes: int
+    no: int
+
+
+def answer_view(store: Store, id_or_uin: str | int) -> AnswerView | None:
+    """One question as a message shows it, or None when it is not stored."""
+    row = store.question(id_or_uin)
+    if row is None:
+        return None
+    data = question_json(store, row)
+    refs = [data.get("asked_by"), data.get("answered_by")]
+    parties = party_abbreviations(store, [r["id"] for r in refs if r])
+    votes = store.vote_counts(row["id"])
+    return AnswerView(row, data, parties, votes["yes"], votes["no"])
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search, with what its message shows."""
+
+    outcome: SearchOutcome
+    results: list[dict[str, Any]]  # ``result_json`` of each
+    parties: dict[int, str]
+
+
+def search_page(
+    store: Store, searcher_factory: Callable[[Store], Searcher], query: SearchQuery
+) -> SearchPage:
+    """Run ``query`` with ``searcher_factory(store)`` and read what its page shows."""
+    outcome = searcher_factory(store).search(query)
+    results = [result_json(store, r.row, r.excerpt) for r in outcome.results]
+    member_ids = [ref["id"] for r in results for ref in (r["asked_by"], r["answered_by"]) if ref]
+    return SearchPage(outcome, results, party_abbreviations(store, member_ids))

@@ -1,0 +1,86 @@
+"""The bot's services, composed in one place for ``run`` and ``poll --once``.
+
+Everything here is Discord-free. The store handed in becomes the writer's: from then on it is
+used on the writer thread of ``db`` (``StoreAccess``) only, and so are the services built on it
+(votes, subscriptions, the delivery queue, the poller's writes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.config import Settings
+from bot.core.names.matching import Resolver
+from bot.core.news.outbox import DeliveryQueue, Pacer
+from bot.core.news.subscriptions import SubscriptionBook
+from bot.core.search.fulltext import Searcher
+from bot.core.search.sessions import SessionKeeper
+from bot.core.sources.poller import Poller
+from bot.core.store.access import StoreAccess
+from bot.core.store.database import Store
+from bot.core.votes import VoteLedger
+
+
+@dataclass
+class Services:
+    """What the bot's commands, loops and ``poll --once`` work with."""
+
+    settings: Settings
+    store: Store  # the writer's connection: use it through ``db.write``
+    db: StoreAccess
+    resolver: Resolver  # replaced whole by ``refresh_indexes``; never changed in place
+    votes: VoteLedger
+    book: SubscriptionBook
+    queue: DeliveryQueue
+    pacer: Pacer
+    poller: Poller
+    sessions: SessionKeeper  # saved searches, written behind the reply
+    # Now, for digest times: a test sets a clock of its own to cross a clock change.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def searcher(self, store: Store) -> Searcher:
+        """A searcher over ``store`` (a reader's connection) with the current name indexes."""
+        return Searcher(store, self.resolver)
+
+    def department_family(self, body_id: Any) -> tuple[Any, ...]:
+        """A body and the bodies it replaced, by the current name indexes."""
+        return self.resolver.departments.family(body_id)
+
+    async def refresh_indexes(self) -> None:
+        """Rebuild the in-memory name indexes from the store, on a reader thread (about a
+        second at a million questions), so the event loop keeps answering meanwhile."""
+        self.resolver = await self.db.read(Resolver.from_store)
+
+    def close(self) -> None:
+        """Stop the store's threads (the writer's store itself is the caller's to close)."""
+        self.db.close()
+
+
+def build_services(settings: Settings, store: Store, resolver: Resolver | None = None) -> Services:
+    """Compose the services over an open store. Without ``resolver`` the name indexes start
+    empty, to be read off the event loop by ``refresh_indexes``."""
+    db = StoreAccess(store)
+    services = Services(
+        settings=settings,
+        store=store,
+        db=db,
+        resolver=resolver or Resolver.empty(),
+        votes=VoteLedger(store),
+        book=SubscriptionBook(store),
+        queue=None,  # type: ignore[arg-type]  # set below: it needs the book
+        pacer=Pacer(),
+        poller=Poller(
+            store,
+            settings.parliament_api_base_url,
+            settings.poll_interval_seconds,
+            writer=db.write,
+        ),
+        sessions=SessionKeeper(db, store),
+    )
+    # Subscriptions follow a department's old names by the indexes of the moment.
+    services.book.family = services.department_family
+    services.queue = DeliveryQueue(store, services.book)
+    return services

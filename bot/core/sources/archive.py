@@ -1,0 +1,786 @@
+"""History from TheyWorkForYou's archive (``python -m bot archive``): ParlParse's daily
+written-answers XML, downloaded politely and loaded file by file as ``ingest`` loads one.
+
+The archive (``ARCHIVE_BASE_URL``, by default https://www.theyworkforyou.com/pwdata/scrapedxml/)
+has a folder per kind of record: ``wrans/answersYYYY-MM-DD{a,b,...}.xml`` for the Commons and
+``lordswrans/lordswransYYYY-MM-DD{a,...}.xml`` for the Lords. A later letter is a later scrape of
+the same day and supersedes the earlier ones; the files ParlParse has made from Parliament's API
+since 2014 (``wrans-2014/parse.py``) have no letter at all, and are rewritten in place. Each
+folder is served as an HTML index and holds ``changedates.txt``: a line ``unixtime,filename`` is
+appended each time ParlParse's Hansard scraper writes a file (its API-made files are not in it,
+so for those the index's modified date and size stand in).
+
+A run lists the folders, keeps each day's newest version, and downloads only the files it has not
+loaded with the same stamp: each file is recorded in ``archive_files`` once its load has
+committed, so a second run downloads nothing and an interrupted one (Ctrl-C, SIGKILL, a server
+that went away) resumes where it stopped. A file that is not well-formed XML is reported and
+recorded as unreadable; nothing already stored is touched, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import gc
+import html
+import logging
+import random
+import re
+import tempfile
+import time
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import IO, Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+import aiohttp
+from tqdm import tqdm
+
+from bot.core.clock import utc_now_text
+from bot.core.news.subscriptions import ARCHIVE_SOURCE_PREFIX
+from bot.core.sources.api_client import _Pace
+from bot.core.sources.ingest import BULK_CACHE_KIB, FileReport, read_file, store_parsed
+from bot.core.store.database import Store
+
+log = logging.getLogger(__name__)
+
+# House -> (folder, file name prefix) under ARCHIVE_BASE_URL.
+FOLDERS = {"commons": ("wrans", "answers"), "lords": ("lordswrans", "lordswrans")}
+HOUSE_NAMES: tuple[str, ...] = tuple(FOLDERS)
+CHANGEDATES = "changedates.txt"
+LOOKAHEAD = 4  # files downloading while the last is parsed and stored
+MAX_REJECTIONS_KEPT = 100  # rejected records listed in the summary (all are counted)
+
+_ANCHOR = re.compile(
+    r"""<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>.*?</a\s*>""",
+    re.IGNORECASE | re.DOTALL,
+)
+_TAG = re.compile(r"<[^>]*>")
+_ROW_END = re.compile(r"\n|<tr[\s>]|<br", re.IGNORECASE)
+_TIME = re.compile(r"\d+(?:\.\d+)?")
+
+
+class ArchiveError(RuntimeError):
+    """The archive could not be read (after retries); what was loaded before is kept."""
+
+
+def _user_agent() -> str:
+    try:
+        version = metadata.version("written-answers-bot")
+    except metadata.PackageNotFoundError:
+        version = "dev"
+    return (
+        f"written-answers-bot/{version} (archive import of ParlParse written answers; "
+        f"aiohttp/{aiohttp.__version__})"
+    )
+
+
+USER_AGENT = _user_agent()
+
+
+# --------------------------------------------------------------------------- what is listed
+
+
+@dataclass(frozen=True)
+class ArchiveFile:
+    """One day's file as listed: ``answers2009-10-28b.xml`` is the Commons, 28 October 2009,
+    scrape version ``b``; ``stamp`` says which state of it was listed (None: unknown)."""
+
+    house: str
+    folder: str
+    name: str
+    day: str
+    version: str
+    stamp: str | None
+
+    @property
+    def path(self) -> str:
+        """The file's path under the archive's base URL."""
+        return f"{self.folder}/{self.name}"
+
+    @property
+    def version_key(self) -> tuple[int, str]:
+        """Orders versions: none < a < b < ... < z < aa."""
+        return version_key(self.version)
+
+
+def version_key(letters: str) -> tuple[int, str]:
+    """The order of scrape versions: the file without a letter first, then a, b, ..., z, aa."""
+    return (len(letters), letters)
+
+
+def parse_index(page: str) -> dict[str, str | None]:
+    """The names an HTML directory index links to, each with the text beside its link (the
+    modified date and size, in Apache's and nginx's indexes), or None when there is none."""
+    found: dict[str, str | None] = {}
+    anchors = list(_ANCHOR.finditer(page))
+    for number, anchor in enumerate(anchors):
+        href = html.unescape(anchor.group(1) or anchor.group(2) or anchor.group(3) or "")
+        name = unquote(urlsplit(href).path.rsplit("/", 1)[-1])
+        if not name:
+            continue
+        end = anchors[number + 1].start() if number + 1 < len(anchors) else len(page)
+        beside = _ROW_END.split(page[anchor.end() : end], maxsplit=1)[0]
+        text = " ".join(html.unescape(_TAG.sub(" ", beside)).split())
+        found[name] = text or None
+    return found
+
+
+def parse_changedates(text: str) -> dict[str, int]:
+    """``changedates.txt`` as {file name: its latest time}. ParlParse writes ``unixtime,name``
+    lines and appends one at each change; the other order, spaces and paths are accepted too,
+    and a line that is neither is ignored."""
+    stamps: dict[str, int] = {}
+    for line in text.splitlines():
+        parts = [p for p in re.split(r"[,;\s]+", line.strip()) if p]
+        if len(parts) != 2:
+            continue
+        first, second = parts
+        if _TIME.fullmatch(first) and not _TIME.fullmatch(second):
+            moment, name = first, second
+        elif _TIME.fullmatch(second) and not _TIME.fullmatch(first):
+            moment, name = second, first
+        else:
+            continue
+        name = name.rsplit("/", 1)[-1]
+        value = int(float(moment))
+        if value > stamps.get(name, -1):
+            stamps[name] = value
+    return stamps
+
+
+def listed_files(
+    house: str, index: dict[str, str | None], changed: dict[str, int]
+) -> list[ArchiveFile]:
+    """The written-answers files of one House's folder, each with its stamp: the time
+    ``changedates.txt`` gives it, else the index's date and size."""
+    folder, prefix = FOLDERS[house]
+    pattern = re.compile(rf"{prefix}(\d{{4}}-\d{{2}}-\d{{2}})([a-z]*)\.xml")
+    files = []
+    for name, beside in index.items():
+        match = pattern.fullmatch(name)
+        if not match:
+            continue
+        if name in changed:
+            stamp: str | None = f"changed {changed[name]}"
+        else:
+            stamp = f"listed {beside}" if beside else None
+        files.append(ArchiveFile(house, folder, name, match.group(1), match.group(2), stamp))
+    return files
+
+
+def newest_versions(files: Iterable[ArchiveFile]) -> list[ArchiveFile]:
+    """Each (House, day)'s newest scrape, oldest day first."""
+    best: dict[tuple[str, str], ArchiveFile] = {}
+    for file in files:
+        key = (file.house, file.day)
+        if key not in best or file.version_key > best[key].version_key:
+            best[key] = file
+    return sorted(best.values(), key=lambda f: (f.day, f.house))
+
+
+def parse_archive_window(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """``--since``/``--until`` as dates; either may be absent (the archive's first or last day)."""
+    try:
+        start = date.fromisoformat(since) if since else None
+        end = date.fromisoformat(until) if until else None
+    except ValueError:
+        raise ValueError("Dates must be written YYYY-MM-DD, e.g. --since 2009-10-28") from None
+    if start and end and start > end:
+        raise ValueError(f"--since {start} is after --until {end}")
+    return start, end
+
+
+# --------------------------------------------------------------------------- HTTP
+
+
+@dataclass
+class Fetched:
+    """A response worth keeping: 200 with its body, 304 (not modified) or 404 (gone)."""
+
+    status: int
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+class ArchiveClient:
+    """``async with ArchiveClient(base_url) as client: await client.get("wrans/")``.
+
+    Polite by default: at most 3 request starts a second (the Parliament API client's pacing),
+    2 at a time, a User-Agent that says what it is, and retries with backoff on network errors,
+    timeouts and 5xx; a 429 or 503 waits as its ``Retry-After`` says (up to
+    ``max_retry_after_seconds``; longer stops the run with the time to come back).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        requests_per_second: float = 3.0,
+        concurrency: int = 2,
+        attempts: int = 5,
+        backoff_seconds: float = 1.0,
+        max_backoff_seconds: float = 60.0,
+        max_retry_after_seconds: float = 900.0,
+        timeout_seconds: float = 120.0,
+        user_agent: str = USER_AGENT,
+    ) -> None:
+        self.base_url = base_url.rstrip("/") + "/"
+        self.attempts = attempts
+        self.backoff_seconds = backoff_seconds
+        self.max_backoff_seconds = max_backoff_seconds
+        self.max_retry_after_seconds = max_retry_after_seconds
+        self.user_agent = user_agent
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._pace = _Pace(requests_per_second)
+        self._slots = asyncio.Semaphore(concurrency)
+        self._session: aiohttp.ClientSession | None = None
+        self.requests_made = 0
+        self.bytes_received = 0
+
+    async def __aenter__(self) -> ArchiveClient:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                timeout=self._timeout, headers={"User-Agent": self.user_agent}
+            )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    @property
+    def is_open(self) -> bool:
+        """Inside ``async with`` (its HTTP session is open)."""
+        return self._session is not None
+
+    def url(self, path: str) -> str:
+        """The full URL of a path under the base URL."""
+        return self.base_url + path.lstrip("/")
+
+    async def get(
+        self, path: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Fetched:
+        """GET a path under the base URL; with ``etag``/``last_modified``, a conditional GET.
+
+        Returns 200 with the body, 304 or 404; raises ``ArchiveError`` after the last attempt,
+        at once on another 4xx, and when told to wait longer than ``max_retry_after_seconds``.
+        """
+        assert self._session is not None, "use 'async with ArchiveClient(...)'"
+        url = self.url(path)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        problem = "no attempt made"
+        for attempt in range(1, self.attempts + 1):
+            wait: float | None = None
+            async with self._slots:
+                await self._pace.wait()
+                self.requests_made += 1
+                try:
+                    async with self._session.get(url, headers=headers) as response:
+                        body = await response.read()
+                        self.bytes_received += len(body)
+                        status = response.status
+                        if status in (200, 304, 404):
+                            return Fetched(
+                                status,
+                                body if status == 200 else b"",
+                                response.headers.get("ETag"),
+                                response.headers.get("Last-Modified"),
+                            )
+                        problem = f"{status} {response.reason or ''}".strip()
+                        if status in (429, 503) and "Retry-After" in response.headers:
+                            wait = retry_after_seconds(response.headers["Retry-After"])
+                        elif 400 <= status < 500 and status != 429:
+                            raise ArchiveError(f"{url}: {problem}")
+                except (aiohttp.ClientError, TimeoutError) as error:
+                    problem = f"{type(error).__name__}: {error}".rstrip(": ")
+            if wait is not None and wait > self.max_retry_after_seconds:
+                raise ArchiveError(
+                    f"{url}: the archive asks us to wait {wait:.0f} s ({problem}); "
+                    "run again later to resume"
+                )
+            if attempt < self.attempts:
+                delay = wait if wait is not None else self._backoff(attempt)
+                log.debug("retrying %s in %.2fs after %s", url, delay, problem)
+                await asyncio.sleep(delay)
+        raise ArchiveError(f"{url} failed {self.attempts} times; last: {problem}")
+
+    def _backoff(self, attempt: int) -> float:
+        base = self.backoff_seconds * (2 ** (attempt - 1))
+        return min(self.max_backoff_seconds, base) * random.uniform(0.8, 1.2)
+
+
+def retry_after_seconds(value: str) -> float:
+    """``Retry-After`` in seconds: a number of seconds or an HTTP date (RFC 9110); 1 when it
+    is neither."""
+    value = value.strip()
+    if _TIME.fullmatch(value):
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 1.0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@dataclass
+class ArchiveSummary:
+    """What a run did; ``describe()`` for people, ``as_json()`` for ``--json``."""
+
+    since: date | None
+    until: date | None
+    houses: tuple[str, ...]
+    listed: int = 0  # written-answers files listed in the window, every version
+    days: int = 0  # (House, day)s, each its newest version
+    up_to_date: int = 0  # of those, already loaded in the listed state
+    to_fetch: int = 0
+    downloaded: int = 0
+    ingested: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    file_bytes: int = 0  # bytes of the XML files downloaded
+    bytes: int = 0  # every byte received, the indexes and changedates.txt included
+    requests: int = 0
+    seconds: float = 0.0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+    rejections: list[tuple[str, str, str]] = field(default_factory=list)  # (file, where, why)
+    unreadable: int = 0
+    stopped: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """The run stopped early, or a file or record could not be loaded."""
+        return self.stopped is not None or self.unreadable > 0 or self.rejected > 0
+
+    def as_json(self) -> dict[str, Any]:
+        """The summary as JSON-ready data."""
+        return {
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "houses": list(self.houses),
+            "files": {
+                "listed": self.listed,
+                "days": self.days,
+                "up_to_date": self.up_to_date,
+                "to_fetch": self.to_fetch,
+                "downloaded": self.downloaded,
+                "ingested": self.ingested,
+                "skipped": len(self.skipped),
+                "unreadable": self.unreadable,
+            },
+            "questions": {
+                "new": self.new,
+                "updated": self.updated,
+                "unchanged": self.unchanged,
+                "rejected": self.rejected,
+            },
+            "bytes": self.file_bytes,
+            "bytes_received": self.bytes,
+            "requests": self.requests,
+            "seconds": round(self.seconds, 2),
+            "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
+            "rejections": [{"file": f, "where": w, "reason": r} for f, w, r in self.rejections],
+            "stopped": self.stopped,
+        }
+
+    def describe(self) -> str:
+        """A few lines for the terminal."""
+        lines = [
+            f"Archive: {self.listed:,} files listed, {self.days:,} days "
+            f"({self.up_to_date:,} already loaded); {self.downloaded:,} downloaded "
+            f"({_size(self.file_bytes)}), {self.ingested:,} loaded",
+            f"Questions: {self.new:,} new, {self.updated:,} updated, "
+            f"{self.unchanged:,} unchanged, {self.rejected:,} rejected",
+        ]
+        for path, reason in self.skipped[:20]:
+            lines.append(f"  skipped {path}: {reason}")
+        if len(self.skipped) > 20:
+            lines.append(f"  ... and {len(self.skipped) - 20} more skipped")
+        for path, where, reason in self.rejections[:20]:
+            lines.append(f"  rejected {path} {where}: {reason}")
+        if self.rejected > 20:
+            lines.append(f"  ... and {self.rejected - 20} more rejected")
+        lines.append(
+            f"{self.requests:,} requests, {_size(self.bytes)} received in {self.seconds:.1f} s"
+        )
+        if self.stopped:
+            lines.append(f"Stopped: {self.stopped}. What was loaded is kept; run again to resume.")
+        return "\n".join(lines)
+
+
+def _size(count: int) -> str:
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:,.1f} MB"
+    if count >= 1_000:
+        return f"{count / 1_000:,.1f} kB"
+    return f"{count} bytes"
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """A file to download; ``etag``/``last_modified`` make it a conditional GET (a file listed
+    without a stamp, loaded before)."""
+
+    file: ArchiveFile
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class FileDone:
+    """One planned file's outcome: ``ingested``, ``skipped`` (not loadable: see ``reason``),
+    ``gone`` (404) or ``not-modified`` (304)."""
+
+    file: ArchiveFile
+    outcome: str
+    bytes: int = 0
+    report: FileReport | None = None
+    reason: str | None = None
+
+    def line(self) -> str:
+        """One line for a log: the day, the House, the file and what it gave."""
+        head = f"{self.file.day} {self.file.house} {self.file.name}"
+        if self.outcome == "ingested" and self.report is not None:
+            r = self.report
+            text = f"{head}: {r.new} new, {r.updated} updated, {r.unchanged} unchanged"
+            if r.rejected:
+                text += f", {len(r.rejected)} rejected"
+            return text + f" ({self.bytes:,} bytes)"
+        if self.outcome == "not-modified":
+            return f"{head}: not modified"
+        return f"{head}: skipped — {self.reason}"
+
+
+class ArchiveProgress(Protocol):
+    """Where a run shows its progress."""
+
+    def planned(self, summary: ArchiveSummary) -> None:
+        """The folders are listed: ``summary.to_fetch`` files will be downloaded."""
+
+    def file_done(self, done: FileDone, summary: ArchiveSummary) -> None:
+        """One file is done (loaded, skipped, gone or not modified)."""
+
+    def close(self) -> None:
+        """The run is over."""
+
+
+class NoProgress:
+    """Shows nothing."""
+
+    def planned(self, summary: ArchiveSummary) -> None:
+        """Nothing to show."""
+
+    def file_done(self, done: FileDone, summary: ArchiveSummary) -> None:
+        """Nothing to show."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+class LineProgress:
+    """One line a day (a file is a House's day), for logs and pipes."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def planned(self, summary: ArchiveSummary) -> None:
+        """Say what was listed and what will be fetched."""
+        self._write(
+            f"Archive listed: {summary.listed:,} files, {summary.days:,} days, "
+            f"{summary.up_to_date:,} already loaded, {summary.to_fetch:,} to fetch"
+        )
+
+    def file_done(self, done: FileDone, summary: ArchiveSummary) -> None:
+        """Write the file's line."""
+        self._write(done.line())
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+class BarProgress:
+    """A progress bar on a terminal (tqdm): files, questions, megabytes and an ETA; skipped
+    files are written above it."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self._bar: tqdm[Any] | None = None
+
+    def planned(self, summary: ArchiveSummary) -> None:
+        """Start the bar."""
+        self._bar = tqdm(
+            total=summary.to_fetch,
+            unit="file",
+            desc="archive",
+            file=self.stream,
+            dynamic_ncols=True,
+            smoothing=0.05,
+        )
+        if summary.up_to_date:
+            self._bar.write(
+                f"{summary.up_to_date:,} of {summary.days:,} days already loaded", self.stream
+            )
+
+    def file_done(self, done: FileDone, summary: ArchiveSummary) -> None:
+        """Move the bar; write a skipped file's line above it."""
+        if self._bar is None:
+            return
+        if done.outcome in ("skipped", "gone"):
+            self._bar.write(done.line(), self.stream)
+        self._bar.set_postfix(
+            {
+                "day": done.file.day,
+                "questions": summary.new + summary.updated + summary.unchanged,
+                "MB": round(summary.file_bytes / 1_000_000, 1),
+            },
+            refresh=False,
+        )
+        self._bar.update(1)
+
+    def close(self) -> None:
+        """End the bar."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def progress_for(stream: IO[str]) -> ArchiveProgress:
+    """A bar on a terminal, else a line a day."""
+    isatty = getattr(stream, "isatty", None)
+    return BarProgress(stream) if isatty and isatty() else LineProgress(stream)
+
+
+async def import_archive(
+    store: Store,
+    base_url: str,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    houses: Sequence[str] = HOUSE_NAMES,
+    client: ArchiveClient | None = None,
+    progress: ArchiveProgress | None = None,
+) -> ArchiveSummary:
+    """Load the newest version of each day's written answers between ``since`` and ``until``
+    (inclusive; None: no bound) for ``houses``, skipping files loaded before in the same state.
+
+    Problems with the archive itself (unreachable, failing after the retries) end the run with
+    ``summary.stopped`` set; every file loaded before is kept and recorded.
+    """
+    summary = ArchiveSummary(since, until, tuple(houses))
+    show = progress or NoProgress()
+    started = time.monotonic()
+    http = client or ArchiveClient(base_url)
+    requests_before, bytes_before = http.requests_made, http.bytes_received
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            if not http.is_open:  # ours, or a caller's not yet opened: open it for the run
+                await stack.enter_async_context(http)
+            try:
+                plan = await _plan(store, http, summary)
+                show.planned(summary)
+                await _download_and_load(store, http, plan, summary, show)
+            except ArchiveError as error:
+                summary.stopped = str(error)
+            if summary.new or summary.updated:  # speakers who are Parliament's members
+                await asyncio.to_thread(store.merge_duplicates)
+    finally:
+        show.close()
+        summary.requests = http.requests_made - requests_before
+        summary.bytes = http.bytes_received - bytes_before
+        summary.seconds = time.monotonic() - started
+    return summary
+
+
+async def _plan(store: Store, http: ArchiveClient, summary: ArchiveSummary) -> list[PlannedFile]:
+    """List each House's folder and choose what to download."""
+    recorded = {
+        row["name"]: row
+        for row in store.rows(
+            "SELECT name, house, day, version, stamp, etag, last_modified FROM archive_files"
+        )
+    }
+    held: dict[tuple[str, str], tuple[int, str]] = {}
+    for row in recorded.values():
+        key = (row["house"], row["day"])
+        held[key] = max(held.get(key, (-1, "")), version_key(row["version"]))
+    first = summary.since.isoformat() if summary.since else ""
+    last = summary.until.isoformat() if summary.until else "9999"
+    plan: list[PlannedFile] = []
+    for house in summary.houses:
+        folder, _ = FOLDERS[house]
+        listing = await http.get(f"{folder}/")
+        if listing.status != 200:
+            raise ArchiveError(f"no folder index at {http.url(folder + '/')} ({listing.status})")
+        changes = await http.get(f"{folder}/{CHANGEDATES}")
+        changed = parse_changedates(changes.body.decode("utf-8", "replace"))
+        index = parse_index(listing.body.decode("utf-8", "replace"))
+        files = [f for f in listed_files(house, index, changed) if first <= f.day <= last]
+        summary.listed += len(files)
+        newest = newest_versions(files)
+        summary.days += len(newest)
+        for file in newest:
+            loaded = recorded.get(file.name)
+            if loaded is not None and file.stamp is not None and loaded["stamp"] == file.stamp:
+                summary.up_to_date += 1
+            elif held.get((house, file.day), (-1, "")) > file.version_key:
+                summary.up_to_date += 1  # a later scrape of the day is loaded already
+            elif loaded is not None and file.stamp is None:
+                plan.append(PlannedFile(file, loaded["etag"], loaded["last_modified"]))
+            else:
+                plan.append(PlannedFile(file))
+    plan.sort(key=lambda p: (p.file.day, p.file.house))
+    summary.to_fetch = len(plan)
+    return plan
+
+
+async def _download_and_load(
+    store: Store,
+    http: ArchiveClient,
+    plan: list[PlannedFile],
+    summary: ArchiveSummary,
+    show: ArchiveProgress,
+) -> None:
+    """Download the planned files a few ahead, and load each in order on a worker thread."""
+    if not plan:
+        return
+    previous_cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    store.conn.execute(f"PRAGMA cache_size={BULK_CACHE_KIB}")
+    # As in ingest_paths: parsed records hold no cycles; the collector only slows a load.
+    collecting = gc.isenabled()
+    gc.disable()
+    pending = iter(plan)
+    ahead: deque[tuple[PlannedFile, asyncio.Task[Fetched]]] = deque()
+
+    def fill() -> None:
+        while len(ahead) < LOOKAHEAD and (item := next(pending, None)) is not None:
+            task = asyncio.create_task(
+                http.get(item.file.path, etag=item.etag, last_modified=item.last_modified)
+            )
+            ahead.append((item, task))
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="archive-") as scratch:
+            fill()
+            while ahead:
+                item, task = ahead.popleft()
+                fetched = await task
+                fill()
+                load = asyncio.ensure_future(
+                    asyncio.to_thread(_load, store, item, fetched, Path(scratch))
+                )
+                try:
+                    done = await asyncio.shield(load)
+                except asyncio.CancelledError:
+                    # Ctrl-C: let the file being stored commit and be recorded, then stop.
+                    with contextlib.suppress(Exception):
+                        await load
+                    raise
+                _count(summary, done)
+                show.file_done(done, summary)
+    finally:
+        for _, task in ahead:
+            task.cancel()
+        await asyncio.gather(*(task for _, task in ahead), return_exceptions=True)
+        if collecting:
+            gc.enable()
+        store.conn.execute(f"PRAGMA cache_size={int(previous_cache)}")
+
+
+def _load(store: Store, item: PlannedFile, fetched: Fetched, scratch: Path) -> FileDone:
+    """Load one downloaded file as ``ingest`` does, then record it (worker thread)."""
+    file = item.file
+    if fetched.status == 404:
+        return FileDone(file, "gone", reason="no longer in the archive (404)")
+    if fetched.status == 304:
+        return FileDone(file, "not-modified")
+    # The parser reads the House and the day from the file's name: keep the real one.
+    path = scratch / file.name
+    path.write_bytes(fetched.body)
+    try:
+        parsed = read_file(path)
+    finally:
+        path.unlink(missing_ok=True)
+    parsed.report.path = file.path
+    report = store_parsed(store, parsed, source=f"{ARCHIVE_SOURCE_PREFIX}{file.name}")
+    if report.skipped is None:
+        status, outcome = "ingested", "ingested"
+    else:
+        status = "not-questions" if report.kind == "not-questions" else "unreadable"
+        outcome = "skipped"
+    # Recorded once the load has committed: a run stopped in between loads the file again
+    # next time, which changes nothing.
+    with store.transaction():
+        store.conn.execute(
+            "INSERT INTO archive_files (name, house, day, version, stamp, etag, last_modified, "
+            "bytes, questions, rejected, status, reason, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET stamp = excluded.stamp, etag = excluded.etag, "
+            "last_modified = excluded.last_modified, bytes = excluded.bytes, "
+            "questions = excluded.questions, rejected = excluded.rejected, "
+            "status = excluded.status, reason = excluded.reason, "
+            "recorded_at = excluded.recorded_at",
+            (
+                file.name,
+                file.house,
+                file.day,
+                file.version,
+                file.stamp,
+                fetched.etag,
+                fetched.last_modified,
+                len(fetched.body),
+                report.new + report.updated + report.unchanged,
+                len(report.rejected),
+                status,
+                report.skipped,
+                utc_now_text(),
+            ),
+        )
+    return FileDone(file, outcome, len(fetched.body), report, report.skipped)
+
+
+def _count(summary: ArchiveSummary, done: FileDone) -> None:
+    if done.outcome == "not-modified":
+        summary.up_to_date += 1
+        return
+    if done.outcome == "gone":
+        summary.skipped.append((done.file.path, done.reason or "gone"))
+        return
+    summary.downloaded += 1
+    summary.file_bytes += done.bytes
+    report = done.report
+    if report is None:
+        return
+    if done.outcome == "skipped":
+        summary.skipped.append((done.file.path, report.skipped or "skipped"))
+        if report.failed:
+            summary.unreadable += 1
+        return
+    summary.ingested += 1
+    summary.new += report.new
+    summary.updated += report.updated
+    summary.unchanged += report.unchanged
+    summary.rejected += len(report.rejected)
+    room = MAX_REJECTIONS_KEPT - len(summary.rejections)
+    summary.rejections.extend((done.file.path, w, r) for w, r in report.rejected[:room])

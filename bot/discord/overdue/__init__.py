@@ -1,0 +1,1 @@
+"""The adapter for ``/overdue``: its embeds and its views."""

@@ -1,0 +1,1 @@
+"""The adapter for channel subscriptions: posting to channels, threads and forums."""

@@ -1,0 +1,370 @@
+"""Posting batches of news to channels: used by the running bot and by `poll --once`."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
+
+import discord
+from discord.utils import escape_markdown
+
+from bot.core.news.outbox import Batch, ChannelUnavailable, Posted, PostRefused, send_batches
+from bot.core.news.subscriptions import TABLED_LABEL, matching_tags
+from bot.core.reports.accountability import london_today
+from bot.core.reports.overdue import question_due
+from bot.core.reports.people import party_abbreviations
+from bot.core.search.render import result_json
+from bot.core.services import Services
+from bot.core.text import cut_at_word
+from bot.discord.embeds import (
+    ask_for_votes,
+    digest_embed,
+    due_words,
+    nothing_new_embed,
+    post_embed,
+)
+from bot.discord.views import AlertButton, OpenAnswerSelect, vote_buttons
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BatchContent:
+    """What a batch's message shows, read from the store."""
+
+    items: list[tuple[str, dict[str, Any]]]  # (label, result_json)
+    because: str
+    parties: dict[int, str]
+    yes: int
+    no: int
+    # The roles the message pings: those chosen by the subscriptions its deliveries came from.
+    roles: tuple[int, ...] = ()
+    # The same question's earlier post here (message id, channel or thread): a follow-up
+    # (answer now given, corrected) replies to it and marks it.
+    earlier: tuple[int, int] | None = None
+    thread_per_answer: bool = False  # open a discussion thread on the post
+
+
+FOLLOW_UP_LABELS = ("Answer now given", "Corrected")
+
+
+def mention_of(roles: tuple[int, ...]) -> tuple[str | None, discord.AllowedMentions]:
+    """A post's content and allowed mentions: each chosen role's mention, and permission to ping
+    exactly those roles and nothing else (so answer text in the embeds, or in the content, can
+    never ping anyone); no content and no pings without a role."""
+    if not roles:
+        return None, discord.AllowedMentions.none()
+    return " ".join(f"<@&{role}>" for role in roles), discord.AllowedMentions(
+        everyone=False,
+        users=False,
+        roles=[discord.Object(role) for role in roles],
+        replied_user=False,
+    )
+
+
+def jump_url(guild_id: int | None, channel_id: int, message_id: int) -> str:
+    """A link to a message."""
+    return f"https://discord.com/channels/{guild_id or '@me'}/{channel_id}/{message_id}"
+
+
+class Poster:
+    """Sends a batch as one message (an answer with vote buttons, or a digest) to a text or
+    announcement channel, a thread, or a forum (as a post of its own)."""
+
+    def __init__(self, client: discord.Client, services: Services) -> None:
+        self.client = client
+        self.services = services
+
+    async def send_pending(self) -> int:
+        """Post everything that waits, paced, then tell the makers of subscriptions the bot had
+        to pause; returns how many messages were posted."""
+        services = self.services
+        posted = await send_batches(
+            services.queue, self.send, services.pacer, self.after_sent, services.db.write
+        )
+        await self.tell_paused()
+        return posted
+
+    async def _channel(self, channel_id: int) -> Any:
+        channel: Any = self.client.get_channel(channel_id)
+        if channel is None:
+            channel = await self.client.fetch_channel(channel_id)
+        return channel
+
+    async def send(self, batch: Batch) -> Posted:
+        """Post one batch; returns where it landed. Raises ``ChannelUnavailable``."""
+        channel: Any = None
+        try:
+            channel = await self._channel(batch.channel_id)
+            content = await self.services.db.write(self.read, batch)
+            text, allowed = mention_of(content.roles)
+            if batch.notice:
+                embed, view = nothing_new_embed(batch.title or "Digest", content.because), None
+            else:
+                embed, view = self.render(content, batch)
+            if content.earlier is not None:
+                try:
+                    return await self._follow_up(batch, content, embed, view, text, allowed)
+                except discord.HTTPException as error:  # that post's thread is locked, gone...
+                    log.info("batch %s: no reply to the earlier post (%s); posting anew",
+                             batch.id, error)
+            if isinstance(channel, discord.ForumChannel):
+                posted = await self._forum_post(batch, channel, content, embed, view, text,
+                                                allowed)
+                return replace(posted, earlier=content.earlier)
+            # The nonce makes Discord return the first message if this batch was sent before a
+            # crash stopped us recording it.
+            message = await channel.send(
+                content=text, embed=embed, view=view, nonce=batch.nonce, allowed_mentions=allowed
+            )
+            if (content.thread_per_answer and not batch.is_digest and not batch.notice
+                    and isinstance(channel, discord.TextChannel)):
+                name = content.items[0][1].get("heading") or "Discussion"
+                with contextlib.suppress(discord.HTTPException):  # 160004: one already exists
+                    await message.create_thread(name=cut_at_word(name, 100))
+        except discord.NotFound:
+            raise ChannelUnavailable("the channel was deleted") from None
+        except discord.Forbidden:
+            raise ChannelUnavailable(
+                f"the bot can no longer post in {where(channel)} (missing permission)"
+            ) from None
+        except discord.HTTPException as error:
+            if error.status == 400:
+                raise PostRefused(str(error)) from None
+            raise  # a server error: the next round tries again
+        return Posted(int(message.id), earlier=content.earlier)
+
+    async def _follow_up(
+        self,
+        batch: Batch,
+        content: BatchContent,
+        embed: discord.Embed,
+        view: discord.ui.View | None,
+        text: str | None,
+        allowed: discord.AllowedMentions,
+    ) -> Posted:
+        """Reply to the question's earlier post, where it is (a forum post's thread too)."""
+        assert content.earlier is not None
+        earlier_id, where_id = content.earlier
+        target: Any = await self._channel(where_id)
+        reference = discord.MessageReference(
+            message_id=earlier_id, channel_id=where_id, fail_if_not_exists=False
+        )
+        message = await target.send(
+            content=text, embed=embed, view=view, nonce=batch.nonce, allowed_mentions=allowed,
+            reference=reference,
+        )
+        return Posted(int(message.id), where_id if where_id != batch.channel_id else None,
+                      earlier=content.earlier)
+
+    async def _forum_post(
+        self,
+        batch: Batch,
+        forum: discord.ForumChannel,
+        content: BatchContent,
+        embed: discord.Embed,
+        view: discord.ui.View | None,
+        text: str | None,
+        allowed: discord.AllowedMentions,
+    ) -> Posted:
+        """A forum post of its own: titled by the heading (or the digest's title), tagged by
+        department and House where the forum has such tags. Discord takes no nonce here, so
+        the attempt is recorded first, and a retry after a crash adopts the post it made."""
+        title = post_title(content, batch)
+        me = forum.guild.me
+        if batch.attempted:
+            for thread in forum.threads:
+                if thread.owner_id == getattr(me, "id", None) and thread.name == title:
+                    return Posted(thread.id, thread.id)  # a forum post's first message id
+        await self.services.db.write(self.services.queue.mark_attempted, batch)
+        tags: list[discord.ForumTag] = []
+        if len(content.items) == 1:
+            result = content.items[0][1]
+            department = result.get("department") or {}
+            positions = matching_tags(
+                [tag.name for tag in forum.available_tags],
+                department.get("id"), department.get("name"), result.get("house"),
+            )
+            tags = [forum.available_tags[i] for i in positions]
+        made = await forum.create_thread(
+            name=title, content=text, embed=embed, view=view or discord.utils.MISSING,
+            allowed_mentions=allowed, applied_tags=tags,
+        )
+        return Posted(int(made.message.id), int(made.thread.id))
+
+    async def after_sent(self, batch: Batch, posted: Posted) -> None:
+        """A single-answer post takes reaction votes: remember it and add 👍 and 👎 (a new
+        question has no answer to vote on); a follow-up marks the earlier post it follows."""
+        if batch.is_digest or batch.notice:
+            return
+        delivery = batch.deliveries[0]
+        where_id = posted.thread_id or batch.channel_id
+        channel = self.client.get_channel(batch.channel_id)
+        guild_id = getattr(getattr(channel, "guild", None), "id", None)
+        message = self.client.get_partial_messageable(where_id).get_partial_message(
+            posted.message_id
+        )
+        if posted.earlier is not None:
+            await self._mark_earlier(batch, posted, guild_id, delivery["kind"])
+        if delivery["kind"] != TABLED_LABEL:
+            await self.services.db.write(partial(
+                self.services.votes.remember_message,
+                posted.message_id, where_id, guild_id, delivery["question_id"],
+            ))
+            for emoji in ("👍", "👎"):
+                with contextlib.suppress(discord.HTTPException):
+                    await message.add_reaction(emoji)
+
+    async def _mark_earlier(
+        self, batch: Batch, posted: Posted, guild_id: int | None, label: str
+    ) -> None:
+        """Give the question's earlier post a line, "Answer now given →" or "Corrected →",
+        linking to the new one (once: a retry finds the line there)."""
+        assert posted.earlier is not None
+        earlier_id, where_id = posted.earlier
+        link = jump_url(guild_id, posted.thread_id or batch.channel_id, posted.message_id)
+        try:
+            target: Any = await self._channel(where_id)
+            old = await target.fetch_message(earlier_id)
+        except discord.HTTPException:
+            return  # deleted since, or no longer readable: nothing to mark
+        if not old.embeds or any(f.value and link in f.value for f in old.embeds[0].fields):
+            return
+        embed = old.embeds[0].copy()
+        embed.add_field(name=f"{label} →", value=f"[See the new post]({link})", inline=False)
+        with contextlib.suppress(discord.HTTPException):
+            await old.edit(embed=embed)
+
+    async def tell_paused(self) -> None:
+        """Tell the maker of each subscription the bot paused (channel deleted, access lost) by
+        DM, naming the channel and the reason; when that fails, say so in the server's system
+        channel if the bot may post there. Recorded before sending: told once at most."""
+        services = self.services
+        rows = await services.db.write(services.book.pause_notices)
+        if not rows:
+            return
+        await services.db.write(services.book.notice_given, [int(r["id"]) for r in rows])
+        for row in rows:
+            guild = self.client.get_guild(row["guild_id"])
+            channel = self.client.get_channel(row["channel_id"])
+            text = pause_notice_text(row, where(channel, row["channel_id"]), guild)
+            try:
+                user = self.client.get_user(row["created_by"]) or await self.client.fetch_user(
+                    row["created_by"]
+                )
+                await user.send(text, allowed_mentions=discord.AllowedMentions.none())
+                continue
+            except discord.HTTPException:
+                log.info("could not DM the maker of subscription %s", row["id"])
+            system = guild.system_channel if guild else None
+            if guild is not None and system is not None and (
+                system.permissions_for(guild.me).send_messages
+            ):
+                with contextlib.suppress(discord.HTTPException):
+                    await system.send(
+                        f"<@{row['created_by']}>: {text}",
+                        allowed_mentions=discord.AllowedMentions(
+                            everyone=False, roles=False,
+                            users=[discord.Object(row["created_by"])],
+                        ),
+                    )
+
+    def read(self, batch: Batch) -> BatchContent:
+        """On the writer thread: the questions, reasons and votes a batch's message shows."""
+        store, book = self.services.store, self.services.book
+        becauses: list[str] = []
+        roles: list[int] = []
+        items = []
+        subscription_ids = [d["subscription_id"] for d in batch.deliveries]
+        if batch.subscription_id is not None and not subscription_ids:
+            subscription_ids = [batch.subscription_id]
+        thread_per_answer = False
+        for subscription_id in subscription_ids:
+            sub = book.get(subscription_id)
+            because = sub["description"] if sub else "a subscription since removed"
+            role = sub.get("mention_role_id") if sub else None
+            if role and int(role) not in roles:
+                roles.append(int(role))
+            if because not in becauses:
+                becauses.append(because)
+            thread_per_answer = thread_per_answer or bool(sub and sub.get("thread_per_answer"))
+        for delivery in batch.deliveries:
+            row = store.question(delivery["question_id"])
+            if row is not None:
+                result = result_json(store, row)
+                if delivery["kind"] == TABLED_LABEL:
+                    today = london_today()
+                    status = question_due(row, today)
+                    result["due"] = due_words(status, today) if status else None
+                items.append((delivery["kind"], result))
+        parties: dict[int, str] = {}
+        yes = no = 0
+        earlier = None
+        if len(items) == 1 and not batch.is_digest:
+            result = items[0][1]
+            ids = [r["id"] for r in (result["asked_by"], result["answered_by"]) if r]
+            parties = party_abbreviations(store, ids)
+            yes, no = self.services.votes.counts(result["id"])
+            if items[0][0] in FOLLOW_UP_LABELS:
+                earlier = self.services.queue.earlier_post(batch)
+        return BatchContent(
+            items, "; ".join(becauses), parties, yes, no, tuple(roles), earlier,
+            thread_per_answer,
+        )
+
+    @staticmethod
+    def render(
+        content: BatchContent, batch: Batch | None = None
+    ) -> tuple[discord.Embed, discord.ui.View | None]:
+        """The message: one answer with vote buttons and "Alert me", one new question ("Alert
+        me" alone: nothing to vote on yet), or a digest grouped by department, with a menu that
+        opens any of its answers (full text and vote buttons, privately)."""
+        title = batch.title if batch is not None else None
+        if len(content.items) == 1 and title is None:
+            label, result = content.items[0]
+            view = discord.ui.View(timeout=None)
+            if label == TABLED_LABEL:  # nothing to vote on yet
+                view.add_item(AlertButton(result["id"]))
+                return post_embed(result, label, content.because, content.parties), view
+            embed = ask_for_votes(post_embed(result, label, content.because, content.parties))
+            for item in vote_buttons(result["id"], content.yes, content.no):
+                view.add_item(item)
+            view.add_item(AlertButton(result["id"]))
+            return embed, view
+        view = discord.ui.View(timeout=None)
+        # The custom id only needs to be unique in its message: the menu reads the choice.
+        view.add_item(OpenAnswerSelect(batch.id if batch else 0,
+                                       [result for _, result in content.items]))
+        return digest_embed(content.items, content.because, title), view
+
+
+def post_title(content: BatchContent, batch: Batch) -> str:
+    """A forum post's title: the answer's heading, or the digest's title."""
+    if batch.title:
+        return cut_at_word(batch.title, 100)
+    if len(content.items) == 1:
+        result = content.items[0][1]
+        return cut_at_word(result.get("heading") or f"Question {result.get('uin')}", 100)
+    return f"{len(content.items)} new written answers"
+
+
+def where(channel: Any, channel_id: int | None = None) -> str:
+    """A channel as people know it: "#name", else its mention, else "the channel"."""
+    if channel is not None and getattr(channel, "name", None):
+        return f"#{channel.name}"
+    return f"<#{channel_id}>" if channel_id else "the channel"
+
+
+def pause_notice_text(row: dict[str, Any], channel: str, guild: Any) -> str:
+    """What the maker of a subscription the bot paused is told."""
+    server = f" in **{escape_markdown(guild.name)}**" if guild is not None else ""
+    return cut_at_word(
+        f"I stopped posting to {channel}{server}: {row['paused_reason']}. The subscription "
+        f"({row['description']}) is kept; once I can post there again, "
+        "`/subscription resume` starts it where it stopped (or `/subscription edit` moves it "
+        "to another channel).",
+        2000,
+    )
