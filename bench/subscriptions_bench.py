@@ -90,7 +90,7 @@ def bench_matching(n: int, m: int) -> dict[str, float]:
 async def bench_delay(posts: int) -> list[float]:
     from dataclasses import replace
 
-    import cogs.subscriptions
+    import cogs.background
     from bot.cli import open_store
     from bot.config import Settings
     from bot.core.news.subscriptions import SubscriptionBook
@@ -98,7 +98,7 @@ async def bench_delay(posts: int) -> list[float]:
     from tests.e2e.discord_server import BotRunner, DiscordServer
     from tests.parliament_server import ParliamentAPIServer
 
-    cogs.subscriptions.DELIVERY_TICK_SECONDS = 0.2
+    cogs.background.DELIVERY_TICK_SECONDS = 0.2
     today = date.today().isoformat() + "T00:00:00"
     template = next(iter(corpus.generate_questions(1, seed=9)))
     delays = []

@@ -1,34 +1,24 @@
-"""/alerts, the loop that sends personal alerts by direct message, and the notice of a pause."""
+"""/alerts, and the notice of a paused alert. Alerts are sent by ``cogs.background``."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 from discord.utils import escape_markdown
 
-from bot.core.news.alerts import AlertBook, AlertUndeliverable, send_alerts
-from bot.core.news.outbox import Pacer
-from bot.core.reports.people import party_abbreviations
-from bot.core.search.render import result_json
+from bot.core.news.alerts import AlertBook
 from bot.core.text import cut_at_word
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.embeds import pretty_date
 from bot.discord.replies import in_time, reply_error, send
-from bot.discord.subscriptions.poster import BatchContent, Poster
 
 log = logging.getLogger(__name__)
 
-ALERT_TICK_SECONDS = 2.0  # how soon an answer the poll found is sent to those waiting for it
 NOTICE_WAIT_SECONDS = 5.0  # how long the notice of a pause waits for the command's reply
-CLOSED_INBOX = ("I could not send you a direct message (your DMs are closed to the bot, or you "
-                "share no server with it)")
-UNKNOWN_USER = "Discord no longer knows your account"
 
 
 class Alerts(commands.Cog):
@@ -36,71 +26,11 @@ class Alerts(commands.Cog):
 
     def __init__(self, bot: WrittenAnswersBot) -> None:
         self.bot = bot
-        self.book = AlertBook(bot.store)  # the writer's connection: use it through db.write
-        self.pacer = Pacer()
-        self._lock = asyncio.Lock()
-        self._task: asyncio.Task[None] | None = None
 
-    async def cog_load(self) -> None:
-        """Start sending alerts."""
-        self._task = asyncio.create_task(self._loop(), name="send-alerts")
-
-    async def cog_unload(self) -> None:
-        """Stop sending alerts."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    # -- sending --------------------------------------------------------------------------------
-
-    async def _loop(self) -> None:
-        await self.bot.wait_until_ready()
-        while True:
-            try:
-                await self.deliver()
-            except Exception:
-                log.exception("sending alerts failed")
-            await asyncio.sleep(ALERT_TICK_SECONDS)
-
-    async def deliver(self) -> int:
-        """Claim direct messages for new change-log events, then send what waits."""
-        async with self._lock:
-            db = self.bot.services.db
-            while not await db.write(self.book.plan_step):
-                pass
-            return await send_alerts(self.book, self.send, self.pacer, db.write)
-
-    def _read(self, delivery: dict[str, Any]) -> BatchContent | None:
-        store = self.bot.store
-        row = store.question(delivery["question_id"])
-        if row is None:
-            return None
-        result = result_json(store, row)
-        ids = [r["id"] for r in (result["asked_by"], result["answered_by"]) if r]
-        yes, no = self.bot.services.votes.counts(result["id"])
-        because = f"your alert: {delivery.get('description') or 'an alert since removed'}"
-        return BatchContent([(delivery["kind"], result)], because,
-                            party_abbreviations(store, ids), yes, no)
-
-    async def send(self, delivery: dict[str, Any]) -> int:
-        """Send one alert by direct message with its nonce; returns the message id. Raises
-        ``AlertUndeliverable`` when the person cannot be messaged."""
-        try:
-            user: Any = self.bot.get_user(delivery["user_id"])
-            if user is None:
-                user = await self.bot.fetch_user(delivery["user_id"])
-            channel = user.dm_channel or await user.create_dm()
-            content = await self.bot.services.db.write(self._read, delivery)
-            if content is None:
-                raise AlertUndeliverable("the question is no longer stored")
-            embed, view = Poster.render(content)
-            message = await channel.send(embed=embed, view=view, nonce=delivery["nonce"])
-        except discord.NotFound:
-            raise AlertUndeliverable(UNKNOWN_USER) from None
-        except discord.Forbidden:
-            raise AlertUndeliverable(CLOSED_INBOX) from None
-        return int(message.id)
+    @property
+    def book(self) -> AlertBook:
+        """The bot's personal alerts (the writer's connection: use it through db.write)."""
+        return self.bot.news.alerts
 
     # -- telling a person their alert was paused ----------------------------------------------
 

@@ -1,10 +1,8 @@
-"""/subscribe, /unsubscribe, /subscriptions, /subscription pause|resume, and the loops that
-poll Parliament and post."""
+"""/subscribe, /unsubscribe, /subscriptions, /subscription edit|pause|resume. The loops that poll
+Parliament and post are ``cogs.background``'s."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import re
 from dataclasses import dataclass
@@ -16,10 +14,8 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import escape_markdown
 
-from bot.core.metrics import CHANGE_BACKLOG, DELIVERIES_PENDING
 from bot.core.names.matching import Candidate, Resolution
 from bot.core.names.options import NAME_OPTIONS, OPTION_BY_CODE
-from bot.core.news.outbox import DeliveryQueue
 from bot.core.news.schedules import (
     DAILY,
     DAYS,
@@ -42,21 +38,17 @@ from bot.core.reports.accountability import london_today
 from bot.core.search.fulltext import SearchQuery
 from bot.core.search.render import result_json
 from bot.core.search.sessions import EXPIRED_REQUEST
-from bot.core.sources.backfill import FirstFill
-from bot.core.sources.poller import Poller
 from bot.core.store.database import Store
 from bot.core.text import cut_at_word
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.embeds import preview_embed, subscriptions_embed
 from bot.discord.options import DepartmentName, MemberName, pin_names
 from bot.discord.replies import in_time, reply_error, send, the_bot
-from bot.discord.subscriptions.poster import Poster
 from bot.discord.subscriptions.targets import Target, target_problem
 from bot.discord.views import pick_message
 
 log = logging.getLogger(__name__)
 
-DELIVERY_TICK_SECONDS = 2.0  # how soon news from an `ingest` beside the bot is posted
 MANAGE_NEEDED = "Changing subscriptions needs the Manage Channels permission."
 NO_SUCH_SUBSCRIPTION = (
     "This server has no such subscription; pick one from the list as you type."
@@ -112,86 +104,15 @@ def posting(pinned: dict[str, Any]) -> Posting:
 
 
 class Subscriptions(commands.Cog):
-    """Channel subscriptions, and the loops that fill and post them."""
+    """Channel subscriptions: what a channel follows, and how it is told."""
 
     def __init__(self, bot: WrittenAnswersBot) -> None:
         self.bot = bot
-        self.poster = Poster(bot, bot.services)
-        self._deliver_lock = asyncio.Lock()
-        self._tasks: list[asyncio.Task[None]] = []
 
     @property
     def book(self) -> SubscriptionBook:
         """The bot's subscriptions."""
         return self.bot.services.book
-
-    @property
-    def queue(self) -> DeliveryQueue:
-        """The bot's delivery queue."""
-        return self.bot.services.queue
-
-    @property
-    def poller(self) -> Poller:
-        """The bot's poller."""
-        return self.bot.services.poller
-
-    async def cog_load(self) -> None:
-        """Start polling and posting, and on a first run the background backfill (planned
-        before the first poll, while the store still holds only the seed)."""
-        first_fill = await FirstFill.plan(self.bot.services)
-        self._tasks = [
-            asyncio.create_task(self._poll_loop(), name="poll-parliament"),
-            asyncio.create_task(self._delivery_loop(), name="deliver-posts"),
-        ]
-        if first_fill is not None:
-            self._tasks.append(asyncio.create_task(first_fill.run(), name="first-backfill"))
-
-    async def cog_unload(self) -> None:
-        """Stop polling and posting."""
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    # -- loops --------------------------------------------------------------------------------
-
-    async def _poll_loop(self) -> None:
-        await self.bot.wait_until_ready()
-        while True:
-            try:
-                result = await self.poller.poll_once()
-                if result.ok and result.summary and (result.summary.new or result.summary.updated):
-                    await self.bot.refresh_indexes()
-                await self.deliver()
-            except Exception:
-                log.exception("poll failed")
-            await asyncio.sleep(self.poller.next_wait())
-
-    async def _delivery_loop(self) -> None:
-        await self.bot.wait_until_ready()
-        while True:
-            try:
-                await self.deliver()
-            except Exception:
-                log.exception("delivery failed")
-            await asyncio.sleep(DELIVERY_TICK_SECONDS)
-
-    async def deliver(self) -> int:
-        """Match new change-log events and post what is pending; one round at a time. Each
-        planning step is a write of its own, so votes never wait behind a long backlog."""
-        async with self._deliver_lock:
-            db = self.bot.services.db
-            while not (await db.write(self.queue.plan_step)).done:
-                pass
-            now = self.bot.services.clock()
-            while await db.write(self.queue.due_digest_step, now) is not None:
-                pass
-            posted = await self.poster.send_pending()
-            backlog, pending = await db.write(self.queue.backlog)
-            CHANGE_BACKLOG.set(backlog)
-            DELIVERIES_PENDING.set(pending)
-            return posted
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -598,8 +519,9 @@ class Subscriptions(commands.Cog):
         row = None
         if subscription.strip().isdigit():
             reason = f"paused by {interaction.user.display_name}"
+            queue = self.bot.services.queue
             row = await in_time(interaction, self.bot.services.db.write(
-                self.queue.pause, interaction.guild_id or 0, int(subscription), reason),
+                queue.pause, interaction.guild_id or 0, int(subscription), reason),
                 ephemeral=True)
         if row is None:
             await reply_error(interaction, NO_SUCH_SUBSCRIPTION)
@@ -634,7 +556,7 @@ class Subscriptions(commands.Cog):
             was = await self.bot.services.db.quick(
                 lambda store: SubscriptionBook(store).get(int(subscription)))
             row, count = await in_time(interaction, self.bot.services.db.write(
-                self.queue.resume, interaction.guild_id or 0, int(subscription),
+                self.bot.services.queue.resume, interaction.guild_id or 0, int(subscription),
                 missed == MISSED_DIGEST, self.bot.services.clock()), ephemeral=True)
             if row is not None and was is not None and was["status"] == "active":
                 await send(interaction, ephemeral=True, content=(

@@ -16,6 +16,7 @@ from bot.core.search.sessions import prune_sessions
 from bot.core.services import Services, build_services
 from bot.core.store.database import Store
 from bot.discord.endpoints import configure_endpoints
+from bot.discord.news import News
 from bot.discord.replies import reply_error
 from bot.discord.views import DYNAMIC_ITEMS
 from bot.discord.watchdog import LoopWatchdog
@@ -23,8 +24,8 @@ from bot.discord.watchdog import LoopWatchdog
 log = logging.getLogger(__name__)
 
 EXTENSIONS = (
-    "cogs.help", "cogs.answers", "cogs.people", "cogs.votes", "cogs.subscriptions",
-    "cogs.accountability", "cogs.overdue", "cogs.alerts",
+    "cogs.background", "cogs.help", "cogs.answers", "cogs.people", "cogs.votes",
+    "cogs.subscriptions", "cogs.accountability", "cogs.overdue", "cogs.alerts",
 )
 
 
@@ -58,6 +59,7 @@ class WrittenAnswersBot(commands.Bot):
         self.settings = settings
         self.store = store  # the writer's store: reach it through ``services.db``
         self.services = services or build_services(settings, store)
+        self.news = News(self)
         self.watchdog = LoopWatchdog()
         self.watchdog.lag_observers.append(LOOP_LAG_SECONDS.observe)
         self.tree.error(self.on_app_command_error)

@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-import cogs.alerts
-import cogs.subscriptions
+import cogs.background
 from bot.cli import open_store
+from bot.discord.alerts.sender import UNKNOWN_USER
 from bot.discord.client import WrittenAnswersBot
 
 from .conftest import bot_env
@@ -29,8 +29,8 @@ def custom_ids(message: dict) -> list[str]:
 
 @pytest.fixture
 async def alerts_bot(bot_settings, bot_runner, loaded_database, monkeypatch):
-    monkeypatch.setattr(cogs.subscriptions, "DELIVERY_TICK_SECONDS", 0.1)
-    monkeypatch.setattr(cogs.alerts, "ALERT_TICK_SECONDS", 0.1)
+    monkeypatch.setattr(cogs.background, "DELIVERY_TICK_SECONDS", 0.1)
+    monkeypatch.setattr(cogs.background, "ALERT_TICK_SECONDS", 0.1)
     settings = replace(bot_settings, poll_interval_seconds=0.3)
     store = open_store(settings.database_path)
     bot = WrittenAnswersBot(settings, store, guild_ready_timeout=0.1)
@@ -193,7 +193,7 @@ async def test_an_unknown_user_pauses_the_alert_without_retrying(
     await discord_server.wait_until(
         lambda: book.rows(gone_user)[0]["status"] == "paused", 10, "the alert to pause"
     )
-    assert book.rows(gone_user)[0]["paused_reason"] == cogs.alerts.UNKNOWN_USER
+    assert book.rows(gone_user)[0]["paused_reason"] == UNKNOWN_USER
     lookups = len([r for r in discord_server.requests if str(gone_user) in r.path])
     await asyncio.sleep(1.0)  # more rounds: nothing retried
     assert len([r for r in discord_server.requests if str(gone_user) in r.path]) == lookups

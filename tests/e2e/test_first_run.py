@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import cogs.subscriptions
+import cogs.background
 from bot.cli import open_store
 from bot.core.sources.backfill import FIRST_FILL
 from bot.core.store.database import Store
@@ -25,7 +25,7 @@ DAYS = 9
 
 @pytest.fixture
 def fast_delivery(monkeypatch) -> None:
-    monkeypatch.setattr(cogs.subscriptions, "DELIVERY_TICK_SECONDS", 0.1)
+    monkeypatch.setattr(cogs.background, "DELIVERY_TICK_SECONDS", 0.1)
 
 
 def answered_days_ago(days: int, question_id: int, heading: str) -> dict:

@@ -69,7 +69,7 @@ async def test_a_first_start_on_a_long_change_log_answers_at_once(
     bot = WrittenAnswersBot(bot_settings, store, guild_ready_timeout=0.1)
     try:
         await bot_runner.start(bot)
-        cog = bot.get_cog("Subscriptions")
+        cog = bot.news
         await traffic(discord_server, 10)
         # Planning went on beside the traffic, in steps, and catches up.
         await discord_server.wait_until(

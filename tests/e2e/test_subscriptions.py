@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import cogs.subscriptions
+import cogs.background
 from bot.cli import open_store
 from bot.discord.client import WrittenAnswersBot
 
@@ -45,7 +45,7 @@ def todays_answer(question_id: int, heading: str, body: int = 60, **changes) -> 
 
 @pytest.fixture
 def fast_delivery(monkeypatch) -> None:
-    monkeypatch.setattr(cogs.subscriptions, "DELIVERY_TICK_SECONDS", 0.1)
+    monkeypatch.setattr(cogs.background, "DELIVERY_TICK_SECONDS", 0.1)
 
 
 @pytest.fixture
@@ -304,7 +304,7 @@ async def test_a_closed_channel_pauses_and_subscribe_resumes(
     await subscribe(discord_server, {"department": "dfe", "_in": education})
     await discord_server.forbid_posting(education)
     parliament_api.publish(todays_answer(990301, "Closed Channel"))
-    cog = subs_bot.get_cog("Subscriptions")
+    cog = subs_bot.news
     await discord_server.wait_until(
         lambda: cog.book.rows(discord_server.guild.id)[0]["status"] == "paused", 10, "a pause"
     )
@@ -338,7 +338,7 @@ async def test_a_deleted_channel_pauses(subs_bot, discord_server, parliament_api
     await subscribe(discord_server, {"department": "dfe", "_in": education})
     await discord_server.delete_channel(education)
     parliament_api.publish(todays_answer(990401, "Deleted Channel"))
-    cog = subs_bot.get_cog("Subscriptions")
+    cog = subs_bot.news
     await discord_server.wait_until(
         lambda: (
             cog.book.rows(discord_server.guild.id)[0]["paused_reason"] == "the channel was deleted"
@@ -355,7 +355,7 @@ async def test_the_api_failing_and_recovering_skips_nothing(
     await subscribe(discord_server, {"department": "dfe"})
     parliament_api.inject("500", count=10_000)
     parliament_api.publish(todays_answer(990501, "During The Outage"))
-    cog = subs_bot.get_cog("Subscriptions")
+    cog = subs_bot.news
     await discord_server.wait_until(lambda: cog.poller.failures >= 1, 15, "a failed poll")
     assert posts_in(discord_server, discord_server.channel, "Outage") == []
     parliament_api.clear_faults()
@@ -753,8 +753,8 @@ async def test_a_digest_sent_twice_after_a_crash_is_one_message(
         if await pending_claims(subs_bot) == 1:
             break
         await asyncio.sleep(0.1)
-    cog = subs_bot.get_cog("Subscriptions")
-    async with cog._deliver_lock:  # the loop is held: act out a crash after the send
+    cog = subs_bot.news
+    async with cog.deliver_lock:  # the loop is held: act out a crash after the send
         queue, db = subs_bot.services.queue, subs_bot.services.db
         assert await db.write(queue.due_digests, utc("2026-12-01T08:00:00")) == 1
         (batch,) = await db.write(queue.batches)
@@ -973,9 +973,9 @@ async def test_a_forum_post_made_before_a_crash_is_adopted_not_made_again(
 ) -> None:
     await subscribe(discord_server, {"department": "dfe", "channel": forum})
     await asyncio.sleep(0.5)
-    cog = subs_bot.get_cog("Subscriptions")
+    cog = subs_bot.news
     queue, db = subs_bot.services.queue, subs_bot.services.db
-    async with cog._deliver_lock:  # the loop is held: act out a crash after the post
+    async with cog.deliver_lock:  # the loop is held: act out a crash after the post
         parliament_api.publish(todays_answer(990621, "Adopted: Playgrounds"))
         for _ in range(100):
             await db.write(queue.plan)

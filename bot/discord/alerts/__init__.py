@@ -1,0 +1,1 @@
+"""The adapter for personal alerts: sending them by direct message."""

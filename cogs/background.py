@@ -1,0 +1,85 @@
+"""The app's background loops, on ``discord.ext.tasks``: polling Parliament, posting channel
+news, sending personal alerts, and a first run's backfill. One extension every feature relies
+on, so a feature's extension failing to load stops none of them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from discord.ext import commands, tasks
+
+from bot.core.sources.backfill import FirstFill
+from bot.discord.client import WrittenAnswersBot
+
+log = logging.getLogger(__name__)
+
+DELIVERY_TICK_SECONDS = 2.0  # how soon news from an `ingest` beside the bot is posted
+ALERT_TICK_SECONDS = 2.0  # how soon an answer the poll found is sent to those waiting for it
+
+
+class Background(commands.Cog):
+    """Starts and stops the loops; the work itself is ``bot.news``'s."""
+
+    def __init__(self, bot: WrittenAnswersBot) -> None:
+        self.bot = bot
+        self._first_fill: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        """Start the loops, and on a first run the background backfill (planned before the
+        first poll, while the store still holds only the seed)."""
+        first_fill = await FirstFill.plan(self.bot.services)
+        # Read here, not at import, so the ticks can be set per run.
+        self.delivery_loop.change_interval(seconds=DELIVERY_TICK_SECONDS)
+        self.alerts_loop.change_interval(seconds=ALERT_TICK_SECONDS)
+        self.poll_loop.start()
+        self.delivery_loop.start()
+        self.alerts_loop.start()
+        if first_fill is not None:
+            self._first_fill = asyncio.create_task(first_fill.run(), name="first-backfill")
+
+    async def cog_unload(self) -> None:
+        """Stop every loop."""
+        for loop in (self.poll_loop, self.delivery_loop, self.alerts_loop):
+            loop.cancel()
+        if self._first_fill is not None:
+            self._first_fill.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._first_fill
+
+    @tasks.loop(seconds=60)
+    async def poll_loop(self) -> None:
+        """Poll, post, and wait as long as the poller asks (longer after failures)."""
+        try:
+            wait = await self.bot.news.poll()
+        except Exception:
+            log.exception("poll failed")
+            wait = self.bot.news.poller.next_wait()
+        self.poll_loop.change_interval(seconds=wait)
+
+    @tasks.loop(seconds=DELIVERY_TICK_SECONDS)
+    async def delivery_loop(self) -> None:
+        """Post channel news that arrived between polls (an ``ingest`` beside the bot)."""
+        try:
+            await self.bot.news.deliver()
+        except Exception:
+            log.exception("delivery failed")
+
+    @tasks.loop(seconds=ALERT_TICK_SECONDS)
+    async def alerts_loop(self) -> None:
+        """Send the direct messages people asked for."""
+        try:
+            await self.bot.news.deliver_alerts()
+        except Exception:
+            log.exception("sending alerts failed")
+
+    @poll_loop.before_loop
+    @delivery_loop.before_loop
+    @alerts_loop.before_loop
+    async def _wait_until_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+
+async def setup(bot: WrittenAnswersBot) -> None:
+    await bot.add_cog(Background(bot))
