@@ -15,6 +15,7 @@ from bot.core.metrics import serve as serve_metrics
 from bot.core.search.sessions import prune_sessions
 from bot.core.services import Services, build_services
 from bot.core.store.database import Store
+from bot.discord.base import AppBot
 from bot.discord.endpoints import configure_endpoints
 from bot.discord.news import News
 from bot.discord.replies import reply_error
@@ -38,7 +39,7 @@ def intents() -> discord.Intents:
     return wanted
 
 
-class WrittenAnswersBot(commands.Bot):
+class WrittenAnswersBot(AppBot):
     """The bot: discord.py's client with the written-answers services attached."""
 
     def __init__(
@@ -63,10 +64,6 @@ class WrittenAnswersBot(commands.Bot):
         self.watchdog = LoopWatchdog()
         self.watchdog.lag_observers.append(LOOP_LAG_SECONDS.observe)
         self.tree.error(self.on_app_command_error)
-
-    async def refresh_indexes(self) -> None:
-        """Rebuild the in-memory name indexes after the store gained data, off the loop."""
-        await self.services.refresh_indexes()
 
     async def setup_hook(self) -> None:
         """Before the gateway connects: buttons, name indexes, commands."""

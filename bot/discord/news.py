@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
 
 from bot.core.metrics import CHANGE_BACKLOG, DELIVERIES_PENDING
 from bot.core.news.alerts import AlertBook, send_alerts
@@ -14,10 +13,8 @@ from bot.core.news.outbox import DeliveryQueue, Pacer
 from bot.core.news.subscriptions import SubscriptionBook
 from bot.core.sources.poller import Poller
 from bot.discord.alerts.sender import AlertSender
+from bot.discord.base import AppBot
 from bot.discord.subscriptions.poster import Poster
-
-if TYPE_CHECKING:
-    from bot.discord.client import WrittenAnswersBot
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +22,7 @@ log = logging.getLogger(__name__)
 class News:
     """Polling, channel posts and direct messages, each one round at a time."""
 
-    def __init__(self, bot: WrittenAnswersBot) -> None:
+    def __init__(self, bot: AppBot) -> None:
         self.bot = bot
         self.poster = Poster(bot, bot.services)
         self.alerts = AlertBook(bot.store)  # the writer's connection: use it through db.write

@@ -12,12 +12,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import discord
 
-if TYPE_CHECKING:
-    from bot.discord.client import WrittenAnswersBot
+from bot.discord.base import AppBot
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +27,9 @@ ACK_WITHIN = 0.8
 ERROR_MESSAGE = "Sorry — something went wrong there. It has been logged; please try again."
 
 
-def the_bot(interaction: discord.Interaction) -> WrittenAnswersBot:
+def the_bot(interaction: discord.Interaction) -> AppBot:
     """The bot an interaction came to, with its services."""
-    return cast("WrittenAnswersBot", interaction.client)
+    return cast(AppBot, interaction.client)
 
 
 async def in_time(

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.core.news.alerts import AlertUndeliverable
 from bot.core.reports.people import party_abbreviations
 from bot.core.search.render import result_json
+from bot.discord.base import AppBot
 from bot.discord.subscriptions.poster import BatchContent, Poster
-
-if TYPE_CHECKING:
-    from bot.discord.client import WrittenAnswersBot
 
 CLOSED_INBOX = ("I could not send you a direct message (your DMs are closed to the bot, or you "
                 "share no server with it)")
@@ -22,7 +20,7 @@ UNKNOWN_USER = "Discord no longer knows your account"
 class AlertSender:
     """Renders an alert's question as a post and sends it to the person with its nonce."""
 
-    def __init__(self, bot: WrittenAnswersBot) -> None:
+    def __init__(self, bot: AppBot) -> None:
         self.bot = bot
 
     def read(self, delivery: dict[str, Any]) -> BatchContent | None:
