@@ -28,11 +28,10 @@ from archive_server import (
 from conftest import REPO_ROOT, shared_data
 
 from bot.config import DEFAULT_ARCHIVE_BASE_URL, ConfigError, load_settings
+from bot.core.progress import BarProgress, LineProgress
 from bot.core.sources.archive import (
     ArchiveClient,
     ArchiveSummary,
-    BarProgress,
-    LineProgress,
     import_archive,
     listed_files,
     newest_versions,

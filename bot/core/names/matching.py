@@ -27,7 +27,9 @@ class HasConnection(Protocol):
     the store can use names without an import cycle."""
 
     @property
-    def conn(self) -> sqlite3.Connection: ...
+    def conn(self) -> sqlite3.Connection:
+        """The open connection."""
+        ...
 
 KINDS = ("member", "department", "topic")
 AUTOCOMPLETE_LIMIT = 25

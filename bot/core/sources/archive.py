@@ -35,14 +35,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
 import aiohttp
-from tqdm import tqdm
 
 from bot.core.clock import utc_now_text
 from bot.core.news.subscriptions import ARCHIVE_SOURCE_PREFIX
+from bot.core.progress import Progress
+from bot.core.progress import progress_for as generic_progress_for
 from bot.core.sources.api_client import _Pace
 from bot.core.sources.ingest import BULK_CACHE_KIB, FileReport, read_file, store_parsed
 from bot.core.store.database import Store
@@ -469,107 +470,27 @@ class FileDone:
         return f"{head}: skipped — {self.reason}"
 
 
-class ArchiveProgress(Protocol):
-    """Where a run shows its progress."""
-
-    def planned(self, summary: ArchiveSummary) -> None:
-        """The folders are listed: ``summary.to_fetch`` files will be downloaded."""
-
-    def file_done(self, done: FileDone, summary: ArchiveSummary) -> None:
-        """One file is done (loaded, skipped, gone or not modified)."""
-
-    def close(self) -> None:
-        """The run is over."""
+def planned_headline(summary: ArchiveSummary) -> str:
+    """What a run listed and will fetch, in one line."""
+    return (
+        f"Archive listed: {summary.listed:,} files, {summary.days:,} days, "
+        f"{summary.up_to_date:,} already loaded, {summary.to_fetch:,} to fetch"
+    )
 
 
-class NoProgress:
-    """Shows nothing."""
-
-    def planned(self, summary: ArchiveSummary) -> None:
-        """Nothing to show."""
-
-    def file_done(self, done: FileDone, summary: ArchiveSummary) -> None:
-        """Nothing to show."""
-
-    def close(self) -> None:
-        """Nothing to close."""
+def show_file_done(show: Progress, done: FileDone, summary: ArchiveSummary) -> None:
+    """One file is done (loaded, skipped, gone or not modified): its line, and the run so far."""
+    show.step(
+        done.line(),
+        f"day={done.file.day}, questions={summary.new + summary.updated + summary.unchanged:,}, "
+        f"MB={summary.file_bytes / 1_000_000:.1f}",
+        notable=done.outcome in ("skipped", "gone"),
+    )
 
 
-class LineProgress:
-    """One line a day (a file is a House's day), for logs and pipes."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-
-    def planned(self, summary: ArchiveSummary) -> None:
-        """Say what was listed and what will be fetched."""
-        self._write(
-            f"Archive listed: {summary.listed:,} files, {summary.days:,} days, "
-            f"{summary.up_to_date:,} already loaded, {summary.to_fetch:,} to fetch"
-        )
-
-    def file_done(self, done: FileDone, summary: ArchiveSummary) -> None:
-        """Write the file's line."""
-        self._write(done.line())
-
-    def close(self) -> None:
-        """Nothing to close."""
-
-    def _write(self, text: str) -> None:
-        self.stream.write(text + "\n")
-        self.stream.flush()
-
-
-class BarProgress:
-    """A progress bar on a terminal (tqdm): files, questions, megabytes and an ETA; skipped
-    files are written above it."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        self._bar: tqdm[Any] | None = None
-
-    def planned(self, summary: ArchiveSummary) -> None:
-        """Start the bar."""
-        self._bar = tqdm(
-            total=summary.to_fetch,
-            unit="file",
-            desc="archive",
-            file=self.stream,
-            dynamic_ncols=True,
-            smoothing=0.05,
-        )
-        if summary.up_to_date:
-            self._bar.write(
-                f"{summary.up_to_date:,} of {summary.days:,} days already loaded", self.stream
-            )
-
-    def file_done(self, done: FileDone, summary: ArchiveSummary) -> None:
-        """Move the bar; write a skipped file's line above it."""
-        if self._bar is None:
-            return
-        if done.outcome in ("skipped", "gone"):
-            self._bar.write(done.line(), self.stream)
-        self._bar.set_postfix(
-            {
-                "day": done.file.day,
-                "questions": summary.new + summary.updated + summary.unchanged,
-                "MB": round(summary.file_bytes / 1_000_000, 1),
-            },
-            refresh=False,
-        )
-        self._bar.update(1)
-
-    def close(self) -> None:
-        """End the bar."""
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
-
-
-def progress_for(stream: IO[str]) -> ArchiveProgress:
-    """A bar on a terminal, else a line a day."""
-    isatty = getattr(stream, "isatty", None)
-    return BarProgress(stream) if isatty and isatty() else LineProgress(stream)
+def progress_for(stream: IO[str]) -> Progress:
+    """A bar of files on a terminal, else a line a file."""
+    return generic_progress_for(stream, unit="file", desc="archive")
 
 
 async def import_archive(
@@ -580,7 +501,7 @@ async def import_archive(
     until: date | None = None,
     houses: Sequence[str] = HOUSE_NAMES,
     client: ArchiveClient | None = None,
-    progress: ArchiveProgress | None = None,
+    progress: Progress | None = None,
 ) -> ArchiveSummary:
     """Load the newest version of each day's written answers between ``since`` and ``until``
     (inclusive; None: no bound) for ``houses``, skipping files loaded before in the same state.
@@ -589,7 +510,7 @@ async def import_archive(
     ``summary.stopped`` set; every file loaded before is kept and recorded.
     """
     summary = ArchiveSummary(since, until, tuple(houses))
-    show = progress or NoProgress()
+    show = progress or Progress()
     started = time.monotonic()
     http = client or ArchiveClient(base_url)
     requests_before, bytes_before = http.requests_made, http.bytes_received
@@ -599,7 +520,7 @@ async def import_archive(
                 await stack.enter_async_context(http)
             try:
                 plan = await _plan(store, http, summary)
-                show.planned(summary)
+                show.start(summary.to_fetch, planned_headline(summary))
                 await _download_and_load(store, http, plan, summary, show)
             except ArchiveError as error:
                 summary.stopped = str(error)
@@ -660,7 +581,7 @@ async def _download_and_load(
     http: ArchiveClient,
     plan: list[PlannedFile],
     summary: ArchiveSummary,
-    show: ArchiveProgress,
+    show: Progress,
 ) -> None:
     """Download the planned files a few ahead, and load each in order on a worker thread."""
     if not plan:
@@ -698,7 +619,7 @@ async def _download_and_load(
                         await load
                     raise
                 _count(summary, done)
-                show.file_done(done, summary)
+                show_file_done(show, done, summary)
     finally:
         for _, task in ahead:
             task.cancel()

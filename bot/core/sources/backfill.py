@@ -26,12 +26,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
-from typing import IO, TYPE_CHECKING, Any, Protocol
-
-from tqdm import tqdm
+from typing import IO, TYPE_CHECKING, Any
 
 from bot.core.clock import utc_now_text
 from bot.core.news.subscriptions import HISTORY_SOURCE
+from bot.core.progress import LogProgress, Progress
+from bot.core.progress import progress_for as generic_progress_for
 from bot.core.sources.api_client import ParliamentAPI
 from bot.core.sources.fetch import ALL_WINDOWS, FetchError, FetchSummary, fetch_window
 from bot.core.store.access import Writer, inline
@@ -123,32 +123,6 @@ class BackfillSummary:
 # -- progress -------------------------------------------------------------------------------
 
 
-class BackfillProgress(Protocol):
-    """Told of a backfill's days as they finish."""
-
-    def start(self, summary: BackfillSummary, days: int) -> None:
-        """The run begins with ``days`` days to fetch."""
-
-    def day_done(self, day: date, fetched: FetchSummary, summary: BackfillSummary) -> None:
-        """One day is stored (``fetched``); ``summary`` holds the run so far."""
-
-    def close(self) -> None:
-        """The run is over."""
-
-
-class NoProgress:
-    """Shows nothing."""
-
-    def start(self, summary: BackfillSummary, days: int) -> None:
-        """Nothing."""
-
-    def day_done(self, day: date, fetched: FetchSummary, summary: BackfillSummary) -> None:
-        """Nothing."""
-
-    def close(self) -> None:
-        """Nothing."""
-
-
 def _day_line(day: date, fetched: FetchSummary, summary: BackfillSummary, total: int) -> str:
     return (
         f"{day}: {fetched.listed} questions listed, {fetched.pages} list calls, "
@@ -157,85 +131,9 @@ def _day_line(day: date, fetched: FetchSummary, summary: BackfillSummary, total:
     )
 
 
-class BarProgress:
-    """A tqdm bar on a terminal: days done, questions and full texts so far, an ETA."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        self._bar: tqdm[Any] | None = None
-
-    def start(self, summary: BackfillSummary, days: int) -> None:
-        """Open the bar."""
-        self._bar = tqdm(total=days, unit="day", desc="backfill", file=self.stream)
-
-    def day_done(self, day: date, fetched: FetchSummary, summary: BackfillSummary) -> None:
-        """Move the bar a day."""
-        if self._bar is not None:
-            self._bar.set_postfix_str(
-                f"{day} · {summary.listed:,} questions · {summary.detail_calls:,} full texts",
-                refresh=False,
-            )
-            self._bar.update(1)
-
-    def close(self) -> None:
-        """Close the bar."""
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
-
-
-class LineProgress:
-    """One line a day, for a log file or a pipe."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        self.total = 0
-
-    def start(self, summary: BackfillSummary, days: int) -> None:
-        """Say what the run will do."""
-        self.total = days
-        print(
-            f"backfill {summary.since} to {summary.until}: {days} days to fetch, "
-            f"{summary.days_skipped} finished before",
-            file=self.stream,
-            flush=True,
-        )
-
-    def day_done(self, day: date, fetched: FetchSummary, summary: BackfillSummary) -> None:
-        """A line for the day."""
-        print(_day_line(day, fetched, summary, self.total), file=self.stream, flush=True)
-
-    def close(self) -> None:
-        """Nothing to close."""
-
-
-class LogProgress:
-    """A log line a day (the bot's first run)."""
-
-    def __init__(self, logger: logging.Logger = log) -> None:
-        self.logger = logger
-        self.total = 0
-
-    def start(self, summary: BackfillSummary, days: int) -> None:
-        """Log what the run will do."""
-        self.total = days
-        self.logger.info(
-            "backfill %s to %s: %d days to fetch, %d finished before",
-            summary.since, summary.until, days, summary.days_skipped,
-        )
-
-    def day_done(self, day: date, fetched: FetchSummary, summary: BackfillSummary) -> None:
-        """Log the day."""
-        self.logger.info("backfill %s", _day_line(day, fetched, summary, self.total))
-
-    def close(self) -> None:
-        """Nothing to close."""
-
-
-def progress_for(stream: IO[str] = sys.stderr) -> BackfillProgress:
-    """A bar on a terminal, else a line a day."""
-    isatty = getattr(stream, "isatty", None)
-    return BarProgress(stream) if isatty and isatty() else LineProgress(stream)
+def progress_for(stream: IO[str] = sys.stderr) -> Progress:
+    """A bar of days on a terminal, else a line a day."""
+    return generic_progress_for(stream, unit="day", desc="backfill")
 
 
 # -- the backfill ---------------------------------------------------------------------------
@@ -297,7 +195,7 @@ async def backfill(
     refresh: bool = False,
     api: ParliamentAPI | None = None,
     writer: Writer = inline,
-    progress: BackfillProgress | None = None,
+    progress: Progress | None = None,
     on_day: DayDone | None = None,
     today: date | None = None,
 ) -> BackfillSummary:
@@ -309,7 +207,7 @@ async def backfill(
     finished before is kept. A cancelled run (Ctrl-C) keeps them too.
     """
     summary = BackfillSummary(since, until)
-    show = progress or NoProgress()
+    show = progress or Progress()
     today = today or date.today()
     started = time.monotonic()
     done = set() if refresh else await writer(partial(finished_days, store, since, until))
@@ -318,7 +216,10 @@ async def backfill(
     summary.days_skipped = len(days) - len(todo)
     client = api or ParliamentAPI(base_url)
     try:
-        show.start(summary, len(todo))
+        show.start(len(todo), (
+            f"backfill {summary.since} to {summary.until}: {len(todo)} days to fetch, "
+            f"{summary.days_skipped} finished before"
+        ))
         if api is None:
             await client.__aenter__()
         for day in todo:
@@ -336,7 +237,10 @@ async def backfill(
             summary.days += 1
             if day < today:  # a day is over once it has passed; today is fetched, not recorded
                 await writer(partial(record_day, store, day, fetched))
-            show.day_done(day, fetched, summary)
+            show.step(
+                _day_line(day, fetched, summary, len(todo)),
+                f"{day} · {summary.listed:,} questions · {summary.detail_calls:,} full texts",
+            )
             if on_day is not None:
                 await on_day(day, fetched)
     finally:
@@ -425,7 +329,7 @@ class FirstFill:
             while True:
                 summary = await backfill(
                     services.store, services.settings.parliament_api_base_url, self.since,
-                    self.until, writer=services.db.write, progress=LogProgress(log),
+                    self.until, writer=services.db.write, progress=LogProgress(log, "backfill"),
                     on_day=self._day_done,
                 )
                 self.summary = summary

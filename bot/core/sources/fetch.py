@@ -16,16 +16,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from tqdm import tqdm
-
 from bot.core.clock import utc_now_text
+from bot.core.progress import Progress, status_for
 from bot.core.records import ParsedQuestion, RecordError, version_of
 from bot.core.sources.api_client import ParliamentAPI, ParliamentAPIError
 from bot.core.sources.api_json import parse_question_value
@@ -90,23 +88,6 @@ def parse_window(
     if start > end:
         raise ValueError(f"--since {start} is after --until {end}")
     return start, end
-
-
-class _Status:
-    """A one-line status on a terminal (a tqdm line), or nothing."""
-
-    def __init__(self, enabled: bool) -> None:
-        self._line = (
-            tqdm(total=0, bar_format="{desc}", file=sys.stderr, leave=False) if enabled else None
-        )
-
-    def show(self, text: str) -> None:
-        if self._line is not None:
-            self._line.set_description_str(text)
-
-    def close(self) -> None:
-        if self._line is not None:
-            self._line.close()
 
 
 def version_text(record: dict[str, Any]) -> str:
@@ -275,7 +256,7 @@ async def fetch_window(
     fetched before is stored.
     """
     summary = FetchSummary(since, until)
-    status = _Status(progress)
+    status = status_for(progress)
     client = api or ParliamentAPI(base_url)
     try:
         async with contextlib.AsyncExitStack() as stack:
@@ -300,7 +281,7 @@ async def fetch_window(
                             partial(_store_list_page, store, fresh, summary, source)
                         )
                         wanted.update(dict.fromkeys(need))
-                        status.show(
+                        status.status(
                             f"{name}: page {page} of {max(1, -(-total // 100))}, "
                             f"{summary.listed} questions listed"
                         )
@@ -320,7 +301,7 @@ async def _fetch_full_views(
     store: Store,
     ids: list[int],
     summary: FetchSummary,
-    status: _Status,
+    status: Progress,
     source: str,
     writer: Writer,
 ) -> None:
@@ -334,7 +315,7 @@ async def _fetch_full_views(
         summary.details += len(batch) - len(failures)
         done += len(values)
         await writer(partial(_store_full_views, store, values, summary, source))
-        status.show(f"full texts: {done} of {len(ids)}")
+        status.status(f"full texts: {done} of {len(ids)}")
         if failures:
             raise FetchError(
                 f"full text of {len(failures)} questions could not be fetched "
