@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import escape_markdown
 
+from bot.core.clock import london_today
 from bot.core.names.matching import Candidate, Resolution
 from bot.core.names.options import NAME_OPTIONS, OPTION_BY_CODE
 from bot.core.news.schedules import (
@@ -34,7 +35,6 @@ from bot.core.news.subscriptions import (
     normal_events,
     subscription_filters,
 )
-from bot.core.reports.accountability import london_today
 from bot.core.search.fulltext import SearchQuery
 from bot.core.search.render import result_json
 from bot.core.search.sessions import EXPIRED_REQUEST

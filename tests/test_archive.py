@@ -39,8 +39,8 @@ from bot.core.sources.archive import (
     parse_changedates,
     parse_index,
     progress_for,
-    retry_after_seconds,
 )
+from bot.core.sources.http import retry_after_seconds
 from bot.core.sources.ingest import ingest_paths
 from bot.core.store.database import Store
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from bot.config import Settings
+from bot.core.clock import utc_now
 from bot.core.names.matching import Resolver
 from bot.core.news.outbox import DeliveryQueue, Pacer
 from bot.core.news.subscriptions import SubscriptionBook
@@ -39,7 +40,7 @@ class Services:
     poller: Poller
     sessions: SessionKeeper  # saved searches, written behind the reply
     # Now, for digest times: a test sets a clock of its own to cross a clock change.
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    clock: Callable[[], datetime] = field(default=utc_now)
 
     def searcher(self, store: Store) -> Searcher:
         """A searcher over ``store`` (a reader's connection) with the current name indexes."""

@@ -10,10 +10,10 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown
 
+from bot.core.clock import london_today
 from bot.core.names.options import NAME_OPTIONS
 from bot.core.news.schedules import stored_schedule
 from bot.core.records import MemberRow, QuestionRow
-from bot.core.reports.accountability import london_today
 from bot.core.reports.duedates import DueStatus, add_working_days, working_days_between
 from bot.core.reports.overdue import question_due
 from bot.core.text import cut_at_word

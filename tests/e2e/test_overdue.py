@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.core.reports.accountability import london_today
+from bot.core.clock import london_today
 from bot.core.reports.duedates import working_days_between
 from bot.core.reports.overdue import overdue, question_due
 from bot.core.search.render import question_json

@@ -14,16 +14,20 @@ name questions and subscriptions, whose ids do not change), then deletes the old
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bot.core.names.departments import department_table
 from bot.core.names.matching import DepartmentIndex, member_activity_of, member_identities
 from bot.core.records import question_tags, synthetic_id
+from bot.core.sources.http import HTTPError, fetch_bytes
 
 DATADOTPARL = "datadotparl_id"
 # ParlParse's people.json as mySociety publish it (about 20 MB).
@@ -53,10 +57,19 @@ def speaker_id(ref: str) -> int:
 
 
 def fetch_people(url: str, timeout: float = 120.0) -> Any:
-    """Download and parse a people.json (any URL ``urllib`` opens, ``file:`` too). Raises
-    ``OSError`` when it cannot be read and ``ValueError`` when it is not people.json."""
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        doc = json.loads(response.read())
+    """Download and parse a people.json: an http(s) URL through the polite client, or a local
+    file (a path or a ``file:`` URL). Raises ``OSError`` when it cannot be read and
+    ``ValueError`` when it is not people.json."""
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme in ("http", "https"):
+        try:
+            body = asyncio.run(fetch_bytes(url, timeout))
+        except HTTPError as error:
+            raise OSError(str(error)) from None
+    else:
+        local = urllib.request.url2pathname(parsed.path) if parsed.scheme == "file" else url
+        body = Path(local).read_bytes()
+    doc = json.loads(body)
     if not is_people_document(doc):
         raise NotPeopleError("not ParlParse's people.json (no 'persons' and 'memberships')")
     return doc

@@ -12,10 +12,10 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.core.clock import utc_now_text
+from bot.core.clock import utc_now, utc_now_text
 from bot.core.names.departments import department_table
 from bot.core.names.matching import Candidate, stem
 from bot.core.names.options import NAME_OPTIONS
@@ -428,7 +428,7 @@ class SubscriptionBook:
         otherwise (``posting``: role, schedule, threads). ``now`` counts the first digest.
         Raises ``SubscriptionError`` without a filter or over the server's cap."""
         posting = posting or Posting()
-        columns = posting.columns(now or datetime.now(UTC))
+        columns = posting.columns(now or utc_now())
         events = normal_events(filters.get("events"))
         values = self._filter_values(filters)
         with self.store.transaction():
@@ -491,7 +491,7 @@ class SubscriptionBook:
         here. Raises ``SubscriptionError`` when the target already follows the same."""
         values = self._filter_values(filters)
         events = normal_events(filters.get("events"))
-        columns = posting.columns(now or datetime.now(UTC))
+        columns = posting.columns(now or utc_now())
         with self.store.transaction():
             row = self.get(subscription_id)
             if row is None or row["guild_id"] != guild_id:

@@ -45,10 +45,10 @@ import math
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.clock import london_today
 from bot.core.names.departments import department_table
 from bot.core.records import parliament_url
 from bot.core.reports.duedates import is_working_day
@@ -126,15 +126,6 @@ LOOKBACK = timedelta(days=31)
 
 class AccountabilityError(ValueError):
     """Options no report can be made with (a period the wrong way round); the message says so."""
-
-
-def london_today() -> date:
-    """Today's date in the United Kingdom (in UTC where the time zone database is missing)."""
-    now = datetime.now(UTC)
-    try:
-        return now.astimezone(ZoneInfo("Europe/London")).date()
-    except ZoneInfoNotFoundError:
-        return now.date()
 
 
 def default_period(

@@ -40,8 +40,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.core.clock import london_today
 from bot.core.records import parliament_url
-from bot.core.reports.accountability import DUE_DAY_SQL, last_working_day, london_today
+from bot.core.reports.accountability import DUE_DAY_SQL, last_working_day
 from bot.core.reports.duedates import (
     CALENDAR_FIRST,
     CALENDAR_LAST,

@@ -16,10 +16,10 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
-from bot.core.clock import utc_now_text
+from bot.core.clock import utc_now, utc_now_text
 from bot.core.search.fulltext import SearchQuery
 from bot.core.store.database import Store
 
@@ -71,7 +71,7 @@ def update_session(store: Store, session_id: int, query: SearchQuery) -> None:
 
 def prune_sessions(store: Store, days: int = SESSION_DAYS) -> int:
     """Forget searches saved more than ``days`` ago; returns how many went."""
-    cutoff = (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    cutoff = (utc_now() - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return store.conn.execute(
         "DELETE FROM search_sessions WHERE created_at < ?", (cutoff,)
     ).rowcount

@@ -9,15 +9,14 @@ backoff on network errors, timeouts, 5xx, those bodies, truncated JSON and 429 (
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import random
-import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
+
+from bot.core.sources.http import HTTPError, PoliteClient, Response
 
 log = logging.getLogger(__name__)
 
@@ -26,23 +25,6 @@ QUESTIONS_PATH = "/writtenquestions/questions"
 
 class ParliamentAPIError(RuntimeError):
     """The API could not be reached or kept failing after the retries."""
-
-
-class _Pace:
-    """At most ``per_second`` request starts a second, across every task using it."""
-
-    def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second if per_second > 0 else 0.0
-        self._next = 0.0
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> None:
-        async with self._lock:
-            now = time.monotonic()
-            delay = self._next - now
-            self._next = max(now, self._next) + self.interval
-        if delay > 0:
-            await asyncio.sleep(delay)
 
 
 class ParliamentAPI:
@@ -61,77 +43,61 @@ class ParliamentAPI:
         session: aiohttp.ClientSession | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.attempts = attempts
-        self.backoff_seconds = backoff_seconds
-        self.max_backoff_seconds = max_backoff_seconds
-        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
-        self._pace = _Pace(requests_per_second)
-        self._slots = asyncio.Semaphore(concurrency)
-        self._session = session
-        self._own_session = session is None
-        self.requests_made = 0
+        self.http = PoliteClient(
+            requests_per_second=requests_per_second,
+            concurrency=concurrency,
+            attempts=attempts,
+            backoff_seconds=backoff_seconds,
+            max_backoff_seconds=max_backoff_seconds,
+            timeout_seconds=timeout_seconds,
+            headers={"Accept": "application/json"},
+            session=session,
+        )
+
+    @property
+    def requests_made(self) -> int:
+        """Requests sent so far, retries included."""
+        return self.http.requests_made
 
     async def __aenter__(self) -> ParliamentAPI:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(
-                timeout=self._timeout, headers={"Accept": "application/json"}
-            )
+        await self.http.__aenter__()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._own_session and self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self.http.__aexit__(*exc)
 
     async def get_json(self, path: str, params: Mapping[str, Any] | list[tuple[str, str]]) -> Any:
-        """GET ``path`` and return the decoded JSON, retrying what is worth retrying.
+        """GET ``path`` and return the decoded JSON, retrying what is worth retrying (a body
+        that is not complete JSON, or an error body sent with 200, included).
 
         Returns None for a 404 (an unknown question). Raises ``ParliamentAPIError`` after the
         last attempt, or at once for other 4xx answers.
         """
-        assert self._session is not None, "use 'async with ParliamentAPI(...)'"
-        url = self.base_url + path
-        last_problem = "no attempt made"
-        for attempt in range(1, self.attempts + 1):
-            retry_after: float | None = None
-            async with self._slots:
-                await self._pace.wait()
-                self.requests_made += 1
-                try:
-                    async with self._session.get(url, params=params, timeout=self._timeout) as resp:
-                        body = await resp.read()
-                        if resp.status == 404:
-                            return None
-                        if resp.status == 429:
-                            retry_after = _retry_after(resp.headers.get("Retry-After"))
-                            last_problem = "rate limited (429)"
-                        elif resp.status >= 500:
-                            last_problem = f"server error {resp.status}"
-                        elif resp.status >= 400:
-                            raise ParliamentAPIError(
-                                f"{resp.status} from {path}: {_problem_detail(body)}"
-                            )
-                        else:
-                            try:
-                                data = json.loads(body)
-                            except ValueError:
-                                last_problem = "a response that is not complete JSON"
-                            else:
-                                if isinstance(data, dict) and _is_error_body(data):
-                                    last_problem = f"an error body (status {data.get('status')})"
-                                else:
-                                    return data
-                except (aiohttp.ClientError, TimeoutError) as error:
-                    last_problem = f"{type(error).__name__}: {error}".rstrip(": ")
-            if attempt < self.attempts:
-                delay = retry_after if retry_after is not None else self._backoff(attempt)
-                log.debug("retrying %s in %.2fs after %s", path, delay, last_problem)
-                await asyncio.sleep(delay)
-        raise ParliamentAPIError(f"{path} failed {self.attempts} times; last: {last_problem}")
+        decoded: list[Any] = []
 
-    def _backoff(self, attempt: int) -> float:
-        base = self.backoff_seconds * (2 ** (attempt - 1))
-        return min(self.max_backoff_seconds, base) * random.uniform(0.8, 1.2)
+        def check(response: Response) -> str | None:
+            if response.status == 404:
+                return None
+            try:
+                data = json.loads(response.body)
+            except ValueError:
+                return "a response that is not complete JSON"
+            if isinstance(data, dict) and _is_error_body(data):
+                return f"an error body (status {data.get('status')})"
+            decoded.append(data)
+            return None
+
+        try:
+            response = await self.http.get(
+                self.base_url + path, params=params, final=(200, 404), check=check
+            )
+        except HTTPError as error:
+            if error.status is not None:
+                raise ParliamentAPIError(
+                    f"{error.status} from {path}: {_problem_detail(error.body)}"
+                ) from None
+            raise ParliamentAPIError(str(error)) from None
+        return None if response.status == 404 else decoded[-1]
 
     async def list_page(self, params: Mapping[str, Any], skip: int, take: int) -> dict[str, Any]:
         """One page of the list endpoint, ``take`` results from ``skip``; ``ParliamentAPIError``
@@ -186,11 +152,6 @@ def _is_error_body(data: dict[str, Any]) -> bool:
     )
 
 
-def _retry_after(value: str | None) -> float:
-    try:
-        return max(0.0, float(value)) if value else 1.0
-    except ValueError:
-        return 1.0
 
 
 def _problem_detail(body: bytes) -> str:

@@ -21,30 +21,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
 import gc
 import html
 import logging
-import random
 import re
 import tempfile
 import time
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from importlib import metadata
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
-
-import aiohttp
 
 from bot.core.clock import utc_now_text
 from bot.core.news.subscriptions import ARCHIVE_SOURCE_PREFIX
 from bot.core.progress import Progress
 from bot.core.progress import progress_for as generic_progress_for
-from bot.core.sources.api_client import _Pace
+from bot.core.sources.http import USER_AGENT, HTTPError, PoliteClient
 from bot.core.sources.ingest import BULK_CACHE_KIB, FileReport, read_file, store_parsed
 from bot.core.store.database import Store
 
@@ -70,18 +65,6 @@ class ArchiveError(RuntimeError):
     """The archive could not be read (after retries); what was loaded before is kept."""
 
 
-def _user_agent() -> str:
-    try:
-        version = metadata.version("written-answers-bot")
-    except metadata.PackageNotFoundError:
-        version = "dev"
-    return (
-        f"written-answers-bot/{version} (archive import of ParlParse written answers; "
-        f"aiohttp/{aiohttp.__version__})"
-    )
-
-
-USER_AGENT = _user_agent()
 
 
 # --------------------------------------------------------------------------- what is listed
@@ -213,10 +196,10 @@ class Fetched:
 class ArchiveClient:
     """``async with ArchiveClient(base_url) as client: await client.get("wrans/")``.
 
-    Polite by default: at most 3 request starts a second (the Parliament API client's pacing),
-    2 at a time, a User-Agent that says what it is, and retries with backoff on network errors,
-    timeouts and 5xx; a 429 or 503 waits as its ``Retry-After`` says (up to
-    ``max_retry_after_seconds``; longer stops the run with the time to come back).
+    Polite by default (``http.PoliteClient``): at most 3 request starts a second, 2 at a time,
+    a User-Agent that says what it is, and retries with backoff on network errors, timeouts and
+    5xx; a 429 or 503 waits as its ``Retry-After`` says (up to ``max_retry_after_seconds``;
+    longer stops the run with the time to come back).
     """
 
     def __init__(
@@ -233,34 +216,38 @@ class ArchiveClient:
         user_agent: str = USER_AGENT,
     ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
-        self.attempts = attempts
-        self.backoff_seconds = backoff_seconds
-        self.max_backoff_seconds = max_backoff_seconds
-        self.max_retry_after_seconds = max_retry_after_seconds
-        self.user_agent = user_agent
-        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
-        self._pace = _Pace(requests_per_second)
-        self._slots = asyncio.Semaphore(concurrency)
-        self._session: aiohttp.ClientSession | None = None
-        self.requests_made = 0
-        self.bytes_received = 0
+        self.http = PoliteClient(
+            requests_per_second=requests_per_second,
+            concurrency=concurrency,
+            attempts=attempts,
+            backoff_seconds=backoff_seconds,
+            max_backoff_seconds=max_backoff_seconds,
+            max_retry_after_seconds=max_retry_after_seconds,
+            timeout_seconds=timeout_seconds,
+            user_agent=user_agent,
+        )
 
     async def __aenter__(self) -> ArchiveClient:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(
-                timeout=self._timeout, headers={"User-Agent": self.user_agent}
-            )
+        await self.http.__aenter__()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self.http.__aexit__(*exc)
 
     @property
     def is_open(self) -> bool:
         """Inside ``async with`` (its HTTP session is open)."""
-        return self._session is not None
+        return self.http.is_open
+
+    @property
+    def requests_made(self) -> int:
+        """Requests sent so far, retries included."""
+        return self.http.requests_made
+
+    @property
+    def bytes_received(self) -> int:
+        """Bytes of response bodies received so far."""
+        return self.http.bytes_received
 
     def url(self, path: str) -> str:
         """The full URL of a path under the base URL."""
@@ -274,67 +261,23 @@ class ArchiveClient:
         Returns 200 with the body, 304 or 404; raises ``ArchiveError`` after the last attempt,
         at once on another 4xx, and when told to wait longer than ``max_retry_after_seconds``.
         """
-        assert self._session is not None, "use 'async with ArchiveClient(...)'"
-        url = self.url(path)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        problem = "no attempt made"
-        for attempt in range(1, self.attempts + 1):
-            wait: float | None = None
-            async with self._slots:
-                await self._pace.wait()
-                self.requests_made += 1
-                try:
-                    async with self._session.get(url, headers=headers) as response:
-                        body = await response.read()
-                        self.bytes_received += len(body)
-                        status = response.status
-                        if status in (200, 304, 404):
-                            return Fetched(
-                                status,
-                                body if status == 200 else b"",
-                                response.headers.get("ETag"),
-                                response.headers.get("Last-Modified"),
-                            )
-                        problem = f"{status} {response.reason or ''}".strip()
-                        if status in (429, 503) and "Retry-After" in response.headers:
-                            wait = retry_after_seconds(response.headers["Retry-After"])
-                        elif 400 <= status < 500 and status != 429:
-                            raise ArchiveError(f"{url}: {problem}")
-                except (aiohttp.ClientError, TimeoutError) as error:
-                    problem = f"{type(error).__name__}: {error}".rstrip(": ")
-            if wait is not None and wait > self.max_retry_after_seconds:
-                raise ArchiveError(
-                    f"{url}: the archive asks us to wait {wait:.0f} s ({problem}); "
-                    "run again later to resume"
-                )
-            if attempt < self.attempts:
-                delay = wait if wait is not None else self._backoff(attempt)
-                log.debug("retrying %s in %.2fs after %s", url, delay, problem)
-                await asyncio.sleep(delay)
-        raise ArchiveError(f"{url} failed {self.attempts} times; last: {problem}")
-
-    def _backoff(self, attempt: int) -> float:
-        base = self.backoff_seconds * (2 ** (attempt - 1))
-        return min(self.max_backoff_seconds, base) * random.uniform(0.8, 1.2)
-
-
-def retry_after_seconds(value: str) -> float:
-    """``Retry-After`` in seconds: a number of seconds or an HTTP date (RFC 9110); 1 when it
-    is neither."""
-    value = value.strip()
-    if _TIME.fullmatch(value):
-        return float(value)
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return 1.0
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+        try:
+            response = await self.http.get(
+                self.url(path), headers=headers, final=(200, 304, 404)
+            )
+        except HTTPError as error:
+            raise ArchiveError(str(error)) from None
+        return Fetched(
+            response.status,
+            response.body if response.status == 200 else b"",
+            response.headers.get("ETag"),
+            response.headers.get("Last-Modified"),
+        )
 
 
 # --------------------------------------------------------------------------- the run

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import IO, TYPE_CHECKING, Any
 
-from bot.core.clock import utc_now_text
+from bot.core.clock import london_today, utc_now_text
 from bot.core.news.subscriptions import HISTORY_SOURCE
 from bot.core.progress import LogProgress, Progress
 from bot.core.progress import progress_for as generic_progress_for
@@ -147,7 +147,7 @@ def parse_backfill_window(
         raise ValueError("--since is needed, e.g. --since 2024-01-01")
     try:
         start = date.fromisoformat(since)
-        end = date.fromisoformat(until) if until else today or date.today()
+        end = date.fromisoformat(until) if until else today or london_today()
     except ValueError:
         raise ValueError("Dates must be written YYYY-MM-DD, e.g. --since 2024-01-31") from None
     if start > end:
@@ -208,7 +208,7 @@ async def backfill(
     """
     summary = BackfillSummary(since, until)
     show = progress or Progress()
-    today = today or date.today()
+    today = today or london_today()
     started = time.monotonic()
     done = set() if refresh else await writer(partial(finished_days, store, since, until))
     days = [until - timedelta(days=n) for n in range(summary.days_in_window)]
@@ -304,7 +304,7 @@ class FirstFill:
             return None
         if not await services.db.write(partial(claim_first_fill, services.store)):
             return None
-        today = today or date.today()
+        today = today or london_today()
         return cls(services, today - timedelta(days=days), today - timedelta(days=1))
 
     async def _day_done(self, day: date, fetched: FetchSummary) -> None:

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from bot.core.clock import utc_now_text
+from bot.core.clock import london_today, utc_now_text
 from bot.core.progress import Progress, status_for
 from bot.core.records import ParsedQuestion, RecordError, version_of
 from bot.core.sources.api_client import ParliamentAPI, ParliamentAPIError
@@ -79,7 +79,7 @@ def parse_window(
     since: str | None, until: str | None, today: date | None = None
 ) -> tuple[date, date]:
     """``--since``/``--until`` as dates; by default yesterday and today."""
-    today = today or date.today()
+    today = today or london_today()
     try:
         end = date.fromisoformat(until) if until else today
         start = date.fromisoformat(since) if since else end - timedelta(days=1)

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
+from bot.core.clock import london_today
 from bot.core.metrics import POLL_CALLS, POLL_CALLS_PER_POLL, POLLS
 from bot.core.sources.api_client import ParliamentAPI
 from bot.core.sources.fetch import ALL_WINDOWS, FetchError, FetchSummary, fetch_window
@@ -61,7 +62,7 @@ class Poller:
     def window(self, today: date | None = None) -> tuple[date, date]:
         """The days to fetch, inclusive: from yesterday, or from the last successful poll's day when
         that is earlier, to today."""
-        today = today or date.today()
+        today = today or london_today()
         since = today - timedelta(days=1)
         last = self.store.get_state(LAST_SUCCESS)
         if last is not None:

@@ -11,9 +11,9 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown
 
+from bot.core.clock import london_today
 from bot.core.news.outbox import Batch, ChannelUnavailable, Posted, PostRefused, send_batches
 from bot.core.news.subscriptions import TABLED_LABEL, matching_tags
-from bot.core.reports.accountability import london_today
 from bot.core.reports.overdue import question_due
 from bot.core.reports.people import party_abbreviations
 from bot.core.search.render import result_json
