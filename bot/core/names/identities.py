@@ -32,7 +32,6 @@ from bot.core.sources.http import HTTPError, fetch_bytes
 DATADOTPARL = "datadotparl_id"
 # ParlParse's people.json as mySociety publish it (about 20 MB).
 PEOPLE_JSON_URL = "https://raw.githubusercontent.com/mysociety/parlparse/master/members/people.json"
-PERSON_PREFIX = "uk.org.publicwhip/person/"
 MEMBER_COLUMNS = (
     "name", "list_as", "party", "party_abbreviation", "party_colour", "member_from", "house",
     "thumbnail_url",
@@ -296,15 +295,3 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
-
-def merge_summary(report: MergeReport) -> str:
-    """A merge report in a line (for logs and the CLI)."""
-    return json.dumps(
-        {
-            "members_merged": len(report.members),
-            "bodies_merged": len(report.bodies),
-            "questions_rewritten": report.questions,
-            "subscriptions_moved": report.subscriptions,
-            "alerts_moved": report.alerts,
-        }
-    )

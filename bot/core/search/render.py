@@ -10,11 +10,10 @@ from typing import Any
 
 from bot.core.records import QuestionRow
 from bot.core.reports.people import party_abbreviations
+from bot.core.search.excerpts import EXCERPT_LIMIT
 from bot.core.search.fulltext import Searcher, SearchOutcome, SearchQuery
 from bot.core.store.database import Store
 from bot.core.text import cut_at_word
-
-EXCERPT_LIMIT = 300
 
 
 def member_ref(store: Store, member_id: int | None) -> dict[str, Any] | None:

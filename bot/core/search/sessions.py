@@ -35,16 +35,6 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 
-def save_session(store: Store, query: SearchQuery, session_id: int | None = None) -> int:
-    """Keep a search shown in Discord, so its buttons still work after a restart; returns its
-    id (``session_id`` when given, else the next free one)."""
-    cursor = store.conn.execute(
-        "INSERT INTO search_sessions (id, query, created_at) VALUES (?, ?, ?)",
-        (session_id, json.dumps(query.as_json()), utc_now_text()),
-    )
-    return int(cursor.lastrowid or 0)
-
-
 def replace_session(store: Store, query: SearchQuery, session_id: int) -> None:
     """Write ``query`` as session ``session_id``, whether or not it was saved before."""
     store.conn.execute(
@@ -59,14 +49,6 @@ def load_session(store: Store, session_id: int) -> SearchQuery | None:
         "SELECT query FROM search_sessions WHERE id = ?", (session_id,)
     ).fetchone()
     return None if row is None else SearchQuery.from_json(json.loads(row[0]))
-
-
-def update_session(store: Store, session_id: int, query: SearchQuery) -> None:
-    """Replace a saved search (a name was picked for it)."""
-    store.conn.execute(
-        "UPDATE search_sessions SET query = ? WHERE id = ?",
-        (json.dumps(query.as_json()), session_id),
-    )
 
 
 def prune_sessions(store: Store, days: int = SESSION_DAYS) -> int:
