@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any, TypedDict
 
 from bot.core.text import fold
@@ -115,7 +116,24 @@ class BodyRow(TypedDict):
     name: str | None
 
 
-STATUSES = ("answered", "holding", "corrected", "unanswered")
+class Status(StrEnum):
+    """Where a question stands (the values are stored and shown in JSON)."""
+
+    ANSWERED = "answered"
+    HOLDING = "holding"
+    CORRECTED = "corrected"
+    UNANSWERED = "unanswered"
+
+
+STATUSES = tuple(Status)
+
+
+class House(StrEnum):
+    """A House of Parliament, as the API and the store name it."""
+
+    COMMONS = "Commons"
+    LORDS = "Lords"
+
 PARLIAMENT_QUESTION_URL = (
     "https://questions-statements.parliament.uk/written-questions/detail/{date}/{uin}"
 )
@@ -136,16 +154,16 @@ class ParsedQuestion:
     where: str = ""  # record index or XML element id, for messages
 
 
-def status_of(record: dict[str, Any]) -> str:
+def status_of(record: dict[str, Any]) -> Status:
     """A record's status: corrected, holding, answered (a date and an answer text), else
     unanswered."""
     if record.get("is_correction"):
-        return "corrected"
+        return Status.CORRECTED
     if record.get("is_holding"):
-        return "holding"
+        return Status.HOLDING
     if record.get("date_answered") and (record.get("answer_text") or record.get("answer_html")):
-        return "answered"
-    return "unanswered"
+        return Status.ANSWERED
+    return Status.UNANSWERED
 
 
 def version_of(record: dict[str, Any]) -> tuple[str, str, int]:

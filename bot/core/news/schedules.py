@@ -11,13 +11,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
-INSTANT = "instant"
-DAILY = "daily"
-WEEKLY = "weekly"
-SCHEDULE_KINDS = (INSTANT, DAILY, WEEKLY)
+
+
+class ScheduleKind(StrEnum):
+    """When a subscription posts (the values are stored and are the option's choices)."""
+
+    INSTANT = "instant"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+INSTANT, DAILY, WEEKLY = ScheduleKind.INSTANT, ScheduleKind.DAILY, ScheduleKind.WEEKLY
+SCHEDULE_KINDS = tuple(ScheduleKind)
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_TIME = time(8, 0)
 _TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$")

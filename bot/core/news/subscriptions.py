@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from bot.core.clock import utc_now, utc_now_text
@@ -37,9 +38,15 @@ NEW_BY_STATUS = {"answered": "New answer", "holding": "Holding answer", "correct
 TABLED_KIND = "tabled"
 TABLED_LABEL = "New question"
 # What a subscription posts: answers only (the default), or answers and new questions.
-EVENTS_ANSWERS = "answers"
-EVENTS_ALL = "all"
-EVENTS_WORDS = {EVENTS_ANSWERS: "answers", EVENTS_ALL: "answers and new questions"}
+class Events(StrEnum):
+    """What a subscription posts (the values are stored)."""
+
+    ANSWERS = "answers"  # answers only (the default)
+    ALL = "all"  # answers and each new question when tabled
+
+
+EVENTS_ANSWERS, EVENTS_ALL = Events.ANSWERS, Events.ALL
+EVENTS_WORDS: dict[str, str] = {EVENTS_ANSWERS: "answers", EVENTS_ALL: "answers and new questions"}
 LABEL_EMOJI = {
     "New question": "📝",
     "New answer": "🆕",

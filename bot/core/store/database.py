@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast
 
@@ -45,18 +46,19 @@ MEMBER_COLUMNS = (
     "thumbnail_url",
 )
 
-# Change kinds written to the change log. "new" carries the status the question arrived in;
-# "tabled" is a question first stored with no answer yet (it is "answered" etc. later).
-NEW, TABLED, ANSWERED, HOLDING, SUBSTANTIVE, CORRECTED, TEXT_CHANGED, WITHDRAWN = (
-    "new",
-    "tabled",
-    "answered",
-    "holding",
-    "substantive",
-    "corrected",
-    "text_changed",
-    "withdrawn",
-)
+
+
+class ChangeKind(StrEnum):
+    """What happened to a question, as the change log records it (the values are stored)."""
+
+    NEW = "new"  # first stored with an answer; the entry carries the status it arrived in
+    TABLED = "tabled"  # first stored with no answer yet ("answered" etc. come later)
+    ANSWERED = "answered"
+    HOLDING = "holding"
+    SUBSTANTIVE = "substantive"  # a holding answer replaced by the answer itself
+    CORRECTED = "corrected"
+    TEXT_CHANGED = "text_changed"
+    WITHDRAWN = "withdrawn"
 
 
 class StoreError(RuntimeError):
@@ -180,7 +182,7 @@ class Store:
                 incoming["tags"] = question_tags(incoming)
                 incoming["first_seen"] = incoming["updated_at"] = now
                 fresh[incoming["id"]] = incoming
-                kind = TABLED if incoming["status"] == "unanswered" else NEW
+                kind = ChangeKind.TABLED if incoming["status"] == "unanswered" else ChangeKind.NEW
                 logs.append((incoming["id"], kind, incoming["status"], source, None, now))
                 existing[incoming["id"]] = incoming
                 result.new += 1
@@ -636,22 +638,22 @@ def _merge(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any] |
     return merged
 
 
-def _change_kinds(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any]]:
+def _change_kinds(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[ChangeKind, Any]]:
     """What a move from ``old`` to ``new`` means to a reader, in change-log kinds."""
-    kinds: list[tuple[str, Any]] = []
+    kinds: list[tuple[ChangeKind, Any]] = []
     before, after = old["status"], new["status"]
     if before == "unanswered" and after in ("answered", "corrected"):
-        kinds.append((ANSWERED, None))
+        kinds.append((ChangeKind.ANSWERED, None))
     elif before == "unanswered" and after == "holding":
-        kinds.append((HOLDING, None))
+        kinds.append((ChangeKind.HOLDING, None))
     elif before == "holding" and after in ("answered", "corrected"):
-        kinds.append((SUBSTANTIVE, {"date_holding_answer": new["date_holding_answer"]}))
+        kinds.append((ChangeKind.SUBSTANTIVE, {"date_holding_answer": new["date_holding_answer"]}))
     if new["is_correction"] and (
         not old["is_correction"] or old["date_corrected"] != new["date_corrected"]
     ):
-        kinds.append((CORRECTED, {"date_corrected": new["date_corrected"]}))
+        kinds.append((ChangeKind.CORRECTED, {"date_corrected": new["date_corrected"]}))
     if new["is_withdrawn"] and not old["is_withdrawn"]:
-        kinds.append((WITHDRAWN, None))
+        kinds.append((ChangeKind.WITHDRAWN, None))
     if not kinds:
         changed = [
             text
@@ -661,5 +663,5 @@ def _change_kinds(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, A
         if old["heading"] != new["heading"]:
             changed.append("heading")
         if changed:
-            kinds.append((TEXT_CHANGED, {"fields": changed}))
+            kinds.append((ChangeKind.TEXT_CHANGED, {"fields": changed}))
     return kinds
