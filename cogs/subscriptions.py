@@ -4,58 +4,44 @@ Parliament and post are ``cogs.background``'s."""
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass
-from functools import partial
-from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 from discord.utils import escape_markdown
 
-from bot.core.clock import london_today
-from bot.core.names.matching import Candidate, Resolution
-from bot.core.names.options import NAME_OPTIONS, OPTION_BY_CODE
+from bot.core.names.matching import Resolution
+from bot.core.names.options import NAME_OPTIONS
+from bot.core.news.requests import SubscribeRequest, stored_request
 from bot.core.news.schedules import (
-    DAILY,
     DAYS,
-    INSTANT,
     SCHEDULE_KINDS,
-    ScheduleError,
-    make_schedule,
 )
 from bot.core.news.subscriptions import (
-    EVENTS_ALL,
-    EVENTS_ANSWERS,
     EVENTS_WORDS,
-    Posting,
     SubscriptionBook,
-    SubscriptionError,
-    normal_events,
-    subscription_filters,
 )
 from bot.core.search.fulltext import SearchQuery
-from bot.core.search.render import result_json
-from bot.core.search.sessions import EXPIRED_REQUEST
-from bot.core.store.database import Store
 from bot.core.text import cut_at_word
 from bot.discord.client import WrittenAnswersBot
-from bot.discord.embeds import preview_embed, subscriptions_embed
+from bot.discord.embeds import subscriptions_embed
 from bot.discord.options import DepartmentName, MemberName, pin_names
-from bot.discord.replies import in_time, reply_error, send, the_bot
-from bot.discord.subscriptions.targets import Target, target_problem
-from bot.discord.views import pick_message
+from bot.discord.replies import in_time, reply_error, send
+from bot.discord.subscriptions.flow import (
+    MANAGE_NEEDED,
+    NO_SUCH_SUBSCRIPTION,
+    Given,
+    PreviewButton,
+    SubscribeFlow,
+    SubscribePickButton,
+    may_manage,
+)
+from bot.discord.subscriptions.targets import Target
 
 log = logging.getLogger(__name__)
 
-MANAGE_NEEDED = "Changing subscriptions needs the Manage Channels permission."
-NO_SUCH_SUBSCRIPTION = (
-    "This server has no such subscription; pick one from the list as you type."
-)
 MISSED_SKIP = "skip"
 MISSED_DIGEST = "digest"
-MENTION_NEEDED = "Choosing a role to ping needs the Manage Roles or Manage Channels permission."
 # The options /subscribe and /subscription edit share.
 SUBSCRIBE_OPTIONS = {
     "topic": 'Words the answers must contain ("a phrase" in quotes)',
@@ -80,29 +66,6 @@ SUBSCRIBE_CHOICES: dict[str, list[app_commands.Choice[str]]] = {
 REMOVABLE = ("topic", "house", *(option.name for option in NAME_OPTIONS), "mention")
 
 
-@dataclass(frozen=True)
-class Given:
-    """The posting options a command was given (None: not given)."""
-
-    mention: discord.Role | None = None
-    schedule: str | None = None
-    at: str | None = None
-    day: str | None = None
-    nothing_new: bool | None = None
-    thread_per_answer: bool | None = None
-    events: str | None = None
-
-
-def posting(pinned: dict[str, Any]) -> Posting:
-    """A request's posting options. Raises ``ScheduleError`` for a schedule that cannot be."""
-    return Posting(
-        mention_role_id=int(pinned["mention"]) if pinned.get("mention") else None,
-        schedule=make_schedule(pinned.get("schedule"), pinned.get("at"), pinned.get("day")),
-        thread_per_answer=bool(pinned.get("thread_per_answer")),
-        nothing_new=bool(pinned.get("nothing_new")),
-    )
-
-
 class Subscriptions(commands.Cog):
     """Channel subscriptions: what a channel follows, and how it is told."""
 
@@ -115,23 +78,6 @@ class Subscriptions(commands.Cog):
         return self.bot.services.book
 
     # -- commands -----------------------------------------------------------------------------
-
-    @staticmethod
-    def _may_manage(interaction: discord.Interaction) -> bool:
-        permissions = interaction.permissions
-        return bool(permissions and (permissions.manage_channels or permissions.administrator))
-
-    @staticmethod
-    def _may_mention(interaction: discord.Interaction) -> bool:
-        permissions = interaction.permissions
-        return bool(
-            permissions
-            and (
-                permissions.manage_roles
-                or permissions.manage_channels
-                or permissions.administrator
-            )
-        )
 
     @app_commands.command(name="subscribe", description="Post new answers here as they come")
     @app_commands.describe(**SUBSCRIBE_OPTIONS)
@@ -160,214 +106,20 @@ class Subscriptions(commands.Cog):
         """Follow a topic, member or department in a channel, a thread or a forum; shows what it
         would have posted in the last 30 days before saving."""
         request = SearchQuery(text=topic or "", house=house)
-        request.pinned["channel"] = channel.id if channel else interaction.channel_id
+        SubscribeRequest(channel=channel.id if channel else interaction.channel_id).keep_in(request)
         given = Given(mention=mention, schedule=schedule, at=at, day=day,
                       nothing_new=nothing_new, thread_per_answer=thread_per_answer,
                       events=events)
-        if not await self._take_options(interaction, request, given,
-                                        channel or interaction.channel):
+        flow = SubscribeFlow(self.bot)
+        if not await flow.take_options(interaction, request, given,
+                                       channel or interaction.channel):
             return
         names: dict[str, Resolution | None] = {
             "member": member, "asked_by": asked_by, "answered_by": answered_by,
             "department": department,
         }
-        pin_names(request, names)  # an unsure name is asked about in _finish_subscribe
-        await self._finish_subscribe(interaction, request, session_id=None)
-
-    async def _take_options(
-        self,
-        interaction: discord.Interaction,
-        request: SearchQuery,
-        given: Given,
-        target: Any,
-    ) -> bool:
-        """Check who may do what and where the bot may post, and keep the posting options on
-        the request; False (the person was told why) when something is wrong."""
-        if not self._may_manage(interaction):
-            await reply_error(interaction, MANAGE_NEEDED)
-            return False
-        pinned = request.pinned
-        if given.mention is not None:
-            if not self._may_mention(interaction):
-                await reply_error(interaction, MENTION_NEEDED)
-                return False
-            if given.mention.is_default():
-                await reply_error(
-                    interaction, "Pick a role to ping; @everyone may not be pinged by posts."
-                )
-                return False
-            pinned["mention"] = given.mention.id
-            bot_may = interaction.app_permissions
-            pinned["mention_unheard"] = not given.mention.mentionable and not (
-                bot_may.mention_everyone or bot_may.administrator
-            )
-        for key, value in (("events", given.events), ("schedule", given.schedule),
-                           ("at", given.at), ("day", given.day)):
-            if value is not None:
-                pinned[key] = value
-        if given.schedule == INSTANT:
-            pinned.pop("at", None)
-            pinned.pop("day", None)
-        elif given.schedule == DAILY and given.day is None:
-            pinned.pop("day", None)
-        for key, flag in (("nothing_new", given.nothing_new),
-                          ("thread_per_answer", given.thread_per_answer)):
-            if flag is not None:
-                pinned[key] = flag
-        try:
-            pinned["events"] = normal_events(pinned.get("events"))
-            posting(pinned)  # the schedule is checked now, not after a preview
-        except (SubscriptionError, ScheduleError) as error:
-            await reply_error(interaction, str(error))
-            return False
-        guild = interaction.guild
-        problem = target_problem(
-            target, guild.me if guild else None, bool(pinned.get("thread_per_answer"))
-        ) if target is not None else None
-        if problem:
-            await reply_error(interaction, problem)
-            return False
-        return True
-
-    async def _finish_subscribe(
-        self, interaction: discord.Interaction, request: SearchQuery, session_id: int | None
-    ) -> None:
-        """Ask about the first name not yet pinned to an id; then save an edit, or show what a
-        new subscription would post, with Confirm and Cancel."""
-        services = self.bot.services
-        outcome = services.searcher(self.bot.store).resolve_names(request)  # pinned: no fuzzing
-        if outcome.ambiguous:
-            option, resolution = next(iter(outcome.ambiguous.items()))
-            if session_id is None:
-                session_id = services.sessions.save(request)
-            text, view = pick_message(session_id, option, resolution.candidates,
-                                      SubscribePickButton, resolution.more)
-            if interaction.response.is_done():
-                await interaction.edit_original_response(content=text, view=view)
-            else:
-                await interaction.response.send_message(text, view=view, ephemeral=True)
-            return
-        filters, words = self._filters(request, outcome.resolved)
-        if request.pinned.get("edit"):
-            await self._save_edit(interaction, request, filters, words)
-            return
-        try:
-            count, latest = await in_time(interaction, services.db.read(
-                self._preview, filters), ephemeral=True)
-        except SubscriptionError as error:
-            await reply_error(interaction, str(error))
-            return
-        if session_id is None:
-            session_id = services.sessions.save(request)
-        embed = preview_embed(
-            words, f"<#{request.pinned['channel']}>", posting(request.pinned).schedule.words(),
-            count, latest,
-        )
-        view = discord.ui.View(timeout=None)
-        view.add_item(PreviewButton(session_id, "confirm"))
-        view.add_item(PreviewButton(session_id, "cancel"))
-        if interaction.response.is_done():
-            await interaction.edit_original_response(content=None, embed=embed, view=view)
-        else:
-            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
-
-    def _preview(self, store: Store, filters: dict[str, Any]) -> tuple[int, list[dict]]:
-        """On a reader: the count and latest examples of what the filters would have posted."""
-        book = SubscriptionBook(store, self.bot.services.department_family)
-        count, latest = book.preview(filters, london_today())
-        return count, [result_json(store, row) for row in latest]
-
-    @staticmethod
-    def _filters(
-        request: SearchQuery, resolved: dict[str, Resolution | None]
-    ) -> tuple[dict[str, Any], str]:
-        chosen: dict[str, Candidate | None] = {
-            option: (resolution.best if resolution else None)
-            for option, resolution in resolved.items()
-        }
-        events = str(request.pinned.get("events") or EVENTS_ANSWERS)
-        return subscription_filters(request.text or None, request.house, chosen, events)
-
-    async def save_subscription(
-        self, interaction: discord.Interaction, request: SearchQuery
-    ) -> None:
-        """Confirmed: make the subscription (or resume or update the same one) and say so in
-        place of the preview."""
-        services = self.bot.services
-        outcome = services.searcher(self.bot.store).resolve_names(request)
-        filters, words = self._filters(request, outcome.resolved)
-        chosen = posting(request.pinned)
-        subscribe = partial(
-            services.book.subscribe,
-            interaction.guild_id or 0,
-            int(request.pinned["channel"]),
-            filters,
-            words,
-            interaction.user.id,
-            str(interaction.user),
-            self.bot.settings.max_subscriptions_per_guild,
-            chosen,
-            services.clock(),
-        )
-        try:
-            row, what = await in_time(interaction, services.db.write(subscribe))
-        except SubscriptionError as error:
-            await interaction.edit_original_response(content=str(error), embed=None, view=None)
-            return
-        where = f"<#{row['channel_id']}>"
-        events = str(filters["events"])
-        what_posts = "Each new answer" + (" and each new question" if events == EVENTS_ALL
-                                          else "")
-        when = (f"{what_posts} is gathered into {chosen.schedule.words()}."
-                if chosen.schedule.is_digest
-                else f"{what_posts} is posted once, as soon as Parliament publishes it.")
-        text = {
-            "created": f"Subscribed {where}: {words}. {when}",
-            "updated": f"{where} now gets {EVENTS_WORDS[events]}, {chosen.schedule.words()}: "
-                       f"{words}.",
-            "resumed": f"Resumed in {where}: {words}.",
-            "exists": f"{where} already follows this: {words}.",
-        }[what] + self._pings(row, request)
-        await interaction.edit_original_response(content=text, embed=None, view=None)
-
-    @staticmethod
-    def _pings(row: dict[str, Any], request: SearchQuery) -> str:
-        role = row.get("mention_role_id")
-        pings = f" Each post pings <@&{role}>." if role else ""
-        if role and request.pinned.get("mention_unheard"):
-            pings += (" But that role is not mentionable and the bot lacks Mention Everyone, so "
-                      "Discord will not ping it until one of those changes.")
-        return pings
-
-    async def _save_edit(
-        self,
-        interaction: discord.Interaction,
-        request: SearchQuery,
-        filters: dict[str, Any],
-        words: str,
-    ) -> None:
-        services = self.bot.services
-        chosen = posting(request.pinned)
-        edit = partial(
-            services.book.edit, interaction.guild_id or 0, int(request.pinned["edit"]),
-            int(request.pinned["channel"]), filters, words, chosen, services.clock(),
-        )
-        try:
-            row = await in_time(interaction, services.db.write(edit), ephemeral=True)
-        except SubscriptionError as error:
-            await reply_error(interaction, str(error))
-            return
-        if row is None:
-            await reply_error(interaction, NO_SUCH_SUBSCRIPTION)
-            return
-        text = (f"Edited: <#{row['channel_id']}> gets {EVENTS_WORDS[str(filters['events'])]}, "
-                f"{chosen.schedule.words()}: {words}." + self._pings(row, request))
-        if row["status"] != "active":
-            text += " It is still paused; `/subscription resume` starts it."
-        if interaction.response.is_done():
-            await interaction.edit_original_response(content=text, embed=None, view=None)
-        else:
-            await send(interaction, content=text, ephemeral=True)
+        pin_names(request, names)  # an unsure name is asked about in flow.finish
+        await flow.finish(interaction, request, session_id=None)
 
     @app_commands.command(name="unsubscribe", description="Stop one of this server's subscriptions")
     @app_commands.describe(subscription="Which subscription")
@@ -375,7 +127,7 @@ class Subscriptions(commands.Cog):
     @app_commands.guild_only()
     async def unsubscribe(self, interaction: discord.Interaction, subscription: str) -> None:
         """Remove one of this server's subscriptions."""
-        if not self._may_manage(interaction):
+        if not may_manage(interaction):
             await reply_error(interaction, MANAGE_NEEDED)
             return
         removed = None
@@ -468,7 +220,8 @@ class Subscriptions(commands.Cog):
             await reply_error(interaction, NO_SUCH_SUBSCRIPTION)
             return
         request = SearchQuery(text=row["topic"] or "", house=row["house"])
-        request.pinned.update(stored_request(row))
+        stored, pinned_names = stored_request(row)
+        request.pinned.update(pinned_names)
         if topic is not None:
             request.text = topic
         if house is not None:
@@ -485,20 +238,22 @@ class Subscriptions(commands.Cog):
         elif remove == "house":
             request.house = None
         elif remove == "mention":
-            request.pinned.pop("mention", None)
+            stored.mention = None
         elif remove is not None:
             request.pinned.pop(remove, None)
         if channel is not None:
-            request.pinned["channel"] = channel.id
+            stored.channel = channel.id
+        stored.keep_in(request)
         target = channel or (interaction.guild.get_channel_or_thread(int(row["channel_id"]))
                              if interaction.guild else None)
         given = Given(mention=mention, schedule=schedule, at=at, day=day,
                       nothing_new=nothing_new, thread_per_answer=thread_per_answer,
                       events=events)
-        if not await self._take_options(interaction, request, given, target):
+        flow = SubscribeFlow(self.bot)
+        if not await flow.take_options(interaction, request, given, target):
             return
         pin_names(request, names)
-        await self._finish_subscribe(interaction, request, session_id=None)
+        await flow.finish(interaction, request, session_id=None)
 
     @edit.autocomplete("subscription")
     async def edit_complete(
@@ -513,7 +268,7 @@ class Subscriptions(commands.Cog):
     @app_commands.describe(subscription="Which subscription")
     async def pause(self, interaction: discord.Interaction, subscription: str) -> None:
         """Pause one of this server's subscriptions."""
-        if not self._may_manage(interaction):
+        if not may_manage(interaction):
             await reply_error(interaction, MANAGE_NEEDED)
             return
         row = None
@@ -548,7 +303,7 @@ class Subscriptions(commands.Cog):
         self, interaction: discord.Interaction, subscription: str, missed: str = MISSED_SKIP
     ) -> None:
         """Resume one of this server's subscriptions."""
-        if not self._may_manage(interaction):
+        if not may_manage(interaction):
             await reply_error(interaction, MANAGE_NEEDED)
             return
         row, count = None, 0
@@ -644,124 +399,6 @@ class Subscriptions(commands.Cog):
                             f"{interaction.channel_id}/{message_id}")
             lines.append(f"• {escape_markdown(description)}: {verdict}")
         return cut_at_word("\n".join(lines), 2000)
-
-
-def stored_request(row: dict[str, Any]) -> dict[str, Any]:
-    """A stored subscription as a request's pinned values, for ``/subscription edit``."""
-    pinned: dict[str, Any] = {
-        "edit": row["id"],
-        "channel": row["channel_id"],
-        "events": row["events"],
-        "schedule": row.get("schedule") or INSTANT,
-        "nothing_new": bool(row.get("nothing_new")),
-        "thread_per_answer": bool(row.get("thread_per_answer")),
-    }
-    if row.get("digest_time"):
-        pinned["at"] = row["digest_time"]
-    if row.get("digest_day") is not None and row.get("schedule") != DAILY:
-        pinned["day"] = DAYS[int(row["digest_day"])]
-    if row.get("mention_role_id"):
-        pinned["mention"] = row["mention_role_id"]
-    for option in NAME_OPTIONS:
-        if row.get(option.column) is not None:
-            pinned[option.name] = row[option.column]
-    return pinned
-
-
-class PreviewButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"s(?P<action>confirm|cancel):(?P<sid>\d+)",
-):
-    """Confirm (save) or Cancel (save nothing) a previewed subscription."""
-
-    def __init__(self, session_id: int, action: str) -> None:
-        self.session_id, self.action = session_id, action
-        super().__init__(discord.ui.Button(
-            label=action.capitalize(),
-            style=discord.ButtonStyle.success if action == "confirm"
-            else discord.ButtonStyle.secondary,
-            custom_id=f"s{action}:{session_id}",
-        ))
-
-    @classmethod
-    async def from_custom_id(  # type: ignore[override]
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Button[discord.ui.View],
-        match: re.Match[str],
-    ) -> PreviewButton:
-        """Rebuild the button from its custom_id (after a restart, too)."""
-        return cls(int(match["sid"]), match["action"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        """Save the subscription the preview showed, or say nothing was saved."""
-        if self.action == "cancel":
-            await interaction.response.edit_message(
-                content="Cancelled: nothing was saved.", embed=None, view=None
-            )
-            return
-        try:
-            bot = the_bot(interaction)
-            cog = bot.get_cog("Subscriptions")
-            request = await in_time(interaction, bot.services.sessions.load(self.session_id))
-            if not isinstance(cog, Subscriptions) or request is None:
-                await reply_error(interaction, EXPIRED_REQUEST)
-                return
-            if not Subscriptions._may_manage(interaction):
-                await reply_error(interaction, MANAGE_NEEDED)
-                return
-            if not interaction.response.is_done():
-                await interaction.response.defer()
-            await cog.save_subscription(interaction, request)
-        except Exception:
-            log.exception("subscribe confirm failed")
-            await reply_error(interaction)
-
-
-class SubscribePickButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"spick:(?P<sid>\d+):(?P<option>[a-z]):(?P<entity>-?\d+)",
-):
-    """A name picked for /subscribe: carry on with the subscription."""
-
-    def __init__(self, session_id: int, code: str, entity_id: int, label: str = "") -> None:
-        self.session_id, self.code, self.entity_id = session_id, code, entity_id
-        super().__init__(
-            discord.ui.Button(
-                label=cut_at_word(label or str(entity_id), 80),
-                style=discord.ButtonStyle.primary,
-                custom_id=f"spick:{session_id}:{code}:{entity_id}",
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(  # type: ignore[override]
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Button[discord.ui.View],
-        match: re.Match[str],
-    ) -> SubscribePickButton:
-        """Rebuild the button from its custom_id (after a restart, too)."""
-        return cls(int(match["sid"]), match["option"], int(match["entity"]), item.label or "")
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        """Pin the picked name and carry on subscribing."""
-        try:
-            bot = the_bot(interaction)
-            cog = bot.get_cog("Subscriptions")
-            sessions = bot.services.sessions
-            request = await in_time(interaction, sessions.load(self.session_id))
-            if not isinstance(cog, Subscriptions) or request is None:
-                await reply_error(interaction, EXPIRED_REQUEST)
-                return
-            request.pinned[OPTION_BY_CODE[self.code].name] = self.entity_id
-            sessions.update(self.session_id, request)
-            if not interaction.response.is_done():
-                await interaction.response.defer()
-            await cog._finish_subscribe(interaction, request, self.session_id)
-        except Exception:
-            log.exception("subscribe pick failed")
-            await reply_error(interaction)
 
 
 async def setup(bot: WrittenAnswersBot) -> None:
