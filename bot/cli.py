@@ -541,7 +541,7 @@ def _stats_report(store: Store, args: argparse.Namespace) -> TimelinessReport | 
 def _department_family(store: Store, text: str) -> tuple[tuple[int, ...], str]:
     """The department a name means, with the bodies it replaced; ``AccountabilityError`` with
     the candidates when the name is unknown or unclear."""
-    from bot.core.names.matching import DepartmentIndex
+    from bot.core.names.departments import DepartmentIndex
     from bot.core.reports.accountability import AccountabilityError
 
     index = DepartmentIndex(store.rows("SELECT id, name FROM answering_bodies"))
@@ -557,7 +557,7 @@ def _department_family(store: Store, text: str) -> tuple[tuple[int, ...], str]:
 def _member_id(store: Store, text: str, flag: str) -> tuple[int, str]:
     """The member a name means; ``OverdueError`` with the candidates when the name is unknown
     or unclear."""
-    from bot.core.names.matching import MemberIndex, member_activity
+    from bot.core.names.members import MemberIndex, member_activity
     from bot.core.reports.overdue import OverdueError
 
     index = MemberIndex(store.rows(

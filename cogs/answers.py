@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.names.matching import AUTOCOMPLETE_LIMIT
+from bot.core.names.candidates import AUTOCOMPLETE_LIMIT
 from bot.core.names.options import NAME_OPTIONS
 from bot.core.records import STATUSES
 from bot.core.search.fulltext import SearchError, SearchQuery, check_query, parse_day_option

@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.names.matching import Resolution
+from bot.core.names.candidates import Resolution
 from bot.core.reports.overdue import OverdueError
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.options import DepartmentName, MemberName, chosen

@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.names.matching import Candidate
+from bot.core.names.candidates import Candidate
 from bot.core.reports.people import department_summary, member_profile
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.embeds import department_embed, member_embed

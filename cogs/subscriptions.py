@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import escape_markdown
 
-from bot.core.names.matching import Resolution
+from bot.core.names.candidates import Resolution
 from bot.core.names.options import NAME_OPTIONS
 from bot.core.news.requests import SubscribeRequest, stored_request
 from bot.core.news.schedules import (

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import shared_data
 
-from bot.core.names.departments import body_for_heading, department_table, name_id
-from bot.core.names.matching import DepartmentIndex, Resolver
+from bot.core.names.departments import DepartmentIndex, body_for_heading, department_table, name_id
+from bot.core.names.matching import Resolver
 from bot.core.search.fulltext import Searcher, SearchQuery
 from bot.core.sources.ingest import ingest_paths
 from bot.core.store.database import Store

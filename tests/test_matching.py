@@ -2,7 +2,9 @@
 
 import pytest
 
-from bot.core.names.matching import DepartmentIndex, MemberIndex, TopicIndex, person_key
+from bot.core.names.departments import DepartmentIndex
+from bot.core.names.members import MemberIndex, person_key
+from bot.core.names.topics import TopicIndex
 
 MEMBERS = [
     {"id": 1, "name": "Mr Jacob Rees-Mogg", "list_as": "Rees-Mogg, Mr Jacob", "house": "Commons"},

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, shared_data
 
-from bot.core.names.matching import Activity, MemberIndex, Resolver, member_identities
+from bot.core.names.matching import Resolver
+from bot.core.names.members import Activity, MemberIndex, member_identities
 from bot.core.search.fulltext import Searcher, SearchQuery
 from bot.core.sources.ingest import ingest_paths
 from bot.core.store.database import Store

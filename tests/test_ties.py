@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT, shared_data
 
-from bot.core.names.matching import Activity, MemberIndex, Resolver, member_activity
+from bot.core.names.matching import Resolver
+from bot.core.names.members import Activity, MemberIndex, member_activity
 from bot.core.search.fulltext import Searcher, SearchQuery
 from bot.core.search.render import search_json, search_table
 from bot.core.sources.ingest import ingest_paths
@@ -135,7 +136,7 @@ def test_a_style_typed_beats_activity() -> None:
 
 
 def test_the_pick_message_says_how_many_more_matched() -> None:
-    from bot.core.names.matching import Candidate
+    from bot.core.names.candidates import Candidate
     from bot.discord.views import pick_message
 
     candidates = [Candidate(i, f"Member {i}", 90.0) for i in range(7)]

@@ -13,7 +13,7 @@ import logging
 import discord
 from discord import app_commands
 
-from bot.core.names.matching import AUTOCOMPLETE_LIMIT, Candidate, Resolution
+from bot.core.names.candidates import AUTOCOMPLETE_LIMIT, Candidate, Resolution
 from bot.core.names.options import NAME_OPTIONS
 from bot.core.search.fulltext import SearchQuery
 from bot.core.text import cut_at_word

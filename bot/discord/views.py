@@ -15,7 +15,7 @@ from typing import Any, cast
 
 import discord
 
-from bot.core.names.matching import Candidate
+from bot.core.names.candidates import Candidate
 from bot.core.names.options import OPTION_BY_CODE, OPTION_BY_NAME
 from bot.core.search.fulltext import COUNT_CAP, SearchError, SearchQuery
 from bot.core.search.render import AnswerView, SearchPage, answer_view, search_page

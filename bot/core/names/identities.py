@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.core.names.departments import department_table
-from bot.core.names.matching import DepartmentIndex, member_activity_of, member_identities
+from bot.core.names.departments import DepartmentIndex, department_table
+from bot.core.names.members import member_activity_of, member_identities
 from bot.core.records import question_tags, synthetic_id
 from bot.core.sources.http import HTTPError, fetch_bytes
 

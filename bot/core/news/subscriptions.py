@@ -17,8 +17,8 @@ from enum import StrEnum
 from typing import Any
 
 from bot.core.clock import utc_now, utc_now_text
+from bot.core.names.candidates import Candidate, stem
 from bot.core.names.departments import department_table
-from bot.core.names.matching import Candidate, stem
 from bot.core.names.options import NAME_OPTIONS
 from bot.core.news.schedules import Schedule, stored_schedule, utc_text
 from bot.core.records import QuestionRow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.names.matching import stem
+from bot.core.names.candidates import stem
 from bot.core.records import QuestionRow
 from bot.core.text import cut_at_word, fold
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.core.names.matching import ROLES, Candidate, Resolution, Resolver
+from bot.core.names.candidates import Candidate, Resolution
+from bot.core.names.matching import Resolver
+from bot.core.names.members import ROLES
 from bot.core.names.options import NAME_OPTIONS
 from bot.core.records import (
     ANSWERER_TAG,

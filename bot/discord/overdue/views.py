@@ -17,7 +17,7 @@ from typing import Any, cast
 
 import discord
 
-from bot.core.names.matching import Resolution
+from bot.core.names.candidates import Resolution
 from bot.core.reports.overdue import OverdueList, overdue
 from bot.core.search.render import answer_view
 from bot.core.store.database import Store

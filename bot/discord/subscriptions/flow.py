@@ -13,7 +13,7 @@ from typing import Any
 import discord
 
 from bot.core.clock import london_today
-from bot.core.names.matching import Candidate, Resolution
+from bot.core.names.candidates import Candidate, Resolution
 from bot.core.names.options import OPTION_BY_CODE
 from bot.core.news.requests import SubscribeRequest
 from bot.core.news.schedules import ScheduleError

@@ -1,0 +1,120 @@
+"""What every name index returns: ranked candidates and whether the best is sure, and the word
+index they look candidates up in."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+KINDS = ("member", "department", "topic")
+AUTOCOMPLETE_LIMIT = 25
+SURE_SCORE = 88.0
+SURE_MARGIN = 6.0
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked match: its id, the name to show, a score from 0 to 100, and a note that tells it
+    from others."""
+
+    id: Any  # member or body id (int); the heading itself for topics
+    name: str
+    score: float
+    note: str = ""  # a few words that tell candidates apart: party, house, count
+
+    def as_json(self) -> dict[str, Any]:
+        """The candidate as JSON: id, name and score (to one decimal)."""
+        return {"id": self.id, "name": self.name, "score": round(self.score, 1)}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What some text resolved to: the candidates, best first, whether the first is sure, and how
+    many more matched than are listed (``more``: say "and N more")."""
+
+    kind: str
+    text: str
+    candidates: list[Candidate] = field(default_factory=list)
+    sure: bool = False
+    more: int = 0
+
+    @property
+    def best(self) -> Candidate | None:
+        """The match, when the resolution is sure of it."""
+        return self.candidates[0] if self.sure and self.candidates else None
+
+    def as_json(self) -> dict[str, Any]:
+        """The resolution as JSON (``resolve --json``)."""
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "sure": self.sure,
+            "candidates": [c.as_json() for c in self.candidates],
+            "more": self.more,
+        }
+
+
+def is_sure(ranked: list[Candidate]) -> bool:
+    """Whether the best candidate is good enough, and far enough ahead, to act on."""
+    if not ranked or ranked[0].score < SURE_SCORE:
+        return False
+    return len(ranked) == 1 or ranked[0].score - ranked[1].score >= SURE_MARGIN
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s", "e", "y")
+
+
+def stem(word: str) -> str:
+    """A light stemmer: "vaccination", "vaccines", "vaccine" -> "vaccin"."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+class WordIndex:
+    """Which items hold which words, for looking at the few items that share a word (or a
+    near spelling, a prefix, a stem) with a query instead of comparing it with every item."""
+
+    def __init__(self) -> None:
+        self._postings: dict[str, set[Any]] = defaultdict(set)
+        self._by_stem: dict[str, set[str]] = defaultdict(set)
+        self._vocabulary: list[str] = []
+
+    def add(self, item: Any, words: Iterable[str]) -> None:
+        """Record that ``item`` holds each of ``words``."""
+        for word in words:
+            self._postings[word].add(item)
+            self._by_stem[stem(word)].add(word)
+
+    def freeze(self) -> None:
+        """Sort the vocabulary for prefix lookups; call once the last item is added."""
+        self._vocabulary = sorted(self._postings)
+
+    def items(self, word: str) -> set[Any]:
+        """The items that hold exactly ``word``."""
+        return self._postings.get(word, set())
+
+    def similar_words(self, word: str, cutoff: float = 75) -> dict[str, float]:
+        """Words like ``word``, with how alike (0-100): the same stem ("vaccine",
+        "vaccination"), words it starts (what autocomplete sees mid-word), near spellings."""
+        found: dict[str, float] = dict.fromkeys(self._by_stem.get(stem(word), ()), 100.0)
+        if word in self._postings:
+            found[word] = 100.0
+        if word:
+            start = bisect.bisect_left(self._vocabulary, word)
+            for candidate in self._vocabulary[start : start + 200]:
+                if not candidate.startswith(word):
+                    break
+                found.setdefault(candidate, 95.0)
+        for candidate, score, _ in process.extract(
+            word, self._vocabulary, scorer=fuzz.ratio, limit=12, score_cutoff=cutoff
+        ):
+            found.setdefault(candidate, score)
+        return found
+
+

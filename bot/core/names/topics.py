@@ -1,0 +1,97 @@
+"""Topics by words: question headings, matched by stems and near spellings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from bot.core.names.candidates import (
+    Candidate,
+    Resolution,
+    WordIndex,
+    is_sure,
+)
+from bot.core.text import fold
+
+MAX_TOPIC_CANDIDATES = 400
+
+class TopicIndex:
+    """Headings, found by their words (see ``WordIndex``)."""
+
+    def __init__(self, headings: Iterable[tuple[Any, ...]]) -> None:
+        """``headings``: (heading, how many questions[, id of its newest question])."""
+        self.headings: list[str] = []
+        self.counts: list[int] = []
+        self.latest: dict[str, Any] = {}
+        self._exact: dict[str, int] = {}
+        self._index = WordIndex()
+        self._words: list[frozenset[str]] = []
+        for heading, count, *latest in headings:
+            heading = heading.strip()
+            if not heading or fold(heading) in self._exact:
+                continue
+            if latest:
+                self.latest[heading] = latest[0]
+            index = len(self.headings)
+            self._exact[fold(heading)] = index
+            self.headings.append(heading)
+            self.counts.append(count)
+            words = frozenset(fold(heading).split())
+            self._words.append(words)
+            self._index.add(index, words)
+        self._index.freeze()
+
+    def _score(self, words: list[str]) -> dict[int, float]:
+        similar = [self._index.similar_words(w) for w in words]
+        candidates: set[int] = set()
+        for found in similar:
+            for word in found:
+                candidates |= self._index.items(word)
+        if len(candidates) > MAX_TOPIC_CANDIDATES:
+            # A word or two letters found in thousands of headings: score the most used.
+            candidates = set(
+                sorted(candidates, key=lambda i: -self.counts[i])[:MAX_TOPIC_CANDIDATES]
+            )
+        scores: dict[int, float] = {}
+        for index in candidates:
+            heading_words = self._words[index]
+            best = [
+                max((found.get(h) or fuzz.ratio(w, h) for h in heading_words), default=0.0)
+                for w, found in zip(words, similar, strict=True)
+            ]
+            coverage = sum(best) / len(best)
+            # Words of the heading the query did not ask for rank it lower; popularity breaks
+            # ties among equally good headings.
+            unmatched = sum(1 for h in heading_words if not any(h in f for f in similar))
+            score = coverage - 1.5 * unmatched + min(2.0, self.counts[index] / 1000)
+            if score >= 50:
+                scores[index] = min(99.0, score)
+        return scores
+
+    def resolve(self, text: str, limit: int = 5) -> Resolution:
+        """Rank the headings that hold the words of ``text`` (or their stems, starts or near
+        spellings), best first."""
+        words = list(dict.fromkeys(fold(text).split()))[:12]
+        if not words:
+            return Resolution("topic", text)
+        scores = self._score(words)
+        if len(words) > 1:  # "bed bugs" for "Bedbugs"
+            for index, score in self._score(["".join(words)]).items():
+                scores[index] = max(score, scores.get(index, 0.0))
+        if (exact := self._exact.get(fold(text))) is not None:
+            scores[exact] = 100.0
+        ranked = sorted(
+            (
+                Candidate(self.headings[i], self.headings[i], s,
+                          f"{self.counts[i]:,} question" + ("" if self.counts[i] == 1 else "s"))
+                for i, s in scores.items()
+            ),
+            key=lambda c: (-c.score, c.name),
+        )
+        return Resolution(
+            "topic", text, ranked[:limit], is_sure(ranked), max(0, len(ranked) - limit)
+        )
+
+
