@@ -30,7 +30,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from bench.corpus import generate_questions
-from bot.core.sources.archive import ArchiveClient, import_archive
+from bot.core.sources.archive import import_archive
+from bot.core.sources.archive_listing import ArchiveClient
 from bot.core.sources.ingest import ingest_paths
 from bot.core.store.database import Store
 from tests.archive_server import Question, file_name, modern_file, old_style_file

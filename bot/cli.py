@@ -409,12 +409,8 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings, db_path: Path) ->
 
 def cmd_archive(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
     """Load the newest scrape of each day from TheyWorkForYou's archive, resumably."""
-    from bot.core.sources.archive import (
-        HOUSE_NAMES,
-        import_archive,
-        parse_archive_window,
-        progress_for,
-    )
+    from bot.core.sources.archive import import_archive, progress_for
+    from bot.core.sources.archive_listing import HOUSE_NAMES, parse_archive_window
 
     try:
         since, until = parse_archive_window(args.since, args.until)

@@ -29,16 +29,14 @@ from conftest import REPO_ROOT, shared_data
 
 from bot.config import DEFAULT_ARCHIVE_BASE_URL, ConfigError, load_settings
 from bot.core.progress import BarProgress, LineProgress
-from bot.core.sources.archive import (
+from bot.core.sources.archive import ArchiveSummary, import_archive, progress_for
+from bot.core.sources.archive_listing import (
     ArchiveClient,
-    ArchiveSummary,
-    import_archive,
     listed_files,
     newest_versions,
     parse_archive_window,
     parse_changedates,
     parse_index,
-    progress_for,
 )
 from bot.core.sources.http import retry_after_seconds
 from bot.core.sources.ingest import ingest_paths
