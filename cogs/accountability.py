@@ -21,7 +21,7 @@ from bot.core.reports.accountability import (
 from bot.core.search.fulltext import SearchError, parse_day_option
 from bot.core.store.database import Store
 from bot.discord.accountability import CHART_FILE, helpfulness_embed, timeliness_embed
-from bot.discord.client import WrittenAnswersBot
+from bot.discord.client import Interaction, WrittenAnswersBot
 from bot.discord.options import DepartmentName
 from bot.discord.replies import in_time, reply_error, send
 
@@ -52,7 +52,7 @@ class Accountability(commands.Cog):
         self.bot = bot
 
     async def _department(
-        self, interaction: discord.Interaction, department: DepartmentName | None
+        self, interaction: Interaction, department: DepartmentName | None
     ) -> tuple[tuple[int, ...] | None, str | None] | None:
         """The department's ids (with the bodies it replaced) and name; None after telling the
         person the name is unclear."""
@@ -68,7 +68,7 @@ class Accountability(commands.Cog):
         return tuple(self.bot.services.department_family(best.id)), best.name
 
     async def _report(
-        self, interaction: discord.Interaction, department: DepartmentName | None,
+        self, interaction: Interaction, department: DepartmentName | None,
         since: str | None, until: str | None, make: Report,
     ) -> None:
         """Resolve the options, make the report and its chart on a reader thread, and reply
@@ -97,7 +97,7 @@ class Accountability(commands.Cog):
     )
     async def timeliness_command(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         department: DepartmentName | None = None,
         house: Literal["Commons", "Lords"] | None = None,
         since: app_commands.Range[str, 0, 40] | None = None,
@@ -121,7 +121,7 @@ class Accountability(commands.Cog):
     )
     async def helpfulness_command(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         department: DepartmentName | None = None,
         since: app_commands.Range[str, 0, 40] | None = None,
         until: app_commands.Range[str, 0, 40] | None = None,

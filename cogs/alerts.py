@@ -12,7 +12,7 @@ from discord.utils import escape_markdown
 
 from bot.core.news.alerts import AlertBook
 from bot.core.text import cut_at_word
-from bot.discord.client import WrittenAnswersBot
+from bot.discord.client import Interaction, WrittenAnswersBot
 from bot.discord.embeds import pretty_date
 from bot.discord.replies import in_time, reply_error, send
 
@@ -35,7 +35,7 @@ class Alerts(commands.Cog):
     # -- telling a person their alert was paused ----------------------------------------------
 
     @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
+    async def on_interaction(self, interaction: Interaction) -> None:
         """On a person's next interaction after an alert of theirs was paused, tell them
         privately, once, after the reply to what they asked."""
         if interaction.type not in (discord.InteractionType.application_command,
@@ -68,7 +68,7 @@ class Alerts(commands.Cog):
     @app_commands.command(name="alerts", description="Your own alerts: list them, or remove one")
     @app_commands.describe(remove="One of your alerts to remove (pick as you type)")
     async def alerts(
-        self, interaction: discord.Interaction,
+        self, interaction: Interaction,
         remove: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """List or remove the person's own alerts; nobody sees another's."""
@@ -107,7 +107,7 @@ class Alerts(commands.Cog):
 
     @alerts.autocomplete("remove")
     async def alert_complete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """The person's own alerts whose wording holds what is typed."""
         user_id = interaction.user.id

@@ -14,7 +14,7 @@ from bot.core.records import STATUSES
 from bot.core.search.fulltext import SearchError, SearchQuery, check_query, parse_day_option
 from bot.core.search.render import answer_view
 from bot.core.text import cut_at_word
-from bot.discord.client import WrittenAnswersBot
+from bot.discord.client import Interaction, WrittenAnswersBot
 from bot.discord.options import (
     CHOICE_LIMIT,
     NAME_LIMIT,
@@ -61,7 +61,7 @@ class Answers(commands.Cog):
     )
     async def answers(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         query: app_commands.Range[str, 0, 6000] | None = None,
         asked_by: MemberName | None = None,
         answered_by: MemberName | None = None,
@@ -105,7 +105,7 @@ class Answers(commands.Cog):
 
     @answers.autocomplete("query")
     async def query_complete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Headings that match what is typed."""
         return complete(interaction, "topic", current)
@@ -113,7 +113,7 @@ class Answers(commands.Cog):
     @app_commands.command(name="answer", description="One written question and its full answer")
     @app_commands.describe(id="The question's API id or UIN (e.g. 1282662 or HL12274)")
     async def answer(
-        self, interaction: discord.Interaction, id: app_commands.Range[str, 1, NAME_LIMIT]
+        self, interaction: Interaction, id: app_commands.Range[str, 1, NAME_LIMIT]
     ) -> None:
         """One question, its whole answer in pages, and its vote buttons."""
         found = await in_time(interaction, self.bot.services.db.read(answer_view, id.strip()))
@@ -139,7 +139,7 @@ class Answers(commands.Cog):
 
     @answer.autocomplete("id")
     async def answer_id_complete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """An exact id or UIN first, then the newest question under matching headings."""
         services = self.bot.services

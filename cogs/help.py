@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.core.store.database import Store
-from bot.discord.client import WrittenAnswersBot
+from bot.discord.client import Interaction, WrittenAnswersBot
 from bot.discord.embeds import help_embed
 from bot.discord.replies import in_time, send
 
@@ -19,7 +18,7 @@ class Help(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="help", description="What this bot does and how to use it")
-    async def help(self, interaction: discord.Interaction) -> None:
+    async def help(self, interaction: Interaction) -> None:
         """One screen of help, with how many questions the store holds."""
         count = await in_time(
             interaction, self.bot.services.db.read(Store.count_questions), ephemeral=True

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.core.names.candidates import Resolution
 from bot.core.reports.overdue import OverdueError
-from bot.discord.client import WrittenAnswersBot
+from bot.discord.client import Interaction, WrittenAnswersBot
 from bot.discord.options import DepartmentName, MemberName, chosen
 from bot.discord.overdue.views import OVERDUE_ITEMS, OverdueRequest, show_page, unclear_name
 from bot.discord.replies import reply_error
@@ -33,7 +32,7 @@ class Overdue(commands.Cog):
     )
     async def overdue_command(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         department: DepartmentName | None = None,
         member: MemberName | None = None,
         asked_by: MemberName | None = None,

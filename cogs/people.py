@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.core.names.candidates import Candidate
 from bot.core.reports.people import department_summary, member_profile
-from bot.discord.client import WrittenAnswersBot
+from bot.discord.client import Interaction, WrittenAnswersBot
 from bot.discord.embeds import department_embed, member_embed
 from bot.discord.options import DepartmentName, MemberName
 from bot.discord.replies import in_time, reply_error, send
@@ -34,7 +34,7 @@ class People(commands.Cog):
 
     @app_commands.command(name="member", description="A member: who they are, what they asked")
     @app_commands.describe(name="An MP or peer (typos and short forms are fine)")
-    async def member(self, interaction: discord.Interaction, name: MemberName) -> None:
+    async def member(self, interaction: Interaction, name: MemberName) -> None:
         """Who a member is, their counts and newest questions."""
         best = name.best
         if best is None:
@@ -51,7 +51,7 @@ class People(commands.Cog):
 
     @app_commands.command(name="department", description="A department: its recent answers")
     @app_commands.describe(name="DfE, health, Ministry of Defence, Home Office...")
-    async def department(self, interaction: discord.Interaction, name: DepartmentName) -> None:
+    async def department(self, interaction: Interaction, name: DepartmentName) -> None:
         """A department's numbers, who answers for it, and its newest answers."""
         best = name.best
         if best is None:

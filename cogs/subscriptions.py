@@ -23,7 +23,7 @@ from bot.core.news.subscriptions import (
 )
 from bot.core.search.fulltext import SearchQuery
 from bot.core.text import cut_at_word
-from bot.discord.client import WrittenAnswersBot
+from bot.discord.client import Interaction, WrittenAnswersBot
 from bot.discord.embeds import subscriptions_embed
 from bot.discord.options import DepartmentName, MemberName, pin_names
 from bot.discord.replies import in_time, reply_error, send
@@ -87,7 +87,7 @@ class Subscriptions(commands.Cog):
     @app_commands.guild_only()
     async def subscribe(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         topic: app_commands.Range[str, 1, 200] | None = None,
         member: MemberName | None = None,
         asked_by: MemberName | None = None,
@@ -125,7 +125,7 @@ class Subscriptions(commands.Cog):
     @app_commands.describe(subscription="Which subscription")
     @app_commands.default_permissions(manage_channels=True)
     @app_commands.guild_only()
-    async def unsubscribe(self, interaction: discord.Interaction, subscription: str) -> None:
+    async def unsubscribe(self, interaction: Interaction, subscription: str) -> None:
         """Remove one of this server's subscriptions."""
         if not may_manage(interaction):
             await reply_error(interaction, MANAGE_NEEDED)
@@ -147,13 +147,13 @@ class Subscriptions(commands.Cog):
 
     @unsubscribe.autocomplete("subscription")
     async def subscription_complete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """This server's subscriptions whose wording holds what is typed."""
         return await self._complete(interaction, current)
 
     async def _complete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         rows = await self.bot.services.db.quick(
             lambda store: SubscriptionBook(store).rows(interaction.guild_id or 0)
@@ -193,7 +193,7 @@ class Subscriptions(commands.Cog):
     )
     async def edit(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         subscription: str,
         topic: app_commands.Range[str, 1, 200] | None = None,
         member: MemberName | None = None,
@@ -257,7 +257,7 @@ class Subscriptions(commands.Cog):
 
     @edit.autocomplete("subscription")
     async def edit_complete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """This server's subscriptions whose wording holds what is typed."""
         return await self._complete(interaction, current)
@@ -266,7 +266,7 @@ class Subscriptions(commands.Cog):
         name="pause", description="Stop posting for a subscription, keeping it and its place"
     )
     @app_commands.describe(subscription="Which subscription")
-    async def pause(self, interaction: discord.Interaction, subscription: str) -> None:
+    async def pause(self, interaction: Interaction, subscription: str) -> None:
         """Pause one of this server's subscriptions."""
         if not may_manage(interaction):
             await reply_error(interaction, MANAGE_NEEDED)
@@ -300,7 +300,7 @@ class Subscriptions(commands.Cog):
         app_commands.Choice(name="send as one digest", value=MISSED_DIGEST),
     ])
     async def resume(
-        self, interaction: discord.Interaction, subscription: str, missed: str = MISSED_SKIP
+        self, interaction: Interaction, subscription: str, missed: str = MISSED_SKIP
     ) -> None:
         """Resume one of this server's subscriptions."""
         if not may_manage(interaction):
@@ -332,14 +332,14 @@ class Subscriptions(commands.Cog):
 
     @pause.autocomplete("subscription")
     async def pause_complete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """This server's subscriptions whose wording holds what is typed."""
         return await self._complete(interaction, current)
 
     @resume.autocomplete("subscription")
     async def resume_complete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """This server's subscriptions whose wording holds what is typed."""
         return await self._complete(interaction, current)
@@ -351,7 +351,7 @@ class Subscriptions(commands.Cog):
     @app_commands.guild_only()
     async def subscriptions(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         question: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """List this server's subscriptions, or explain one answer's fate here."""
@@ -384,7 +384,7 @@ class Subscriptions(commands.Cog):
         rows = self.book.rows(guild_id)
         return rows, self.book.posted_counts([int(r["id"]) for r in rows])
 
-    def _explain(self, interaction: discord.Interaction, question: str) -> str:
+    def _explain(self, interaction: Interaction, question: str) -> str:
         """For each subscription in this channel: matched? posted (with a link)? why not?"""
         row = self.bot.store.question(question.strip())
         if row is None:

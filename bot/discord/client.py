@@ -122,3 +122,5 @@ def run_bot(services: Services) -> None:
     configure_endpoints(settings.discord_api_base_url, settings.discord_gateway_url)
     bot = WrittenAnswersBot(settings, services.store, services)
     bot.run(settings.discord_token or "", log_handler=None)
+Interaction = discord.Interaction[WrittenAnswersBot]
+"""An interaction with the bot typed, as the cogs receive it."""
