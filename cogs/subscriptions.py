@@ -318,7 +318,8 @@ class Subscriptions(commands.Cog):
         if outcome.ambiguous:
             option, resolution = next(iter(outcome.ambiguous.items()))
             if session_id is None:
-                session_id = services.sessions.save(request)
+                session_id = services.sessions.save(request, interaction.user.id,
+                                                    interaction.guild_id)
             text, view = pick_message(session_id, option, resolution.candidates,
                                       SubscribePickButton, resolution.more)
             if interaction.response.is_done():
@@ -337,7 +338,8 @@ class Subscriptions(commands.Cog):
             await reply_error(interaction, str(error))
             return
         if session_id is None:
-            session_id = services.sessions.save(request)
+            session_id = services.sessions.save(request, interaction.user.id,
+                                                interaction.guild_id)
         embed = preview_embed(
             words, f"<#{request.pinned['channel']}>", posting(request.pinned).schedule.words(),
             count, latest,

@@ -571,9 +571,11 @@ def subscriptions_embed(
     lines: list[str] = []
     for number, row in enumerate(rows, 1):
         posted, last = counts.get(row["id"], (0, None))
+        # created_by 0: its maker deleted their data (bot/core/privacy/person.py).
+        maker = f"<@{row['created_by']}>" if row["created_by"] else "(name removed)"
         line = (
             f"{number}. <#{row['channel_id']}> — {escape_markdown(row['description'])} · "
-            f"by <@{row['created_by']}> on {pretty_date(row['created_at'][:10])} · "
+            f"by {maker} on {pretty_date(row['created_at'][:10])} · "
             f"posts {EVENTS_WORDS.get(row.get('events') or 'answers', 'answers')} · "
             f"{posted} posted" + (f", last {pretty_date(last[:10])}" if last else "")
         )
