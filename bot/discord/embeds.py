@@ -381,7 +381,8 @@ HELP_SECTIONS: tuple[tuple[str, str], ...] = (
         "(holding answer, answer, any correction, each once); on an answered one, pick new "
         "answers like it (same heading, or same department)\n"
         "`/alerts` — list your alerts, or remove one (up to 25; only you see them). If "
-        "your DMs are closed the alert pauses and you are told next time.",
+        "your DMs are closed the alert pauses and you are told next time.\n"
+        "`/privacy` — what the bot keeps about you, privately: export it as a file, or delete it",
     ),
     (
         "Hold departments to account",
