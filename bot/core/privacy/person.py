@@ -192,10 +192,9 @@ def delete(store: Store, user_id: int) -> Deletion:
             )
         )
         votes = conn.execute("DELETE FROM votes WHERE user_id = ?", (user_id,)).rowcount
+        # A DM record carries its alert's user id (AlertBook._claim): by the unique index.
         direct_messages = conn.execute(
-            "DELETE FROM alert_deliveries WHERE user_id = ? "
-            "OR alert_id IN (SELECT id FROM alerts WHERE user_id = ?)",
-            (user_id, user_id),
+            "DELETE FROM alert_deliveries WHERE user_id = ?", (user_id,)
         ).rowcount
         alerts = conn.execute("DELETE FROM alerts WHERE user_id = ?", (user_id,)).rowcount
         saved_searches = conn.execute(
