@@ -82,13 +82,19 @@ def confirm_text(found: Summary) -> str:
     """What Delete is about to remove, asked before it does."""
     if found.empty:
         return "The bot keeps nothing about you. Delete anyway (it will find nothing)?"
+    one = found.subscriptions == 1
+    kept = (
+        f" The {_plural(found.subscriptions, 'subscription')} you made "
+        f"{'stays' if one else 'stay'} ({'it belongs' if one else 'they belong'} to the server) "
+        f"but no longer {'names' if one else 'name'} you."
+        if found.subscriptions else ""
+    )
     return (
         f"Delete everything this bot keeps about you? This removes "
         f"{_plural(found.votes, 'vote')} (the counts on those answers go down), "
         f"{_plural(found.alerts, 'alert')} and {_plural(found.direct_messages, 'record')} of "
-        f"direct messages, and {_plural(found.saved_searches, 'saved search', 'saved searches')}; "
-        f"{_plural(found.subscriptions, 'subscription')} you made stay (they belong to the "
-        "server) but no longer name you. This cannot be undone."
+        f"direct messages, and {_plural(found.saved_searches, 'saved search', 'saved searches')}."
+        f"{kept} This cannot be undone."
     )
 
 
@@ -174,7 +180,10 @@ class PrivacyButton(
                              view=confirm_view(user_id))
             elif self.action == "confirm":
                 done = await in_time(interaction, db.write(partial(delete, bot.store, user_id)))
-                log.info("deleted the data of a person at their request: %s", done.as_json())
+                log.info("deleted a person's data at their request: %d votes, %d alerts, %d DM "
+                         "records, %d saved searches, %d subscriptions unnamed", done.votes,
+                         done.alerts, done.direct_messages, done.saved_searches,
+                         done.subscriptions_unnamed)
                 found = await db.read(summary, user_id, interaction.guild_id)
                 await update(interaction, content=deletion_text(done),
                              embed=privacy_embed(found, in_server), view=privacy_view(user_id))
