@@ -1136,3 +1136,21 @@ async def test_an_ephemeral_reply_with_a_file(
     assert (attachment["filename"], attachment["ephemeral"]) == ("mine.json", True)
     assert server.files[int(attachment["id"])] == b'{"votes": []}'
     assert server.messages_in(server.channel) == []  # nobody else sees it
+
+
+async def test_a_forged_press_carries_the_custom_id_it_was_given(
+    discord_server: DiscordServer, harness_bot: HarnessBot
+) -> None:
+    server = discord_server
+    message = await (await server.run_command("lookup", {"topic": "Topic 02"})).message()
+    with pytest.raises(ValueError, match="no component"):
+        await server.press_button(message, "harness:no")
+    forged = await server.forge_press(message, "harness:no", user=server.plain_user)
+    sent = server.dispatched("INTERACTION_CREATE")[-1]
+    assert (sent["id"], sent["data"]["custom_id"]) == (str(forged.id), "harness:no")
+    assert sent["message"]["id"] == message["id"]
+    # discord.py answers a press only for a component the message carries: the real button
+    # still works, and the forged press was never answered.
+    press = await server.press_button(message, "harness:yes", user=server.plain_user)
+    assert (await press.message())["content"] == "Yes — 1"
+    assert forged.callback is None
