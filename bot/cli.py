@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_readers(sub)
     _add_stats(sub)
     _add_overdue(sub)
+    _add_privacy(sub)
     return parser
 
 
@@ -193,6 +194,30 @@ def _add_stats(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
             report.add_argument("--min-votes", type=int, default=None, metavar="N",
                                 help="votes a department needs to be ranked (default 10)")
         _add_db(report)
+
+
+def _user_id(text: str) -> int:
+    if not text.strip().isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(
+            f"not a Discord user id: {text!r} (a number, as Discord's Copy User ID gives it)"
+        )
+    return int(text)
+
+
+def _add_privacy(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    privacy = sub.add_parser(
+        "privacy", help="one person's data: export it or delete it (requests by email)"
+    )
+    actions = privacy.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, text in (
+        ("export", "everything kept about one Discord user"),
+        ("delete", "delete everything kept about one Discord user, in one transaction"),
+    ):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("--user", metavar="ID", type=_user_id, required=True,
+                            help="the person's Discord user id")
+        action.add_argument("--json", action="store_true")
+        _add_db(action)
 
 
 class Frontend(Protocol):
@@ -607,6 +632,35 @@ def cmd_overdue(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
     return 0
 
 
+def cmd_privacy(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``privacy export|delete --user ID``: one person's data, for a request that arrives by
+    email; the same functions as the buttons of ``/privacy``."""
+    from bot.core.privacy.person import delete, export, summary
+
+    with open_store(db_path) as store:
+        if args.action == "export":
+            data = export(store, args.user)
+            if args.json:
+                print(json.dumps(data, indent=2, ensure_ascii=False))
+                return 0
+            found = summary(store, args.user)
+            print(f"Discord user {args.user}: {found.votes} votes, {found.alerts} alerts, "
+                  f"{found.direct_messages} records of direct messages, "
+                  f"{found.saved_searches} saved searches, {found.subscriptions} subscriptions "
+                  "made. Add --json for all of it.")
+            return 0
+        done = delete(store, args.user)
+    if args.json:
+        print(json.dumps(done.as_json(), indent=2))
+    elif done.nothing:
+        print(f"Nothing is kept about Discord user {args.user}: nothing deleted.")
+    else:
+        print(f"Deleted for Discord user {args.user}: {done.votes} votes, {done.alerts} alerts, "
+              f"{done.direct_messages} records of direct messages, {done.saved_searches} saved "
+              f"searches; {done.subscriptions_unnamed} subscriptions no longer name them.")
+    return 0
+
+
 def cmd_poll(
     args: argparse.Namespace, settings: Settings, db_path: Path, frontend: FrontendFactory | None
 ) -> int:
@@ -634,5 +688,6 @@ COMMANDS = {
     "resolve": cmd_resolve,
     "stats": cmd_stats,
     "overdue": cmd_overdue,
+    "privacy": cmd_privacy,
 }
 COMMANDS_WITH_FRONTEND = {"run": cmd_run, "poll": cmd_poll}

@@ -15,6 +15,8 @@ from urllib.parse import urlparse
 
 from dotenv import dotenv_values
 
+from bot.core.privacy.retention import GUILD_DATA_DAYS as DEFAULT_GUILD_DATA_DAYS
+
 DEFAULT_DATABASE_PATH = "data/answers.db"
 DEFAULT_PARLIAMENT_API_BASE_URL = "https://questions-statements-api.parliament.uk/api"
 DEFAULT_DISCORD_API_BASE_URL = "https://discord.com/api/v10"
@@ -43,6 +45,8 @@ class Settings:
     metrics_port: int | None = None  # Prometheus metrics on this port; off when unset
     archive_base_url: str = DEFAULT_ARCHIVE_BASE_URL  # TheyWorkForYou's scrapedxml/ folder
     backfill_days: int = 30  # days of history a first run loads by itself; 0: none
+    # days a server's data is kept after the bot is removed from it (bot/core/privacy/)
+    guild_data_days: int = DEFAULT_GUILD_DATA_DAYS
 
     @property
     def log_level_number(self) -> int:
@@ -153,4 +157,6 @@ def load_settings(
         kwargs["archive_base_url"] = _url("ARCHIVE_BASE_URL", value, ("http", "https"))
     if (value := get("BACKFILL_DAYS")) is not None:
         kwargs["backfill_days"] = _whole_number("BACKFILL_DAYS", value)
+    if (value := get("GUILD_DATA_DAYS")) is not None:
+        kwargs["guild_data_days"] = _whole_number("GUILD_DATA_DAYS", value)
     return Settings(**kwargs)  # type: ignore[arg-type]

@@ -46,7 +46,7 @@ class ReactionVotes(commands.Cog):
                 return  # not one of the bot's answer messages
             if added:
                 change = partial(votes.vote, question_id, payload.user_id, helpful, "reaction",
-                                 payload.message_id)
+                                 payload.message_id, payload.guild_id)
             else:
                 change = partial(votes.withdraw_reaction, question_id, payload.user_id, helpful)
             outcome = await services.db.write(change)

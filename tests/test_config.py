@@ -17,6 +17,8 @@ def test_defaults_without_environment(tmp_path: Path) -> None:
     assert settings.log_level == "INFO"
     assert settings.backfill_days == 30
     assert load_settings({"BACKFILL_DAYS": "0"}, env_file=None).backfill_days == 0  # off
+    assert settings.guild_data_days == 30
+    assert load_settings({"GUILD_DATA_DAYS": "7"}, env_file=None).guild_data_days == 7
 
 
 def test_env_file_is_read_and_process_environment_wins(tmp_path: Path) -> None:
@@ -54,6 +56,8 @@ def test_guild_ids_and_urls(tmp_path: Path) -> None:
         ("MAX_SUBSCRIPTIONS_PER_GUILD", "0", "at least 1"),
         ("BACKFILL_DAYS", "-1", "0 or more"),
         ("BACKFILL_DAYS", "a month", "not a whole number"),
+        ("GUILD_DATA_DAYS", "-1", "0 or more"),
+        ("GUILD_DATA_DAYS", "thirty", "not a whole number"),
     ],
 )
 def test_bad_value_names_the_variable(name: str, value: str, words: str) -> None:

@@ -6,7 +6,8 @@ point to are there; and the Dockerfile and the systemd unit run the bot. The sla
 read from the cogs without a gateway: a ``commands.Cog`` subclass collects its app commands when
 the class is created (``__cog_app_commands__``).
 
-Only ``bot.cli``, ``bot.config``, the cogs and discord.py are imported from the project.
+Only ``bot.cli``, ``bot.config``, the cogs, the retention periods (``bot.core.privacy.retention``)
+and discord.py are imported from the project.
 """
 
 from __future__ import annotations
@@ -215,6 +216,26 @@ def test_every_slash_section_is_a_command() -> None:
     for heading in SLASH_SECTIONS:
         if heading.startswith("/"):
             assert heading[1:] in SLASH, f"docs/using/slash-commands.md documents {heading}"
+
+
+# -- privacy ---------------------------------------------------------------------------------
+
+
+def test_the_privacy_page_says_what_is_kept_for_how_long_and_where() -> None:
+    """Each kind of data in ``RETENTION`` (the one place the periods are written) is in the
+    table of docs/running/privacy.md with its period, in the words the code uses, and its
+    tables."""
+    from bot.core.privacy.retention import RETENTION, SAVED_SEARCH_DAYS
+
+    page = PAGES["docs/running/privacy.md"]
+    rows = [line for line in page.splitlines() if line.startswith("| ")]
+    for kept in RETENTION:
+        row = next((r for r in rows if f"| {kept.how_long} |" in r), None)
+        assert row is not None, f"{kept.key}: '{kept.how_long}' is not in the privacy table"
+        for table in kept.where:
+            assert f"`{table}`" in row, f"{kept.key}: the table {table} is not named"
+    assert f"a search is kept for {SAVED_SEARCH_DAYS} days" in SLASH_PAGE  # /answers says so
+    assert "An example privacy notice" in page
 
 
 # -- the README and the files the docs point to ----------------------------------------------

@@ -43,9 +43,16 @@ class VoteLedger:
         return counts["yes"], counts["no"]
 
     def vote(
-        self, question_id: int, user_id: int, helpful: bool, via: str, message_id: int | None
+        self,
+        question_id: int,
+        user_id: int,
+        helpful: bool,
+        via: str,
+        message_id: int | None,
+        guild_id: int | None = None,
     ) -> VoteOutcome:
-        """Record ``user_id``'s vote, replacing any earlier one; atomic."""
+        """Record ``user_id``'s vote (cast in server ``guild_id``; None: a direct message),
+        replacing any earlier one; atomic."""
         with self.store.transaction():
             row = self.conn.execute(
                 "SELECT helpful FROM votes WHERE question_id = ? AND user_id = ?",
@@ -53,11 +60,12 @@ class VoteLedger:
             ).fetchone()
             previous = None if row is None else bool(row[0])
             self.conn.execute(
-                "INSERT INTO votes (question_id, user_id, helpful, via, message_id, voted_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (question_id, user_id) DO UPDATE SET "
-                "helpful = excluded.helpful, via = excluded.via, "
-                "message_id = excluded.message_id, voted_at = excluded.voted_at",
-                (question_id, user_id, int(helpful), via, message_id, utc_now_text()),
+                "INSERT INTO votes (question_id, user_id, helpful, via, message_id, voted_at, "
+                "guild_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (question_id, user_id) "
+                "DO UPDATE SET helpful = excluded.helpful, via = excluded.via, "
+                "message_id = excluded.message_id, voted_at = excluded.voted_at, "
+                "guild_id = excluded.guild_id",
+                (question_id, user_id, int(helpful), via, message_id, utc_now_text(), guild_id),
             )
         yes, no = self.counts(question_id)
         return VoteOutcome(yes, no, previous, previous != helpful)

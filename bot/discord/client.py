@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 EXTENSIONS = (
     "cogs.background", "cogs.help", "cogs.answers", "cogs.people", "cogs.votes",
     "cogs.subscriptions", "cogs.accountability", "cogs.overdue", "cogs.alerts",
+    "cogs.privacy",
 )
 
 

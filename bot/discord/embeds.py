@@ -381,7 +381,8 @@ HELP_SECTIONS: tuple[tuple[str, str], ...] = (
         "(holding answer, answer, any correction, each once); on an answered one, pick new "
         "answers like it (same heading, or same department)\n"
         "`/alerts` — list your alerts, or remove one (up to 25; only you see them). If "
-        "your DMs are closed the alert pauses and you are told next time.",
+        "your DMs are closed the alert pauses and you are told next time.\n"
+        "`/privacy` — what the bot keeps about you, privately: export it as a file, or delete it",
     ),
     (
         "Hold departments to account",
@@ -571,9 +572,11 @@ def subscriptions_embed(
     lines: list[str] = []
     for number, row in enumerate(rows, 1):
         posted, last = counts.get(row["id"], (0, None))
+        # created_by 0: its maker deleted their data (bot/core/privacy/person.py).
+        maker = f"<@{row['created_by']}>" if row["created_by"] else "(name removed)"
         line = (
             f"{number}. <#{row['channel_id']}> — {escape_markdown(row['description'])} · "
-            f"by <@{row['created_by']}> on {pretty_date(row['created_at'][:10])} · "
+            f"by {maker} on {pretty_date(row['created_at'][:10])} · "
             f"posts {EVENTS_WORDS.get(row.get('events') or 'answers', 'answers')} · "
             f"{posted} posted" + (f", last {pretty_date(last[:10])}" if last else "")
         )

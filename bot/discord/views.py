@@ -137,6 +137,7 @@ class VoteButton(
                 helpful,
                 "button",
                 interaction.message.id if interaction.message else None,
+                interaction.guild_id,
             )
             outcome = await in_time(interaction, bot.services.db.write(vote))
             if interaction.message is not None:
@@ -253,7 +254,7 @@ async def save_search(interaction: discord.Interaction, query: SearchQuery,
     saved = SearchQuery.from_json(query.as_json())
     if page_data is not None:
         pin_resolved(saved, page_data)
-    return bot.services.sessions.save(saved)
+    return bot.services.sessions.save(saved, interaction.user.id, interaction.guild_id)
 
 
 async def run_search(

@@ -805,9 +805,16 @@ def interaction_metadata_payload(
 
 
 def attachment_payload(
-    attachment_id: int, filename: str, size: int, *, base_url: str, content_type: str | None
+    attachment_id: int,
+    filename: str,
+    size: int,
+    *,
+    base_url: str,
+    content_type: str | None,
+    ephemeral: bool = False,
 ) -> dict:
-    """An uploaded file as it appears on a message."""
+    """An uploaded file as it appears on a message; on an ephemeral message Discord marks it
+    ``ephemeral`` (its URL expires with the message)."""
     url = f"{base_url}/attachments/{attachment_id}/{filename}"
     payload: dict[str, Any] = {
         "id": sid(attachment_id),
@@ -818,7 +825,25 @@ def attachment_payload(
     }
     if content_type:
         payload["content_type"] = content_type
+    if ephemeral:
+        payload["ephemeral"] = True
     return payload
+
+
+def guild_delete_payload(guild_id: int, *, unavailable: bool = False) -> dict:
+    """GUILD_DELETE: an unavailable-guild object. Without ``unavailable`` the bot was removed
+    from the guild (kicked, or the guild deleted); with ``unavailable: true`` it is an outage."""
+    payload: dict[str, Any] = {"id": sid(guild_id)}
+    if unavailable:
+        payload["unavailable"] = True
+    return payload
+
+
+def guild_join_payload(guild_create: Mapping[str, Any]) -> dict:
+    """GUILD_CREATE for a guild the bot was just added to: the full guild without
+    ``unavailable`` (discord.py dispatches on_guild_join only when it is absent; ``false`` means
+    a guild back from an outage)."""
+    return {k: v for k, v in guild_create.items() if k != "unavailable"}
 
 
 def message_delete_payload(message_id: int, channel_id: int, guild_id: int | None) -> dict:

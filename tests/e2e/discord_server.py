@@ -366,6 +366,9 @@ class FakeGuild:
     channels: list[FakeChannel] = field(default_factory=list)
     members: dict[int, FakeMember] = field(default_factory=dict)
     system_channel_id: int | None = None
+    # False once the bot is removed (``remove_bot_from_guild``): READY no longer lists it and
+    # the bot's requests to it answer 403 Missing Access, as on Discord.
+    bot_present: bool = True
 
     @property
     def everyone(self) -> FakeRole:
@@ -1695,7 +1698,7 @@ class DiscordServer:
         self._sessions.append(session)
         ready = p.ready_payload(
             user=p.client_user_payload(self.bot_user.id, self.bot_user.name),
-            guild_ids=[g.id for g in self.guilds],
+            guild_ids=[g.id for g in self.guilds if g.bot_present],
             session_id=session.id,
             resume_gateway_url=self.resume_gateway_url,
             application_id=self.application_id,
@@ -1704,7 +1707,10 @@ class DiscordServer:
         await session.dispatch("READY", ready)
         if session.wants("GUILD_CREATE"):
             for guild in self.guilds:
-                await session.dispatch("GUILD_CREATE", self._guild_create(guild, session.intents))
+                if guild.bot_present:
+                    await session.dispatch(
+                        "GUILD_CREATE", self._guild_create(guild, session.intents)
+                    )
 
     def _guild_create(self, guild: FakeGuild, intents: int) -> dict:
         # Without the presences intent Discord sends only the bot's own member.
@@ -2108,9 +2114,12 @@ class DiscordServer:
 
     def _rest_guild(self, guild_id: str) -> FakeGuild:
         try:
-            return self._guild(int(guild_id))
+            guild = self._guild(int(guild_id))
         except KeyError:
             raise DiscordHTTPError(404, 10004, "Unknown Guild") from None
+        if not guild.bot_present:
+            raise DiscordHTTPError(403, MISSING_ACCESS, "Missing Access")
+        return guild
 
     async def _get_guild(self, req: _Request, guild_id: str) -> tuple[int, Any]:
         guild = self._rest_guild(guild_id)
@@ -2240,6 +2249,8 @@ class DiscordServer:
             channel.is_thread and not self._live_parent(channel)
         ):
             raise DiscordHTTPError(404, UNKNOWN_CHANNEL, "Unknown Channel")
+        if not self._guild_of(channel).bot_present:
+            raise DiscordHTTPError(403, MISSING_ACCESS, "Missing Access")
         perms = self._guild_of(channel).permissions_in(self.bot_user.id, channel)
         if not perms & p.VIEW_CHANNEL:
             raise DiscordHTTPError(403, MISSING_ACCESS, "Missing Access")
@@ -2381,7 +2392,7 @@ class DiscordServer:
             400, INVALID_FORM_BODY, "Invalid Form Body", p.form_errors(problems), violation=kind
         )
 
-    def _new_attachments(self, req: _Request) -> list[dict]:
+    def _new_attachments(self, req: _Request, ephemeral: bool = False) -> list[dict]:
         attachments = []
         for upload in req.files:
             attachment_id = self.snowflake()
@@ -2393,6 +2404,7 @@ class DiscordServer:
                     len(upload["data"]),
                     base_url=self.base_url,
                     content_type=upload["content_type"],
+                    ephemeral=ephemeral,
                 )
             )
         return attachments
@@ -2464,7 +2476,7 @@ class DiscordServer:
             content=body.get("content") or "",
             embeds=embeds,
             components=components,
-            attachments=self._new_attachments(req) if req else [],
+            attachments=self._new_attachments(req, ephemeral=ephemeral) if req else [],
             flags=flags,
             type=message_type,
             nonce=body.get("nonce"),
@@ -3695,6 +3707,8 @@ class DiscordServer:
                 await self.wait_until(lambda: self.connected, 5.0, "a connected bot")
             except TimeoutError:
                 raise RuntimeError("no bot is connected to the gateway") from None
+        if not guild.bot_present:
+            raise CommandNotAvailable(f"the bot is not in {guild.name}")
         member = guild.members.get(user.id)
         if member is None:
             raise ValueError(f"{user.name} is not a member of {guild.name}")
@@ -3955,6 +3969,55 @@ class DiscordServer:
         self._changed()
         await self.dispatch("MESSAGE_CREATE", self._with_member(stored))
         return stored.snapshot()
+
+    async def remove_bot_from_guild(self, guild: FakeGuild | int | str) -> None:
+        """The bot is removed from a guild (kicked, or the guild deleted): GUILD_DELETE without
+        ``unavailable``, as Discord sends it. From then READY no longer lists the guild, the
+        bot's requests to it and its channels answer 403 Missing Access, and no one there can
+        use its commands (``CommandNotAvailable``)."""
+        target = self._guild(guild)
+        target.bot_present = False
+        target.members.pop(self.bot_user.id, None)
+        self._changed()
+        await self.dispatch("GUILD_DELETE", p.guild_delete_payload(target.id))
+
+    async def add_bot_to_guild(self, guild: FakeGuild | int | str) -> None:
+        """The bot is added (back) to a guild: it becomes a member again with its managed role,
+        and GUILD_CREATE without ``unavailable`` is dispatched (discord.py: on_guild_join)."""
+        target = self._guild(guild)
+        role = next(r for r in target.roles if r.bot_id == self.bot_user.id)
+        target.bot_present = True
+        target.joined_at = p.iso_timestamp()
+        self.add_member(target, self.bot_user, roles=[role])
+        self._changed()
+        for session in self._live_sessions():
+            if session.wants("GUILD_CREATE"):
+                await session.dispatch(
+                    "GUILD_CREATE",
+                    p.guild_join_payload(self._guild_create(target, session.intents)),
+                )
+
+    async def forge_press(
+        self,
+        message: dict | int | str,
+        custom_id: str,
+        *,
+        user: FakeUser | FakeMember | int | None = None,
+    ) -> InteractionHandle:
+        """A modified client presses a button with a ``custom_id`` of its own choosing on a
+        stored message (one the message does not carry): what a bot must never trust."""
+        stored = self._component_message(message)
+        channel = self._channel(stored.channel_id)
+        return await self._dispatch_interaction(
+            interaction_type=p.INTERACTION_MESSAGE_COMPONENT,
+            data=p.component_interaction_data(
+                custom_id=custom_id, component_type=p.COMPONENT_BUTTON, component_id=None
+            ),
+            guild=self._guild_of(channel),
+            channel=channel,
+            user=self._user(user),
+            message=stored,
+        )
 
     async def delete_channel(self, channel: FakeChannel | int | str) -> None:
         """Delete a channel: CHANNEL_DELETE now, 404 Unknown Channel for any later request."""

@@ -1077,3 +1077,80 @@ async def test_a_command_run_inside_a_thread_answers_there(
     assert message["channel_id"] == str(thread.id)
     assert handle.payload["channel"]["thread_metadata"]["archived"] is False
     assert server.messages_in(thread)[-1]["id"] == message["id"]
+
+
+async def test_the_bot_removed_from_a_guild_and_added_back(
+    discord_server: DiscordServer, harness_bot: HarnessBot
+) -> None:
+    server = discord_server
+    guild = server.guilds[1]
+    events: list[tuple[str, int]] = []
+
+    async def removed(g: discord.Guild) -> None:
+        events.append(("remove", g.id))
+
+    async def joined(g: discord.Guild) -> None:
+        events.append(("join", g.id))
+
+    harness_bot.add_listener(removed, "on_guild_remove")
+    harness_bot.add_listener(joined, "on_guild_join")
+    channel = harness_bot.get_channel(guild.text_channels[0].id)
+    assert isinstance(channel, discord.TextChannel)
+    await server.remove_bot_from_guild(guild)
+    await wait_for(lambda: ("remove", guild.id) in events)
+    assert server.dispatched("GUILD_DELETE")[-1] == {"id": str(guild.id)}  # no "unavailable"
+    assert harness_bot.get_guild(guild.id) is None
+    with pytest.raises(discord.Forbidden) as refused:
+        await channel.send("still here?")
+    assert refused.value.code == 50001  # Missing Access
+    with pytest.raises(CommandNotAvailable):
+        await server.run_command("lookup", {"topic": "x"}, guild=guild, user=server.plain_user)
+
+    await server.add_bot_to_guild(guild)
+    await wait_for(lambda: ("join", guild.id) in events)
+    assert "unavailable" not in server.dispatched("GUILD_CREATE")[-1]
+    back = harness_bot.get_guild(guild.id)
+    assert back is not None and back.me is not None
+    again = harness_bot.get_channel(guild.text_channels[0].id)
+    assert isinstance(again, discord.TextChannel)
+    assert (await again.send("back")).content == "back"
+    assert ("remove", server.guild.id) not in events  # the other guild never left
+
+
+@app_commands.command(description="A file only the person asking sees")
+async def privatefile(interaction: discord.Interaction) -> None:
+    file = discord.File(io.BytesIO(b'{"votes": []}'), filename="mine.json")
+    await interaction.response.send_message("yours", file=file, ephemeral=True)
+
+
+async def test_an_ephemeral_reply_with_a_file(
+    discord_server: DiscordServer, harness_bot: HarnessBot
+) -> None:
+    server = discord_server
+    harness_bot.tree.add_command(privatefile, guild=discord.Object(server.guild.id))
+    await harness_bot.tree.sync(guild=discord.Object(server.guild.id))
+    handle = await server.run_command("privatefile", {}, user=server.plain_user)
+    message = await handle.message()
+    assert message["flags"] & p.FLAG_EPHEMERAL
+    (attachment,) = message["attachments"]
+    assert (attachment["filename"], attachment["ephemeral"]) == ("mine.json", True)
+    assert server.files[int(attachment["id"])] == b'{"votes": []}'
+    assert server.messages_in(server.channel) == []  # nobody else sees it
+
+
+async def test_a_forged_press_carries_the_custom_id_it_was_given(
+    discord_server: DiscordServer, harness_bot: HarnessBot
+) -> None:
+    server = discord_server
+    message = await (await server.run_command("lookup", {"topic": "Topic 02"})).message()
+    with pytest.raises(ValueError, match="no component"):
+        await server.press_button(message, "harness:no")
+    forged = await server.forge_press(message, "harness:no", user=server.plain_user)
+    sent = server.dispatched("INTERACTION_CREATE")[-1]
+    assert (sent["id"], sent["data"]["custom_id"]) == (str(forged.id), "harness:no")
+    assert sent["message"]["id"] == message["id"]
+    # discord.py answers a press only for a component the message carries: the real button
+    # still works, and the forged press was never answered.
+    press = await server.press_button(message, "harness:yes", user=server.plain_user)
+    assert (await press.message())["content"] == "Yes — 1"
+    assert forged.callback is None

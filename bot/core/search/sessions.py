@@ -16,14 +16,15 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from bot.core.clock import utc_now, utc_now_text
+from bot.core.privacy.retention import SAVED_SEARCH_DAYS
 from bot.core.search.fulltext import SearchQuery
 from bot.core.store.database import Store
 
-SESSION_DAYS = 30
+SESSION_DAYS = SAVED_SEARCH_DAYS
 EXPIRED_SEARCH = (
     f"That search has expired (searches are kept {SESSION_DAYS} days); run /answers again."
 )
@@ -35,11 +36,40 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 
-def replace_session(store: Store, query: SearchQuery, session_id: int) -> None:
-    """Write ``query`` as session ``session_id``, whether or not it was saved before."""
+def save_session(
+    store: Store,
+    query: SearchQuery,
+    session_id: int | None = None,
+    user_id: int | None = None,
+    guild_id: int | None = None,
+) -> int:
+    """Keep a search shown in Discord, so its buttons still work after a restart; returns its
+    id (``session_id`` when given, else the next free one). ``user_id`` and ``guild_id``: who
+    asked, and where, so the search goes when their data is deleted."""
+    cursor = store.conn.execute(
+        "INSERT INTO search_sessions (id, query, created_at, user_id, guild_id) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (session_id, json.dumps(query.as_json()), utc_now_text(), user_id, guild_id),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def replace_session(
+    store: Store,
+    query: SearchQuery,
+    session_id: int,
+    user_id: int | None = None,
+    guild_id: int | None = None,
+) -> None:
+    """Write ``query`` as session ``session_id``, whether or not it was saved before (keeping
+    who asked and where when not given again)."""
     store.conn.execute(
-        "INSERT OR REPLACE INTO search_sessions (id, query, created_at) VALUES (?, ?, ?)",
-        (session_id, json.dumps(query.as_json()), utc_now_text()),
+        "INSERT INTO search_sessions (id, query, created_at, user_id, guild_id) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET query = excluded.query, "
+        "created_at = excluded.created_at, "
+        "user_id = coalesce(excluded.user_id, search_sessions.user_id), "
+        "guild_id = coalesce(excluded.guild_id, search_sessions.guild_id)",
+        (session_id, json.dumps(query.as_json()), utc_now_text(), user_id, guild_id),
     )
 
 
@@ -51,9 +81,11 @@ def load_session(store: Store, session_id: int) -> SearchQuery | None:
     return None if row is None else SearchQuery.from_json(json.loads(row[0]))
 
 
-def prune_sessions(store: Store, days: int = SESSION_DAYS) -> int:
-    """Forget searches saved more than ``days`` ago; returns how many went."""
-    cutoff = (utc_now() - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+def prune_sessions(store: Store, days: int = SESSION_DAYS, now: datetime | None = None) -> int:
+    """Forget searches saved more than ``days`` before ``now`` (default: the clock's now);
+    returns how many went."""
+    now = now or utc_now()
+    cutoff = (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return store.conn.execute(
         "DELETE FROM search_sessions WHERE created_at < ?", (cutoff,)
     ).rowcount
@@ -87,15 +119,20 @@ class SessionKeeper:
         self._store = store  # the writer's: used on the writer thread only
         self._last_id = 0
         self._pending: dict[int, SearchQuery] = {}
+        self._askers: dict[int, tuple[int | None, int | None]] = {}
         self._writes: set[asyncio.Task[None]] = set()
 
     def _new_id(self) -> int:
         self._last_id = max(self._last_id + 1, time.time_ns() // 1000)
         return self._last_id
 
-    def save(self, query: SearchQuery) -> int:
-        """Keep ``query`` and return its session id now; the store write follows."""
+    def save(
+        self, query: SearchQuery, user_id: int | None = None, guild_id: int | None = None
+    ) -> int:
+        """Keep ``query`` (asked by ``user_id`` in ``guild_id``) and return its session id now;
+        the store write follows."""
         session_id = self._new_id()
+        self._askers[session_id] = (user_id, guild_id)
         self._keep(session_id, query)
         return session_id
 
@@ -124,7 +161,10 @@ class SessionKeeper:
 
     async def _write(self, session_id: int, query: SearchQuery) -> None:
         try:
-            await self._db.write(replace_session, self._store, query, session_id)
+            user_id, guild_id = self._askers.pop(session_id, (None, None))
+            await self._db.write(
+                replace_session, self._store, query, session_id, user_id, guild_id
+            )
         except Exception:  # the reply went out; its buttons will say the search expired
             log.exception("could not save search session %s", session_id)
         finally:

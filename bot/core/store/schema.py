@@ -498,6 +498,27 @@ def _migration_12(db: sqlite_utils.Database) -> None:
     merge_duplicates(db.conn)
 
 
+def _migration_privacy(db: sqlite_utils.Database) -> None:
+    # What a person can see and delete (bot/core/privacy/): a vote remembers the server it was
+    # cast in (votes on the bot's messages before now: that message's server), a saved search
+    # who asked and where, so both go when that person or that server's data is deleted.
+    # guild_departures: the servers the bot was removed from, and when, until it returns or
+    # their data is deleted (GUILD_DATA_DAYS later).
+    # One statement at a time: executescript would commit the migration's transaction first.
+    for statement in (
+        "ALTER TABLE votes ADD COLUMN guild_id INTEGER",
+        "UPDATE votes SET guild_id = (SELECT m.guild_id FROM answer_messages m "
+        "WHERE m.message_id = votes.message_id) WHERE message_id IS NOT NULL",
+        "CREATE INDEX votes_user ON votes (user_id)",
+        "ALTER TABLE search_sessions ADD COLUMN user_id INTEGER",
+        "ALTER TABLE search_sessions ADD COLUMN guild_id INTEGER",
+        "CREATE INDEX search_sessions_user ON search_sessions (user_id) "
+        "WHERE user_id IS NOT NULL",
+        "CREATE TABLE guild_departures (guild_id INTEGER PRIMARY KEY, left_at TEXT NOT NULL)",
+    ):
+        db.execute(statement)
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -511,5 +532,6 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_10,
     _migration_11,
     _migration_12,
+    _migration_privacy,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -137,7 +137,8 @@ class SubscribeFlow:
         if outcome.ambiguous:
             option, resolution = next(iter(outcome.ambiguous.items()))
             if session_id is None:
-                session_id = services.sessions.save(query)
+                session_id = services.sessions.save(query, interaction.user.id,
+                                                interaction.guild_id)
             text, view = pick_message(session_id, option, resolution.candidates,
                                       SubscribePickButton, resolution.more)
             if interaction.response.is_done():
@@ -157,7 +158,8 @@ class SubscribeFlow:
             await reply_error(interaction, str(error))
             return
         if session_id is None:
-            session_id = services.sessions.save(query)
+            session_id = services.sessions.save(query, interaction.user.id,
+                                                interaction.guild_id)
         embed = preview_embed(
             words, f"<#{request.channel}>", request.posting().schedule.words(), count, latest
         )

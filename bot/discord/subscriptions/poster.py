@@ -252,6 +252,8 @@ class Poster:
             channel = self.client.get_channel(row["channel_id"])
             text = pause_notice_text(row, where(channel, row["channel_id"]), guild)
             try:
+                if not row["created_by"]:  # its maker deleted their data: no one to tell
+                    continue
                 user = self.client.get_user(row["created_by"]) or await self.client.fetch_user(
                     row["created_by"]
                 )

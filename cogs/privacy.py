@@ -1,0 +1,119 @@
+"""/privacy, what happens when the bot leaves or rejoins a server, and the retention sweep."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot.core.privacy.retention import SWEEP_SECONDS
+from bot.core.privacy.servers import (
+    SweepReport,
+    guild_returned,
+    leave_guild,
+    note_present_guilds,
+    sweep,
+)
+from bot.discord.client import WrittenAnswersBot
+from bot.discord.privacy import PrivacyButton, show_privacy
+
+log = logging.getLogger(__name__)
+
+
+class Privacy(commands.Cog):
+    """A person's data (/privacy), servers the bot leaves, and the sweep of old data."""
+
+    def __init__(self, bot: WrittenAnswersBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        """Register the buttons (before the gateway connects, so old replies keep working)
+        and start the sweep."""
+        self.bot.add_dynamic_items(PrivacyButton)
+        self.sweeper.start()
+
+    async def cog_unload(self) -> None:
+        """Stop the sweep."""
+        self.sweeper.cancel()
+        self.bot.remove_dynamic_items(PrivacyButton)
+
+    @app_commands.command(
+        name="privacy", description="What this bot keeps about you: see it, export it, delete it"
+    )
+    async def privacy(self, interaction: discord.Interaction) -> None:
+        """Counts of the person's votes, alerts, saved searches and subscriptions, privately."""
+        await show_privacy(interaction)
+
+    # -- servers --------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Removed from a server: pause its subscriptions now; its data goes GUILD_DATA_DAYS
+        later unless the bot returns."""
+        services = self.bot.services
+        try:
+            paused = await services.db.write(
+                leave_guild, services.store, services.queue, guild.id, services.clock()
+            )
+            log.info("removed from server %s: %d subscriptions paused; its data is deleted "
+                     "in %d days unless the bot returns", guild.id, paused,
+                     self.bot.settings.guild_data_days)
+        except Exception:
+            log.exception("could not record leaving server %s", guild.id)
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Added to a server: if it had left it, its data is no longer due for deletion (its
+        subscriptions stay paused, with the reason, for the server to resume)."""
+        services = self.bot.services
+        try:
+            left_at = await services.db.write(guild_returned, services.store, guild.id)
+            if left_at:
+                log.info("back in server %s (left %s): its data is kept", guild.id, left_at)
+        except Exception:
+            log.exception("could not record joining server %s", guild.id)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Servers the bot was removed from, or returned to, while it was not running."""
+        services = self.bot.services
+        try:
+            present = {guild.id for guild in self.bot.guilds}
+            gone, back = await services.db.write(
+                note_present_guilds, services.store, present, services.clock()
+            )
+            if gone or back:
+                log.info("at start-up: %d servers left and %d returned to meanwhile", gone, back)
+        except Exception:
+            log.exception("could not compare the store's servers with the bot's")
+
+    # -- the sweep ------------------------------------------------------------------------------
+
+    async def sweep(self) -> SweepReport:
+        """Apply the retention periods now (by the bot's clock)."""
+        services = self.bot.services
+        report = await services.db.write(
+            sweep, services.store, services.clock(), self.bot.settings.guild_data_days
+        )
+        for deleted in report.guilds:
+            log.info("deleted the data of server %s, left %s: %s", deleted.guild_id,
+                     deleted.left_at, deleted)
+        return report
+
+    @tasks.loop(seconds=SWEEP_SECONDS)
+    async def sweeper(self) -> None:
+        try:
+            await self.sweep()
+        except Exception:
+            log.exception("the retention sweep failed")
+
+    @sweeper.before_loop
+    async def _before_sweep(self) -> None:
+        await self.bot.wait_until_ready()
+
+
+async def setup(bot: WrittenAnswersBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Privacy(bot))
