@@ -71,7 +71,7 @@ class WrittenAnswersBot(commands.Bot):
         # Registered before the gateway connects, so buttons on older messages keep working.
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         self.watchdog.start()
-        serve_metrics(self.settings.metrics_port)
+        serve_metrics(self.settings.metrics_port, self.settings.metrics_host)
         await self.services.db.write(prune_sessions, self.store)
         await self.refresh_indexes()
         for extension in EXTENSIONS:
