@@ -48,6 +48,7 @@ from bot.core.store.database import Store
 from bot.core.text import cut_at_word
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.embeds import preview_embed, subscriptions_embed
+from bot.discord.fair_use import expensive
 from bot.discord.options import DepartmentName, MemberName, pin_names
 from bot.discord.replies import in_time, reply_error, send, the_bot
 from bot.discord.subscriptions.poster import Poster
@@ -218,6 +219,7 @@ class Subscriptions(commands.Cog):
     @app_commands.choices(**SUBSCRIBE_CHOICES)
     @app_commands.default_permissions(manage_channels=True)
     @app_commands.guild_only()
+    @expensive()  # its preview: one at a time per person (bot/discord/fair_use.py)
     async def subscribe(
         self,
         interaction: discord.Interaction,

@@ -52,6 +52,11 @@ DELIVERIES_PENDING = Gauge(
     "writtenanswers_deliveries_pending", "Deliveries claimed and not yet posted",
     registry=REGISTRY,
 )
+FAIR_USE_REFUSALS = Counter(
+    "writtenanswers_fair_use_refusals",
+    "Commands refused by a per-person fair-use limit, by command", ["command"],
+    registry=REGISTRY,
+)
 POSTS_SENT = Counter(
     "writtenanswers_posts_sent", "Messages posted to channels", registry=REGISTRY
 )
