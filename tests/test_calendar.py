@@ -29,7 +29,8 @@ CORONATION = date(2023, 5, 8)
 def _forget_holidays() -> None:
     """What a restart does: the process's cached holidays and calendars are gone."""
     for cached in (duedates.bank_holidays, duedates._weekday_holiday_ordinals,
-                   duedates._add_working_days, duedates.working_day_calendar):
+                   duedates._add_working_days, duedates.working_day_calendar,
+                   duedates.bank_holidays_between):
         cached.cache_clear()
 
 

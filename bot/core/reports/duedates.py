@@ -94,10 +94,12 @@ def bank_holidays(year: int) -> frozenset[date]:
     return frozenset(day for day in calendar if day.year == year)
 
 
+@cache
 def bank_holidays_between(first: date, last: date) -> frozenset[date]:
     """England and Wales bank holidays from ``first`` to ``last`` (inclusive), from one call of
     the package: the same days as :func:`bank_holidays` gives year by year (a test checks), in
-    a fraction of its time over decades. Not cached: the store checks its calendar with it."""
+    a fraction of its time over decades. Cached, as the rest: the package changes only with a
+    new process."""
     calendar = holidays.country_holidays(
         "GB", subdiv="ENG", years=range(first.year - 1, last.year + 2)
     )
