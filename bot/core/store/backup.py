@@ -83,6 +83,20 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _sync_folder(folder: Path) -> None:
+    """Make the rename durable (where the system allows a folder to be synced)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:
     present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     return {
@@ -144,6 +158,7 @@ def backup_store(source: str | Path, target: str | Path, *, force: bool = False)
         with open(partial, "rb") as made:
             os.fsync(made.fileno())
         os.replace(partial, target)
+        _sync_folder(target.parent)
     except BaseException:
         partial.unlink(missing_ok=True)
         Path(f"{partial}-journal").unlink(missing_ok=True)
