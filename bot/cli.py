@@ -72,7 +72,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_stats(sub)
     _add_overdue(sub)
     _add_privacy(sub)
+    _add_backup(sub)
     return parser
+
+
+def _add_backup(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backup = sub.add_parser(
+        "backup", help="a consistent, checked copy of the store, safe while the bot runs"
+    )
+    backup.add_argument("path", type=Path, metavar="PATH", help="the copy to make (a new file)")
+    backup.add_argument("--force", action="store_true",
+                        help="replace PATH if it exists (only once the new copy is checked)")
+    backup.add_argument("--json", action="store_true")
+    _add_db(backup)
 
 
 def _add_loaders(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -661,6 +673,20 @@ def cmd_privacy(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``backup``: copy the store while it is in use, check the copy, print its counts; 1 (and
+    nothing at PATH) when the copy cannot be made or fails its check."""
+    from bot.core.store.backup import BackupError, backup_store
+
+    try:
+        report = backup_store(db_path, args.path, force=args.force)
+    except BackupError as error:
+        print(f"Backup failed: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps(report.as_json(), indent=2) if args.json else report.as_text())
+    return 0
+
+
 def cmd_poll(
     args: argparse.Namespace, settings: Settings, db_path: Path, frontend: FrontendFactory | None
 ) -> int:
@@ -689,5 +715,6 @@ COMMANDS = {
     "stats": cmd_stats,
     "overdue": cmd_overdue,
     "privacy": cmd_privacy,
+    "backup": cmd_backup,
 }
 COMMANDS_WITH_FRONTEND = {"run": cmd_run, "poll": cmd_poll}

@@ -6,8 +6,10 @@ them for people. A bad value stops start-up with one line naming the variable (`
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,8 @@ DEFAULT_PARLIAMENT_API_BASE_URL = "https://questions-statements-api.parliament.u
 DEFAULT_DISCORD_API_BASE_URL = "https://discord.com/api/v10"
 DEFAULT_DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 DEFAULT_ARCHIVE_BASE_URL = "https://www.theyworkforyou.com/pwdata/scrapedxml/"
+# Metrics are for the operator's own scraper: this machine only, unless asked otherwise.
+DEFAULT_METRICS_HOST = "127.0.0.1"
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
@@ -43,6 +47,7 @@ class Settings:
     log_level: str = "INFO"
     max_subscriptions_per_guild: int = 50
     metrics_port: int | None = None  # Prometheus metrics on this port; off when unset
+    metrics_host: str = DEFAULT_METRICS_HOST  # the interface the metrics listen on
     archive_base_url: str = DEFAULT_ARCHIVE_BASE_URL  # TheyWorkForYou's scrapedxml/ folder
     backfill_days: int = 30  # days of history a first run loads by itself; 0: none
     # days a server's data is kept after the bot is removed from it (bot/core/privacy/)
@@ -91,6 +96,23 @@ def _positive_int(name: str, value: str) -> int:
     if number < 1:
         raise ConfigError(f"{name}: must be at least 1, got {value!r}")
     return number
+
+
+def _host(name: str, value: str) -> str:
+    """An IP address (``0.0.0.0``, ``::``, ``10.0.0.5``) or a host name, as a server binds to."""
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        pass
+    if not _HOST_NAME.fullmatch(value):
+        raise ConfigError(
+            f"{name}: {value!r} is not an IP address or host name (e.g. 127.0.0.1 or 0.0.0.0)"
+        )
+    return value
+
+
+_HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                        r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
 
 
 def _guild_ids(value: str) -> tuple[int, ...]:
@@ -153,6 +175,8 @@ def load_settings(
         if port > 65535:
             raise ConfigError(f"METRICS_PORT: {value!r} is not a port (1-65535)")
         kwargs["metrics_port"] = port
+    if (value := get("METRICS_HOST")) is not None:
+        kwargs["metrics_host"] = _host("METRICS_HOST", value)
     if (value := get("ARCHIVE_BASE_URL")) is not None:
         kwargs["archive_base_url"] = _url("ARCHIVE_BASE_URL", value, ("http", "https"))
     if (value := get("BACKFILL_DAYS")) is not None:

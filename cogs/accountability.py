@@ -22,6 +22,7 @@ from bot.core.search.fulltext import SearchError, parse_day_option
 from bot.core.store.database import Store
 from bot.discord.accountability import CHART_FILE, helpfulness_embed, timeliness_embed
 from bot.discord.client import Interaction, WrittenAnswersBot
+from bot.discord.fair_use import expensive_report
 from bot.discord.options import DepartmentName
 from bot.discord.replies import in_time, reply_error, send
 
@@ -91,6 +92,7 @@ class Accountability(commands.Cog):
 
     @app_commands.command(name="timeliness",
                           description="Which departments answer written questions on time")
+    @expensive_report()
     @app_commands.describe(
         department="One department's monthly trend (default: every department)",
         house="Only this House", since=f"Due on or after {DATE_HELP}", until="Due on or before",
@@ -115,6 +117,7 @@ class Accountability(commands.Cog):
 
     @app_commands.command(name="helpfulness",
                           description="Departments by readers' votes: does this answer it?")
+    @expensive_report()
     @app_commands.describe(
         department="One department's most disputed answers (default: the league)",
         since=f"Answered on or after {DATE_HELP}", until="Answered on or before",

@@ -25,6 +25,7 @@ from bot.core.search.fulltext import SearchQuery
 from bot.core.text import cut_at_word
 from bot.discord.client import Interaction, WrittenAnswersBot
 from bot.discord.embeds import subscriptions_embed
+from bot.discord.fair_use import expensive
 from bot.discord.options import DepartmentName, MemberName, pin_names
 from bot.discord.replies import in_time, reply_error, send
 from bot.discord.subscriptions.flow import (
@@ -85,6 +86,7 @@ class Subscriptions(commands.Cog):
     @app_commands.choices(**SUBSCRIBE_CHOICES)
     @app_commands.default_permissions(manage_channels=True)
     @app_commands.guild_only()
+    @expensive()  # its preview: one at a time per person (bot/discord/fair_use.py)
     async def subscribe(
         self,
         interaction: Interaction,

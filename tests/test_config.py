@@ -73,3 +73,33 @@ def test_token_is_never_in_the_settings_repr() -> None:
     settings = load_settings({"DISCORD_TOKEN": "secret-token-value"}, env_file=None)
     assert settings.discord_token == "secret-token-value"
     assert "secret-token-value" not in repr(settings)
+
+
+def test_metrics_listen_on_this_machine_only_by_default(tmp_path: Path) -> None:
+    import socket
+    import urllib.request
+
+    from bot.core.metrics import serve
+
+    settings = load_settings({"METRICS_PORT": "9100"}, env_file=tmp_path / "absent.env")
+    assert settings.metrics_host == "127.0.0.1"
+    assert load_settings({"METRICS_HOST": "0.0.0.0"}, env_file=None).metrics_host == "0.0.0.0"
+    assert load_settings({"METRICS_HOST": "::"}, env_file=None).metrics_host == "::"
+    assert load_settings({"METRICS_HOST": "metrics.internal"},
+                         env_file=None).metrics_host == "metrics.internal"
+    with pytest.raises(ConfigError, match="METRICS_HOST"):
+        load_settings({"METRICS_HOST": "http://0.0.0.0/"}, env_file=None)
+
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = serve(port, settings.metrics_host)
+    assert server is not None
+    try:
+        assert server.server_address[0] == "127.0.0.1"  # not 0.0.0.0: not every interface
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+            assert b"writtenanswers_loop_lag_seconds" in response.read()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert serve(None) is None  # off when METRICS_PORT is unset

@@ -1,4 +1,5 @@
-"""Prometheus metrics for operators, served only when ``METRICS_PORT`` is set.
+"""Prometheus metrics for operators, served only when ``METRICS_PORT`` is set, on
+``METRICS_HOST`` (default ``127.0.0.1``: this machine only).
 
 The metrics live in their own registry and are recorded whether or not they are served (a
 counter's increment costs well under a microsecond), so no code path asks "is it on?".
@@ -7,6 +8,7 @@ counter's increment costs well under a microsecond), so no code path asks "is it
 from __future__ import annotations
 
 import logging
+from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
@@ -50,15 +52,24 @@ DELIVERIES_PENDING = Gauge(
     "writtenanswers_deliveries_pending", "Deliveries claimed and not yet posted",
     registry=REGISTRY,
 )
+FAIR_USE_REFUSALS = Counter(
+    "writtenanswers_fair_use_refusals",
+    "Commands refused by a per-person fair-use limit, by command", ["command"],
+    registry=REGISTRY,
+)
 POSTS_SENT = Counter(
     "writtenanswers_posts_sent", "Messages posted to channels", registry=REGISTRY
 )
 
 
-def serve(port: int | None) -> bool:
-    """Serve the metrics at ``http://0.0.0.0:port/metrics``; nothing when ``port`` is None."""
+def serve(port: int | None, host: str = "127.0.0.1") -> WSGIServer | None:
+    """Serve the metrics at ``http://host:port/metrics`` on a daemon thread; nothing (None) when
+    ``port`` is None. Returns the server (its ``server_address`` is where it listens).
+
+    ``host`` is the address listened on: ``127.0.0.1`` (the default) answers this machine only,
+    ``0.0.0.0`` every interface (in a container whose port is published, say)."""
     if port is None:
-        return False
-    start_http_server(port, registry=REGISTRY)
-    log.info("metrics served on port %d", port)
-    return True
+        return None
+    server, _thread = start_http_server(port, addr=host, registry=REGISTRY)
+    log.info("metrics served on %s port %d", host, port)
+    return server

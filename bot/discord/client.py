@@ -10,13 +10,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.core.metrics import INTERACTION_SECONDS, LOOP_LAG_SECONDS
+from bot.core.metrics import FAIR_USE_REFUSALS, INTERACTION_SECONDS, LOOP_LAG_SECONDS
 from bot.core.metrics import serve as serve_metrics
 from bot.core.search.sessions import prune_sessions
 from bot.core.services import Services, build_services
 from bot.core.store.database import Store
 from bot.discord.base import AppBot
 from bot.discord.endpoints import configure_endpoints
+from bot.discord.fair_use import FairUse, fair_use_message
 from bot.discord.news import News
 from bot.discord.replies import reply_error
 from bot.discord.views import DYNAMIC_ITEMS
@@ -63,6 +64,7 @@ class WrittenAnswersBot(AppBot):
         self.services = services or build_services(settings, store)
         self.news = News(self)
         self.watchdog = LoopWatchdog()
+        self.fair_use = FairUse()  # per-person limits on costly commands (fair_use.py)
         self.watchdog.lag_observers.append(LOOP_LAG_SECONDS.observe)
         self.tree.error(self.on_app_command_error)
 
@@ -71,7 +73,7 @@ class WrittenAnswersBot(AppBot):
         # Registered before the gateway connects, so buttons on older messages keep working.
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         self.watchdog.start()
-        serve_metrics(self.settings.metrics_port)
+        serve_metrics(self.settings.metrics_port, self.settings.metrics_host)
         await self.services.db.write(prune_sessions, self.store)
         await self.refresh_indexes()
         for extension in EXTENSIONS:
@@ -88,7 +90,13 @@ class WrittenAnswersBot(AppBot):
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        """Any failure: a short private message for the user, the traceback in the log."""
+        """Any failure: a short private message for the user, the traceback in the log; a
+        fair-use refusal: when to try again, privately."""
+        self.fair_use.release(interaction)
+        if isinstance(error, app_commands.CommandOnCooldown):
+            FAIR_USE_REFUSALS.labels(getattr(interaction.command, "name", "?")).inc()
+            await reply_error(interaction, fair_use_message(error))
+            return
         log.error("command %s failed", getattr(interaction.command, "name", "?"), exc_info=error)
         await reply_error(interaction)
 
@@ -109,6 +117,7 @@ class WrittenAnswersBot(AppBot):
         | app_commands.ContextMenu
     ) -> None:
         """Record how long the command took, from the interaction's creation."""
+        self.fair_use.release(interaction)
         elapsed = (discord.utils.utcnow() - interaction.created_at).total_seconds()
         INTERACTION_SECONDS.labels(command.name).observe(max(0.0, elapsed))
 

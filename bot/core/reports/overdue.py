@@ -52,6 +52,7 @@ from bot.core.reports.duedates import (
 )
 from bot.core.reports.filters import QuestionScope, body_ids, normal_house
 from bot.core.search.render import body_ref, member_ref
+from bot.core.store.calendar import stored_bounds
 from bot.core.store.database import Store
 
 __all__ = [
@@ -266,13 +267,13 @@ def overdue(
     questions still waiting have none yet: those with a holding answer do);
     ``asking_member_id``; ``house``, "commons" or "lords" in any case. Raises
     ``OverdueError`` for an unknown House, a ``limit`` below 1, a negative ``offset``, or an
-    ``as_of`` outside the working-day calendar (1997 to 2040).
+    ``as_of`` outside the working-day calendar (1997 to 2040 at least, and every day the
+    questions carry: ``bot.core.store.calendar``).
     """
     as_of = as_of or london_today()
-    if not CALENDAR_FIRST <= as_of <= CALENDAR_LAST:
-        raise OverdueError(
-            f"as of {as_of}: the working-day calendar covers {CALENDAR_FIRST} to {CALENDAR_LAST}"
-        )
+    first, last = stored_bounds(store.conn) or (CALENDAR_FIRST, CALENDAR_LAST)
+    if not first <= as_of <= last:
+        raise OverdueError(f"as of {as_of}: the working-day calendar covers {first} to {last}")
     if limit < 1:
         raise OverdueError(f"limit must be at least 1, not {limit}")
     if offset < 0:

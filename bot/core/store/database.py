@@ -12,7 +12,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast
@@ -31,6 +31,7 @@ from bot.core.records import (
     status_of,
     version_of,
 )
+from bot.core.store.calendar import CalendarCheck, CalendarCover, check_calendar
 from bot.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 from bot.core.text import same_text, same_text_start
 
@@ -59,6 +60,10 @@ class ChangeKind(StrEnum):
     CORRECTED = "corrected"
     TEXT_CHANGED = "text_changed"
     WITHDRAWN = "withdrawn"
+
+
+# The days of a question the SQL figures look up in the working-day calendar.
+_DAY_KEYS = ("date_tabled", "date_answered", "date_for_answer")
 
 
 class StoreError(RuntimeError):
@@ -110,8 +115,10 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
         self._speakers: dict[int, int] | None = None
+        self.calendar = CalendarCover(conn)
         if not readonly:
             self._migrate()
+            self.check_calendar()
 
     def close(self) -> None:
         """Close the connection."""
@@ -141,6 +148,14 @@ class Store:
             with self.transaction():
                 MIGRATIONS[number](self.db)
                 self.conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    def check_calendar(self) -> CalendarCheck:
+        """The ``working_days`` table made again if the ``holidays`` package's bank holidays
+        differ from its own, or extended to every day the questions carry (``calendar.py``)."""
+        with self.transaction():
+            checked = check_calendar(self.conn, date.fromisoformat(utc_now_text()[:10]))
+        self.calendar.forget()
+        return checked
 
     def transaction(self) -> _Transaction:
         """``with store.transaction():`` — one atomic unit; rolls back on any exception."""
@@ -224,6 +239,9 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?)",
             logs,
         )
+        # Every day a question carries stays inside the working-day calendar (calendar.py).
+        self.calendar.cover((item.question.get(key) for item in items for key in _DAY_KEYS),
+                            date.fromisoformat(now[:10]))
         return result
 
     def _insert_new(self, rows: list[dict[str, Any]]) -> None:
