@@ -46,6 +46,7 @@ class VoteLedger:
         self, question_id: int, user_id: int, helpful: bool, via: str, message_id: int | None
     ) -> VoteOutcome:
         """Record ``user_id``'s vote, replacing any earlier one; atomic."""
+        question_id = self.store.current_id(question_id)  # a button of a printing merged away
         with self.store.transaction():
             row = self.conn.execute(
                 "SELECT helpful FROM votes WHERE question_id = ? AND user_id = ?",

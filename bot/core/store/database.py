@@ -30,6 +30,7 @@ from bot.core.records import (
     status_of,
     version_of,
 )
+from bot.core.store.printings import Printings, merge_printing
 from bot.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 from bot.core.text import same_text, same_text_start
 
@@ -170,11 +171,21 @@ class Store:
         fresh: dict[int, dict[str, Any]] = {}
         logs: list[tuple[Any, ...]] = []
         self._upsert_members_and_bodies(items)
+        # Another printing of a question stored (or met earlier in this batch) under another
+        # id is that question (``printings``).
+        printings = Printings.load(
+            self.conn, [p.question for p in items if p.question["id"] not in existing]
+        )
         for item in items:
             incoming = dict(item.question)
             incoming["captured_at"] = incoming.get("captured_at") or captured_at
             superseded = bool(incoming.get("gid")) and self._forward_gid(incoming)
             stored = existing.get(incoming["id"])
+            partner = printings.of(incoming) if stored is None else None
+            reprint = partner is not None
+            if partner is not None:
+                incoming["id"] = partner["id"]
+                stored = existing.setdefault(partner["id"], partner)
             if stored is None:
                 incoming["status"] = status_of(incoming)
                 incoming["tags"] = question_tags(incoming)
@@ -183,13 +194,18 @@ class Store:
                 kind = TABLED if incoming["status"] == "unanswered" else NEW
                 logs.append((incoming["id"], kind, incoming["status"], source, None, now))
                 existing[incoming["id"]] = incoming
+                printings.add(incoming)
                 result.new += 1
                 result.changes.append((incoming["id"], kind))
                 continue
             # A record of an earlier ParlParse scrape, met after the later scrape that replaced
             # it: whatever order the files come in, the later scrape's text stands.
             stale = superseded or _earlier_scrape(incoming, stored)
-            merged = None if stale else _merge(stored, incoming)
+            if reprint and not stale:
+                merged, redirects = merge_printing(stored, incoming)
+                self.add_redirects(redirects)
+            else:
+                merged = None if stale else _merge(stored, incoming)
             if merged is None:
                 result.unchanged += 1
                 if not stale and _newer_capture(incoming, stored):
@@ -211,6 +227,7 @@ class Store:
                 fresh = {}
             self._update_question(merged)
             existing[incoming["id"]] = merged
+            printings.add(merged)
             result.updated += 1
             for kind, detail in _change_kinds(stored, merged):
                 logs.append((merged["id"], kind, merged["status"], source,
@@ -410,7 +427,13 @@ class Store:
         text = str(id_or_uin).strip()
         found: list[QuestionRow] = []
         if text.lstrip("-").isdigit():
-            found = self.question_rows("SELECT * FROM questions WHERE id = ?", (int(text),))
+            found = self.question_rows(
+                "SELECT * FROM questions WHERE id = ?", (self.current_id(int(text)),)
+            )
+        if not found and _GID.match(text):
+            # A ParlParse gid, full or short ("2009-10-28c.296062.q0"), of any printing.
+            gid = self.latest_gid(text if text.startswith("uk.org") else _GID_PREFIX + text)
+            found = self.question_rows("SELECT * FROM questions WHERE gid = ?", (gid,))
         if not found:
             # UINs are digits or "HL" and digits; the exact spellings keep this on the
             # (uin, house) index, where COLLATE NOCASE read the whole table (1.2 s at 1M).
@@ -420,6 +443,14 @@ class Store:
                 (text, text.upper()),
             )
         return found[0] if found else None
+
+    def current_id(self, question_id: int) -> int:
+        """The id a question is stored under now: ``question_id``, or for a printing merged
+        into another question (``printings``), that question's."""
+        row = self.conn.execute(
+            "SELECT new_id FROM merged_questions WHERE old_id = ?", (question_id,)
+        ).fetchone()
+        return question_id if row is None else int(row[0])
 
     def question_rows(self, sql: str, params: Sequence[Any] = ()) -> list[QuestionRow]:
         """The rows of a query that selects every column of ``questions`` (``SELECT *``)."""
@@ -495,8 +526,12 @@ class _Transaction:
             self.conn.execute("ROLLBACK")
 
 
+_GID_PREFIX = "uk.org.publicwhip/wrans/"
+_GID = re.compile(r"(?:uk\.org\.publicwhip/\w+/)?\d{4}-\d\d-\d\d[a-z]*\.\S+$")
+
+
 def _short_gid(gid: str) -> str:
-    return gid.removeprefix("uk.org.publicwhip/wrans/")
+    return gid.removeprefix(_GID_PREFIX)
 
 
 _TEXT_PAIRS = (

@@ -498,6 +498,22 @@ def _migration_12(db: sqlite_utils.Database) -> None:
     merge_duplicates(db.conn)
 
 
+def _migration_one_question_per_uin(db: sqlite_utils.Database) -> None:
+    # Old ParlParse files give no tabling day, so each printing of a question (Hansard printed
+    # some answers twice, corrected) was stored as a question of its own. Within a session a
+    # House and a UIN name one question: merge the printings, carrying votes, deliveries,
+    # alerts and the change log to the first printing's question (bot/core/store/printings.py).
+    from bot.core.clock import utc_now_text
+    from bot.core.store.printings import merge_stored_printings
+
+    # The id of a question merged away -> the question it is now (messages already posted carry
+    # the old id in their buttons).
+    db.execute(
+        "CREATE TABLE merged_questions (old_id INTEGER PRIMARY KEY, new_id INTEGER NOT NULL)"
+    )
+    merge_stored_printings(db.conn, utc_now_text(precise=True))
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -511,5 +527,6 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_10,
     _migration_11,
     _migration_12,
+    _migration_one_question_per_uin,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
