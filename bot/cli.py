@@ -516,11 +516,12 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, db_path: Path) -> in
         return 2
     if args.png:
         args.png.write_bytes(chart(report))
-    print(
-        json.dumps(report.as_json(), indent=2, ensure_ascii=False)
-        if args.json
-        else report.as_text()
-    )
+    if args.json:
+        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        from bot.core.reports.not_held import ACCURACY
+
+        print(report.as_text() + ("\n" + ACCURACY if args.report == "timeliness" else ""))
     return 0
 
 

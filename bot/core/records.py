@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypedDict
 
+from bot.core.lapsed import LAPSED, is_lapse_notice
 from bot.core.text import fold
 
 QUESTION_COLUMNS = (
@@ -115,7 +116,7 @@ class BodyRow(TypedDict):
     name: str | None
 
 
-STATUSES = ("answered", "holding", "corrected", "unanswered")
+STATUSES = ("answered", "holding", "corrected", "unanswered", LAPSED)
 PARLIAMENT_QUESTION_URL = (
     "https://questions-statements.parliament.uk/written-questions/detail/{date}/{uin}"
 )
@@ -137,8 +138,11 @@ class ParsedQuestion:
 
 
 def status_of(record: dict[str, Any]) -> str:
-    """A record's status: corrected, holding, answered (a date and an answer text), else
-    unanswered."""
+    """A record's status: lapsed (the reply says the question fell at prorogation or
+    dissolution, ``bot.core.lapsed``), corrected, holding, answered (a date and an answer
+    text), else unanswered."""
+    if not record.get("is_holding") and is_lapse_notice(record.get("answer_text")):
+        return LAPSED
     if record.get("is_correction"):
         return "corrected"
     if record.get("is_holding"):
@@ -209,7 +213,7 @@ def status_tag(status: str) -> str:
 
 
 # Every tag word, and every word the porter stemmer could turn into one ("hcs" -> "hc").
-_STATUS_STEMS = ("answer", "hold", "correct", "unanswer")  # the statuses as porter stems them
+_STATUS_STEMS = ("answer", "hold", "correct", "unanswer", "laps")  # as porter stems them
 _ID_TAGS = BODY_TAG + ASKER_TAG + ANSWERER_TAG
 _TAG_WORD = re.compile(
     rf"[{_ID_TAGS}]n?\d+\w*|{COMMONS_TAG}\w*|{LORDS_TAG}\w*|{WITHDRAWN_TAG}\w*"

@@ -19,6 +19,7 @@ from typing import Any, cast
 import sqlite_utils
 
 from bot.core.clock import utc_now_text
+from bot.core.lapsed import LAPSED
 from bot.core.names.identities import MergeReport, load_people, merge_duplicates, stored_crosswalk
 from bot.core.records import (
     QUESTION_COLUMNS,
@@ -685,6 +686,8 @@ def _change_kinds(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, A
         not old["is_correction"] or old["date_corrected"] != new["date_corrected"]
     ):
         kinds.append((CORRECTED, {"date_corrected": new["date_corrected"]}))
+    if after == LAPSED and before != LAPSED:
+        kinds.append((LAPSED, None))  # fell at prorogation or dissolution (``bot.core.lapsed``)
     if new["is_withdrawn"] and not old["is_withdrawn"]:
         kinds.append((WITHDRAWN, None))
     if not kinds:
