@@ -177,7 +177,9 @@ def _add_readers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def _add_overdue(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     overdue = sub.add_parser("overdue", help="questions past their due day, most overdue first")
     overdue.add_argument("--department", metavar="NAME", help="answering department")
-    overdue.add_argument("--member", metavar="NAME", help="the member answering")
+    overdue.add_argument("--member", metavar="NAME",
+                         help="a member who asked or is answering (either role)")
+    overdue.add_argument("--answered-by", metavar="NAME", help="the member answering")
     overdue.add_argument("--asked-by", metavar="NAME", help="the member who asked")
     overdue.add_argument("--house", choices=("commons", "lords"), type=str.lower)
     overdue.add_argument("--as-of", metavar="DATE", help="overdue on this day (default today)")
@@ -547,11 +549,12 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, db_path: Path) -> in
         return 2
     if args.png:
         args.png.write_bytes(chart(report))
-    print(
-        json.dumps(report.as_json(), indent=2, ensure_ascii=False)
-        if args.json
-        else report.as_text()
-    )
+    if args.json:
+        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        from bot.core.reports.not_held import ACCURACY
+
+        print(report.as_text() + ("\n" + ACCURACY if args.report == "timeliness" else ""))
     return 0
 
 
@@ -596,8 +599,8 @@ def _member_id(store: Store, text: str, flag: str) -> tuple[int, str]:
     index = MemberIndex(store.rows(
         "SELECT id, name, list_as, party, party_abbreviation, member_from, house FROM members"
     ), member_activity(store))
-    resolution = index.resolve(text[:200], role="asked_by" if flag == "--asked-by" else
-                               "answered_by")
+    roles = {"--asked-by": "asked_by", "--answered-by": "answered_by"}
+    resolution = index.resolve(text[:200], role=roles.get(flag))
     if resolution.best is None:
         if not resolution.candidates:
             raise OverdueError(f"{flag}: no member matches {text[:60]!r}")
@@ -624,10 +627,13 @@ def cmd_overdue(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
             ids, department = (
                 _department_family(store, args.department) if args.department else (None, None)
             )
-            answerer = _member_id(store, args.member, "--member") if args.member else None
+            member = _member_id(store, args.member, "--member") if args.member else None
+            answerer = (_member_id(store, args.answered_by, "--answered-by")
+                        if args.answered_by else None)
             asker = _member_id(store, args.asked_by, "--asked-by") if args.asked_by else None
             listing = overdue(
                 store, department_id=ids, house=args.house, as_of=as_of, limit=args.limit,
+                member_id=member[0] if member else None,
                 answering_member_id=answerer[0] if answerer else None,
                 asking_member_id=asker[0] if asker else None,
             )
@@ -637,7 +643,8 @@ def cmd_overdue(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
     if args.json:
         print(json.dumps(listing.as_json(), indent=2, ensure_ascii=False))
         return 0
-    title = [department or "", f"answered by {answerer[1]}" if answerer else "",
+    title = [department or "", f"{member[1]} (asked or answering)" if member else "",
+             f"answered by {answerer[1]}" if answerer else "",
              f"asked by {asker[1]}" if asker else "",
              f"House of {args.house.capitalize()}" if args.house else ""]
     print(listing.as_text(", ".join(t for t in title if t)))

@@ -47,7 +47,7 @@ class Answers(commands.Cog):
         house="Commons or Lords",
         since="Answered on or after (2024-01-31, 31/01/2024, 31 Jan 2024)",
         until="Answered on or before",
-        status="Answered, holding, corrected or unanswered",
+        status="Answered, holding, corrected, unanswered or lapsed",
         sort="Most relevant or newest first",
         **{option.name: option.description for option in NAME_OPTIONS},
     )

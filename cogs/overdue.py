@@ -23,7 +23,8 @@ class Overdue(commands.Cog):
                           description="Written questions past their due day, most overdue first")
     @app_commands.describe(
         department="Answering department (DfE, health, Ministry of Defence...)",
-        member="The minister answering (known once a holding answer is given)",
+        member="A member who asked or is answering (either role)",
+        answered_by="The minister answering (known once a holding answer is given)",
         asked_by="The member who asked",
         house="Only this House",
     )
@@ -37,11 +38,13 @@ class Overdue(commands.Cog):
         member: MemberName | None = None,
         asked_by: MemberName | None = None,
         house: str | None = None,
+        answered_by: MemberName | None = None,
     ) -> None:
         """Five at a time with ◀ ▶, each with its due day, working days overdue and markers,
         and a menu to open one."""
         names: dict[str, Resolution | None] = {
-            "department": department, "member": member, "asked_by": asked_by,
+            "department": department, "member": member, "answered_by": answered_by,
+            "asked_by": asked_by,
         }
         for option, resolution in names.items():
             if resolution is not None and resolution.text and resolution.best is None:
@@ -56,7 +59,7 @@ class Overdue(commands.Cog):
             await reply_error(interaction, "`house` must be Commons or Lords.")
             return
         request = OverdueRequest(picked(department), picked(member), picked(asked_by),
-                                 house.strip().lower() if house else None)
+                                 house.strip().lower() if house else None, picked(answered_by))
         try:
             await show_page(interaction, request, 0, first=True)
         except OverdueError as error:

@@ -251,7 +251,7 @@ def test_json_shape(counted: Store) -> None:
                                                              "2024-06-28")
     row = data["rows"][0]
     assert list(row) == ["department", "ordinary", "named_day", "lords", "holding_rate",
-                         "median_working_days", "overdue_now", "not_held_rate"]
+                         "median_working_days", "overdue_now", "not_held_rate", "lapsed"]
     assert row["department"] == {"id": DFE, "name": NAMES[DFE]}
     assert row["ordinary"] == {"due": 7, "on_time": 4, "rate": 0.5714}
     # A rate is null when nothing was due, and without measuring "not held" so is its rate.

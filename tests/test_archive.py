@@ -329,7 +329,9 @@ async def test_a_malformed_file_is_reported_skipped_and_loses_nothing(store: Sto
 
         good = old_style_file(day, "b", simple_questions(day, 6, note="rescraped"))
         server.add(file_name("commons", day, "b"), good[: len(good) // 2])  # cut mid-element
-        publish_days(server, [DAYS[1]])  # generated with start=1000 too: other UINs' day
+        # The next day, with other UINs (one UIN in one session is one question).
+        next_day = simple_questions(DAYS[1], 6, start=1100)
+        server.add(file_name("commons", DAYS[1], "a"), old_style_file(DAYS[1], "a", next_day))
         lines = io.StringIO()
         summary = await run(store, server, progress=LineProgress(lines))
         assert summary.stopped is None

@@ -90,7 +90,8 @@ def test_a_speaker_loaded_again_is_stored_under_the_members_id(
     mixed: Store, tmp_path: Path
 ) -> None:
     members = mixed.conn.execute("SELECT count(*) FROM members").fetchone()[0]
-    again = wrans(tmp_path, "2009-10-28", [(MEMBER + "1496", "Andrew Rosindell")])
+    # Another question (another UIN: one UIN in one session is one question).
+    again = wrans(tmp_path, "2009-10-28", [(MEMBER + "1496", "Andrew Rosindell")], 880100)
     ingest_paths(mixed, [again])
     assert mixed.conn.execute("SELECT count(*) FROM members").fetchone()[0] == members
     assert mixed.conn.execute(

@@ -28,8 +28,7 @@ substance of the request because the information is not held, recorded, collecte
 (in the form asked for) or would cost disproportionately to obtain. Giving a proxy figure instead
 or pointing to another body still counts (1277400: applications "not recorded by nationality
 type ... the data requested is unavailable", then passports *issued*). It does not count when the
-figures asked for are mostly given and only a part or breakdown is not held (296233: Twickenham
-"would incur disproportionate cost" but Richmond and London figures given; 295608: ragwort
+figures asked for are mostly given and only a part or breakdown is not held (295608: ragwort
 notices given, the proportion removed "not held centrally"; 1282230: app downloads given, the
 rest cannot be determined), nor for holding answers, referrals to the UK Statistics Authority,
 "no assessment has been made", "not yet available", or refusals on other grounds (intelligence,
@@ -40,6 +39,16 @@ been done") is labelled not "not held" - an analysis not done is not information
 
 The detector was written with this set in view, so the measured precision and recall are
 in-sample; the wording tests below add phrasings that are not in the set.
+
+One expectation changed when the detector was tuned on the dev split of the real labelled set
+(``tests/eval/not_held_labelled.json``, rubric ``tests/eval/NOT_HELD_RUBRIC.md``), whose rubric
+counts a partial decline as "not held": 296233 (Twickenham "would incur disproportionate cost",
+Richmond and London figures given) is now "not held", as the same reply is labelled there. A
+decline on cost now counts whatever figures come with it; a caveat "not held" after figures
+still does not (the partial answers below).
+
+The honest measure is the test split of that real set, scored in
+``test_precision_and_recall_on_real_test_split`` below.
 """
 
 from __future__ import annotations
@@ -119,6 +128,32 @@ def test_precision_and_recall_on_labelled_set() -> None:
     ]
     assert precision >= MIN_PRECISION, (summary, wrong)
     assert recall >= MIN_RECALL, (summary, wrong)
+
+
+# --- the real labelled set (tests/eval/not_held_labelled.json), test split ---
+
+LABELLED_PATH = REPO_ROOT / "tests" / "eval" / "not_held_labelled.json"
+# What the detector reached on the test split when it was last tuned (on dev only): precision
+# 75/89 = 0.843, recall 75/92 = 0.815 (docs/data/accountability.md gives the intervals). A floor
+# a regression would break, not a target: the target is 0.95 / 0.90.
+REAL_TEST_MIN_PRECISION = 0.84
+REAL_TEST_MIN_RECALL = 0.81
+
+
+def test_precision_and_recall_on_real_test_split() -> None:
+    items = json.loads(LABELLED_PATH.read_text(encoding="utf-8"))
+    test = [item for item in items if item["split"] == "test"]
+    assert len(test) >= 200
+    tp = sum(1 for i in test if i["not_held"] and is_not_held(i["text"]))
+    fp = sum(1 for i in test if not i["not_held"] and is_not_held(i["text"]))
+    fn = sum(1 for i in test if i["not_held"] and not is_not_held(i["text"]))
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    summary = (
+        f"real test split: precision {tp}/{tp + fp} = {precision:.3f}, "
+        f"recall {tp}/{tp + fn} = {recall:.3f}"
+    )
+    assert precision >= REAL_TEST_MIN_PRECISION, summary
+    assert recall >= REAL_TEST_MIN_RECALL, summary
 
 
 def _parlparse_reply_text(path: Path, reply_id: str) -> str:
@@ -241,8 +276,9 @@ def test_real_answers_read_from_shared_data() -> None:
     assert is_not_held(_api_answer_texts(path, 1282517)[0])  # "not held centrally"
     assert not is_not_held(_api_answer_texts(path, 1282324)[0])  # ambulance numbers
     xml = shared_data("parlparse-xml", "answers2009-10-29a-first-4-departments.xml")
-    # Twickenham "would incur disproportionate cost", but borough and London figures given
-    assert not is_not_held(_parlparse_reply_text(xml, "2009-10-29a.296233.r0"))
+    # Twickenham "would incur disproportionate cost" (borough and London figures given): a
+    # part declined on cost is "not held" (the rubric of the real labelled set)
+    assert is_not_held(_parlparse_reply_text(xml, "2009-10-29a.296233.r0"))
     assert not is_not_held(_parlparse_reply_text(xml, "2009-10-29a.295608.r0"))
 
 

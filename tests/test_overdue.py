@@ -170,6 +170,11 @@ def test_filters(built: Store) -> None:
     assert ids(house="Commons") == [5, 2, 1, 6, 12]
     assert ids(asking_member_id=OTHER_ASKER) == [13, 12]
     assert ids(answering_member_id=MINISTER) == [6]  # the only one answered, by a holding answer
+    # A member in either role, as in search: what they asked, and what they are answering.
+    assert ids(member_id=OTHER_ASKER) == [13, 12]
+    assert ids(member_id=MINISTER) == [6]
+    assert ids(member_id=ASKER) == ids(asking_member_id=ASKER)
+    assert ids(member_id=OTHER_ASKER, department_id=DHSC, house="lords") == [13]
     assert ids(asking_member_id=ASKER, department_id=DHSC) == []
     assert ids(department_id=DFE, house="lords", asking_member_id=ASKER) == [3, 4]
 
@@ -217,6 +222,8 @@ def test_the_list_reads_indexes_only(built: Store) -> None:
         (QuestionScope((DFE, DHSC), "Lords"), "questions_waiting"),
         (QuestionScope(asking_member_id=ASKER), "asking_member_id"),
         (QuestionScope((DFE,), answering_member_id=MINISTER), "answering_member_id"),
+        (QuestionScope(member_id=ASKER), "asking_member_id"),
+        (QuestionScope(member_id=ASKER), "answering_member_id"),
     ):
         values = {"as_of": "2024-05-31", "last_working_day": "2024-05-31", "limit": 5,
                   "offset": 0, **scope.params}
@@ -340,6 +347,9 @@ def test_cli_overdue_filters_by_name(db: Path, capsys: pytest.CaptureFixture[str
         (["--department", "DfE", "--house", "lords"], [3, 4]),
         (["--asked-by", "oliver other"], [13, 12]),
         (["--member", "Mina Minister"], [6]),
+        (["--answered-by", "Mina Minister"], [6]),
+        (["--member", "oliver other"], [13, 12]),  # either role: he asked them
+        (["--answered-by", "oliver other"], []),
         (["--asked-by", "Ann Asker", "--limit", "2"], [5, 2]),
     )
     for options, ids in cases:
@@ -436,12 +446,17 @@ def test_overdue_pages_keep_within_discord_limits(built: Store) -> None:
         assert len(label) <= embeds.SELECT_LABEL_LIMIT
         assert len(description) <= embeds.SELECT_LABEL_LIMIT
     # The request in a page button's custom_id, at its longest, fits and reads back.
-    longest = OverdueRequest(-(10**15), -(10**15) + 1, -(10**15) + 2, "lords")
+    longest = OverdueRequest(-(10**15), -(10**15) + 1, -(10**15) + 2, "lords", -(10**15) + 3)
     custom_id = longest.custom_id(99999)
     assert len(custom_id) <= 100
     match = re.fullmatch(OverduePageButton.__discord_ui_compiled_template__, custom_id)
     assert match is not None and OverdueRequest.from_match(match) == longest
     plain = OverdueRequest(house=None).custom_id(0)
-    assert plain == "ovd:0::::"
+    assert plain == "ovd:0:::::"
     match = re.fullmatch(OverduePageButton.__discord_ui_compiled_template__, plain)
     assert match is not None and OverdueRequest.from_match(match) == OverdueRequest()
+    # A button made when its fifth field was `member`, the minister answering, keeps that.
+    match = re.fullmatch(OverduePageButton.__discord_ui_compiled_template__, "ovd:2:c:60:7:8")
+    assert match is not None
+    assert OverdueRequest.from_match(match) == OverdueRequest(
+        department_id=60, asked_by_id=8, house="commons", answered_by_id=7)

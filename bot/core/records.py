@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, TypedDict
 
+from bot.core.lapsed import is_lapse_notice
 from bot.core.text import fold
 
 QUESTION_COLUMNS = (
@@ -123,6 +124,7 @@ class Status(StrEnum):
     HOLDING = "holding"
     CORRECTED = "corrected"
     UNANSWERED = "unanswered"
+    LAPSED = "lapsed"  # fell at prorogation or dissolution: not an answer
 
 
 STATUSES = tuple(Status)
@@ -155,8 +157,11 @@ class ParsedQuestion:
 
 
 def status_of(record: dict[str, Any]) -> Status:
-    """A record's status: corrected, holding, answered (a date and an answer text), else
-    unanswered."""
+    """A record's status: lapsed (the reply says the question fell at prorogation or
+    dissolution, ``bot.core.lapsed``), corrected, holding, answered (a date and an answer
+    text), else unanswered."""
+    if not record.get("is_holding") and is_lapse_notice(record.get("answer_text")):
+        return Status.LAPSED
     if record.get("is_correction"):
         return Status.CORRECTED
     if record.get("is_holding"):
@@ -227,7 +232,7 @@ def status_tag(status: str) -> str:
 
 
 # Every tag word, and every word the porter stemmer could turn into one ("hcs" -> "hc").
-_STATUS_STEMS = ("answer", "hold", "correct", "unanswer")  # the statuses as porter stems them
+_STATUS_STEMS = ("answer", "hold", "correct", "unanswer", "laps")  # as porter stems them
 _ID_TAGS = BODY_TAG + ASKER_TAG + ANSWERER_TAG
 _TAG_WORD = re.compile(
     rf"[{_ID_TAGS}]n?\d+\w*|{COMMONS_TAG}\w*|{LORDS_TAG}\w*|{WITHDRAWN_TAG}\w*"

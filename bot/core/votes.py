@@ -53,6 +53,7 @@ class VoteLedger:
     ) -> VoteOutcome:
         """Record ``user_id``'s vote (cast in server ``guild_id``; None: a direct message),
         replacing any earlier one; atomic."""
+        question_id = self.store.current_id(question_id)  # a button of a printing merged away
         with self.store.transaction():
             row = self.conn.execute(
                 "SELECT helpful FROM votes WHERE question_id = ? AND user_id = ?",

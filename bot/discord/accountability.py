@@ -22,6 +22,7 @@ from bot.core.reports.accountability import (
     TimelinessReport,
     TimelinessRow,
 )
+from bot.core.reports.not_held import ACCURACY as NOT_HELD_ACCURACY
 from bot.core.text import cut_at_word
 from bot.discord.embeds import (
     DESCRIPTION_LIMIT,
@@ -76,7 +77,8 @@ def timeliness_embed(report: TimelinessReport) -> discord.Embed:
         lines += [f"{escape_markdown(r.department_name or '?')}: {_rate(r.overall)}"
                   for r in reversed(ranked[-SHOWN:])]
         lines.append(f"\nOverdue now, every department: **{report.overdue_now:,}**")
-    embed = _chart_embed("Written questions answered on time", "\n".join(lines), CAVEATS)
+    embed = _chart_embed("Written questions answered on time", "\n".join(lines),
+                         f"{CAVEATS} {NOT_HELD_ACCURACY}")
     embed.add_field(name="How it is counted", value=cut_at_word(DEFINITIONS, FIELD_VALUE_LIMIT),
                     inline=False)
     return embed
@@ -88,6 +90,7 @@ def _department_timeliness(report: TimelinessReport, period: str) -> discord.Emb
     due = sum(row.due for row in rows)
     answered = sum(row.answered for row in rows)
     not_held = [row.not_held for row in rows if row.not_held is not None]
+    lapsed = sum(row.lapsed for row in rows)
     medians = [row.median_working_days for row in rows if row.median_working_days is not None]
     lines = [
         period,
@@ -99,10 +102,12 @@ def _department_timeliness(report: TimelinessReport, period: str) -> discord.Emb
         if medians else "",
         f"Answered \"information not held\" or \"disproportionate cost\": "
         f"**{sum(not_held) / answered:.0%}** of {answered:,}" if not_held and answered else "",
+        f"Lapsed at prorogation or dissolution (not counted as due): {lapsed:,}" if lapsed else "",
         f"**Overdue now: {report.overdue_now:,}**",
     ]
     title = f"{report.department_name}: written questions answered on time"
-    embed = _chart_embed(title, "\n".join(line for line in lines if line), CAVEATS)
+    embed = _chart_embed(title, "\n".join(line for line in lines if line),
+                         f"{CAVEATS} {NOT_HELD_ACCURACY}")
     embed.add_field(name="How it is counted", value=cut_at_word(DEFINITIONS, FIELD_VALUE_LIMIT),
                     inline=False)
     return embed

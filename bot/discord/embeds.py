@@ -34,6 +34,7 @@ STATUS_LABELS = {
     "holding": "holding answer",
     "corrected": "corrected",
     "unanswered": "not yet answered",
+    "lapsed": "lapsed",
 }
 
 
@@ -252,6 +253,9 @@ def answer_status(data: dict[str, Any]) -> str:
     due = question_due(data, today) if waiting else None
     if due is not None and data["status"] == "unanswered":
         lines.append(f"Not answered yet: {due_words(due, today)}")
+    if data["status"] == "lapsed":  # bot.core.lapsed
+        lines.append("Lapsed: not answered before Parliament was prorogued or dissolved "
+                     f"({pretty_date(data.get('date_answered'))})")
     if data.get("date_holding_answer"):
         if data["status"] == "holding":
             lines.append(

@@ -75,9 +75,17 @@ async def test_a_department_with_named_day_and_holding_markers(answers_bot, disc
 
 
 async def test_members_and_the_house(answers_bot, discord_server) -> None:
-    message = await run(discord_server, "overdue", {"member": "vicky ford"})
+    message = await run(discord_server, "overdue", {"answered_by": "vicky ford"})
     assert embed_of(message)["title"].endswith("answered by Vicky Ford")
     assert headings(message) == ["Universal Credit: Waiting 6"]  # the only one held by her
+    # `member` is either role, as in /answers: what she answers, and what she asked.
+    message = await run(discord_server, "overdue", {"member": "vicky ford"})
+    assert embed_of(message)["title"].endswith("Vicky Ford (asked or answering)")
+    assert "Universal Credit: Waiting 6" in headings(message)
+    message = await run(discord_server, "overdue", {"member": "o'hara"})
+    assert embed_of(message)["title"].endswith("Brendan O'Hara (asked or answering)")
+    assert headings(message) == headings(
+        await run(discord_server, "overdue", {"asked_by": "o'hara"}))
     message = await run(discord_server, "overdue", {"asked_by": "o'hara", "house": "lords",
                                                     "department": "work and pensions"})
     assert embed_of(message)["title"] == ("Overdue written questions — Department for Work and "

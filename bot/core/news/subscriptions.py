@@ -670,6 +670,8 @@ class SubscriptionBook:
             elif question["status"] == "unanswered":
                 verdict = ("matches, but it has no answer yet (this subscription posts answers "
                            "only)")
+            elif question["status"] == "lapsed":
+                verdict = "matches, but it lapsed at prorogation or dissolution: no answer to post"
             elif self._only_history_since(question["id"], sub.after_seq):
                 verdict = ("matches, but its answer came with a backfill of history, which is "
                            "never posted")

@@ -103,7 +103,8 @@ DEFINITIONS = (
     "a question due and still unanswered is late. Holding rate: the share of due questions that "
     "got a holding answer. Median working days: from tabling to the substantive answer. Overdue "
     "now: not withdrawn, no substantive answer, at least one working day past the due day. Not "
-    "held: answers saying the information is not held or would cost too much to get."
+    "held: answers saying the information is not held or would cost too much to get. Lapsed: "
+    "questions that fell at prorogation or dissolution, counted apart, neither on time nor late."
 )
 CAVEATS = (
     "Transfers between departments are invisible in the data, and recess adjustments by the "
@@ -183,7 +184,7 @@ def _cut(text: str, width: int) -> str:
 
 
 def _text_line(label: str, *cells: str) -> str:
-    widths = (18, 18, 18, 9, 10, 9, 9)
+    widths = (18, 18, 18, 9, 10, 9, 9, 7)
     cells_text = "".join(f"{cell:<{width}}" for cell, width in zip(cells, widths, strict=True))
     return f"{_cut(label, 40):<41}{cells_text}".rstrip()
 
@@ -227,6 +228,7 @@ class TimelinessRow:
     overdue_now: int
     answered: int  # due questions with a substantive answer
     not_held: int | None  # of those, answers "not held"; None when not measured
+    lapsed: int = 0  # fell at prorogation or dissolution: not due, neither on time nor late
 
     @property
     def due(self) -> int:
@@ -264,6 +266,7 @@ class TimelinessRow:
             "median_working_days": self.median_working_days,
             "overdue_now": self.overdue_now,
             "not_held_rate": _rounded(self.not_held_rate),
+            "lapsed": self.lapsed,
         }
 
 
@@ -310,14 +313,14 @@ class TimelinessReport:
                     f"{house}; worst first")
             first = "department"
         lines = [head, "", _text_line(first, "ordinary", "named day", "Lords", "holding",
-                                      "median wd", "overdue", "not held")]
+                                      "median wd", "overdue", "not held", "lapsed")]
         for row in self.rows:
             label = row.month if row.month is not None else (row.department_name or "")
             lines.append(_text_line(
                 label, _rate_cell(row.ordinary), _rate_cell(row.named_day),
                 _rate_cell(row.lords), _percent(row.holding_rate),
                 "-" if row.median_working_days is None else f"{row.median_working_days:g}",
-                str(row.overdue_now), _percent(row.not_held_rate),
+                str(row.overdue_now), _percent(row.not_held_rate), str(row.lapsed),
             ))
         if not self.rows:
             lines.append("(no question was due in this period)")
@@ -349,7 +352,8 @@ _DUE_COLUMNS = (
     "q.date_tabled AS tabled, c.n AS tabled_n, "
     f"CASE WHEN {_SUBSTANTIVE} AND q.date_answered <= :as_of THEN q.date_answered END "
     "AS answered, "
-    f"coalesce({_HOLDING_DAY} <= :as_of, 0) AS held"
+    f"coalesce({_HOLDING_DAY} <= :as_of, 0) AS held, "
+    "q.status = 'lapsed' AS lapsed"  # fell at prorogation or dissolution: counted apart
 )
 
 
@@ -379,7 +383,7 @@ def _figures_sql(scope: str, group: str) -> str:
     days from tabling to answer (from a histogram of them: the middle one, or the middle two's
     mean)."""
     counts = ", ".join(
-        f"count(CASE WHEN kind = '{kind}' THEN 1 END) AS {kind}_due, "
+        f"count(CASE WHEN kind = '{kind}' AND NOT lapsed THEN 1 END) AS {kind}_due, "
         f"count(CASE WHEN kind = '{kind}' AND answered <= due THEN 1 END) AS {kind}_on_time"
         for kind in KINDS
     )
@@ -387,9 +391,9 @@ def _figures_sql(scope: str, group: str) -> str:
     WITH {_due_cte(scope)},
     facts AS MATERIALIZED (SELECT *, {group} AS grp FROM due),
     totals AS (
-        SELECT grp, {counts}, sum(held) AS holding, count(answered) AS answered,
-               count(CASE WHEN answered IS NULL AND due < :last_working_day THEN 1 END)
-                   AS overdue_now
+        SELECT grp, {counts}, sum(held * NOT lapsed) AS holding, count(answered) AS answered,
+               count(CASE WHEN answered IS NULL AND NOT lapsed AND due < :last_working_day
+                     THEN 1 END) AS overdue_now, sum(lapsed) AS lapsed
         FROM facts GROUP BY grp
     ),
     waits AS (
@@ -498,6 +502,7 @@ def _timeliness_row(
         overdue_now=overdue_now,
         answered=f.get("answered", 0),
         not_held=not_held,
+        lapsed=f.get("lapsed") or 0,
     )
 
 

@@ -1,5 +1,8 @@
 """The filters the accountability reports and the overdue list share: a House, a department
-(with the bodies it replaced) and members, as SQL conditions on the ``questions`` row ``q``."""
+(with the bodies it replaced) and members, as SQL conditions on the ``questions`` row ``q``.
+
+A member filter means what it means in search: ``member_id`` either role (the member asked or
+is answering), ``asking_member_id`` and ``answering_member_id`` one role each."""
 
 from __future__ import annotations
 
@@ -41,6 +44,7 @@ class QuestionScope:
     house: str | None = None
     answering_member_id: int | None = None
     asking_member_id: int | None = None
+    member_id: int | None = None  # either role: asked or answering, as in search
 
     @property
     def sql(self) -> str:
@@ -53,6 +57,8 @@ class QuestionScope:
             parts.append("AND q.answering_member_id = :answerer")
         if self.asking_member_id is not None:
             parts.append("AND q.asking_member_id = :asker")
+        if self.member_id is not None:
+            parts.append("AND (q.asking_member_id = :member OR q.answering_member_id = :member)")
         if self.house:
             parts.append("AND q.house = :house")
         return " ".join(parts)
@@ -65,6 +71,8 @@ class QuestionScope:
             values["answerer"] = self.answering_member_id
         if self.asking_member_id is not None:
             values["asker"] = self.asking_member_id
+        if self.member_id is not None:
+            values["member"] = self.member_id
         if self.house:
             values["house"] = self.house
         return values

@@ -171,13 +171,21 @@ class OverdueList:
         return "\n".join(lines)
 
 
-def _index(scope: QuestionScope) -> str:
-    """The index a scope's list reads: its member's, else the one of questions waiting."""
+def _source(scope: QuestionScope) -> str:
+    """How a scope's list reads the table: by its member's index, else by the index of the
+    questions waiting; for a member in either role, the ids both member indexes give, first
+    (CROSS JOIN keeps that order)."""
     if scope.asking_member_id is not None:
-        return _ASKER_INDEX
+        return f"questions q INDEXED BY {_ASKER_INDEX}"
     if scope.answering_member_id is not None:
-        return _ANSWERER_INDEX
-    return _WAITING_INDEX
+        return f"questions q INDEXED BY {_ANSWERER_INDEX}"
+    if scope.member_id is not None:
+        return (
+            f"(SELECT id FROM questions INDEXED BY {_ASKER_INDEX} WHERE asking_member_id = :member"
+            f" UNION SELECT id FROM questions INDEXED BY {_ANSWERER_INDEX}"
+            " WHERE answering_member_id = :member) m CROSS JOIN questions q ON q.id = m.id"
+        )
+    return f"questions q INDEXED BY {_WAITING_INDEX}"
 
 
 def _waiting_cte(scope: QuestionScope) -> str:
@@ -188,7 +196,7 @@ def _waiting_cte(scope: QuestionScope) -> str:
     return f"""
     WITH waiting AS MATERIALIZED (
         SELECT * FROM (
-            SELECT {columns} FROM questions q INDEXED BY {_index(scope)}
+            SELECT {columns} FROM {_source(scope)}
             JOIN working_days c ON c.day = q.date_tabled
             WHERE q.status IN ('unanswered', 'holding') AND q.is_withdrawn = 0
               AND q.date_tabled <= :as_of {scope.sql}
@@ -254,6 +262,7 @@ def overdue(
     department_id: int | Sequence[int] | None = None,
     answering_member_id: int | None = None,
     asking_member_id: int | None = None,
+    member_id: int | None = None,
     house: str | None = None,
     as_of: date | None = None,
     limit: int = DEFAULT_LIMIT,
@@ -265,7 +274,8 @@ def overdue(
     Filters: ``department_id``, a body id or a body and those it replaced (as
     ``DepartmentIndex.family`` gives); ``answering_member_id``, the member answering (most
     questions still waiting have none yet: those with a holding answer do);
-    ``asking_member_id``; ``house``, "commons" or "lords" in any case. Raises
+    ``asking_member_id``; ``member_id``, a member in either role, asked or answering (as
+    ``member`` in search); ``house``, "commons" or "lords" in any case. Raises
     ``OverdueError`` for an unknown House, a ``limit`` below 1, a negative ``offset``, or an
     ``as_of`` outside the working-day calendar (1997 to 2040 at least, and every day the
     questions carry: ``bot.core.store.calendar``).
@@ -279,7 +289,8 @@ def overdue(
     if offset < 0:
         raise OverdueError(f"offset must not be negative, not {offset}")
     scope = QuestionScope(body_ids(department_id, OverdueError),
-                          normal_house(house, OverdueError), answering_member_id, asking_member_id)
+                          normal_house(house, OverdueError), answering_member_id, asking_member_id,
+                          member_id)
     values: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "last_working_day": last_working_day(as_of).isoformat(),

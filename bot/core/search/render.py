@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.records import QuestionRow
+from bot.core.reports.not_held import is_not_held
 from bot.core.reports.people import party_abbreviations
 from bot.core.search.excerpts import EXCERPT_LIMIT
 from bot.core.search.fulltext import Searcher, SearchOutcome, SearchQuery
@@ -79,9 +80,19 @@ def question_json(store: Store, row: QuestionRow) -> dict[str, Any]:
             "named_day": bool(row["is_named_day"]),
             "interest_declared": bool(row["member_has_interest"]),
             "text_is_partial": bool(row["answer_truncated"] or row["question_truncated"]),
+            "not_held": not_held_label(row),
         }
     )
     return data
+
+
+def not_held_label(row: QuestionRow) -> bool | None:
+    """Whether a question's substantive answer says the information is not held or would cost
+    too much to get (``bot.core.reports.not_held``); None when it has no substantive answer
+    (unanswered, a holding answer, lapsed)."""
+    if row["status"] not in ("answered", "corrected") or not (row["answer_text"] or "").strip():
+        return None
+    return is_not_held(row["answer_text"])
 
 
 def question_text_block(data: dict[str, Any]) -> str:

@@ -106,7 +106,12 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def _integrity(conn: sqlite3.Connection) -> list[str]:
-    return [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    """``PRAGMA integrity_check``'s lines ("ok" alone when whole); a copy so damaged that the
+    check itself cannot read it is reported the same way."""
+    try:
+        return [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:
+        return [f"unreadable ({error})"]
 
 
 def backup_store(source: str | Path, target: str | Path, *, force: bool = False) -> BackupReport:
@@ -145,8 +150,9 @@ def backup_store(source: str | Path, target: str | Path, *, force: bool = False)
                 except sqlite3.Error as error:
                     raise BackupError(f"{source}: could not be copied ({error})") from None
                 # One self-contained file: the copy keeps no write-ahead log beside it.
-                dst.execute("PRAGMA journal_mode=DELETE")
                 problems = _integrity(dst)
+                if problems == ["ok"]:  # one self-contained file: no write-ahead log beside it
+                    dst.execute("PRAGMA journal_mode=DELETE")
                 if problems != ["ok"]:
                     shown = "; ".join(problems[:5])
                     raise BackupError(f"the copy failed its integrity check: {shown}")

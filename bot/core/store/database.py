@@ -27,11 +27,13 @@ from bot.core.records import (
     MemberRow,
     ParsedQuestion,
     QuestionRow,
+    Status,
     question_tags,
     status_of,
     version_of,
 )
 from bot.core.store.calendar import CalendarCheck, CalendarCover, check_calendar
+from bot.core.store.printings import Printings, merge_printing
 from bot.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 from bot.core.text import same_text, same_text_start
 
@@ -60,6 +62,7 @@ class ChangeKind(StrEnum):
     CORRECTED = "corrected"
     TEXT_CHANGED = "text_changed"
     WITHDRAWN = "withdrawn"
+    LAPSED = "lapsed"  # fell at prorogation or dissolution
 
 
 # The days of a question the SQL figures look up in the working-day calendar.
@@ -187,11 +190,21 @@ class Store:
         fresh: dict[int, dict[str, Any]] = {}
         logs: list[tuple[Any, ...]] = []
         self._upsert_members_and_bodies(items)
+        # Another printing of a question stored (or met earlier in this batch) under another
+        # id is that question (``printings``).
+        printings = Printings.load(
+            self.conn, [p.question for p in items if p.question["id"] not in existing]
+        )
         for item in items:
             incoming = dict(item.question)
             incoming["captured_at"] = incoming.get("captured_at") or captured_at
             superseded = bool(incoming.get("gid")) and self._forward_gid(incoming)
             stored = existing.get(incoming["id"])
+            partner = printings.of(incoming) if stored is None else None
+            reprint = partner is not None
+            if partner is not None:
+                incoming["id"] = partner["id"]
+                stored = existing.setdefault(partner["id"], partner)
             if stored is None:
                 incoming["status"] = status_of(incoming)
                 incoming["tags"] = question_tags(incoming)
@@ -200,13 +213,18 @@ class Store:
                 kind = ChangeKind.TABLED if incoming["status"] == "unanswered" else ChangeKind.NEW
                 logs.append((incoming["id"], kind, incoming["status"], source, None, now))
                 existing[incoming["id"]] = incoming
+                printings.add(incoming)
                 result.new += 1
                 result.changes.append((incoming["id"], kind))
                 continue
             # A record of an earlier ParlParse scrape, met after the later scrape that replaced
             # it: whatever order the files come in, the later scrape's text stands.
             stale = superseded or _earlier_scrape(incoming, stored)
-            merged = None if stale else _merge(stored, incoming)
+            if reprint and not stale:
+                merged, redirects = merge_printing(stored, incoming)
+                self.add_redirects(redirects)
+            else:
+                merged = None if stale else _merge(stored, incoming)
             if merged is None:
                 result.unchanged += 1
                 if not stale and _newer_capture(incoming, stored):
@@ -228,6 +246,7 @@ class Store:
                 fresh = {}
             self._update_question(merged)
             existing[incoming["id"]] = merged
+            printings.add(merged)
             result.updated += 1
             for kind, detail in _change_kinds(stored, merged):
                 logs.append((merged["id"], kind, merged["status"], source,
@@ -430,7 +449,13 @@ class Store:
         text = str(id_or_uin).strip()
         found: list[QuestionRow] = []
         if text.lstrip("-").isdigit():
-            found = self.question_rows("SELECT * FROM questions WHERE id = ?", (int(text),))
+            found = self.question_rows(
+                "SELECT * FROM questions WHERE id = ?", (self.current_id(int(text)),)
+            )
+        if not found and _GID.match(text):
+            # A ParlParse gid, full or short ("2009-10-28c.296062.q0"), of any printing.
+            gid = self.latest_gid(text if text.startswith("uk.org") else _GID_PREFIX + text)
+            found = self.question_rows("SELECT * FROM questions WHERE gid = ?", (gid,))
         if not found:
             # UINs are digits or "HL" and digits; the exact spellings keep this on the
             # (uin, house) index, where COLLATE NOCASE read the whole table (1.2 s at 1M).
@@ -440,6 +465,14 @@ class Store:
                 (text, text.upper()),
             )
         return found[0] if found else None
+
+    def current_id(self, question_id: int) -> int:
+        """The id a question is stored under now: ``question_id``, or for a printing merged
+        into another question (``printings``), that question's."""
+        row = self.conn.execute(
+            "SELECT new_id FROM merged_questions WHERE old_id = ?", (question_id,)
+        ).fetchone()
+        return question_id if row is None else int(row[0])
 
     def question_rows(self, sql: str, params: Sequence[Any] = ()) -> list[QuestionRow]:
         """The rows of a query that selects every column of ``questions`` (``SELECT *``)."""
@@ -515,8 +548,12 @@ class _Transaction:
             self.conn.execute("ROLLBACK")
 
 
+_GID_PREFIX = "uk.org.publicwhip/wrans/"
+_GID = re.compile(r"(?:uk\.org\.publicwhip/\w+/)?\d{4}-\d\d-\d\d[a-z]*\.\S+$")
+
+
 def _short_gid(gid: str) -> str:
-    return gid.removeprefix("uk.org.publicwhip/wrans/")
+    return gid.removeprefix(_GID_PREFIX)
 
 
 _TEXT_PAIRS = (
@@ -670,6 +707,8 @@ def _change_kinds(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[Change
         not old["is_correction"] or old["date_corrected"] != new["date_corrected"]
     ):
         kinds.append((ChangeKind.CORRECTED, {"date_corrected": new["date_corrected"]}))
+    if after == Status.LAPSED and before != Status.LAPSED:
+        kinds.append((ChangeKind.LAPSED, None))  # fell at prorogation or dissolution
     if new["is_withdrawn"] and not old["is_withdrawn"]:
         kinds.append((ChangeKind.WITHDRAWN, None))
     if not kinds:

@@ -519,6 +519,45 @@ def _migration_privacy(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+def _migration_one_question_per_uin(db: sqlite_utils.Database) -> None:
+    # Old ParlParse files give no tabling day, so each printing of a question (Hansard printed
+    # some answers twice, corrected) was stored as a question of its own. Within a session a
+    # House and a UIN name one question: merge the printings, carrying votes, deliveries,
+    # alerts and the change log to the first printing's question (bot/core/store/printings.py).
+    from bot.core.clock import utc_now_text
+    from bot.core.store.printings import merge_stored_printings
+
+    # The id of a question merged away -> the question it is now (messages already posted carry
+    # the old id in their buttons).
+    db.execute(
+        "CREATE TABLE merged_questions (old_id INTEGER PRIMARY KEY, new_id INTEGER NOT NULL)"
+    )
+    merge_stored_printings(db.conn, utc_now_text(precise=True))
+
+
+def _migration_lapsed_status(db: sqlite_utils.Database) -> None:
+    # A reply saying a question fell at prorogation or dissolution ("It has not proved possible
+    # to respond to the hon. Member in the time available before Prorogation.") is not an
+    # answer: such questions get the status "lapsed" (bot/core/lapsed.py), and their status
+    # word in the full-text tags with it. The stock reply is short: only short answers that
+    # mention the time available are read.
+    from bot.core.records import question_tags, status_of
+
+    cursor = db.conn.execute(
+        "SELECT * FROM questions WHERE length(answer_text) <= 400 "
+        "AND answer_text LIKE '%time available before%'"
+    )
+    names = [d[0] for d in cursor.description]
+    for row in [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]:
+        status = status_of(row)
+        if status != row["status"]:
+            row["status"] = status
+            db.conn.execute(
+                "UPDATE questions SET status = ?, tags = ? WHERE id = ?",
+                (status, question_tags(row), row["id"]),
+            )
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -533,5 +572,7 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_11,
     _migration_12,
     _migration_privacy,
+    _migration_one_question_per_uin,
+    _migration_lapsed_status,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -32,23 +32,27 @@ PER_PAGE = 5
 CUSTOM_ID_LIMIT = 100
 HOUSE_CODES = {"commons": "c", "lords": "l"}
 HOUSES_BY_CODE = {code: house for house, code in HOUSE_CODES.items()}
-OPTION_WORDS = {"department": "department", "member": "answering member",
-                "asked_by": "member who asked"}
+OPTION_WORDS = {"department": "department", "member": "member",
+                "answered_by": "answering member", "asked_by": "member who asked"}
 
 
 @dataclass(frozen=True)
 class OverdueRequest:
     """What ``/overdue`` was asked for, by ids: the department (its bodies are looked up when a
-    page is read), the member answering, the member who asked, and the House."""
+    page is read), a member in either role (asked or answering, as in search), the member
+    answering, the member who asked, and the House."""
 
     department_id: int | None = None
     member_id: int | None = None
     asked_by_id: int | None = None
     house: str | None = None  # "commons" or "lords"
+    answered_by_id: int | None = None
 
     def custom_id(self, page: int) -> str:
-        """A page button's custom_id: ``ovd:PAGE:HOUSE:DEPARTMENT:MEMBER:ASKER``."""
-        ids = (self.department_id, self.member_id, self.asked_by_id)
+        """A page button's custom_id: ``ovd:PAGE:HOUSE:DEPARTMENT:ANSWERER:ASKER:MEMBER``.
+        (Buttons made before ``member`` meant either role have no ``:MEMBER``; their fifth
+        field was the member answering, and it still is.)"""
+        ids = (self.department_id, self.answered_by_id, self.asked_by_id, self.member_id)
         text = f"ovd:{page}:{HOUSE_CODES.get(self.house or '', '')}:" + ":".join(
             "" if i is None else str(i) for i in ids
         )
@@ -64,7 +68,7 @@ class OverdueRequest:
             return int(match[name]) if match[name] else None
 
         return cls(number("dept"), number("member"), number("asker"),
-                   HOUSES_BY_CODE.get(match["house"]))
+                   HOUSES_BY_CODE.get(match["house"]), number("answerer"))
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,8 @@ def read_page(
     page = max(0, page)
 
     def listing_at(number: int) -> OverdueList:
-        return overdue(store, department_id=family, answering_member_id=request.member_id,
+        return overdue(store, department_id=family, member_id=request.member_id,
+                       answering_member_id=request.answered_by_id,
                        asking_member_id=request.asked_by_id, house=request.house,
                        limit=PER_PAGE, offset=number * PER_PAGE)
 
@@ -103,12 +108,13 @@ def read_page(
         body = store.body(request.department_id)
         parts.append(body["name"] if body and body["name"]
                      else department_name or f"Answering body {request.department_id}")
-    for words, member_id in (("answered by", request.member_id),
-                             ("asked by", request.asked_by_id)):
+    for words, member_id in (("{} (asked or answering)", request.member_id),
+                             ("answered by {}", request.answered_by_id),
+                             ("asked by {}", request.asked_by_id)):
         if member_id is not None:
             member = store.member(member_id)
             name = member["name"] if member and member["name"] else f"Member {member_id}"
-            parts.append(f"{words} {name}")
+            parts.append(words.format(name))
     if request.house:
         parts.append(f"House of {request.house.capitalize()}")
     return OverduePage(listing, page, overdue_title(parts))
@@ -175,8 +181,8 @@ async def show_page(interaction: discord.Interaction, request: OverdueRequest, p
 
 class OverduePageButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"ovd:(?P<page>-?\d+):(?P<house>[cl]?):(?P<dept>-?\d*):(?P<member>-?\d*)"
-    r":(?P<asker>-?\d*)",
+    template=r"ovd:(?P<page>-?\d+):(?P<house>[cl]?):(?P<dept>-?\d*):(?P<answerer>-?\d*)"
+    r":(?P<asker>-?\d*)(?::(?P<member>-?\d*))?",
 ):
     """◀ / ▶ through the overdue list; the custom_id holds the request."""
 
