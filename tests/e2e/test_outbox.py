@@ -1,0 +1,167 @@
+"""Exactly once, whenever the bot comes back: the bot is stopped at each step of a send, for
+every kind of message the outbox sends, and a new bot on the same database file starts after
+Discord's nonce window (shortened to 1 s here) has passed. Each item is posted once."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+import cogs.background
+from bot.cli import open_store
+from bot.core.news.alerts import AlertBook
+from bot.core.news.outbox import Batch, DeliveryKind, send_outbox
+from bot.core.store.database import Store
+from bot.discord.client import WrittenAnswersBot
+
+from . import discord_payloads as p
+from .discord_server import DiscordServer
+from .test_subscriptions import bot_posts, subscribe, todays_answer
+
+STEPS = ("claimed", "attempted", "accepted", "recorded")
+
+# One answer each, but the digest's four (one channel getting more than three at once).
+POST, FORUM, THREADED, ALERTED, GONE = 991001, 991002, 991003, 991004, 991005
+DIGEST = (991011, 991012, 991013, 991014)
+
+
+@pytest.fixture
+def discord_server_options() -> dict[str, Any]:
+    return {"nonce_window": 1.0}  # Discord's few minutes, shortened
+
+
+@pytest.fixture
+def fast_loops(monkeypatch) -> None:
+    monkeypatch.setattr(cogs.background, "DELIVERY_TICK_SECONDS", 0.1)
+    monkeypatch.setattr(cogs.background, "ALERT_TICK_SECONDS", 0.1)
+
+
+@pytest.fixture
+def forum(discord_server: DiscordServer):
+    """A forum, made before the bot connects."""
+    return discord_server.add_channel(discord_server.guild, "answers-forum",
+                                      type=p.CHANNEL_FORUM, available_tags=["Education"])
+
+
+async def start_bot(settings, runner) -> tuple[WrittenAnswersBot, Store]:
+    store = open_store(settings.database_path)
+    bot = WrittenAnswersBot(settings, store, guild_ready_timeout=0.1)
+    await runner.start(bot)
+    return bot, store
+
+
+async def until(check, what: str, timeout: float = 20.0) -> Any:
+    """Wait for ``check()`` (a coroutine function) to be truthy; its value."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not (value := await check()):
+        if loop.time() > deadline:
+            raise TimeoutError(what)
+        await asyncio.sleep(0.05)
+    return value
+
+
+def pending_count(store: Store) -> int:
+    return sum(
+        store.conn.execute(f"SELECT count(*) FROM {table} WHERE status = 'pending'").fetchone()[0]
+        for table in ("batches", "deliveries", "alert_deliveries")
+    )
+
+
+async def act_until(bot: WrittenAnswersBot, step: str, server: DiscordServer, gone) -> None:
+    """With the loops held: claim every item, then go as far as ``step`` in sending each."""
+    news, db = bot.news, bot.services.db
+    queue, alerts = bot.services.queue, news.alerts
+    await db.write(queue.plan)
+    await db.write(alerts.plan)
+    # The deleted channel's post pauses its subscription: its maker's notice is claimed.
+    gone_posts = lambda: [b for b in queue.batches() if b.channel_id == gone.id]  # noqa: E731
+    await send_outbox(gone_posts, queue.outbox, news.poster, bot.services.pacer, db.write,
+                      queue.undeliverable)
+    batches: list[Batch] = (await db.write(queue.batches) + await db.write(queue.pause_notices)
+                            + await db.write(alerts.pending))
+    kinds = sorted(b.kind for b in batches)
+    assert kinds == sorted([DeliveryKind.POST] * 3 + [DeliveryKind.DIGEST, DeliveryKind.ALERT,
+                                                      DeliveryKind.PAUSE_NOTICE])
+    if step == "claimed":
+        return
+    for batch in batches:
+        transport: Any = news.alert_sender if batch.kind == DeliveryKind.ALERT else news.poster
+        if step == "recorded":
+            await send_outbox(lambda b=batch: [b], queue.outbox, transport, bot.services.pacer,
+                              db.write)
+            continue
+        await db.write(queue.outbox.mark_attempted, batch)
+        if step == "accepted":
+            await transport.send(batch)  # Discord has it; the bot is stopped before recording
+
+
+@pytest.mark.parametrize("step", STEPS)
+async def test_killed_at_each_step_and_back_after_the_nonce_window_posts_each_once(
+    step, forum, bot_settings, bot_runner, loaded_database, fast_loops, discord_server,
+    parliament_api,
+) -> None:
+    server = discord_server
+    settings = replace(bot_settings, poll_interval_seconds=0.3, max_subscriptions_per_guild=10)
+    general, education = server.channel, server.guild.channel("education")
+    threaded = server.guild.channel("written-answers")
+    gone = server.add_channel(server.guild, "closing-soon")
+    bot, store = await start_bot(settings, bot_runner)
+    await subscribe(server, {"topic": "Kestrel"})
+    await subscribe(server, {"topic": "Heron", "_in": education})
+    await subscribe(server, {"topic": "Osprey", "channel": forum})
+    await subscribe(server, {"topic": "Plover", "_in": threaded, "thread_per_answer": True})
+    await subscribe(server, {"topic": "Curlew", "_in": gone})
+    reader = server.plain_user
+    await bot.services.db.write(lambda: AlertBook(bot.store).follow_like(
+        reader.id, {"heading": "Outbox: Wren Nests", "answering_body_id": 60}, "heading"))
+    await server.delete_channel(gone)
+
+    async with bot.news.deliver_lock, bot.news.alerts_lock:  # the loops are held
+        for question_id, heading in [
+            (POST, "Outbox: Kestrel Survey"), (FORUM, "Outbox: Osprey Nests"),
+            (THREADED, "Outbox: Plover Beaches"), (ALERTED, "Outbox: Wren Nests"),
+            (GONE, "Outbox: Curlew Moors"),
+            *[(q, f"Outbox: Heron Count {n}") for n, q in enumerate(DIGEST, 1)],
+        ]:
+            parliament_api.publish(todays_answer(question_id, heading))
+        await until(lambda: bot.services.db.read(
+            lambda s: all(s.question(q) for q in (POST, FORUM, THREADED, ALERTED, GONE, *DIGEST))),
+            "the answers stored")
+        await act_until(bot, step, server, gone)
+        await bot_runner.stop(bot)  # killed: nothing more is sent or recorded
+    store.close()
+
+    server.advance_nonce_clock(2.0)  # back 2 s later: the nonces are forgotten
+    for post in server.forum_posts(forum):  # and the forum post has been archived meanwhile
+        await server.archive_thread(post["thread"])
+    bot, store = await start_bot(settings, bot_runner)
+    await until(lambda: bot.services.db.read(lambda s: pending_count(s) == 0), "all sent")
+
+    maker = server.admin_user
+    counts = {
+        "channel post": len(bot_posts(server, general)),
+        "digest": len(bot_posts(server, education)),
+        "forum post": len(server.forum_posts(forum)),
+        "thread per answer": (len(bot_posts(server, threaded)), len(server.threads_of(threaded))),
+        "DM alert": len(server.dms_to(reader)),
+        "pause notice": len(server.dms_to(maker)),
+    }
+    assert counts == {"channel post": 1, "digest": 1, "forum post": 1,
+                      "thread per answer": (1, 1), "DM alert": 1, "pause notice": 1}
+    assert "I stopped posting to" in server.dms_to(maker)[0]["content"]
+    # What is recorded is what Discord holds: each item sent, with the message it is in.
+    recorded = await bot.services.db.read(lambda s: dict(s.conn.execute(
+        "SELECT question_id, message_id FROM deliveries WHERE status = 'sent'").fetchall()))
+    assert recorded[POST] == int(bot_posts(server, general)[0]["id"])
+    assert recorded[FORUM] == server.forum_posts(forum)[0]["id"]
+    assert {recorded[q] for q in DIGEST} == {int(bot_posts(server, education)[0]["id"])}
+    alert_sent = await bot.services.db.read(lambda s: s.conn.execute(
+        "SELECT message_id FROM alert_deliveries WHERE status = 'sent'").fetchall())
+    assert alert_sent == [(int(server.dms_to(reader)[0]["id"]),)]
+    await bot_runner.stop(bot)
+    store.close()
+    server.pop_violations()
