@@ -292,6 +292,7 @@ class AlertBook:
         """The person cannot be messaged: pause the alert, saying why, to be told later, and
         drop what waits for it."""
         alert_id = batch.deliveries[0]["alert_id"]
+        log.info("pausing alert %s: %s", alert_id, reason)
         with self.store.transaction():
             self.conn.execute(
                 "UPDATE alerts SET status = 'paused', paused_reason = ?, notice = 1 "

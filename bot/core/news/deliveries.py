@@ -348,6 +348,7 @@ class DeliveryQueue:
     def undeliverable(self, batch: Batch, reason: str) -> None:
         """``send_outbox``'s handler for channel messages and pause notices."""
         if batch.kind in CHANNEL_KINDS:
+            log.warning("pausing subscriptions of channel %s: %s", batch.channel_id, reason)
             self.mark_undeliverable(batch.channel_id, reason)
         else:
             self.outbox.mark_skipped(batch, f"not told: {reason}")

@@ -364,6 +364,7 @@ class Outbox:
 
     def mark_skipped(self, batch: Batch, reason: str) -> None:
         """Drop a message (and its items) that will not be sent, saying why."""
+        log.warning("%s %s not sent: %s", batch.kind, batch.id, reason)
         with self.store.transaction():
             self.skip(batch.id, reason)
 
@@ -383,7 +384,8 @@ class Outbox:
 
     def mark_refused(self, batch: Batch, reason: str) -> None:
         """Drop a message Discord refused (it would be refused again), saying why."""
-        self.mark_skipped(batch, f"not posted: Discord refused it ({reason[:200]})")
+        with self.store.transaction():
+            self.skip(batch.id, f"not posted: Discord refused it ({reason[:200]})")
 
 
 # -- 3. send with a nonce, looking first for what may have been sent ----------------------------
@@ -480,22 +482,22 @@ async def send_outbox(
                 posted = await transport.send(batch)
                 pacer.record(batch.target)
         except TargetUnavailable as error:
-            log.warning("%s %s to %s not sent: %s", batch.kind, batch.id, batch.target, error)
             await writer(partial(undeliverable or outbox.mark_skipped, batch, str(error)))
             if error.stops:
                 stopped.add(batch.target)
             continue
         except PostRefused as error:
-            log.error("%s %s refused by Discord, dropped: %s", batch.kind, batch.id, error)
+            log.error("batch %s refused by Discord, dropped: %s", batch.id, error)
             await writer(partial(outbox.mark_refused, batch, str(error)))
             continue
         await writer(partial(outbox.mark_sent, batch, posted))
-        POSTS_SENT.inc()
+        if batch.kind in CHANNEL_KINDS:
+            POSTS_SENT.inc()  # messages posted to channels
         sent += 1
         try:
             await transport.after_sent(batch, posted)
         except Exception:
-            log.exception("after sending %s %s", batch.kind, batch.id)
+            log.exception("after posting batch %s", batch.id)
     return sent
 
 
