@@ -19,7 +19,7 @@ from bot.discord.client import WrittenAnswersBot
 
 from . import discord_payloads as p
 from .discord_server import DiscordServer
-from .test_subscriptions import bot_posts, subscribe, todays_answer
+from .test_subscriptions import TODAY, bot_posts, subscribe, todays_answer
 
 STEPS = ("claimed", "attempted", "accepted", "recorded")
 
@@ -162,6 +162,75 @@ async def test_killed_at_each_step_and_back_after_the_nonce_window_posts_each_on
     alert_sent = await bot.services.db.read(lambda s: s.conn.execute(
         "SELECT message_id FROM alert_deliveries WHERE status = 'sent'").fetchall())
     assert alert_sent == [(int(server.dms_to(reader)[0]["id"]),)]
+    await bot_runner.stop(bot)
+    store.close()
+    server.pop_violations()
+
+
+@pytest.mark.parametrize("step", ["attempted", "accepted"])
+async def test_a_follow_up_a_missing_thread_and_a_notice_in_the_system_channel_once_each(
+    step, bot_settings, bot_runner, loaded_database, fast_loops, discord_server, parliament_api,
+) -> None:
+    server = discord_server
+    settings = replace(bot_settings, poll_interval_seconds=0.3, max_subscriptions_per_guild=10)
+    education, threaded = server.guild.channel("education"), server.guild.channel("written-answers")
+    system = server._find_channel(server.guild.system_channel_id)
+    gone = server.add_channel(server.guild, "closing-soon")
+    maker = server.admin_user
+    bot, store = await start_bot(settings, bot_runner)
+    await subscribe(server, {"topic": "Gannet", "_in": education})
+    await subscribe(server, {"topic": "Puffin", "_in": threaded, "thread_per_answer": True})
+    await subscribe(server, {"topic": "Curlew", "_in": gone})
+    server.close_dms(maker)  # the pause notice goes to the server's system channel
+    await server.delete_channel(gone)
+    holding = todays_answer(991101, "Outbox: Gannet Colonies", answerIsHolding=True,
+                            dateHoldingAnswer=TODAY, answerText="<p>I will reply soon.</p>")
+    parliament_api.publish(holding)
+    (first,) = await server.wait_until(lambda: bot_posts(server, education), 10, "the post")
+
+    async with bot.news.deliver_lock, bot.news.alerts_lock:
+        parliament_api.publish(dict(holding, answerIsHolding=False,
+                                    answerText="<p>The colonies are thriving.</p>"))
+        parliament_api.publish(todays_answer(991102, "Outbox: Puffin Burrows"))
+        parliament_api.publish(todays_answer(991103, "Outbox: Curlew Moors"))
+
+        async def stored() -> bool:
+            return await bot.services.db.read(lambda s: bool(
+                s.question(991102) and s.question(991103)
+                and s.question(991101)["status"] == "answered"))
+
+        await until(stored, "the answers stored")
+        news, db, queue = bot.news, bot.services.db, bot.services.queue
+        await db.write(queue.plan)
+        gone_posts = lambda: [b for b in queue.batches() if b.channel_id == gone.id]  # noqa: E731
+        await send_outbox(gone_posts, queue.outbox, news.poster, bot.services.pacer, db.write,
+                          queue.undeliverable)
+        batches = await db.write(queue.batches) + await db.write(queue.pause_notices)
+        assert len(batches) == 3
+
+        async def no_thread(*args: Any) -> None:
+            return None  # killed after the post, before its thread
+
+        news.poster._open_thread = no_thread  # type: ignore[method-assign]
+        for batch in batches:
+            await db.write(queue.outbox.mark_attempted, batch)
+            if step == "accepted":
+                await news.poster.send(batch)
+        await bot_runner.stop(bot)
+    store.close()
+
+    server.advance_nonce_clock(2.0)
+    bot, store = await start_bot(settings, bot_runner)
+    await until(lambda: bot.services.db.read(lambda s: pending_count(s) == 0), "all sent")
+    replies = [m for m in bot_posts(server, education) if m["type"] == 19]
+    assert len(replies) == 1 and replies[0]["message_reference"]["message_id"] == first["id"]
+    marks = await server.wait_until(lambda: [
+        f for f in server.get_message(first["id"])["embeds"][0].get("fields", [])
+        if f["name"] == "Answer now given →"], 10, "the earlier post marked")
+    assert len(marks) == 1
+    assert len(bot_posts(server, threaded)) == 1 and len(server.threads_of(threaded)) == 1
+    notices = [m for m in server.messages_in(system) if "I stopped posting" in m["content"]]
+    assert len(notices) == 1 and notices[0]["content"].startswith(f"<@{maker.id}>")
     await bot_runner.stop(bot)
     store.close()
     server.pop_violations()
