@@ -143,3 +143,17 @@ def test_a_message_attempted_before_is_looked_for_and_adopted(store: Store) -> N
         "SELECT id, sent_message_id FROM batches WHERE status = 'sent'").fetchall())
     assert rows == {fresh: 1000 + fresh, tried: 77, lost: 1000 + lost}
     assert outbox.pending([DeliveryKind.PAUSE_NOTICE]) == []
+
+
+def test_a_pause_notice_is_claimed_with_the_pause_and_dropped_once_resumed(store: Store) -> None:
+    book = SubscriptionBook(store)
+    row, _ = book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50)
+    queue = DeliveryQueue(store, book)
+    queue.mark_undeliverable(10, "the channel was deleted")
+    (notice,) = queue.pause_notices()
+    assert (notice.kind, notice.user_id, notice.subscription_id) == (
+        DeliveryKind.PAUSE_NOTICE, 5, row["id"])
+    queue.mark_undeliverable(10, "the channel was deleted")  # again: no second notice
+    assert [n.id for n in queue.pause_notices()] == [notice.id]
+    queue.resume(1, row["id"], digest=False)
+    assert queue.pause_notices() == []  # resumed before its maker was told: not told

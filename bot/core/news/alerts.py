@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 ALERT_CAP = 25  # alerts per person
 CURSOR = "alert_cursor"
+# Direct messages given their outbox message per round: more than the pace sends in a round
+# (20 a second), few enough that the writer is held for a moment only.
+GROUP_SPAN = 1000
 ANSWERED_STATUSES = ("answered", "corrected")
 
 
@@ -269,18 +272,20 @@ class AlertBook:
         return claimed
 
     def group(self) -> None:
-        """Give each claimed direct message not yet in the outbox its message there."""
+        """Give the oldest claimed direct messages not yet in the outbox (``GROUP_SPAN`` at
+        most: one short transaction) their messages there."""
         unbatched = "SELECT id, user_id FROM alert_deliveries WHERE status = 'pending' " \
-                    "AND batch_id IS NULL ORDER BY id"
-        if not self.conn.execute(unbatched + " LIMIT 1").fetchone():
+                    "AND batch_id IS NULL ORDER BY id LIMIT ?"
+        if not self.conn.execute(unbatched, (1,)).fetchone():
             return  # this runs every few seconds: take the write lock only when needed
         with self.store.transaction():
-            for row in self.store.rows(unbatched):
+            for row in self.store.rows(unbatched, (GROUP_SPAN,)):
                 batch_id = self.outbox.new_message(DeliveryKind.ALERT, user_id=row["user_id"])
                 self.outbox.carry(DeliveryKind.ALERT, batch_id, [row["id"]])
 
     def pending(self) -> list[Batch]:
-        """Direct messages not sent yet, oldest first, each carrying its delivery."""
+        """Direct messages not sent yet, oldest first, each carrying its delivery (the next
+        ``GROUP_SPAN`` grouped first)."""
         self.group()
         return self.outbox.pending([DeliveryKind.ALERT])
 

@@ -369,8 +369,17 @@ class DeliveryQueue:
         return len(rows)
 
     def pause_notices(self) -> list[Batch]:
-        """Pause notices not sent yet."""
-        return self.outbox.pending([DeliveryKind.PAUSE_NOTICE])
+        """Pause notices not sent yet; those of subscriptions resumed (or removed) before their
+        maker was told are dropped."""
+        notices = self.outbox.pending([DeliveryKind.PAUSE_NOTICE])
+        paused = {row["id"] for row in self.store.rows(
+            "SELECT id FROM subscriptions WHERE status = 'paused'")} if notices else set()
+        over = [b for b in notices if b.subscription_id not in paused]
+        if over:
+            with self.store.transaction():
+                for batch in over:
+                    self.outbox.skip(batch.id, "resumed before its maker was told")
+        return [b for b in notices if b.subscription_id in paused]
 
     def earlier_post(self, batch: Batch) -> tuple[int, int] | None:
         """For a one-answer post: the same question's last post of its own in this channel,
