@@ -5,6 +5,7 @@ Discord's nonce window (shortened to 1 s here) has passed. Each item is posted o
 from __future__ import annotations
 
 import asyncio
+import signal
 from dataclasses import replace
 from typing import Any
 
@@ -18,8 +19,16 @@ from bot.core.store.database import Store
 from bot.discord.client import WrittenAnswersBot
 
 from . import discord_payloads as p
+from .conftest import bot_env
 from .discord_server import DiscordServer
-from .test_subscriptions import TODAY, bot_posts, subscribe, todays_answer
+from .test_subscriptions import (
+    POSTS,
+    TODAY,
+    bot_posts,
+    start_bot_process,
+    subscribe,
+    todays_answer,
+)
 
 STEPS = ("claimed", "attempted", "accepted", "recorded")
 
@@ -234,3 +243,43 @@ async def test_a_follow_up_a_missing_thread_and_a_notice_in_the_system_channel_o
     await bot_runner.stop(bot)
     store.close()
     server.pop_violations()
+
+
+async def test_a_bot_process_killed_after_discord_took_a_dm_sends_it_once(
+    tmp_path, discord_server, parliament_api
+) -> None:
+    server = discord_server
+    path = tmp_path / "killed-dm.db"
+    reader = server.plain_user
+    with open_store(path) as store:
+        AlertBook(store).follow_like(
+            reader.id, {"heading": "Outbox: Stonechat Song", "answering_body_id": 60}, "heading")
+    env = bot_env(server, parliament_api, path)
+    first = await start_bot_process(server, env, tmp_path)
+    try:
+        hold = server.hold_responses("POST", POSTS)
+        parliament_api.publish(todays_answer(991201, "Outbox: Stonechat Song"))
+        await asyncio.wait_for(hold.reached.wait(), 30)  # Discord has the DM; no reply yet
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        hold.released.set()
+        server.advance_nonce_clock(2.0)  # back after Discord has forgotten the nonce
+        second = await start_bot_process(server, env, tmp_path)
+        try:
+            async def recorded() -> list[tuple[str, int]] | None:
+                with open_store(path) as store:
+                    rows = store.conn.execute(
+                        "SELECT status, message_id FROM alert_deliveries").fetchall()
+                return rows if rows and rows[0][0] != "pending" else None
+
+            status = await until(recorded, "the restarted bot's record")
+            dms = server.dms_to(reader)
+            assert len(dms) == 1 and status == [("sent", int(dms[0]["id"]))]
+            assert server.actions_of("message_deduplicated") == []  # found, not deduplicated
+        finally:
+            second.send_signal(signal.SIGKILL)
+            await second.wait()
+    finally:
+        if first.returncode is None:
+            first.send_signal(signal.SIGKILL)
+            await first.wait()
