@@ -195,7 +195,10 @@ class Poster:
         content = await self.services.db.write(self.read, batch)
         if content.earlier is not None:
             where_id = content.earlier[1]
-            found = await find_in_history(self.client.get_partial_messageable(where_id), batch, me)
+            found = None
+            with contextlib.suppress(discord.NotFound, discord.Forbidden):  # that thread is gone
+                found = await find_in_history(
+                    self.client.get_partial_messageable(where_id), batch, me)
             if found is not None:
                 return Posted(int(found.id), where_id if where_id != batch.channel_id else None,
                               earlier=content.earlier)
