@@ -13,8 +13,11 @@ from bot.core.news.outbox import Batch, carries, mark, with_mark
 
 # How far before the recorded attempt to look: the bot's clock and Discord's may differ a little.
 CLOCK_MARGIN = timedelta(minutes=2)
-# Messages after the attempt read at most: a send lands among the first few that follow it.
-HISTORY_LIMIT = 200
+# A send that began at the attempt has landed by then, if at all (discord.py's retries of 429s
+# included): later messages need not be read.
+SEND_BOUND = timedelta(minutes=15)
+# Messages read at most, however busy the channel.
+HISTORY_LIMIT = 1000
 # Threads (forum posts) made since the attempt whose starter message is read at most.
 THREAD_LIMIT = 50
 FOOTER_LIMIT = 2048
@@ -57,9 +60,11 @@ async def find_in_history(
 ) -> discord.Message | None:
     """The bot's message carrying the batch's mark in ``channel`` (a channel, a thread, a DM
     channel) since its attempt, or None."""
-    async for message in channel.history(
-        after=since(batch), limit=HISTORY_LIMIT, oldest_first=True
-    ):
+    start = since(batch)
+    until = start + CLOCK_MARGIN * 2 + SEND_BOUND
+    async for message in channel.history(after=start, limit=HISTORY_LIMIT, oldest_first=True):
+        if message.created_at > until:
+            break
         if message.author.id == me and _carries(message, batch):
             return message
     return None
