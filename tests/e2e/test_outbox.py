@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -33,7 +34,7 @@ from .test_subscriptions import (
 STEPS = ("claimed", "attempted", "accepted", "recorded")
 
 # One answer each, but the digest's four (one channel getting more than three at once).
-POST, FORUM, THREADED, ALERTED, GONE = 991001, 991002, 991003, 991004, 991005
+POST, FORUM, THREADED, ALERTED, GONE, DAILY = 991001, 991002, 991003, 991004, 991005, 991006
 DIGEST = (991011, 991012, 991013, 991014)
 
 
@@ -86,6 +87,8 @@ async def act_until(bot: WrittenAnswersBot, step: str, server: DiscordServer, go
     queue, alerts = bot.services.queue, news.alerts
     await db.write(queue.plan)
     await db.write(alerts.plan)
+    # The daily digest's time comes (a day on): its message is made, the next one a day later.
+    assert await db.write(queue.due_digests, datetime.now(UTC) + timedelta(days=1)) == 1
     # The deleted channel's post pauses its subscription: its maker's notice is claimed.
     gone_posts = lambda: [b for b in queue.batches() if b.channel_id == gone.id]  # noqa: E731
     await send_outbox(gone_posts, queue.outbox, news.poster, bot.services.pacer, db.write,
@@ -93,8 +96,8 @@ async def act_until(bot: WrittenAnswersBot, step: str, server: DiscordServer, go
     batches: list[Batch] = (await db.write(queue.batches) + await db.write(queue.pause_notices)
                             + await db.write(alerts.pending))
     kinds = sorted(b.kind for b in batches)
-    assert kinds == sorted([DeliveryKind.POST] * 3 + [DeliveryKind.DIGEST, DeliveryKind.ALERT,
-                                                      DeliveryKind.PAUSE_NOTICE])
+    assert kinds == sorted([DeliveryKind.POST] * 3 + [DeliveryKind.DIGEST] * 2
+                           + [DeliveryKind.ALERT, DeliveryKind.PAUSE_NOTICE])
     if step == "claimed":
         return
     for batch in batches:
@@ -118,12 +121,14 @@ async def test_killed_at_each_step_and_back_after_the_nonce_window_posts_each_on
     general, education = server.channel, server.guild.channel("education")
     threaded = server.guild.channel("written-answers")
     gone = server.add_channel(server.guild, "closing-soon")
+    daily = server.add_channel(server.guild, "daily-digest")
     bot, store = await start_bot(settings, bot_runner)
     await subscribe(server, {"topic": "Kestrel"})
     await subscribe(server, {"topic": "Heron", "_in": education})
     await subscribe(server, {"topic": "Osprey", "channel": forum})
     await subscribe(server, {"topic": "Plover", "_in": threaded, "thread_per_answer": True})
     await subscribe(server, {"topic": "Curlew", "_in": gone})
+    await subscribe(server, {"topic": "Bittern", "_in": daily, "schedule": "daily"})
     reader = server.plain_user
     await bot.services.db.write(lambda: AlertBook(bot.store).follow_like(
         reader.id, {"heading": "Outbox: Wren Nests", "answering_body_id": 60}, "heading"))
@@ -133,12 +138,13 @@ async def test_killed_at_each_step_and_back_after_the_nonce_window_posts_each_on
         for question_id, heading in [
             (POST, "Outbox: Kestrel Survey"), (FORUM, "Outbox: Osprey Nests"),
             (THREADED, "Outbox: Plover Beaches"), (ALERTED, "Outbox: Wren Nests"),
-            (GONE, "Outbox: Curlew Moors"),
+            (GONE, "Outbox: Curlew Moors"), (DAILY, "Outbox: Bittern Booming"),
             *[(q, f"Outbox: Heron Count {n}") for n, q in enumerate(DIGEST, 1)],
         ]:
             parliament_api.publish(todays_answer(question_id, heading))
         await until(lambda: bot.services.db.read(
-            lambda s: all(s.question(q) for q in (POST, FORUM, THREADED, ALERTED, GONE, *DIGEST))),
+            lambda s: all(s.question(q) for q in (POST, FORUM, THREADED, ALERTED, GONE, DAILY,
+                                                  *DIGEST))),
             "the answers stored")
         await act_until(bot, step, server, gone)
         await bot_runner.stop(bot)  # killed: nothing more is sent or recorded
@@ -154,14 +160,16 @@ async def test_killed_at_each_step_and_back_after_the_nonce_window_posts_each_on
     counts = {
         "channel post": len(bot_posts(server, general)),
         "digest": len(bot_posts(server, education)),
+        "daily digest": len(bot_posts(server, daily)),
         "forum post": len(server.forum_posts(forum)),
         "thread per answer": (len(bot_posts(server, threaded)), len(server.threads_of(threaded))),
         "DM alert": len(server.dms_to(reader)),
         "pause notice": len(server.dms_to(maker)),
     }
-    assert counts == {"channel post": 1, "digest": 1, "forum post": 1,
+    assert counts == {"channel post": 1, "digest": 1, "daily digest": 1, "forum post": 1,
                       "thread per answer": (1, 1), "DM alert": 1, "pause notice": 1}
     assert "I stopped posting to" in server.dms_to(maker)[0]["content"]
+    assert bot_posts(server, daily)[0]["embeds"][0]["title"].startswith("Daily digest")
     # What is recorded is what Discord holds: each item sent, with the message it is in.
     recorded = await bot.services.db.read(lambda s: dict(s.conn.execute(
         "SELECT question_id, message_id FROM deliveries WHERE status = 'sent'").fetchall()))
