@@ -6,7 +6,7 @@ Digests: ``--channels`` channels each follow the Department for Education on a d
 and ``--items`` answers arrive for it, so every channel's digest holds that many. Timed, in one
 run: claiming (``plan``), making the digests at their time (``due_digests``), reading them back
 (``batches``), building every message as the bot would (``Poster.read`` and ``render``: embeds
-and the "Open an answer…" menu), and sending them through ``send_batches`` with Discord's pace
+and the "Open an answer…" menu), and sending them through ``send_outbox`` with Discord's pace
 (5 messages per 5 s per channel, 20 per second in all) on a virtual clock, which gives how long
 the posting takes in real time without waiting for it.
 
@@ -29,7 +29,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import bot.core.news.outbox
-from bot.core.news.outbox import Batch, DeliveryQueue, Pacer, Posted, send_batches
+from bot.core.news.deliveries import DeliveryQueue
+from bot.core.news.outbox import Batch, Pacer, Posted, SendWith, send_outbox
 from bot.core.news.schedules import make_schedule
 from bot.core.news.subscriptions import Posting, SubscriptionBook
 from bot.core.sources.api_json import parse_question_value
@@ -86,7 +87,7 @@ def digests(channels: int, items: int) -> dict[str, float]:
 
 
 def paced_send(queue: DeliveryQueue, expected: int) -> float:
-    """How long ``send_batches`` takes at Discord's pace, on a virtual clock (seconds)."""
+    """How long ``send_outbox`` takes at Discord's pace, on a virtual clock (seconds)."""
     now = [0.0]
 
     async def virtual_sleep(seconds: float) -> None:
@@ -98,7 +99,8 @@ def paced_send(queue: DeliveryQueue, expected: int) -> float:
     real_sleep = bot.core.news.outbox.asyncio.sleep
     bot.core.news.outbox.asyncio.sleep = virtual_sleep  # type: ignore[assignment]
     try:
-        posted = asyncio.run(send_batches(queue, sender, Pacer(clock=lambda: now[0])))
+        posted = asyncio.run(send_outbox(queue.batches, queue.outbox, SendWith(sender),
+                                         Pacer(clock=lambda: now[0])))
     finally:
         bot.core.news.outbox.asyncio.sleep = real_sleep  # type: ignore[assignment]
     assert posted == expected, (posted, expected)

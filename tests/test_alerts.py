@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from bot.core.news.alerts import ALERT_CAP, AlertBook, AlertError, AlertUndeliverable, send_alerts
-from bot.core.news.outbox import Pacer
+from bot.core.news.alerts import ALERT_CAP, AlertBook, AlertError, AlertUndeliverable
+from bot.core.news.outbox import Batch, Pacer, Posted, SendWith, send_outbox
 from bot.core.sources.ingest import ingest_paths
 from bot.core.store.database import Store
 
@@ -42,15 +42,15 @@ def test_an_alert_on_a_question_sends_holding_substantive_and_correction_once(
     book.plan()
     book.plan()  # again, or after a restart: nothing new is claimed
     pending = book.pending()
-    assert [p["kind"] for p in pending] == ["Holding answer", "Answer now given"]
-    assert len({p["nonce"] for p in pending}) == 2
-    assert [p["nonce"] for p in book.pending()] == [p["nonce"] for p in pending]
+    assert [p.deliveries[0]["kind"] for p in pending] == ["Holding answer", "Answer now given"]
+    assert len({p.nonce for p in pending}) == 2
+    assert [p.nonce for p in book.pending()] == [p.nonce for p in pending]
     for p in pending:
-        book.mark_sent(p["id"], 100 + p["id"])
+        book.mark_sent(p, 100 + p.id)
     publish(store, tmp_path, "corrected", id=900, uin="900", answerIsCorrection=True,
             dateAnswerCorrected=BASE["dateAnswered"], answerText="<p>Corrected.</p>")
     book.plan()
-    assert [p["kind"] for p in book.pending()] == ["Corrected"]
+    assert [p.deliveries[0]["kind"] for p in book.pending()] == ["Corrected"]
     with pytest.raises(AlertError, match="answered already"):
         book.alert_on_question(8, store.question(900))
 
@@ -67,12 +67,12 @@ def test_follows_of_a_heading_or_department_and_nobody_elses_alerts(
     publish(store, tmp_path, "other", id=902, uin="902", heading=BASE["heading"].upper())
     publish(store, tmp_path, "moved", id=903, uin="903", heading="Something Else")
     book.plan()
-    sent = sorted((p["user_id"], p["question_id"]) for p in book.pending())
+    sent = sorted((p.user_id, p.deliveries[0]["question_id"]) for p in book.pending())
     assert sent == [(7, 902), (8, 902), (8, 903)]
     mine = book.rows(7)
     assert book.remove(8, mine[0]["id"]) is None  # not theirs
     assert book.remove(7, mine[0]["id"])["id"] == mine[0]["id"]
-    assert book.rows(7) == [] and [p["user_id"] for p in book.pending()] == [8, 8]
+    assert book.rows(7) == [] and [p.user_id for p in book.pending()] == [8, 8]
 
 
 def test_the_cap(store: Store, tmp_path: Path) -> None:
@@ -96,12 +96,16 @@ def test_a_closed_inbox_pauses_the_alert_and_the_person_is_told_once(
     book.plan()
     calls = []
 
-    async def closed(delivery: dict) -> int:
-        calls.append(delivery["nonce"])
+    async def closed(batch: Batch) -> Posted:
+        calls.append(batch.nonce)
         raise AlertUndeliverable("your direct messages are closed to the bot")
 
-    assert asyncio.run(send_alerts(book, closed, Pacer())) == 0
-    assert asyncio.run(send_alerts(book, closed, Pacer())) == 0  # never retried
+    def send() -> int:
+        return asyncio.run(send_outbox(book.pending, book.outbox, SendWith(closed), Pacer(),
+                                       undeliverable=book.mark_undeliverable))
+
+    assert send() == 0
+    assert send() == 0  # never retried
     assert len(calls) == 1
     (row,) = book.rows(7)
     assert row["status"] == "paused" and "closed" in row["paused_reason"]

@@ -527,7 +527,7 @@ async def test_a_terminal_gets_a_progress_bar(store: Store) -> None:
 async def test_history_from_the_archive_is_never_posted_but_news_is(
     store: Store, tmp_path: Path
 ) -> None:
-    from bot.core.news.outbox import DeliveryQueue
+    from bot.core.news.deliveries import DeliveryQueue
     from bot.core.news.subscriptions import SubscriptionBook
 
     book = SubscriptionBook(store)

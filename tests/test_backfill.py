@@ -29,7 +29,7 @@ from bot.cli import open_store
 from bot.config import Settings
 from bot.core.metrics import POLL_CALLS
 from bot.core.names.matching import Resolver
-from bot.core.news.outbox import DeliveryQueue
+from bot.core.news.deliveries import DeliveryQueue
 from bot.core.news.subscriptions import SubscriptionBook
 from bot.core.search.fulltext import Searcher, SearchQuery
 from bot.core.services import build_services

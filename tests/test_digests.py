@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from bot.core.news.outbox import DIGEST_SIZE, DeliveryQueue
+from bot.core.news.deliveries import DIGEST_SIZE, DeliveryQueue
 from bot.core.news.schedules import (
     DAILY,
     WEEKLY,

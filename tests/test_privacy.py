@@ -14,7 +14,7 @@ from conftest import FIXTURES
 
 from bot.cli import main
 from bot.core.news.alerts import AlertBook
-from bot.core.news.outbox import DeliveryQueue
+from bot.core.news.deliveries import DeliveryQueue
 from bot.core.news.subscriptions import SubscriptionBook
 from bot.core.privacy.person import delete, export, summary
 from bot.core.privacy.retention import DM_RECORD_DAYS, NO_ONE, SAVED_SEARCH_DAYS
@@ -57,8 +57,8 @@ def people(store: Store) -> DeliveryQueue:
     load(store, "substantive.json")  # the answer: a post in each channel, a DM to each
     queue.plan()
     alerts.plan()
-    for delivery in alerts.pending():
-        alerts.mark_sent(delivery["id"], 5000 + delivery["id"])
+    for message in alerts.pending():
+        alerts.mark_sent(message, 5000 + message.deliveries[0]["id"])
     for batch in queue.batches():
         queue.mark_sent(batch, 6000 + batch.id)
     votes = VoteLedger(store)
@@ -114,7 +114,8 @@ def test_delete_removes_it_all_changes_the_counts_and_a_second_finds_nothing(
     assert (sub["created_by"], sub["created_by_name"]) == (NO_ONE, None)
     assert ALICE not in {row[0] for row in store.conn.execute(
         "SELECT user_id FROM alert_deliveries UNION SELECT user_id FROM votes "
-        "UNION SELECT user_id FROM alerts UNION SELECT user_id FROM search_sessions")}
+        "UNION SELECT user_id FROM alerts UNION SELECT user_id FROM search_sessions "
+        "UNION SELECT user_id FROM batches")}
     bob_after = export(store, BOB)
     assert {**bob_after, "exported_at": ""} == {**bob_before, "exported_at": ""}
     again = delete(store, ALICE)
@@ -188,6 +189,8 @@ def test_old_dm_records_keep_no_ones_id(store: Store) -> None:
         (-r["id"], 0, None) for r in rows]
     assert {(r["question_id"], r["status"]) for r in rows} == {(QUESTION, "sent")}
     assert summary(store, ALICE).direct_messages == 0
+    # The outbox's records of the messages sent keep no recipient either.
+    assert store.rows("SELECT user_id FROM batches WHERE user_id IS NOT NULL") == []
     assert sweep(store, later).dm_records_anonymised == 0
 
 

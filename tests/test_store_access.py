@@ -14,7 +14,8 @@ import pytest
 from conftest import grow_change_log, hand_fixtures
 
 from bot.core.names.matching import Resolver
-from bot.core.news.outbox import PLAN_SPAN, DeliveryQueue
+from bot.core.news.deliveries import DeliveryQueue
+from bot.core.news.outbox import PLAN_SPAN
 from bot.core.news.subscriptions import SubscriptionBook
 from bot.core.search.fulltext import Searcher, SearchQuery
 from bot.core.search.sessions import SessionKeeper, load_session

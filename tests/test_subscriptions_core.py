@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from bot.core.news.outbox import CHANNEL_POSTS, DeliveryQueue, Pacer
+from bot.core.news.deliveries import DeliveryQueue
+from bot.core.news.outbox import CHANNEL_POSTS, Pacer
 from bot.core.news.subscriptions import (
     Posting,
     SubscriptionBook,
@@ -354,7 +355,7 @@ def test_a_message_discord_refuses_is_dropped_and_the_rest_go(
 ) -> None:
     import asyncio
 
-    from bot.core.news.outbox import Batch, Posted, PostRefused, send_batches
+    from bot.core.news.outbox import Batch, Posted, PostRefused, SendWith, send_outbox
 
     book = SubscriptionBook(store)
     book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50)
@@ -374,7 +375,7 @@ def test_a_message_discord_refuses_is_dropped_and_the_rest_go(
         sent.append(batch.id)
         return Posted(5000 + batch.id)
 
-    assert asyncio.run(send_batches(queue, sender, Pacer())) == 1
+    assert asyncio.run(send_outbox(queue.batches, queue.outbox, SendWith(sender), Pacer())) == 1
     assert sent == [second.id] and queue.batches() == []
     reason = store.conn.execute(
         "SELECT status, reason FROM deliveries WHERE batch_id = ?", (first.id,)).fetchone()

@@ -15,7 +15,8 @@ from typing import Any
 from bot.config import Settings
 from bot.core.clock import utc_now
 from bot.core.names.matching import Resolver
-from bot.core.news.outbox import DeliveryQueue, Pacer
+from bot.core.news.deliveries import DeliveryQueue
+from bot.core.news.outbox import Pacer
 from bot.core.news.subscriptions import SubscriptionBook
 from bot.core.search.fulltext import Searcher
 from bot.core.search.sessions import SessionKeeper

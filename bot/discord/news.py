@@ -1,6 +1,7 @@
-"""The bot's news work, shared by every feature: poll Parliament, post channel news, and send
-personal alerts. ``cogs.background`` runs these on ``discord.ext.tasks`` loops, so a feature's
-extension failing to load stops none of them."""
+"""The bot's news work, shared by every feature: poll Parliament, post channel news (and pause
+notices), and send personal alerts, all through the one outbox (bot/core/news/outbox.py).
+``cogs.background`` runs these on ``discord.ext.tasks`` loops, so a feature's extension failing
+to load stops none of them."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import asyncio
 import logging
 
 from bot.core.metrics import CHANGE_BACKLOG, DELIVERIES_PENDING
-from bot.core.news.alerts import AlertBook, send_alerts
-from bot.core.news.outbox import DeliveryQueue, Pacer
+from bot.core.news.alerts import AlertBook
+from bot.core.news.deliveries import DeliveryQueue
+from bot.core.news.outbox import Pacer, send_outbox
 from bot.core.news.subscriptions import SubscriptionBook
 from bot.core.sources.poller import Poller
 from bot.discord.alerts.sender import AlertSender
@@ -75,7 +77,7 @@ class News:
         """Claim direct messages for new change-log events, then send what waits."""
         async with self.alerts_lock:
             db = self.bot.services.db
-            while not await db.write(self.alerts.plan_step):
+            while not (await db.write(self.alerts.plan_step)).done:
                 pass
-            return await send_alerts(self.alerts, self.alert_sender.send, self.alert_pacer,
-                                     db.write)
+            return await send_outbox(self.alerts.pending, self.alerts.outbox, self.alert_sender,
+                                     self.alert_pacer, db.write, self.alerts.mark_undeliverable)

@@ -30,6 +30,7 @@ import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
@@ -1066,6 +1067,9 @@ class DiscordServer:
         self.interaction_deadline = interaction_deadline
         self.interaction_token_ttl = interaction_token_ttl
         self.nonce_window = nonce_window
+        # Seconds added to the nonce window's clock (``advance_nonce_clock``): a test waits out
+        # Discord's few minutes of nonce memory without sleeping through them.
+        self.nonce_clock_offset = 0.0
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.allow_privileged_intents = allow_privileged_intents
         # Design rule of this project, not Discord's: outgoing messages must ping nobody.
@@ -1852,6 +1856,8 @@ class DiscordServer:
             ("POST", r"/channels/(\d+)/threads", self._create_thread),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._thread_from_message),
             ("GET POST", r"/channels/(\d+)/messages", self._channel_messages_route),
+            ("GET", r"/channels/(\d+)/threads/archived/public", self._archived_public_threads),
+            ("GET", r"/guilds/(\d+)/threads/active", self._active_threads),
             ("GET PATCH DELETE", r"/channels/(\d+)/messages/(\d+)", self._channel_message),
             ("POST", r"/channels/(\d+)/typing", self._typing),
             (
@@ -2300,9 +2306,14 @@ class DiscordServer:
             before, after = req.query.get("before"), req.query.get("after")
             if before:
                 messages = [m for m in messages if m.id < int(before)]
-            if after:
-                messages = [m for m in messages if m.id > int(after)]
             limit = int(req.query.get("limit", 50))
+            if not 1 <= limit <= 100:
+                raise self._invalid_form([(("limit",), "NUMBER_TYPE_MAX", "Must be 1 to 100.")])
+            if after:
+                # Discord: the ``limit`` messages that follow ``after`` (the oldest of those
+                # after it), newest first, as every page of history is.
+                following = sorted((m for m in messages if m.id > int(after)), key=lambda m: m.id)
+                return 200, [m.snapshot() for m in reversed(following[:limit])]
             newest_first = sorted(messages, key=lambda m: m.id, reverse=True)
             return 200, [m.snapshot() for m in newest_first[:limit]]
         return await self._create_channel_message(req, channel_id)
@@ -2530,7 +2541,7 @@ class DiscordServer:
         self._check_new_message(body, req, flags)
         reference = self._resolve_reference(channel, body)
         nonce = body.get("nonce")
-        loop_now = asyncio.get_running_loop().time()
+        loop_now = asyncio.get_running_loop().time() + self.nonce_clock_offset
         if nonce is not None and body.get("enforce_nonce"):
             # Discord: the same author and nonce within a few minutes returns the first message.
             seen = self._nonces.get((self.bot_user.id, str(nonce)))
@@ -3125,6 +3136,51 @@ class DiscordServer:
             }
             for thread in self.threads_of(parent)
         ]
+
+    def advance_nonce_clock(self, seconds: float) -> None:
+        """Move the nonce window's clock on: a nonce first seen more than ``nonce_window``
+        seconds before is forgotten, as Discord forgets one after a few minutes."""
+        self.nonce_clock_offset += seconds
+
+    async def _archived_public_threads(self, req: _Request, channel_id: str) -> tuple[int, Any]:
+        """GET /channels/{id}/threads/archived/public: a channel's (or forum's) archived public
+        threads, most recently archived first, archived before ``before`` (an ISO8601
+        timestamp), ``limit`` at most (default 50), with ``has_more``."""
+        parent = self._rest_channel(channel_id, p.READ_MESSAGE_HISTORY)
+        limit = int(req.query.get("limit", 50))
+        if not 2 <= limit <= 100:
+            raise self._invalid_form([(("limit",), "NUMBER_TYPE_MAX", "Must be 2 to 100.")])
+        archived = [
+            thread
+            for thread in self.threads_of(parent)
+            if thread.archived and thread.type != p.CHANNEL_PRIVATE_THREAD
+        ]
+        before = req.query.get("before")
+        if before:
+            cutoff = datetime.fromisoformat(before)
+            archived = [t for t in archived if datetime.fromisoformat(t.archive_timestamp) < cutoff]
+        archived.sort(key=lambda t: (t.archive_timestamp, t.id), reverse=True)
+        page = archived[:limit]
+        return 200, {
+            "threads": [t.payload() for t in page],
+            "members": [],
+            "has_more": len(archived) > limit,
+        }
+
+    async def _active_threads(self, req: _Request, guild_id: str) -> tuple[int, Any]:
+        """GET /guilds/{id}/threads/active: every active (not archived) thread in the guild,
+        public and private, that the bot can see."""
+        guild = self._rest_guild(guild_id)
+        threads = []
+        for thread in guild.channels:
+            if not thread.is_thread or thread.deleted or thread.archived:
+                continue
+            if not self._live_parent(thread):
+                continue
+            if not guild.permissions_in(self.bot_user.id, thread) & p.VIEW_CHANNEL:
+                continue
+            threads.append(thread.payload())
+        return 200, {"threads": threads, "members": []}
 
     # --- reactions ---------------------------------------------------------------------------
 

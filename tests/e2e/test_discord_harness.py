@@ -1154,3 +1154,76 @@ async def test_a_forged_press_carries_the_custom_id_it_was_given(
     press = await server.press_button(message, "harness:yes", user=server.plain_user)
     assert (await press.message())["content"] == "Yes — 1"
     assert forged.callback is None
+# --- reading back what was sent: history after a moment, archived threads, DM history --------
+
+
+async def test_history_after_a_message_pages_forward_from_it(
+    discord_server: DiscordServer, harness_bot: HarnessBot
+) -> None:
+    channel = harness_bot.get_channel(discord_server.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    sent = [await channel.send(f"post {i}") for i in range(7)]
+    # Discord answers ``after`` with the messages that follow it, not the newest ones.
+    page = await harness_bot.http.logs_from(channel.id, 3, after=sent[1].id)
+    assert [m["content"] for m in page] == ["post 4", "post 3", "post 2"]
+    # discord.py pages on from there (100 at a time); oldest first when asked.
+    after = [m.content async for m in channel.history(after=sent[1], limit=None,
+                                                      oldest_first=True)]
+    assert after == [f"post {i}" for i in range(2, 7)]
+    moment = discord.utils.snowflake_time(sent[4].id)
+    assert [m.id async for m in channel.history(after=moment, limit=2, oldest_first=True)] == [
+        sent[5].id, sent[6].id]
+    with pytest.raises(discord.HTTPException) as too_many:
+        await harness_bot.http.logs_from(channel.id, 101)
+    assert too_many.value.status == 400
+    assert len(discord_server.pop_violations("invalid_form_body")) == 1
+
+
+async def test_a_forums_archived_posts_are_listed_and_active_threads_fetched(
+    discord_server: DiscordServer, thread_world: dict, threads_bot: HarnessBot
+) -> None:
+    server = discord_server
+    forum = threads_bot.get_channel(thread_world["forum"].id)
+    assert isinstance(forum, discord.ForumChannel)
+    made = [await forum.create_thread(name=f"post {i}", content=f"answer {i}") for i in range(3)]
+    await server.archive_thread(made[0].thread.id)
+    await server.archive_thread(made[2].thread.id)
+    archived = [t async for t in forum.archived_threads(limit=None)]
+    assert [t.name for t in archived] == ["post 2", "post 0"]  # most recently archived first
+    assert all(t.archived and t.parent_id == forum.id for t in archived)
+    # Its starter message is still readable in an archived post.
+    starter = await archived[0].fetch_message(archived[0].id)
+    assert starter.content == "answer 2"
+    older = [t async for t in forum.archived_threads(before=archived[0].archive_timestamp)]
+    assert [t.name for t in older] == ["post 0"]
+    # Active threads over REST, not the cache: the live forum post and the text channel's.
+    guild = threads_bot.get_guild(server.guild.id)
+    assert guild is not None
+    active = {t.name for t in await guild.active_threads()}
+    assert active == {"post 1", "ongoing"}
+
+
+async def test_dm_channel_history_reads_back_what_the_bot_sent(
+    discord_server: DiscordServer, harness_bot: HarnessBot
+) -> None:
+    server = discord_server
+    user = await harness_bot.fetch_user(server.plain_user.id)
+    first = await user.send("first alert", nonce="alert-1")
+    await user.send("second alert")
+    channel = await user.create_dm()
+    history = [m.content async for m in channel.history(after=first, oldest_first=True)]
+    assert history == ["second alert"]
+    assert [m.content async for m in channel.history(limit=5)] == ["second alert", "first alert"]
+
+
+async def test_a_nonce_is_forgotten_once_its_window_passes(
+    discord_server: DiscordServer, harness_bot: HarnessBot
+) -> None:
+    server = discord_server
+    channel = harness_bot.get_channel(server.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    first = await channel.send("answer 7", nonce="answer-7")
+    server.advance_nonce_clock(server.nonce_window + 1)
+    again = await channel.send("answer 7", nonce="answer-7")
+    assert again.id != first.id  # Discord no longer remembers it: a second post
+    assert len(server.messages_in(server.channel)) == 2

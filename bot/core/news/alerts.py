@@ -2,30 +2,36 @@
 
 An alert follows one question (its holding answer, its substantive answer and any correction,
 each once) or follows new answers like one: the same heading, or the same department. Delivery
-is the channel posts' protocol (bot/core/news/outbox.py) with a person as the target: ``plan_step``
+goes through the one outbox (bot/core/news/outbox.py) with a person as the target: ``plan_step``
 claims a delivery per (person, change) in the transaction that moves its cursor (a unique key
-makes a second claim impossible); ``send_alerts`` sends each with a nonce made from its id, so a
-crash between sending and recording sends the same message again and Discord returns the first.
+makes a second claim impossible); ``group`` gives each its direct message in the outbox, which
+sends it exactly once (its nonce, and its mark looked for in the person's DMs after a restart).
 A message that cannot be delivered (DMs closed, the user unknown) pauses that alert with the
 reason, and the person is told on their next interaction; nothing is retried.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from bot.core.clock import utc_now_text
-from bot.core.news.outbox import Pacer, nonce_prefix
-from bot.core.news.subscriptions import TABLED_LABEL, event_label, posted_events_sql
+from bot.core.news.outbox import (
+    Batch,
+    DeliveryKind,
+    Outbox,
+    PlanStep,
+    Posted,
+    TargetUnavailable,
+    claim_all,
+    claim_step,
+)
+from bot.core.news.subscriptions import TABLED_LABEL, event_label
 from bot.core.records import QuestionRow
-from bot.core.store.access import Writer, inline
 from bot.core.store.database import Store
 from bot.core.text import cut_at_word, fold
 
@@ -33,8 +39,9 @@ log = logging.getLogger(__name__)
 
 ALERT_CAP = 25  # alerts per person
 CURSOR = "alert_cursor"
-PLAN_SPAN = 5000
-FOLLOW_KINDS = {"heading": "the same heading", "department": "the same department"}
+# Direct messages given their outbox message per round: more than the pace sends in a round
+# (20 a second), few enough that the writer is held for a moment only.
+GROUP_SPAN = 1000
 ANSWERED_STATUSES = ("answered", "corrected")
 
 
@@ -42,7 +49,7 @@ class AlertError(ValueError):
     """An alert that cannot be made or found; short and clear, shown to the person."""
 
 
-class AlertUndeliverable(Exception):
+class AlertUndeliverable(TargetUnavailable):
     """The person cannot be sent a direct message; the reason is shown to them later."""
 
 
@@ -108,9 +115,12 @@ class AlertBook:
     """The ``alerts`` and ``alert_deliveries`` tables: make, list, remove and pause alerts;
     claim, send and record their direct messages."""
 
+    cursor = CURSOR
+
     def __init__(self, store: Store) -> None:
         self.store = store
         self.conn = store.conn
+        self.outbox = Outbox(store)
 
     # -- a person's alerts ---------------------------------------------------------------------
 
@@ -217,7 +227,7 @@ class AlertBook:
             "SELECT 1 FROM alerts WHERE user_id = ? AND notice = 1 LIMIT 1", (user_id,)
         ).fetchone() is not None
 
-    # -- delivery -------------------------------------------------------------------------------
+    # -- delivery, through the one outbox (bot/core/news/outbox.py) -------------------------------
 
     def active(self) -> list[Alert]:
         """Every active alert, for matching."""
@@ -227,115 +237,76 @@ class AlertBook:
             for r in self.store.rows("SELECT * FROM alerts WHERE status = 'active'")
         ]
 
-    def _cursor(self) -> int:
-        return int(self.store.get_state(CURSOR, "0") or 0)
-
-    def plan_step(self) -> bool:
-        """Claim direct messages for the next ``PLAN_SPAN`` change-log entries at most, in one
-        transaction; returns whether the log is caught up. News loaded as history (a backfill,
-        the archive) and new questions are never sent."""
-        last = self.store.last_change_seq()
-        if last <= self._cursor():
-            return True
+    def matcher(self) -> AlertMatcher | None:
+        """The active alerts, or None when there is none."""
         matcher = AlertMatcher(self.active())
-        if not matcher:
-            self.store.set_state(CURSOR, str(last))
-            return True
-        condition, params = matcher.prefilter()
-        with self.store.transaction():
-            cursor = self._cursor()
-            end = min(last, cursor + PLAN_SPAN)
-            events = self.store.rows(
-                "SELECT c.seq, c.kind, c.status, c.question_id FROM changes c "
-                "JOIN questions q ON q.id = c.question_id "
-                f"WHERE c.seq > ? AND c.seq <= ? AND {posted_events_sql()} AND {condition} "
-                "ORDER BY c.seq",
-                [cursor, end, *params],
-            )
-            for event in events:
-                self._claim(matcher, event)
-            self.store.set_state(CURSOR, str(end))
-        return end >= last
+        return matcher if matcher else None
+
+    def plan_step(self) -> PlanStep:
+        """Claim direct messages for the next change-log entries, in one transaction
+        (``claim_step``). News loaded as history (a backfill, the archive) and new questions
+        are never sent."""
+        return claim_step(self.store, self)
 
     def plan(self) -> None:
         """Claim everything not looked at yet."""
-        while not self.plan_step():
-            pass
+        claim_all(self.store, self)
 
-    def _claim(self, matcher: AlertMatcher, event: dict[str, Any]) -> None:
+    def claim(self, matcher: AlertMatcher, event: dict[str, Any]) -> int:
+        """Claim a direct message of one event for each alert that wants it."""
         label = event_label(event["kind"], event["status"])
         if label is None or label == TABLED_LABEL:
-            return
+            return 0
         row = self.store.question(event["question_id"])
         if row is None:
-            return
+            return 0
+        claimed = 0
         for alert in matcher.matches(row):
             if event["seq"] <= alert.after_seq:
                 continue
-            self.conn.execute(
+            claimed += self.conn.execute(
                 "INSERT OR IGNORE INTO alert_deliveries (alert_id, user_id, question_id, "
                 "change_seq, kind, claimed_at) VALUES (?,?,?,?,?,?)",
                 (alert.id, alert.user_id, row["id"], event["seq"], label, utc_now_text()),
-            )
+            ).rowcount
+        return claimed
 
-    def pending(self) -> list[dict[str, Any]]:
-        """Claimed direct messages not sent yet, each with its ``nonce``, oldest first."""
-        prefix = nonce_prefix(self.store)
-        rows = self.store.rows(
-            "SELECT d.*, a.description FROM alert_deliveries d "
-            "LEFT JOIN alerts a ON a.id = d.alert_id WHERE d.status = 'pending' ORDER BY d.id"
-        )
-        for row in rows:
-            row["nonce"] = f"{prefix}d{row['id']}"
-        return rows
+    def group(self) -> None:
+        """Give the oldest claimed direct messages not yet in the outbox (``GROUP_SPAN`` at
+        most: one short transaction) their messages there."""
+        unbatched = "SELECT id, user_id FROM alert_deliveries WHERE status = 'pending' " \
+                    "AND batch_id IS NULL ORDER BY id LIMIT ?"
+        if not self.conn.execute(unbatched, (1,)).fetchone():
+            return  # this runs every few seconds: take the write lock only when needed
+        with self.store.transaction():
+            for row in self.store.rows(unbatched, (GROUP_SPAN,)):
+                batch_id = self.outbox.new_message(DeliveryKind.ALERT, user_id=row["user_id"])
+                self.outbox.carry(DeliveryKind.ALERT, batch_id, [row["id"]])
 
-    def mark_sent(self, delivery_id: int, message_id: int) -> None:
+    def pending(self) -> list[Batch]:
+        """Direct messages not sent yet, oldest first, each carrying its delivery (the next
+        ``GROUP_SPAN`` grouped first)."""
+        self.group()
+        return self.outbox.pending([DeliveryKind.ALERT])
+
+    def mark_sent(self, batch: Batch, message_id: int) -> None:
         """Record a direct message as sent."""
-        self.conn.execute(
-            "UPDATE alert_deliveries SET status = 'sent', message_id = ?, sent_at = ? "
-            "WHERE id = ? AND status = 'pending'",
-            (message_id, utc_now_text(), delivery_id),
-        )
+        self.outbox.mark_sent(batch, Posted(message_id))
 
-    def mark_undeliverable(self, delivery: dict[str, Any], reason: str) -> None:
+    def mark_undeliverable(self, batch: Batch, reason: str) -> None:
         """The person cannot be messaged: pause the alert, saying why, to be told later, and
         drop what waits for it."""
+        alert_id = batch.deliveries[0]["alert_id"]
+        log.info("pausing alert %s: %s", alert_id, reason)
         with self.store.transaction():
             self.conn.execute(
                 "UPDATE alerts SET status = 'paused', paused_reason = ?, notice = 1 "
                 "WHERE id = ? AND status = 'active'",
-                (reason, delivery["alert_id"]),
+                (reason, alert_id),
             )
             self.conn.execute(
                 "UPDATE alert_deliveries SET status = 'skipped', reason = ? "
                 "WHERE alert_id = ? AND status = 'pending'",
-                (f"not sent: {reason}", delivery["alert_id"]),
+                (f"not sent: {reason}", alert_id),
             )
-
-
-DmSender = Callable[[dict[str, Any]], Awaitable[int]]  # sends one, returns the message id
-
-
-async def send_alerts(book: AlertBook, sender: DmSender, pacer: Pacer,
-                      writer: Writer = inline) -> int:
-    """Send every claimed direct message, paced per person; returns how many were sent. A
-    person who cannot be messaged has the alert paused (``AlertUndeliverable``)."""
-    sent = 0
-    stopped: set[int] = set()
-    for delivery in await writer(book.pending):
-        if delivery["alert_id"] in stopped:
-            continue
-        wait = pacer.delay(delivery["user_id"])
-        if wait > 0:
-            await asyncio.sleep(wait)
-        try:
-            message_id = await sender(delivery)
-        except AlertUndeliverable as error:
-            log.info("pausing alert %s: %s", delivery["alert_id"], error)
-            await writer(partial(book.mark_undeliverable, delivery, str(error)))
-            stopped.add(delivery["alert_id"])
-            continue
-        pacer.record(delivery["user_id"])
-        await writer(partial(book.mark_sent, delivery["id"], message_id))
-        sent += 1
-    return sent
+            self.outbox.skip(batch.id, f"not sent: {reason}")

@@ -196,6 +196,15 @@ def delete(store: Store, user_id: int) -> Deletion:
         direct_messages = conn.execute(
             "DELETE FROM alert_deliveries WHERE user_id = ?", (user_id,)
         ).rowcount
+        # The outbox's direct messages to them: their alerts' go with the alerts; a notice of a
+        # pause still waiting is not sent, and none names them any more.
+        conn.execute("DELETE FROM batches WHERE user_id = ? AND kind = 'alert'", (user_id,))
+        conn.execute(
+            "UPDATE batches SET user_id = NULL, reason = CASE WHEN status = 'pending' "
+            "THEN 'its maker''s data was deleted' ELSE reason END, status = CASE "
+            "WHEN status = 'pending' THEN 'skipped' ELSE status END WHERE user_id = ?",
+            (user_id,),
+        )
         alerts = conn.execute("DELETE FROM alerts WHERE user_id = ?", (user_id,)).rowcount
         saved_searches = conn.execute(
             "DELETE FROM search_sessions WHERE user_id = ?", (user_id,)

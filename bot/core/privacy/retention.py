@@ -54,12 +54,13 @@ RETENTION: tuple[Kept, ...] = (
     ),
     Kept(
         "direct_messages",
-        "Records of the direct messages your alerts sent: your Discord id, the question, the "
-        "change, the message id, and when",
+        "Records of the direct messages the bot sent you (your alerts, and notices that it "
+        "paused a subscription you made): your Discord id, the question, the change, the "
+        "message id, and when",
         "so that each is sent once and only once, even across restarts",
         f"{DM_RECORD_DAYS} days with your id; after that only the question and the change, "
         "with no one's id",
-        ("alert_deliveries",),
+        ("alert_deliveries", "batches"),
     ),
     Kept(
         "saved_searches",

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.core.news.outbox import DeliveryQueue
+from bot.core.news.deliveries import DeliveryQueue
 from bot.core.privacy.retention import DM_RECORD_DAYS, GUILD_DATA_DAYS, SAVED_SEARCH_DAYS
 from bot.core.search.sessions import prune_sessions
 from bot.core.store.database import Store
@@ -58,10 +58,11 @@ def leave_guild(store: Store, queue: DeliveryQueue, guild_id: int, now: datetime
             "AND subscription_id IN (SELECT id FROM subscriptions WHERE guild_id = ?)",
             (NOT_POSTED, guild_id),
         )
+        # Nor is a message waiting in the outbox for them (a digest, a notice of the pause).
         store.conn.execute(
-            "UPDATE batches SET sent_message_id = 0 WHERE notice = 1 AND sent_message_id IS NULL "
+            "UPDATE batches SET status = 'skipped', reason = ? WHERE status = 'pending' "
             "AND subscription_id IN (SELECT id FROM subscriptions WHERE guild_id = ?)",
-            (guild_id,),
+            (NOT_POSTED, guild_id),
         )
     return len(active)
 
@@ -176,6 +177,13 @@ def forget_old_dm_records(store: Store, now: datetime, days: int = DM_RECORD_DAY
     many records were stripped."""
     cutoff = _text(now - timedelta(days=days))
     with store.transaction():
+        # The outbox's messages to a person (alerts, notices of a pause) forget whom they went
+        # to once sent: exactly once needs only the message's own record from then on.
+        store.conn.execute(
+            "UPDATE batches SET user_id = NULL WHERE user_id IS NOT NULL "
+            "AND status != 'pending' AND created_at < ?",
+            (cutoff,),
+        )
         return store.conn.execute(
             "UPDATE alert_deliveries SET user_id = -id, alert_id = 0, message_id = NULL, "
             "reason = NULL WHERE claimed_at < ? AND status != 'pending' AND user_id > 0",

@@ -558,6 +558,61 @@ def _migration_lapsed_status(db: sqlite_utils.Database) -> None:
             )
 
 
+def _migration_one_outbox(db: sqlite_utils.Database) -> None:
+    # Columns added only where missing, so a store rolled back by hand to an earlier version
+    # (as the identity migration's test does) migrates again cleanly.
+    added = {
+        "batches": [("kind", "TEXT"), ("status", "TEXT NOT NULL DEFAULT 'pending'"),
+                    ("user_id", "INTEGER"), ("posted_channel_id", "INTEGER"), ("reason", "TEXT")],
+        "alert_deliveries": [("batch_id", "INTEGER")],
+    }
+    for table, columns in added.items():
+        present = db[table].columns_dict
+        for name, declared in columns:
+            if name not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declared}")
+    db.executescript(
+        """
+        -- One outbox (bot/core/news/outbox.py): every message the bot sends of its own accord
+        -- is a row of batches, by kind: 'post' (one answer), 'digest', 'nothing_new' (a
+        -- scheduled digest's empty period), 'alert' (a person's direct message) and
+        -- 'pause_notice' (the maker of a subscription the bot paused, told by DM, else in the
+        -- server's system channel). status: 'pending', then 'sent' or 'skipped' (reason).
+        -- user_id: a direct message's recipient (channel_id is then 0, or the paused
+        -- subscription's channel). posted_channel_id: where it landed when not channel_id (a
+        -- forum post's thread, a DM channel, the system channel). attempted_at now marks every
+        -- kind's last send: a restart looks for that message before sending again.
+        -- alert_deliveries.batch_id: the message that carries a direct message's delivery.
+        CREATE INDEX IF NOT EXISTS deliveries_batch ON deliveries (batch_id);
+        CREATE INDEX IF NOT EXISTS alert_deliveries_batch ON alert_deliveries (batch_id);
+        -- Rows made before: their state as the deliveries they carry tell it.
+        UPDATE batches SET status = CASE
+            WHEN notice = 1 AND sent_message_id IS NULL THEN 'pending'
+            WHEN notice = 1 AND sent_message_id = 0 THEN 'skipped'
+            WHEN notice = 1 THEN 'sent'
+            WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.batch_id = batches.id
+                         AND d.status = 'pending') THEN 'pending'
+            WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.batch_id = batches.id
+                         AND d.status = 'sent') THEN 'sent'
+            ELSE 'skipped' END
+        WHERE kind IS NULL;
+        UPDATE batches SET kind = CASE
+            WHEN notice = 1 THEN 'nothing_new'
+            WHEN title IS NOT NULL
+                OR (SELECT count(*) FROM deliveries d WHERE d.batch_id = batches.id) > 1
+                THEN 'digest'
+            ELSE 'post' END
+        WHERE kind IS NULL;
+        CREATE INDEX IF NOT EXISTS batches_pending ON batches (status, kind);
+        -- Makers of paused subscriptions not told yet: their notices join the outbox.
+        INSERT INTO batches (channel_id, created_at, subscription_id, kind, user_id)
+            SELECT channel_id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), id, 'pause_notice',
+                   created_by
+            FROM subscriptions WHERE pause_notice = 1 AND status = 'paused' ORDER BY id;
+        UPDATE subscriptions SET pause_notice = 0 WHERE pause_notice = 1;
+        """
+    )
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -574,5 +629,6 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_privacy,
     _migration_one_question_per_uin,
     _migration_lapsed_status,
+    _migration_one_outbox,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

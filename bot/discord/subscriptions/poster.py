@@ -1,4 +1,7 @@
-"""Posting batches of news to channels: used by the running bot and by `poll --once`."""
+"""Sending the outbox's channel messages (posts, digests, "nothing new") and pause notices:
+used by the running bot and by `poll --once`. Each is sent with its nonce and its mark, and a
+message whose send may have happened before a restart is looked for first
+(bot/discord/outbox.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,15 @@ import discord
 from discord.utils import escape_markdown
 
 from bot.core.clock import london_today
-from bot.core.news.outbox import Batch, ChannelUnavailable, Posted, PostRefused, send_batches
+from bot.core.news.deliveries import ChannelUnavailable
+from bot.core.news.outbox import (
+    Batch,
+    DeliveryKind,
+    Posted,
+    PostRefused,
+    TargetUnavailable,
+    send_outbox,
+)
 from bot.core.news.subscriptions import TABLED_LABEL, matching_tags
 from bot.core.reports.overdue import question_due
 from bot.core.reports.people import party_abbreviations
@@ -25,6 +36,14 @@ from bot.discord.embeds import (
     due_words,
     nothing_new_embed,
     post_embed,
+)
+from bot.discord.outbox import (
+    CONTENT_LIMIT,
+    find_forum_post,
+    find_in_history,
+    mark_room,
+    marked,
+    marked_text,
 )
 from bot.discord.views import AlertButton, OpenAnswerSelect, vote_buttons
 
@@ -80,13 +99,14 @@ class Poster:
 
     async def send_pending(self) -> int:
         """Post everything that waits, paced, then tell the makers of subscriptions the bot had
-        to pause; returns how many messages were posted."""
+        to pause; returns how many messages were sent."""
         services = self.services
-        posted = await send_batches(
-            services.queue, self.send, services.pacer, self.after_sent, services.db.write
-        )
-        await self.tell_paused()
-        return posted
+        queue = services.queue
+        sent = 0
+        for source in (queue.batches, queue.pause_notices):
+            sent += await send_outbox(source, queue.outbox, self, services.pacer,
+                                      services.db.write, queue.undeliverable)
+        return sent
 
     async def _channel(self, channel_id: int) -> Any:
         channel: Any = self.client.get_channel(channel_id)
@@ -95,39 +115,26 @@ class Poster:
         return channel
 
     async def send(self, batch: Batch) -> Posted:
-        """Post one batch; returns where it landed. Raises ``ChannelUnavailable``."""
-        channel: Any = None
+        """Send one message; returns where it landed. Raises ``ChannelUnavailable`` (the
+        channel's other messages wait) or ``PostRefused``."""
+        if batch.kind == DeliveryKind.PAUSE_NOTICE:
+            return await self._tell_paused(batch)
+        return await self._guarded(batch, self._post(batch))
+
+    async def find(self, batch: Batch) -> Posted | None:
+        """The message an earlier attempt of ``batch`` made, if it did."""
+        if batch.kind == DeliveryKind.PAUSE_NOTICE:
+            return await self._find_notice(batch)
+        return await self._guarded(batch, self._find_post(batch))
+
+    async def _guarded(self, batch: Batch, work: Any) -> Any:
+        """``work``, with Discord's refusals said as the outbox understands them."""
         try:
-            channel = await self._channel(batch.channel_id)
-            content = await self.services.db.write(self.read, batch)
-            text, allowed = mention_of(content.roles)
-            if batch.notice:
-                embed, view = nothing_new_embed(batch.title or "Digest", content.because), None
-            else:
-                embed, view = self.render(content, batch)
-            if content.earlier is not None:
-                try:
-                    return await self._follow_up(batch, content, embed, view, text, allowed)
-                except discord.HTTPException as error:  # that post's thread is locked, gone...
-                    log.info("batch %s: no reply to the earlier post (%s); posting anew",
-                             batch.id, error)
-            if isinstance(channel, discord.ForumChannel):
-                posted = await self._forum_post(batch, channel, content, embed, view, text,
-                                                allowed)
-                return replace(posted, earlier=content.earlier)
-            # The nonce makes Discord return the first message if this batch was sent before a
-            # crash stopped us recording it.
-            message = await channel.send(
-                content=text, embed=embed, view=view, nonce=batch.nonce, allowed_mentions=allowed
-            )
-            if (content.thread_per_answer and not batch.is_digest and not batch.notice
-                    and isinstance(channel, discord.TextChannel)):
-                name = content.items[0][1].get("heading") or "Discussion"
-                with contextlib.suppress(discord.HTTPException):  # 160004: one already exists
-                    await message.create_thread(name=cut_at_word(name, 100))
+            return await work
         except discord.NotFound:
             raise ChannelUnavailable("the channel was deleted") from None
         except discord.Forbidden:
+            channel = self.client.get_channel(batch.channel_id)
             raise ChannelUnavailable(
                 f"the bot can no longer post in {where(channel)} (missing permission)"
             ) from None
@@ -135,6 +142,73 @@ class Poster:
             if error.status == 400:
                 raise PostRefused(str(error)) from None
             raise  # a server error: the next round tries again
+
+    def _message(self, batch: Batch, content: BatchContent) -> tuple[
+        discord.Embed, discord.ui.View | None
+    ]:
+        if batch.notice:
+            embed, view = nothing_new_embed(batch.title or "Digest", content.because), None
+        else:
+            embed, view = self.render(content, batch)
+        return marked(embed, batch), view
+
+    async def _post(self, batch: Batch) -> Posted:
+        channel = await self._channel(batch.channel_id)
+        content = await self.services.db.write(self.read, batch)
+        text, allowed = mention_of(content.roles)
+        embed, view = self._message(batch, content)
+        if content.earlier is not None:
+            try:
+                return await self._follow_up(batch, content, embed, view, text, allowed)
+            except discord.HTTPException as error:  # that post's thread is locked, gone...
+                log.info("batch %s: no reply to the earlier post (%s); posting anew",
+                         batch.id, error)
+        if isinstance(channel, discord.ForumChannel):
+            posted = await self._forum_post(batch, channel, content, embed, view, text, allowed)
+            return replace(posted, earlier=content.earlier)
+        # The nonce makes Discord return the first message if this batch was sent a few
+        # minutes before a crash stopped us recording it; after longer, ``find`` finds it.
+        message = await channel.send(
+            content=text, embed=embed, view=view, nonce=batch.nonce, allowed_mentions=allowed
+        )
+        await self._open_thread(channel, message.id, batch, content)
+        return Posted(int(message.id), earlier=content.earlier)
+
+    async def _open_thread(
+        self, channel: Any, message_id: int, batch: Batch, content: BatchContent
+    ) -> None:
+        """A post's discussion thread, when its subscription asks for one: made once, since a
+        message can start one thread only (Discord refuses a second, 160004)."""
+        if (content.thread_per_answer and not batch.is_digest and not batch.notice
+                and isinstance(channel, discord.TextChannel)):
+            name = content.items[0][1].get("heading") or "Discussion"
+            with contextlib.suppress(discord.HTTPException):  # 160004: one already exists
+                await channel.get_partial_message(message_id).create_thread(
+                    name=cut_at_word(name, 100))
+
+    async def _find_post(self, batch: Batch) -> Posted | None:
+        """Where an earlier attempt would have put it: the earlier post's channel or thread for
+        a follow-up, else the forum's posts or the channel's history; a post found in a text
+        channel still gets its thread."""
+        me = self.client.user.id if self.client.user else 0
+        channel = await self._channel(batch.channel_id)
+        content = await self.services.db.write(self.read, batch)
+        if content.earlier is not None:
+            where_id = content.earlier[1]
+            found = None
+            with contextlib.suppress(discord.NotFound, discord.Forbidden):  # that thread is gone
+                found = await find_in_history(
+                    self.client.get_partial_messageable(where_id), batch, me)
+            if found is not None:
+                return Posted(int(found.id), where_id if where_id != batch.channel_id else None,
+                              earlier=content.earlier)
+        if isinstance(channel, discord.ForumChannel):
+            thread_id = await find_forum_post(self.client, channel.guild.id, channel.id, batch)
+            return Posted(thread_id, thread_id, content.earlier) if thread_id else None
+        message = await find_in_history(channel, batch, me)
+        if message is None:
+            return None
+        await self._open_thread(channel, message.id, batch, content)
         return Posted(int(message.id), earlier=content.earlier)
 
     async def _follow_up(
@@ -171,15 +245,10 @@ class Poster:
         allowed: discord.AllowedMentions,
     ) -> Posted:
         """A forum post of its own: titled by the heading (or the digest's title), tagged by
-        department and House where the forum has such tags. Discord takes no nonce here, so
-        the attempt is recorded first, and a retry after a crash adopts the post it made."""
+        department and House where the forum has such tags. Discord takes no nonce here: the
+        outbox's record of the attempt, and the mark the post carries, are what let a retry
+        after a crash adopt the post it made (``find``)."""
         title = post_title(content, batch)
-        me = forum.guild.me
-        if batch.attempted:
-            for thread in forum.threads:
-                if thread.owner_id == getattr(me, "id", None) and thread.name == title:
-                    return Posted(thread.id, thread.id)  # a forum post's first message id
-        await self.services.db.write(self.services.queue.mark_attempted, batch)
         tags: list[discord.ForumTag] = []
         if len(content.items) == 1:
             result = content.items[0][1]
@@ -198,7 +267,7 @@ class Poster:
     async def after_sent(self, batch: Batch, posted: Posted) -> None:
         """A single-answer post takes reaction votes: remember it and add 👍 and 👎 (a new
         question has no answer to vote on); a follow-up marks the earlier post it follows."""
-        if batch.is_digest or batch.notice:
+        if batch.kind != DeliveryKind.POST or batch.is_digest:
             return
         delivery = batch.deliveries[0]
         where_id = posted.thread_id or batch.channel_id
@@ -238,41 +307,67 @@ class Poster:
         with contextlib.suppress(discord.HTTPException):
             await old.edit(embed=embed)
 
-    async def tell_paused(self) -> None:
-        """Tell the maker of each subscription the bot paused (channel deleted, access lost) by
+    async def _tell_paused(self, batch: Batch) -> Posted:
+        """Tell the maker of a subscription the bot paused (channel deleted, access lost) by
         DM, naming the channel and the reason; when that fails, say so in the server's system
-        channel if the bot may post there. Recorded before sending: told once at most."""
-        services = self.services
-        rows = await services.db.write(services.book.pause_notices)
-        if not rows:
-            return
-        await services.db.write(services.book.notice_given, [int(r["id"]) for r in rows])
-        for row in rows:
-            guild = self.client.get_guild(row["guild_id"])
-            channel = self.client.get_channel(row["channel_id"])
-            text = pause_notice_text(row, where(channel, row["channel_id"]), guild)
-            try:
-                if not row["created_by"]:  # its maker deleted their data: no one to tell
-                    continue
-                user = self.client.get_user(row["created_by"]) or await self.client.fetch_user(
-                    row["created_by"]
-                )
-                await user.send(text, allowed_mentions=discord.AllowedMentions.none())
-                continue
-            except discord.HTTPException:
-                log.info("could not DM the maker of subscription %s", row["id"])
-            system = guild.system_channel if guild else None
-            if guild is not None and system is not None and (
-                system.permissions_for(guild.me).send_messages
-            ):
-                with contextlib.suppress(discord.HTTPException):
-                    await system.send(
-                        f"<@{row['created_by']}>: {text}",
-                        allowed_mentions=discord.AllowedMentions(
-                            everyone=False, roles=False,
-                            users=[discord.Object(row["created_by"])],
-                        ),
-                    )
+        channel if the bot may post there. Raises ``TargetUnavailable`` (this notice only)
+        when neither can be done."""
+        row = await self.services.db.write(self.services.book.get, batch.subscription_id or 0)
+        if row is None:
+            raise TargetUnavailable("the subscription was removed", stops=False)
+        guild = self.client.get_guild(row["guild_id"])
+        channel = self.client.get_channel(row["channel_id"])
+        text = marked_text(pause_notice_text(row, where(channel, row["channel_id"]), guild,
+                                             CONTENT_LIMIT - mark_room()), batch)
+        if not row["created_by"]:  # its maker deleted their data: no one to tell
+            raise TargetUnavailable("its maker's data was deleted", stops=False)
+        try:
+            user = self.client.get_user(row["created_by"]) or await self.client.fetch_user(
+                row["created_by"]
+            )
+            message = await user.send(text, nonce=batch.nonce,
+                                      allowed_mentions=discord.AllowedMentions.none())
+            return Posted(int(message.id), int(message.channel.id))
+        except discord.HTTPException:
+            log.info("could not DM the maker of subscription %s", row["id"])
+        system = guild.system_channel if guild else None
+        if guild is None or system is None or not system.permissions_for(guild.me).send_messages:
+            raise TargetUnavailable("no direct message and no system channel", stops=False)
+        try:
+            message = await system.send(
+                f"<@{row['created_by']}>: {text}", nonce=batch.nonce,
+                allowed_mentions=discord.AllowedMentions(
+                    everyone=False, roles=False, users=[discord.Object(row["created_by"])],
+                ),
+            )
+        except discord.HTTPException as error:
+            raise TargetUnavailable(f"the system channel refused it ({error})",
+                                    stops=False) from None
+        return Posted(int(message.id), int(system.id))
+
+    async def _find_notice(self, batch: Batch) -> Posted | None:
+        """A pause notice an earlier attempt sent: in the maker's DMs, else in the server's
+        system channel."""
+        me = self.client.user.id if self.client.user else 0
+        row = await self.services.db.write(self.services.book.get, batch.subscription_id or 0)
+        if row is None:
+            return None
+        with contextlib.suppress(discord.HTTPException):
+            user = self.client.get_user(row["created_by"]) or await self.client.fetch_user(
+                row["created_by"]
+            )
+            dm = user.dm_channel or await user.create_dm()
+            found = await find_in_history(dm, batch, me)
+            if found is not None:
+                return Posted(int(found.id), int(dm.id))
+        guild = self.client.get_guild(row["guild_id"])
+        system = guild.system_channel if guild else None
+        if system is not None:
+            with contextlib.suppress(discord.HTTPException):
+                found = await find_in_history(system, batch, me)
+                if found is not None:
+                    return Posted(int(found.id), int(system.id))
+        return None
 
     def read(self, batch: Batch) -> BatchContent:
         """On the writer thread: the questions, reasons and votes a batch's message shows."""
@@ -360,7 +455,7 @@ def where(channel: Any, channel_id: int | None = None) -> str:
     return f"<#{channel_id}>" if channel_id else "the channel"
 
 
-def pause_notice_text(row: dict[str, Any], channel: str, guild: Any) -> str:
+def pause_notice_text(row: dict[str, Any], channel: str, guild: Any, limit: int = 2000) -> str:
     """What the maker of a subscription the bot paused is told."""
     server = f" in **{escape_markdown(guild.name)}**" if guild is not None else ""
     return cut_at_word(
@@ -368,5 +463,5 @@ def pause_notice_text(row: dict[str, Any], channel: str, guild: Any) -> str:
         f"({row['description']}) is kept; once I can post there again, "
         "`/subscription resume` starts it where it stopped (or `/subscription edit` moves it "
         "to another channel).",
-        2000,
+        limit,
     )
