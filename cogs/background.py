@@ -1,6 +1,6 @@
 """The app's background loops, on ``discord.ext.tasks``: polling Parliament, posting channel
-news, sending personal alerts, and a first run's backfill. One extension every feature relies
-on, so a feature's extension failing to load stops none of them."""
+news, sending personal alerts, the retention sweep, and a first run's backfill. One extension
+every feature relies on, so a feature's extension failing to load stops none of them."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import logging
 
 from discord.ext import commands, tasks
 
+from bot.core.privacy.retention import SWEEP_SECONDS
 from bot.core.sources.backfill import FirstFill
 from bot.discord.client import WrittenAnswersBot
+from bot.discord.privacy import sweep_retention
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +38,13 @@ class Background(commands.Cog):
         self.poll_loop.start()
         self.delivery_loop.start()
         self.alerts_loop.start()
+        self.retention_loop.start()
         if first_fill is not None:
             self._first_fill = asyncio.create_task(first_fill.run(), name="first-backfill")
 
     async def cog_unload(self) -> None:
         """Stop every loop."""
-        for loop in (self.poll_loop, self.delivery_loop, self.alerts_loop):
+        for loop in (self.poll_loop, self.delivery_loop, self.alerts_loop, self.retention_loop):
             loop.cancel()
         if self._first_fill is not None:
             self._first_fill.cancel()
@@ -74,9 +77,18 @@ class Background(commands.Cog):
         except Exception:
             log.exception("sending alerts failed")
 
+    @tasks.loop(seconds=SWEEP_SECONDS)
+    async def retention_loop(self) -> None:
+        """Apply the retention periods (bot/core/privacy/retention.py)."""
+        try:
+            await sweep_retention(self.bot)
+        except Exception:
+            log.exception("the retention sweep failed")
+
     @poll_loop.before_loop
     @delivery_loop.before_loop
     @alerts_loop.before_loop
+    @retention_loop.before_loop
     async def _wait_until_ready(self) -> None:
         await self.bot.wait_until_ready()
 

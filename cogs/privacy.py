@@ -1,4 +1,5 @@
-"""/privacy, what happens when the bot leaves or rejoins a server, and the retention sweep."""
+"""/privacy, and what happens when the bot leaves or rejoins a server. The retention sweep runs
+with the other loops in ``cogs.background``."""
 
 from __future__ import annotations
 
@@ -6,15 +7,12 @@ import logging
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
-from bot.core.privacy.retention import SWEEP_SECONDS
 from bot.core.privacy.servers import (
-    SweepReport,
     guild_returned,
     leave_guild,
     note_present_guilds,
-    sweep,
 )
 from bot.discord.client import WrittenAnswersBot
 from bot.discord.privacy import PrivacyButton, show_privacy
@@ -23,20 +21,17 @@ log = logging.getLogger(__name__)
 
 
 class Privacy(commands.Cog):
-    """A person's data (/privacy), servers the bot leaves, and the sweep of old data."""
+    """A person's data (/privacy), and servers the bot leaves."""
 
     def __init__(self, bot: WrittenAnswersBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
-        """Register the buttons (before the gateway connects, so old replies keep working)
-        and start the sweep."""
+        """Register the buttons (before the gateway connects, so old replies keep working)."""
         self.bot.add_dynamic_items(PrivacyButton)
-        self.sweeper.start()
 
     async def cog_unload(self) -> None:
-        """Stop the sweep."""
-        self.sweeper.cancel()
+        """Forget the buttons."""
         self.bot.remove_dynamic_items(PrivacyButton)
 
     @app_commands.command(
@@ -88,30 +83,6 @@ class Privacy(commands.Cog):
                 log.info("at start-up: %d servers left and %d returned to meanwhile", gone, back)
         except Exception:
             log.exception("could not compare the store's servers with the bot's")
-
-    # -- the sweep ------------------------------------------------------------------------------
-
-    async def sweep(self) -> SweepReport:
-        """Apply the retention periods now (by the bot's clock)."""
-        services = self.bot.services
-        report = await services.db.write(
-            sweep, services.store, services.clock(), self.bot.settings.guild_data_days
-        )
-        for deleted in report.guilds:
-            log.info("deleted the data of server %s, left %s: %s", deleted.guild_id,
-                     deleted.left_at, deleted)
-        return report
-
-    @tasks.loop(seconds=SWEEP_SECONDS)
-    async def sweeper(self) -> None:
-        try:
-            await self.sweep()
-        except Exception:
-            log.exception("the retention sweep failed")
-
-    @sweeper.before_loop
-    async def _before_sweep(self) -> None:
-        await self.bot.wait_until_ready()
 
 
 async def setup(bot: WrittenAnswersBot) -> None:

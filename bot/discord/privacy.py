@@ -20,6 +20,8 @@ import discord
 
 from bot.core.privacy.person import Deletion, Summary, delete, export, summary
 from bot.core.privacy.retention import KEPT
+from bot.core.privacy.servers import SweepReport, sweep
+from bot.discord.base import AppBot
 from bot.discord.replies import in_time, reply_error, send, the_bot, update
 
 log = logging.getLogger(__name__)
@@ -194,3 +196,16 @@ class PrivacyButton(
         except Exception:
             log.exception("privacy button %s failed", self.action)
             await reply_error(interaction)
+
+
+async def sweep_retention(bot: AppBot) -> SweepReport:
+    """Apply the retention periods now (by the bot's clock): old DM records lose their ids,
+    and servers gone longer than ``GUILD_DATA_DAYS`` lose their data."""
+    services = bot.services
+    report = await services.db.write(
+        sweep, services.store, services.clock(), bot.settings.guild_data_days
+    )
+    for deleted in report.guilds:
+        log.info("deleted the data of server %s, left %s: %s", deleted.guild_id,
+                 deleted.left_at, deleted)
+    return report

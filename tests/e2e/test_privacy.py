@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from bot.discord.privacy import sweep_retention
+
 from .conftest import LONG_ANSWER_ID, OVERDUE_IDS
 from .discord_server import CommandNotAvailable, DiscordServer
 from .test_subscriptions import subscribe
@@ -250,10 +252,9 @@ async def test_a_server_not_back_within_the_period_loses_its_data(
     await leave(answers_bot, server)
     assert answers_bot.settings.guild_data_days == 30
     clock["now"] += timedelta(days=29)
-    cog = answers_bot.get_cog("Privacy")
-    assert (await cog.sweep()).guilds == []  # not yet
+    assert (await sweep_retention(answers_bot)).guilds == []  # not yet
     clock["now"] += timedelta(days=2)
-    cog.sweeper.change_interval(seconds=0.05)  # the hourly sweep, sooner
+    answers_bot.get_cog("Background").retention_loop.change_interval(seconds=0.05)  # sooner
     await server.wait_until(
         lambda: guild_rows(answers_bot, server.guild.id) == dict.fromkeys(here, 0), 10,
         "the server's data to be deleted",
@@ -279,7 +280,7 @@ async def test_a_server_back_within_the_period_keeps_its_subscriptions_paused(
         "the return to be recorded",
     )
     clock["now"] += timedelta(days=60)
-    assert (await answers_bot.get_cog("Privacy").sweep()).guilds == []
+    assert (await sweep_retention(answers_bot)).guilds == []
     # Everything stays but the saved searches, which go after their own 30 days anyway.
     assert guild_rows(answers_bot, server.guild.id) == {**here, "search_sessions": 0}
     listing = await (await server.run_command("subscriptions", {}, user=server.admin_user)

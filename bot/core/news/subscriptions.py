@@ -611,19 +611,6 @@ class SubscriptionBook:
         )
         return cursor.rowcount
 
-    def pause_notices(self) -> list[dict[str, Any]]:
-        """Subscriptions the bot paused whose makers have not been told yet."""
-        return self.store.rows(
-            "SELECT * FROM subscriptions WHERE pause_notice = 1 AND status = 'paused' ORDER BY id"
-        )
-
-    def notice_given(self, subscription_ids: list[int]) -> None:
-        """Record that the makers of these paused subscriptions were told (or could not be)."""
-        self.conn.executemany(
-            "UPDATE subscriptions SET pause_notice = 0 WHERE id = ?",
-            [(i,) for i in subscription_ids],
-        )
-
     def posted_counts(self, subscription_ids: list[int]) -> dict[int, tuple[int, str | None]]:
         """How many posts each subscription made, and when the last was."""
         if not subscription_ids:
