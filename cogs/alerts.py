@@ -40,6 +40,8 @@ class Alerts(commands.Cog):
         self.pacer = Pacer()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self.rounds = 0  # sending rounds finished (claims planned, what waited sent)
+        self.notices_checked = 0  # interactions looked at for a notice of a pause
 
     async def cog_load(self) -> None:
         """Start sending alerts."""
@@ -69,7 +71,9 @@ class Alerts(commands.Cog):
             db = self.bot.services.db
             while not await db.write(self.book.plan_step):
                 pass
-            return await send_alerts(self.book, self.send, self.pacer, db.write)
+            sent = await send_alerts(self.book, self.send, self.pacer, db.write)
+            self.rounds += 1
+            return sent
 
     def _read(self, delivery: dict[str, Any]) -> BatchContent | None:
         store = self.bot.store
@@ -132,6 +136,8 @@ class Alerts(commands.Cog):
             await interaction.followup.send(cut_at_word("\n".join(lines), 2000), ephemeral=True)
         except Exception:
             log.exception("telling of paused alerts failed")
+        finally:
+            self.notices_checked += 1
 
     # -- /alerts -----------------------------------------------------------------------------
 

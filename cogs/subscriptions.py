@@ -119,6 +119,10 @@ class Subscriptions(commands.Cog):
         self.poster = Poster(bot, bot.services)
         self._deliver_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
+        # Rounds finished so far: a poll with the delivery round after it, and delivery rounds
+        # (from either loop). Waiting for two more proves a whole round ran after a moment.
+        self.poll_rounds = 0
+        self.delivery_rounds = 0
 
     @property
     def book(self) -> SubscriptionBook:
@@ -164,6 +168,7 @@ class Subscriptions(commands.Cog):
                 if result.ok and result.summary and (result.summary.new or result.summary.updated):
                     await self.bot.refresh_indexes()
                 await self.deliver()
+                self.poll_rounds += 1
             except Exception:
                 log.exception("poll failed")
             await asyncio.sleep(self.poller.next_wait())
@@ -191,6 +196,7 @@ class Subscriptions(commands.Cog):
             backlog, pending = await db.write(self.queue.backlog)
             CHANGE_BACKLOG.set(backlog)
             DELIVERIES_PENDING.set(pending)
+            self.delivery_rounds += 1
             return posted
 
     # -- commands -----------------------------------------------------------------------------
