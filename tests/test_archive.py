@@ -371,18 +371,27 @@ async def test_since_until_and_house_filter(store: Store) -> None:
         assert houses == {"Lords"}
 
 
-async def test_polite_user_agent_pace_and_retry_after(store: Store) -> None:
+async def test_polite_user_agent_pace_and_retry_after(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async with ArchiveServer() as server:
         publish_days(server, DAYS[:4])
         server.inject(429, count=1, retry_after="1", suffix=".xml")
-        started = time.monotonic()
+        waits: list[float] = []
+        real_sleep = asyncio.sleep
+
+        async def recorded(delay: float, result: object = None) -> object:
+            waits.append(delay)  # still slept: the pace below is measured by the server
+            return await real_sleep(delay, result)
+
+        monkeypatch.setattr(asyncio, "sleep", recorded)
         client = ArchiveClient(server.base_url, requests_per_second=10, backoff_seconds=0.01)
         summary = await run(store, server, client=client)
-        elapsed = time.monotonic() - started
+        monkeypatch.undo()
         assert summary.stopped is None and summary.downloaded == 4
         statuses = [r.status for r in server.xml_requests()]
         assert statuses.count(429) == 1 and statuses.count(200) == 4
-        assert elapsed >= 1.0  # the Retry-After second
+        assert 1.0 in waits  # the Retry-After second, not the 0.01 s back-off
         starts = sorted(r.time for r in server.requests)
         assert starts[-1] - starts[0] >= (len(starts) - 1) * 0.1 * 0.9  # 10 a second at most
         agents = {r.headers.get("User-Agent", "") for r in server.requests}
