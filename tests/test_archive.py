@@ -13,7 +13,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -480,16 +479,21 @@ async def test_a_killed_command_resumes_with_nothing_missing_or_doubled(
             cwd=REPO_ROOT, env=cli_env(server),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 60
         recorded = 0
-        while recorded < 2 and time.monotonic() < deadline and proc.returncode is None:
-            await asyncio.sleep(0.05)
-            # The database may not exist yet, or be mid-migration, when the test first looks.
-            with (
-                contextlib.suppress(sqlite3.DatabaseError),
-                contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn,
-            ):
-                recorded = conn.execute("SELECT count(*) FROM archive_files").fetchone()[0]
+        ended = asyncio.ensure_future(proc.wait())
+        async with asyncio.timeout(60):
+            while recorded < 2 and not ended.done():
+                # Look at the run's progress each time it fetches something (more files
+                # follow the second one recorded, so one of them shows it).
+                arrival = asyncio.ensure_future(server.next_request())
+                await asyncio.wait({arrival, ended}, return_when=asyncio.FIRST_COMPLETED)
+                arrival.cancel()
+                # The database may not exist yet, or be mid-migration, when the test looks.
+                with (
+                    contextlib.suppress(sqlite3.DatabaseError),
+                    contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn,
+                ):
+                    recorded = conn.execute("SELECT count(*) FROM archive_files").fetchone()[0]
         assert proc.returncode is None, "the run ended before it could be killed"
         proc.send_signal(how)
         _, err = await asyncio.wait_for(proc.communicate(), 30)
