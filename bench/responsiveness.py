@@ -26,12 +26,22 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.search_bench import pct
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUT = REPO_ROOT / "bench" / "out"
 METRICS_PORT = 9591
+
+
+def stalls(bot: Any, before: int) -> dict[str, list[float]]:
+    """The stalls of the in-process bot's loop its watchdog warned of since ``before`` (each
+    over ``BLOCKED_AFTER``, 250 ms), as a figure; nothing for a bot process."""
+    watchdog = getattr(bot, "watchdog", None)
+    if watchdog is None:
+        return {}
+    return {"watchdog stalls over 250 ms": [float(watchdog.warnings - before)]}
 
 
 def build_store(size: int) -> Path:
@@ -228,6 +238,7 @@ async def measure(db: Path, beside: int, size: int, rate: float, seconds: float,
     started = time.perf_counter()
     store = None if process else open_store(db)
     bot_process = None
+    bot = None
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     meter.start()
     try:
@@ -261,18 +272,19 @@ async def measure(db: Path, beside: int, size: int, rate: float, seconds: float,
             first_lags = {"bot's own lag, bucket bounds": await scraped.since_mark()}
         rows.append(("first start", {"start to ready": [ready], "first /answer": [first],
                                      "first 5 searches, result": traffic.figures["search result"],
-                                     **first_lags}))
+                                     **first_lags, **stalls(bot, 0)}))
 
         async def phase(name: str, work) -> None:
             traffic.figures, traffic.bursts = {}, []
             meter.lags.clear()
             if scraped:
                 await scraped.mark()
+            before = bot.watchdog.warnings if bot is not None else 0
             await work
             lags = meter.split(traffic.bursts)
             if scraped:
                 lags = {"bot's own lag, bucket bounds": await scraped.since_mark()}
-            rows.append((name, {**traffic.figures, **lags}))
+            rows.append((name, {**traffic.figures, **lags, **stalls(bot, before)}))
 
         deadline = time.perf_counter() + seconds
         await phase(f"steady {rate:g}/s at rest",

@@ -26,6 +26,7 @@ class Alerts(commands.Cog):
 
     def __init__(self, bot: WrittenAnswersBot) -> None:
         self.bot = bot
+        self.notices_checked = 0  # interactions looked at for a notice of a pause
 
     @property
     def book(self) -> AlertBook:
@@ -62,6 +63,8 @@ class Alerts(commands.Cog):
             await interaction.followup.send(cut_at_word("\n".join(lines), 2000), ephemeral=True)
         except Exception:
             log.exception("telling of paused alerts failed")
+        finally:
+            self.notices_checked += 1
 
     # -- /alerts -----------------------------------------------------------------------------
 

@@ -20,17 +20,24 @@ class ReactionVotes(commands.Cog):
 
     def __init__(self, bot: WrittenAnswersBot) -> None:
         self.bot = bot
+        self.reactions_handled = 0  # reaction events taken (counted or ignored), in any order
 
     # The raw events: the cached ones miss reactions on messages sent before a restart.
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         """A 👍 or 👎 added: a vote."""
-        await self._react(payload, added=True)
+        try:
+            await self._react(payload, added=True)
+        finally:
+            self.reactions_handled += 1
 
     @commands.Cog.listener()
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
         """A 👍 or 👎 taken away: the vote goes, if it is still that one."""
-        await self._react(payload, added=False)
+        try:
+            await self._react(payload, added=False)
+        finally:
+            self.reactions_handled += 1
 
     async def _react(self, payload: discord.RawReactionActionEvent, added: bool) -> None:
         helpful = emoji_vote(str(payload.emoji))

@@ -70,6 +70,7 @@ class ArchiveServer:
         self.file_delay = 0.0
         self.bare_index = False  # links only: no dates or sizes beside them
         self.files_served = 0
+        self._arrived = asyncio.Event()  # set and replaced on each request
         self._clock = 1_256_000_000  # 2009-10-20, moves on with each write
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -127,6 +128,12 @@ class ArchiveServer:
         self.requests.append(
             Request(request.path, status, dict(request.headers), time.monotonic())
         )
+        self._arrived.set()
+        self._arrived = asyncio.Event()
+
+    async def next_request(self) -> None:
+        """Wait for the next request to be answered (to look at a client's progress then)."""
+        await self._arrived.wait()
 
     def _fault(self, request: web.Request) -> web.Response | None:
         for fault in self.faults:

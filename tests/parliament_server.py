@@ -325,6 +325,7 @@ class ParliamentAPIServer:
         self._faults: list[_Fault] = []
         self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
+        self._arrived = asyncio.Event()  # set and replaced on each request
         for value in questions or ():
             self.publish(value)
 
@@ -465,7 +466,16 @@ class ParliamentAPIServer:
             time=time.monotonic(),
         )
         self.requests.append(record)
+        self._arrived.set()
+        self._arrived = asyncio.Event()
         return record
+
+    async def wait_for_requests(self, count: int, timeout: float = 30.0) -> None:
+        """Wait until ``requests`` holds at least ``count`` (woken by each request as it
+        arrives, not by polling)."""
+        async with asyncio.timeout(timeout):
+            while len(self.requests) < count:
+                await self._arrived.wait()
 
     @staticmethod
     def _problem(

@@ -192,8 +192,7 @@ async def test_a_run_stopped_midway_resumes_with_nothing_missing_or_doubled(
             task = asyncio.create_task(
                 run_backfill(store, server, GENERATED_WINDOW, requests_per_second=200)
             )
-            while len(server.requests) < 60:
-                await asyncio.sleep(0.01)
+            await server.wait_for_requests(60)
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -237,9 +236,12 @@ async def test_a_killed_backfill_command_resumes(tmp_path: Path) -> None:
         process = await asyncio.create_subprocess_exec(
             *command(), cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
-        try:
-            while len(server.requests) < total // 2 and process.returncode is None:
-                await asyncio.sleep(0.02)
+        try:  # until half its calls are made (or it ends, which the counts below catch)
+            halfway = asyncio.ensure_future(server.wait_for_requests(total // 2, timeout=60))
+            ended = asyncio.ensure_future(process.wait())
+            await asyncio.wait({halfway, ended}, return_when=asyncio.FIRST_COMPLETED)
+            for waiting in (halfway, ended):
+                waiting.cancel()
         finally:
             process.send_signal(signal.SIGKILL)
             await process.wait()

@@ -7,7 +7,6 @@ import json
 import re
 import statistics
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from itertools import islice
@@ -92,12 +91,11 @@ def test_corpus_is_pinned() -> None:
 
 
 def test_generation_streams() -> None:
-    gen = corpus.generate_questions(1_000_000, seed=1)
+    # Nothing proportional to n is built before the first record: asked for 10**15 questions,
+    # it gives the first ten (building anything of that size would never end).
+    gen = corpus.generate_questions(10**15, seed=1)
     assert isinstance(gen, Iterator)
-    started = time.perf_counter()
     head = list(islice(gen, 10))
-    # Nothing proportional to n is built before the first record.
-    assert time.perf_counter() - started < 1.5
     assert len(head) == 10
 
 

@@ -1,10 +1,10 @@
 """The API client and ``fetch`` over real HTTP against the local Parliament API server."""
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -97,14 +97,26 @@ async def test_connection_resets_are_retried(store: Store) -> None:
     assert summary.new == 1
 
 
-async def test_retry_after_is_honoured() -> None:
+async def test_retry_after_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits = record_sleeps(monkeypatch)
     async with ParliamentAPIServer([fixture_value("substantive.json")]) as server:
-        server.inject("429", count=1, retry_after=1)
+        server.inject("429", count=1, retry_after=7)
         async with fast_api(server) as api:
-            started = time.monotonic()
-            await api.question(500001)
-            waited = time.monotonic() - started
-    assert waited >= 0.9
+            assert (await api.question(500001))["id"] == 500001
+    assert 7 in waits  # the client waited as told, not its own short back-off
+
+
+def record_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Every ``asyncio.sleep`` asked for from now on, recorded and not slept (only yielded)."""
+    waits: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def recorded(delay: float, result: object = None) -> object:
+        waits.append(delay)
+        return await real_sleep(0, result)
+
+    monkeypatch.setattr(asyncio, "sleep", recorded)
+    return waits
 
 
 async def test_a_lasting_outage_is_a_clear_error_and_keeps_what_was_fetched(store: Store) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import itertools
 import json
 import time
 from collections.abc import AsyncIterator
@@ -571,9 +570,7 @@ async def test_fault_slow_and_client_timeout(
     server: ParliamentAPIServer, session: aiohttp.ClientSession
 ) -> None:
     server.inject("slow", delay=0.3)
-    started = time.monotonic()
-    assert await list_ids(session, server) == DEFAULT_ORDER
-    assert time.monotonic() - started >= 0.3
+    assert await list_ids(session, server) == DEFAULT_ORDER  # slow, and still right
 
     server.inject("slow", delay=5)
     with pytest.raises(asyncio.TimeoutError):
@@ -642,23 +639,23 @@ async def test_faults_filtered_by_path_and_queued_in_order(
 async def test_requests_have_timestamps(
     server: ParliamentAPIServer, session: aiohttp.ClientSession
 ) -> None:
+    spans = []
     for _ in range(3):
+        before = time.monotonic()
         await list_ids(session, server)
-        await asyncio.sleep(0.05)
+        spans.append((before, time.monotonic()))
     times = [r.time for r in server.requests_of("list")]
     assert len(times) == 3
-    assert all(b - a >= 0.04 for a, b in itertools.pairwise(times))
+    # Each request's time is when it arrived: within its own call, in order.
+    assert all(a <= t <= b for t, (a, b) in zip(times, spans, strict=True))
 
 
 async def test_stop_does_not_wait_for_slow_handlers(session: aiohttp.ClientSession) -> None:
     srv = await ParliamentAPIServer(HAND_QUESTIONS).start()
-    srv.inject("slow", delay=30)
+    srv.inject("slow", delay=3600)  # were stop() to wait for it, the test would time out
     pending = asyncio.ensure_future(session.get(srv.base_url + LIST))
-    while not srv.requests:
-        await asyncio.sleep(0.01)
-    started = time.monotonic()
+    await srv.wait_for_requests(1)
     await srv.stop()
-    assert time.monotonic() - started < 2
     # The woken handler may still answer or the connection may be gone; either is fine.
     with contextlib.suppress(aiohttp.ClientError):
         async with await pending as response:

@@ -56,7 +56,7 @@ async def test_a_search_during_a_write_sees_old_or_new_never_an_error(loaded: St
     before = Searcher(loaded, resolver).search(SearchQuery(text="schools", limit=50)).total
     extra = loaded.conn.execute("SELECT * FROM questions LIMIT 1").fetchone()
     assert extra is not None
-    started = threading.Event()
+    started, searched = threading.Event(), threading.Event()
 
     def slow_write() -> None:
         with loaded.transaction():
@@ -65,7 +65,7 @@ async def test_a_search_during_a_write_sees_old_or_new_never_an_error(loaded: St
                 "(SELECT id FROM questions LIMIT 3)"
             )
             started.set()
-            time.sleep(0.5)  # a search arrives while this transaction is open
+            searched.wait(10)  # the transaction stays open until the search has run
 
     def search(store: Store) -> int:
         return Searcher(store, resolver).search(SearchQuery(text="schools", limit=50)).total
@@ -74,9 +74,11 @@ async def test_a_search_during_a_write_sees_old_or_new_never_an_error(loaded: St
         writing = asyncio.ensure_future(access.write(slow_write))
         await asyncio.to_thread(started.wait, 5)
         during = await access.read(search)
+        searched.set()
         await writing
         after = await access.read(search)
     finally:
+        searched.set()
         access.close()
     assert during == before  # the reader saw the last commit, not half a write
     assert after >= before
@@ -129,15 +131,23 @@ def test_planning_reads_only_what_subscriptions_could_want(loaded: Store) -> Non
 
 async def test_the_watchdog_names_a_blocking_step(caplog: pytest.LogCaptureFixture) -> None:
     watchdog = LoopWatchdog(limit=0.1)
+    ticked, lagged = asyncio.Event(), asyncio.Event()
+
+    def observe(lag: float) -> None:
+        ticked.set()
+        if lag >= 0.3:
+            lagged.set()
+
+    watchdog.lag_observers.append(observe)
     watchdog.start()
-    await asyncio.sleep(0.1)
+    await asyncio.wait_for(ticked.wait(), 10)  # the ticker runs
 
     def a_slow_blocking_step() -> None:
-        time.sleep(0.4)  # holds the event loop: nothing else runs meanwhile
+        time.sleep(0.4)  # the behaviour watched: it holds the event loop, nothing else runs
 
     with caplog.at_level(logging.WARNING, logger="bot.discord.watchdog"):
         a_slow_blocking_step()
-        await asyncio.sleep(0.2)
+        await asyncio.wait_for(lagged.wait(), 10)  # the ticker's first beat after the block
     await watchdog.stop()
     assert watchdog.warnings == 1
     assert watchdog.max_lag >= 0.3
@@ -156,10 +166,9 @@ async def test_a_saved_search_is_usable_at_once_while_an_ingest_holds_the_write_
     blocker.execute("BEGIN IMMEDIATE")  # another process's ingest, mid-transaction
     try:
         query = SearchQuery(text="schools", pinned={"department": 17})
-        started = time.perf_counter()
+        # Neither waits for the lock (30 s, then "database is locked"): both stay in memory.
         first, second = keeper.save(query), keeper.save(query)
         loaded_back = await keeper.load(first)
-        assert time.perf_counter() - started < 1  # not behind the 30 s lock wait
         assert first != second
         assert loaded_back is not None and loaded_back.as_json() == query.as_json()
         query.text = "changed after saving"  # the keeper holds its own copy
@@ -188,16 +197,19 @@ async def test_the_same_read_asked_while_it_runs_is_run_once(loaded: Store) -> N
     access = StoreAccess(loaded)
     runs: list[str] = []
     gate = threading.Event()
+    running = threading.Semaphore(0)
 
     def count(store: Store, word: str) -> int:
         runs.append(word)
+        running.release()
         gate.wait(5)
         return Searcher(store, Resolver.empty()).search(SearchQuery(text=word)).total
 
     try:
         burst = [asyncio.ensure_future(access.read_shared(("s", w), count, w))
                  for w in ["schools"] * 5 + ["funding"] * 3]
-        await asyncio.sleep(0.2)
+        for _ in range(2):  # both distinct reads run (every caller joined one on its first step)
+            assert await asyncio.to_thread(running.acquire, True, 10)
         gate.set()
         totals = await asyncio.gather(*burst)
         assert sorted(runs) == ["funding", "schools"]  # one run per distinct key

@@ -32,6 +32,11 @@ class News:
         self.alert_pacer = Pacer()
         self.deliver_lock = asyncio.Lock()
         self.alerts_lock = asyncio.Lock()
+        # Rounds finished so far: waiting for two more proves a whole round ran after a moment
+        # (the tests' way to assert that something was not posted).
+        self.poll_rounds = 0  # a poll, and the delivery round after it
+        self.delivery_rounds = 0  # from either loop
+        self.alert_rounds = 0
 
     @property
     def book(self) -> SubscriptionBook:
@@ -55,6 +60,7 @@ class News:
         if result.ok and result.summary and (result.summary.new or result.summary.updated):
             await self.bot.refresh_indexes()
         await self.deliver()
+        self.poll_rounds += 1
         return self.poller.next_wait()
 
     async def deliver(self) -> int:
@@ -71,6 +77,7 @@ class News:
             backlog, pending = await db.write(self.queue.backlog)
             CHANGE_BACKLOG.set(backlog)
             DELIVERIES_PENDING.set(pending)
+            self.delivery_rounds += 1
             return posted
 
     async def deliver_alerts(self) -> int:
@@ -79,5 +86,7 @@ class News:
             db = self.bot.services.db
             while not (await db.write(self.alerts.plan_step)).done:
                 pass
-            return await send_outbox(self.alerts.pending, self.alerts.outbox, self.alert_sender,
+            sent = await send_outbox(self.alerts.pending, self.alerts.outbox, self.alert_sender,
                                      self.alert_pacer, db.write, self.alerts.mark_undeliverable)
+            self.alert_rounds += 1
+            return sent

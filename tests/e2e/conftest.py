@@ -3,14 +3,15 @@
 ``discord_server`` is a started :class:`DiscordServer`; at teardown it fails the test on any
 Discord rule the bot broke or any request the server does not handle, unless the test is marked
 ``@pytest.mark.allow_discord_violations`` (or took the violations it expected with
-``pop_violations()``). ``bot_runner`` starts discord.py clients against it and closes them.
+``pop_violations(kind, ...)``, naming their kinds). ``bot_runner`` starts discord.py clients
+against it and closes them.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -234,3 +235,33 @@ def bot_env(server: DiscordServer, api: ParliamentAPIServer, db: Path) -> dict[s
         POLL_INTERVAL_SECONDS="0.5",
     )
     return env
+
+
+# -- Waiting for the bot's loops: an absence is asserted only after the round that would have
+# caused it has run ----------------------------------------------------------------------------
+
+
+async def rounds_from_now(
+    server: DiscordServer, count: Callable[[], int], what: str, timeout: float = 15.0
+) -> None:
+    """Wait until ``count()`` (a loop's finished rounds) has gone up by two: a round running now
+    may have begun before this call; the one after it began after, so it saw everything done
+    before the call."""
+    start = count()
+    await server.wait_until(lambda: count() >= start + 2, timeout, what)
+
+
+async def a_poll_from_now(server: DiscordServer, bot: Any) -> None:
+    """A whole poll of Parliament begun after this call, and the delivery round after it."""
+    await rounds_from_now(server, lambda: bot.news.poll_rounds, "a poll begun after now")
+
+
+async def a_delivery_round_from_now(server: DiscordServer, bot: Any) -> None:
+    """A whole delivery round (plan, digests due, posts sent) begun after this call."""
+    await rounds_from_now(server, lambda: bot.news.delivery_rounds,
+                          "a delivery round begun after now")
+
+
+async def an_alert_round_from_now(server: DiscordServer, bot: Any) -> None:
+    """A whole round of personal alerts (claims planned, direct messages sent) begun after now."""
+    await rounds_from_now(server, lambda: bot.news.alert_rounds, "an alert round begun after now")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import inspect
 import json
 import logging
 import math
@@ -1406,9 +1407,11 @@ class DiscordServer:
         self._changed()
         return violation
 
-    def pop_violations(self, kind: str | None = None) -> list[Violation]:
-        """Take (and forget) the violations of ``kind`` (all when None) a test expected."""
-        taken = [v for v in self.violations if kind is None or v.kind == kind]
+    def pop_violations(self, kind: str, *kinds: str) -> list[Violation]:
+        """Take (and forget) the violations of the kinds a test expected; any other kind stays
+        and fails the test at teardown. There is no "take them all": name what you expect."""
+        wanted = {kind, *kinds}
+        taken = [v for v in self.violations if v.kind in wanted]
         self.violations = [v for v in self.violations if v not in taken]
         return taken
 
@@ -1431,13 +1434,19 @@ class DiscordServer:
         self._changed_event = asyncio.Event()
 
     async def wait_until(
-        self, check: Callable[[], T | None], timeout: float = 5.0, what: str = "a condition"
+        self,
+        check: Callable[[], T | None] | Callable[[], Awaitable[T | None]],
+        timeout: float = 5.0,
+        what: str = "a condition",
     ) -> T:
-        """Wait until ``check()`` returns something truthy (re-checked on every server event)."""
+        """Wait until ``check()`` returns something truthy (re-checked on every server event);
+        ``check`` may be a coroutine function (a read through the bot's store, say)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
             result = check()
+            if inspect.isawaitable(result):
+                result = await result
             if result:
                 return result
             remaining = deadline - loop.time()

@@ -13,8 +13,8 @@ from bot.cli import open_store
 from bot.discord.alerts.sender import UNKNOWN_USER
 from bot.discord.client import WrittenAnswersBot
 
-from .conftest import bot_env
-from .test_subscriptions import POSTS, start_bot_process, todays_answer
+from .conftest import a_poll_from_now, an_alert_round_from_now, bot_env
+from .test_subscriptions import POSTS, recorded, start_bot_process, todays_answer
 
 
 def tabled(question_id: int, heading: str) -> dict:
@@ -51,11 +51,11 @@ async def press_alert_on(server, question_id: int, user) -> dict:
 async def wait_stored(bot, question_id: int, server) -> None:
     """Wait until the poll's write is committed, as the bot's readers see it (the writer's own
     connection sees its rows before they are committed)."""
-    for _ in range(200):
-        if await bot.services.db.read(lambda store: store.question(question_id)) is not None:
-            return
-        await asyncio.sleep(0.05)
-    raise TimeoutError(f"the poll did not store {question_id}")
+
+    async def stored() -> bool:
+        return await bot.services.db.read(lambda store: store.question(question_id)) is not None
+
+    await server.wait_until(stored, 10, f"the poll to store {question_id}")
 
 
 async def test_alert_me_on_a_waiting_question_sends_exactly_one_dm_with_the_answer(
@@ -75,7 +75,8 @@ async def test_alert_me_on_a_waiting_question_sends_exactly_one_dm_with_the_answ
     discord_server.rate_limit("POST", POSTS, count=4, retry_after=0.05)  # a 429 storm
     parliament_api.publish(todays_answer(990401, "Schools: Rowing Clubs"))
     await discord_server.wait_until(lambda: discord_server.dms_to(user), 10, "the DM")
-    await asyncio.sleep(1.0)  # more polls and rounds: still one
+    await a_poll_from_now(discord_server, alerts_bot)  # it finds the answer again...
+    await an_alert_round_from_now(discord_server, alerts_bot)  # ... and a round after it:
     (dm,) = discord_server.dms_to(user)
     embed = dm["embeds"][0]
     assert embed["title"] == "🆕 New answer · Schools: Rowing Clubs"
@@ -104,12 +105,15 @@ async def test_a_closed_inbox_pauses_the_alert_and_the_person_is_told_once(
     notice = await handle.followup(0)
     assert notice["flags"] & 64 and notice["content"].startswith("⏸ Paused: When Commons 990402")
     assert "direct message" in notice["content"]
+    cog = alerts_bot.get_cog("Alerts")
+    checked = cog.notices_checked
     later = await discord_server.run_command("alerts", {}, user=user)
     await later.message()
-    await asyncio.sleep(0.5)
-    assert later.followups == []  # told once; nothing retried either
-    await asyncio.sleep(0.5)
-    assert [r["status"] for r in book.rows(user.id)] == ["paused"]
+    await discord_server.wait_until(  # the bot looked for a notice to give with this reply
+        lambda: cog.notices_checked > checked, 10, "the notice check of the second /alerts")
+    assert later.followups == []  # told once
+    await an_alert_round_from_now(discord_server, alerts_bot)
+    assert [r["status"] for r in book.rows(user.id)] == ["paused"]  # nothing retried either
 
 
 async def test_an_answered_question_offers_a_follow_and_alerts_removes_only_ones_own(
@@ -162,13 +166,12 @@ async def test_killed_between_claim_and_dm_sends_exactly_once(
         hold.released.set()
         second = await start_bot_process(discord_server, env, tmp_path)
         try:
-            await asyncio.sleep(4.0)  # the restarted bot sends the claimed DM again
+            # The restarted bot sends the claimed DM again and records it: then it is done.
+            status = await discord_server.wait_until(
+                lambda: recorded(tmp_path / "killed.db", "alert_deliveries", 990403), 30,
+                "the DM to be recorded")
             dms = discord_server.dms_to(user)
             assert len(dms) == 1
-            with open_store(tmp_path / "killed.db") as store:
-                status = store.conn.execute(
-                    "SELECT status, message_id FROM alert_deliveries WHERE question_id = 990403"
-                ).fetchall()
             assert status == [("sent", int(dms[0]["id"]))]
         finally:
             second.send_signal(signal.SIGKILL)
@@ -195,5 +198,5 @@ async def test_an_unknown_user_pauses_the_alert_without_retrying(
     )
     assert book.rows(gone_user)[0]["paused_reason"] == UNKNOWN_USER
     lookups = len([r for r in discord_server.requests if str(gone_user) in r.path])
-    await asyncio.sleep(1.0)  # more rounds: nothing retried
+    await an_alert_round_from_now(discord_server, alerts_bot)  # nothing retried
     assert len([r for r in discord_server.requests if str(gone_user) in r.path]) == lookups

@@ -247,6 +247,11 @@ async def test_two_people_voting_at_once(answers_bot, discord_server) -> None:
     assert answers_bot.store.vote_counts(500001) == {"yes": 2, "no": 0}
 
 
+def reactions_handled(bot) -> int:
+    """How many reaction events the bot has finished with (counted as votes or ignored)."""
+    return bot.get_cog("ReactionVotes").reactions_handled
+
+
 async def test_reactions_are_votes_on_the_bots_answer_messages(answers_bot, discord_server):
     await run(discord_server, "answer", {"id": "140001"})
     message = discord_server.messages_in(discord_server.channel)[-1]
@@ -260,8 +265,10 @@ async def test_reactions_are_votes_on_the_bots_answer_messages(answers_bot, disc
     await pressed.message()
     assert answers_bot.store.vote_counts(500001) == {"yes": 0, "no": 1}
     # Removing the old reaction does not remove the newer button vote.
+    handled = reactions_handled(answers_bot)
     await discord_server.remove_reaction(message, emoji="👍", user=user)
-    await asyncio.sleep(0.2)
+    await discord_server.wait_until(
+        lambda: reactions_handled(answers_bot) > handled, 5, "the removal to be handled")
     assert answers_bot.store.vote_counts(500001) == {"yes": 0, "no": 1}
     await discord_server.add_reaction(message, emoji="👎", user=discord_server.admin_user)
     await discord_server.wait_until(
@@ -285,12 +292,14 @@ async def test_reactions_are_votes_on_the_bots_answer_messages(answers_bot, disc
 async def test_reactions_by_bots_and_on_other_messages_are_ignored(answers_bot, discord_server):
     await run(discord_server, "answer", {"id": "140001"})
     message = discord_server.messages_in(discord_server.channel)[-1]
+    handled = reactions_handled(answers_bot)
     await discord_server.add_reaction(message, emoji="👍", user=discord_server.other_bot)
     other = await discord_server.send_user_message(
         discord_server.channel, "hello", user=discord_server.plain_user
     )
     await discord_server.add_reaction(other, emoji="👍", user=discord_server.plain_user)
-    await asyncio.sleep(0.3)
+    await discord_server.wait_until(
+        lambda: reactions_handled(answers_bot) >= handled + 2, 5, "both reactions handled")
     assert answers_bot.store.vote_counts(500001) == {"yes": 0, "no": 0}
 
 

@@ -3,7 +3,6 @@ days in the background, answers commands meanwhile, and posts none of that histo
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import replace
 from datetime import date, timedelta
@@ -17,7 +16,7 @@ from bot.core.sources.backfill import FIRST_FILL
 from bot.core.store.database import Store
 from bot.discord.client import WrittenAnswersBot
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, a_poll_from_now
 from .test_subscriptions import bot_posts, subscribe, todays_answer, wait_for_post
 
 DAYS = 9
@@ -99,7 +98,7 @@ async def test_a_first_run_backfills_in_the_background_and_posts_none_of_it(
         assert any("Harbours: Dredging" in c["name"] for c in choices)
 
         # History is not news: nothing was posted, though all of it matches the subscription...
-        await asyncio.sleep(1.0)  # several polls and delivery rounds
+        await a_poll_from_now(discord_server, bot)  # a poll and a delivery round after it all
         assert bot_posts(discord_server, discord_server.channel) == []
         # ... while the poll's news is posted as ever.
         parliament_api.publish(todays_answer(980501, "Harbours: After The Backfill"))
