@@ -88,6 +88,13 @@ def make_old_store(tmp_path: Path) -> Path:
         # Back to schema 11: without the capture times and the crosswalk.
         conn.execute("ALTER TABLE questions DROP COLUMN captured_at")
         conn.execute("DROP TABLE member_crosswalk")
+        # ... and without what the privacy migration (after it) added.
+        for statement in ("DROP TABLE guild_departures", "DROP INDEX votes_user",
+                          "ALTER TABLE votes DROP COLUMN guild_id",
+                          "DROP INDEX search_sessions_user",
+                          "ALTER TABLE search_sessions DROP COLUMN user_id",
+                          "ALTER TABLE search_sessions DROP COLUMN guild_id"):
+            conn.execute(statement)
         conn.execute("PRAGMA user_version = 11")
     duplicates = conn.execute(
         "SELECT count(*) FROM members WHERE name = 'Andrew Rosindell'"
