@@ -287,3 +287,20 @@ async def test_a_server_back_within_the_period_keeps_its_subscriptions_paused(
     assert "⏸ paused: the bot was removed from this server on " in (
         listing["embeds"][0]["description"])
 
+
+async def test_an_outage_is_not_a_removal(answers_bot, discord_server, clock):
+    server = discord_server
+    assert "Subscribed" in (await subscribe(server, {"department": "dfe"}))["content"]
+    unavailable: list[int] = []
+
+    async def noted(guild: Any) -> None:
+        unavailable.append(guild.id)
+
+    answers_bot.add_listener(noted, "on_guild_unavailable")
+    await server.guild_outage(server.guild)
+    await server.wait_until(lambda: unavailable == [server.guild.id], 5, "the outage")
+    clock["now"] += timedelta(days=31)
+    assert (await answers_bot.get_cog("Privacy").sweep()).guilds == []
+    assert rows(answers_bot, "SELECT status FROM subscriptions") == [("active",)]
+    assert rows(answers_bot, "SELECT count(*) FROM guild_departures") == [(0,)]
+
