@@ -76,6 +76,9 @@ class Privacy(commands.Cog):
         services = self.bot.services
         try:
             present = {guild.id for guild in self.bot.guilds}
+            if not present:  # in no server at all: more likely a wrong token than a removal
+                log.warning("the bot is in no server; not treating the store's as left")
+                return
             gone, back = await services.db.write(
                 note_present_guilds, services.store, present, services.clock()
             )

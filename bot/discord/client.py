@@ -106,7 +106,12 @@ class WrittenAnswersBot(AppBot):
             for guild_id in self.settings.discord_guild_ids:
                 guild = discord.Object(id=guild_id)
                 self.tree.copy_global_to(guild=guild)
-                synced = await self.tree.sync(guild=guild)
+                try:
+                    synced = await self.tree.sync(guild=guild)
+                except discord.Forbidden:  # removed from it: start anyway, and say so
+                    log.warning("could not sync commands to server %s (DISCORD_GUILD_IDS): "
+                                "the bot is not in it", guild_id)
+                    continue
                 log.info("synced %d commands to server %s", len(synced), guild_id)
         else:
             synced = await self.tree.sync()

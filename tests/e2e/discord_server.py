@@ -4046,6 +4046,12 @@ class DiscordServer:
         self._changed()
         await self.dispatch("GUILD_DELETE", p.guild_delete_payload(target.id))
 
+    async def guild_outage(self, guild: FakeGuild | int | str) -> None:
+        """A guild becomes unavailable (a Discord outage): GUILD_DELETE with ``unavailable:
+        true``; discord.py dispatches on_guild_unavailable, and the bot is still in it."""
+        target = self._guild(guild)
+        await self.dispatch("GUILD_DELETE", p.guild_delete_payload(target.id, unavailable=True))
+
     async def add_bot_to_guild(self, guild: FakeGuild | int | str) -> None:
         """The bot is added (back) to a guild: it becomes a member again with its managed role,
         and GUILD_CREATE without ``unavailable`` is dispatched (discord.py: on_guild_join)."""

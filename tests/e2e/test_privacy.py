@@ -288,3 +288,43 @@ async def test_a_server_back_within_the_period_keeps_its_subscriptions_paused(
     assert "⏸ paused: the bot was removed from this server on " in (
         listing["embeds"][0]["description"])
 
+
+async def test_an_outage_is_not_a_removal(answers_bot, discord_server, clock):
+    server = discord_server
+    assert "Subscribed" in (await subscribe(server, {"department": "dfe"}))["content"]
+    unavailable: list[int] = []
+
+    async def noted(guild: Any) -> None:
+        unavailable.append(guild.id)
+
+    answers_bot.add_listener(noted, "on_guild_unavailable")
+    await server.guild_outage(server.guild)
+    await server.wait_until(lambda: unavailable == [server.guild.id], 5, "the outage")
+    clock["now"] += timedelta(days=31)
+    assert (await sweep_retention(answers_bot)).guilds == []
+    assert rows(answers_bot, "SELECT status FROM subscriptions") == [("active",)]
+    assert rows(answers_bot, "SELECT count(*) FROM guild_departures") == [(0,)]
+
+
+async def test_a_removal_while_the_bot_was_off_is_noticed_at_its_next_start(
+    answers_bot, discord_server, bot_runner, bot_settings
+):
+    from bot.cli import open_store
+    from bot.discord.client import WrittenAnswersBot
+
+    server = discord_server
+    assert "Subscribed" in (await subscribe(server, {"department": "dfe"}))["content"]
+    await bot_runner.stop(answers_bot)
+    await server.remove_bot_from_guild(server.guild)  # nobody connected to be told
+    store = open_store(bot_settings.database_path)
+    bot = WrittenAnswersBot(bot_settings, store, guild_ready_timeout=0.1)
+    try:
+        await bot_runner.start(bot)
+        await server.wait_until(
+            lambda: rows(bot, "SELECT guild_id FROM guild_departures") == [(server.guild.id,)],
+            5, "the departure to be noticed",
+        )
+    finally:
+        await bot_runner.stop(bot)
+        store.close()
+
