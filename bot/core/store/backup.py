@@ -111,7 +111,12 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def _integrity(conn: sqlite3.Connection) -> list[str]:
-    return [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    """``PRAGMA integrity_check``'s lines (``["ok"]`` when whole); damage bad enough to stop
+    the check is reported as its one line."""
+    try:
+        return [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
 
 
 def backup_store(source: str | Path, target: str | Path, *, force: bool = False) -> BackupReport:
