@@ -8,7 +8,9 @@ seconds and bytes are reported with the writer's commits during it and its slowe
 
 - ``ours``: ``bot.core.store.backup.backup_store`` (the online backup API in one step, from a
   read-only connection, then ``PRAGMA integrity_check`` and the counts: the whole command);
+- ``api``: the online backup API in one step, without the check;
 - ``vacuum``: ``VACUUM INTO`` (a rebuilt, compacted copy), without the check;
+- ``check``: ``PRAGMA integrity_check`` alone, of the copy the way before it made;
 - ``stepped``: the online backup API in steps of ``--pages`` pages with a 5 ms sleep between,
   as often suggested "so that the writer is not starved"; SQLite restarts it whenever another
   connection writes to the store between two steps, so its restarts are counted, and it is
@@ -58,6 +60,25 @@ def _ours(db: Path, out: Path, _pages: int, _limit: float) -> dict:
     return {"integrity": report.integrity}
 
 
+def _api(db: Path, out: Path, _pages: int, _limit: float) -> dict:
+    src = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
+    dst = sqlite3.connect(out)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return {}
+
+
+def _check(_db: Path, out: Path, _pages: int, _limit: float) -> dict:
+    conn = sqlite3.connect(out)
+    try:
+        return {"integrity": conn.execute("PRAGMA integrity_check").fetchone()[0]}
+    finally:
+        conn.close()
+
+
 def _vacuum(db: Path, out: Path, _pages: int, _limit: float) -> dict:
     conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
     try:
@@ -97,7 +118,7 @@ def _stepped(db: Path, out: Path, pages: int, limit: float) -> dict:
     return {"restarts": restarts, "finished": finished}
 
 
-WAYS = {"ours": _ours, "vacuum": _vacuum, "stepped": _stepped}
+WAYS = {"ours": _ours, "api": _api, "vacuum": _vacuum, "stepped": _stepped, "check": _check}
 
 
 def main() -> None:
@@ -116,9 +137,13 @@ def main() -> None:
           f"a writer votes {args.votes_per_second:g} times a second throughout\n")
     print("| way | seconds | copy MB | votes committed during it | vote commit p50 / p95 / max ms"
           " | notes |\n|---|---|---|---|---|---|")
+    last: Path | None = None  # the copy the last way made (``check`` reads it)
     for way in args.ways.split(","):
         target = out_dir / f"backup-bench-{way}.db"
-        target.unlink(missing_ok=True)
+        if way == "check":  # the integrity check alone, of the copy the way before made
+            target = last
+        else:
+            target.unlink(missing_ok=True)
         voter = Voter(args.db, args.votes_per_second)
         voter.start()
         time.sleep(1)
@@ -133,7 +158,12 @@ def main() -> None:
         print(f"| {way} | {seconds:,.1f} | {size:,.0f} | {len(voter.commits):,} | "
               f"{pct(c, 50):.1f} / {pct(c, 95):.1f} / {max(c):.1f} | "
               f"{', '.join(f'{k} {v}' for k, v in notes.items())} |", flush=True)
-        target.unlink(missing_ok=True)
+        if way != "check":
+            if last is not None and last != target:
+                last.unlink(missing_ok=True)
+            last = target
+    if last is not None:
+        last.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
