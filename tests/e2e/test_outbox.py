@@ -181,7 +181,6 @@ async def test_killed_at_each_step_and_back_after_the_nonce_window_posts_each_on
     assert alert_sent == [(int(server.dms_to(reader)[0]["id"]),)]
     await bot_runner.stop(bot)
     store.close()
-    server.pop_violations()
 
 
 @pytest.mark.parametrize("step", ["attempted", "accepted"])
@@ -250,7 +249,6 @@ async def test_a_follow_up_a_missing_thread_and_a_notice_in_the_system_channel_o
     assert len(notices) == 1 and notices[0]["content"].startswith(f"<@{maker.id}>")
     await bot_runner.stop(bot)
     store.close()
-    server.pop_violations()
 
 
 async def test_a_bot_process_killed_after_discord_took_a_dm_sends_it_once(
