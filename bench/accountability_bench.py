@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.search_bench import ms, pct
-from bot.core.reports.accountability import helpfulness, timeliness
 from bot.core.reports.charts import department_chart, helpfulness_chart, timeliness_chart
+from bot.core.reports.helpfulness import helpfulness
+from bot.core.reports.timeliness import timeliness
 from bot.core.store.database import Store
 
 

@@ -19,7 +19,8 @@ from bot.core.sources.ingest import IngestReport, ingest_paths
 from bot.core.store.database import Store, StoreError, capture_time
 
 if TYPE_CHECKING:
-    from bot.core.reports.accountability import HelpfulnessReport, TimelinessReport
+    from bot.core.reports.helpfulness import HelpfulnessReport
+    from bot.core.reports.timeliness import TimelinessReport
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO_ROOT / "data"
@@ -559,7 +560,9 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, db_path: Path) -> in
 
 
 def _stats_report(store: Store, args: argparse.Namespace) -> TimelinessReport | HelpfulnessReport:
-    from bot.core.reports.accountability import MIN_VOTES, helpfulness, timeliness
+    from bot.core.reports.accountability import MIN_VOTES
+    from bot.core.reports.helpfulness import helpfulness
+    from bot.core.reports.timeliness import timeliness
     from bot.core.search.fulltext import parse_day_option
 
     since = parse_day_option(args.since, "--since")

@@ -11,13 +11,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.reports.accountability import (
-    AccountabilityError,
-    HelpfulnessReport,
-    TimelinessReport,
-    helpfulness,
-    timeliness,
-)
+from bot.core.reports.accountability import AccountabilityError
+from bot.core.reports.helpfulness import HelpfulnessReport, helpfulness
+from bot.core.reports.timeliness import TimelinessReport, timeliness
 from bot.core.search.fulltext import SearchError, parse_day_option
 from bot.core.store.database import Store
 from bot.discord.accountability import CHART_FILE, helpfulness_embed, timeliness_embed

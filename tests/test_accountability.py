@@ -17,16 +17,9 @@ import pytest
 
 from bot.cli import main
 from bot.core.reports.accountability import (
-    DUE_DAY_SQL,
-    KIND_SQL,
     LOOKBACK,
     AccountabilityError,
-    Rate,
-    TimelinessReport,
     default_period,
-    helpfulness,
-    last_working_day,
-    timeliness,
     wilson_lower,
 )
 from bot.core.reports.duedates import (
@@ -38,6 +31,15 @@ from bot.core.reports.duedates import (
     working_days_between,
 )
 from bot.core.reports.filters import QuestionScope
+from bot.core.reports.helpfulness import helpfulness
+from bot.core.reports.timeliness import (
+    DUE_DAY_SQL,
+    KIND_SQL,
+    Rate,
+    TimelinessReport,
+    last_working_day,
+    timeliness,
+)
 from bot.core.sources.api_json import parse_question_value
 from bot.core.store.database import Store
 from bot.core.votes import VoteLedger
@@ -276,14 +278,14 @@ def test_defaults_and_bad_options(counted: Store) -> None:
 
 
 def test_the_figures_read_only_indexes(counted: Store) -> None:
-    from bot.core.reports import accountability
+    from bot.core.reports import accountability, timeliness
 
     scope = QuestionScope((DFE,), "Commons")
     values = {"since": "2024-03-01", "end": "2024-05-31", "lookback": "2024-01-30",
               "as_of": "2024-06-28", "last_working_day": "2024-06-28", **scope.params}
-    accountability._register_functions(counted.conn)
-    for sql in (accountability._figures_sql(scope.sql, "body"),
-                accountability._overdue_sql(scope.sql)):
+    accountability.register_functions(counted.conn)
+    for sql in (timeliness._figures_sql(scope.sql, "body"),
+                timeliness._overdue_sql(scope.sql)):
         plan = " | ".join(r[3] for r in counted.conn.execute("EXPLAIN QUERY PLAN " + sql, values))
         assert "SCAN q" not in plan, plan
         assert "COVERING INDEX questions_tabled" in plan or "questions_waiting" in plan, plan

@@ -15,8 +15,8 @@ import pytest
 from test_accountability import api_value, load
 
 from bot.core.reports import duedates
-from bot.core.reports.accountability import timeliness
 from bot.core.reports.overdue import overdue, question_due
+from bot.core.reports.timeliness import timeliness
 from bot.core.store import calendar
 from bot.core.store.calendar import expected_holidays, stored_bounds, stored_holidays
 from bot.core.store.database import Store

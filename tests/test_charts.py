@@ -12,13 +12,6 @@ from datetime import date
 import pytest
 from matplotlib.image import imread
 
-from bot.core.reports.accountability import (
-    HelpfulnessReport,
-    HelpfulnessRow,
-    Rate,
-    TimelinessReport,
-    TimelinessRow,
-)
 from bot.core.reports.charts import (
     DPI,
     MAX_PNG_BYTES,
@@ -29,6 +22,8 @@ from bot.core.reports.charts import (
     helpfulness_chart,
     timeliness_chart,
 )
+from bot.core.reports.helpfulness import HelpfulnessReport, HelpfulnessRow
+from bot.core.reports.timeliness import Rate, TimelinessReport, TimelinessRow
 
 SINCE, UNTIL, AS_OF = date(2024, 3, 1), date(2024, 5, 31), date(2024, 6, 28)
 WIDTH = int(WIDTH_INCHES * DPI)  # as matplotlib sizes its canvas

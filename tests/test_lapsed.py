@@ -15,8 +15,8 @@ from conftest import shared_data
 from bot.core.lapsed import is_lapse_notice
 from bot.core.names.matching import Resolver
 from bot.core.records import ParsedQuestion
-from bot.core.reports.accountability import timeliness
 from bot.core.reports.overdue import overdue
+from bot.core.reports.timeliness import timeliness
 from bot.core.search.fulltext import Searcher, SearchQuery
 from bot.core.search.render import question_json
 from bot.core.sources.ingest import ingest_paths

@@ -17,12 +17,10 @@ from bot.core.reports.accountability import (
     DEFINITIONS,
     HELPFULNESS_DEFINITIONS,
     ON_TIME_STANDARD,
-    HelpfulnessReport,
-    Rate,
-    TimelinessReport,
-    TimelinessRow,
 )
+from bot.core.reports.helpfulness import HelpfulnessReport
 from bot.core.reports.not_held import ACCURACY as NOT_HELD_ACCURACY
+from bot.core.reports.timeliness import Rate, TimelinessReport, TimelinessRow
 from bot.core.text import cut_at_word
 from bot.discord.embeds import (
     DESCRIPTION_LIMIT,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import struct
 from datetime import date
 
-from bot.core.reports.accountability import helpfulness, timeliness
+from bot.core.reports.helpfulness import helpfulness
+from bot.core.reports.timeliness import timeliness
 
 from .discord_server import DiscordServer
 from .test_commands import embed_of, run

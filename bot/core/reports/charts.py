@@ -24,11 +24,9 @@ from bot.core.reports.accountability import (
     HELPFULNESS_DEFINITIONS,
     ON_TIME_STANDARD,
     SOURCE,
-    HelpfulnessReport,
-    Rate,
-    TimelinessReport,
-    TimelinessRow,
 )
+from bot.core.reports.helpfulness import HelpfulnessReport
+from bot.core.reports.timeliness import Rate, TimelinessReport, TimelinessRow
 
 __all__ = [
     "DPI",

@@ -42,7 +42,6 @@ from typing import Any
 
 from bot.core.clock import london_today
 from bot.core.records import parliament_url
-from bot.core.reports.accountability import DUE_DAY_SQL, last_working_day
 from bot.core.reports.duedates import (
     CALENDAR_FIRST,
     CALENDAR_LAST,
@@ -51,6 +50,7 @@ from bot.core.reports.duedates import (
     working_days_between,
 )
 from bot.core.reports.filters import QuestionScope, body_ids, normal_house
+from bot.core.reports.timeliness import DUE_DAY_SQL, last_working_day
 from bot.core.search.render import body_ref, member_ref
 from bot.core.store.calendar import stored_bounds
 from bot.core.store.database import Store
