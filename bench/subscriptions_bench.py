@@ -23,7 +23,7 @@ from typing import Any
 
 from bench import corpus
 from bench.search_bench import ms, pct
-from bot.core.news.subscriptions import Subscription, SubscriptionMatcher
+from bot.core.news.matcher import Subscription, SubscriptionMatcher
 from bot.core.records import status_of
 from bot.core.sources.api_json import parse_question_value
 
@@ -77,7 +77,7 @@ def bench_matching(n: int, m: int) -> dict[str, float]:
     started = time.perf_counter()
     naive_matched = 0
     for row in sample:
-        from bot.core.news.subscriptions import text_words
+        from bot.core.news.matcher import text_words
 
         words = text_words(f"{row['heading']} {row['question_text']} {row['answer_text']}")
         word_set = set(words)

@@ -16,7 +16,8 @@ from bot.core.names.identities import PEOPLE_JSON_URL, fetch_people
 from bot.core.records import STATUSES
 from bot.core.services import Services, build_services
 from bot.core.sources.ingest import IngestReport, ingest_paths
-from bot.core.store.database import Store, StoreError, capture_time
+from bot.core.store.database import Store, StoreError
+from bot.core.store.states import capture_time
 
 if TYPE_CHECKING:
     from bot.core.reports.helpfulness import HelpfulnessReport

@@ -13,7 +13,8 @@ from conftest import FIXTURES, shared_data
 from test_ingest import run_cli
 
 from bot.core.sources.ingest import ingest_paths
-from bot.core.store.database import Store, capture_time
+from bot.core.store.database import Store
+from bot.core.store.states import capture_time
 
 REAL_LIST = ("parliament-api", "list-tabled-2021-02-01-both-houses-subset.json")
 EARLY, LATE = "2024-12-02T06:00:00Z", "2024-12-10T06:00:00Z"

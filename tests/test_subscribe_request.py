@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.news.kinds import Events
 from bot.core.news.requests import SubscribeRequest, stored_request
 from bot.core.news.schedules import ScheduleError
-from bot.core.news.subscriptions import Events
 from bot.core.search.fulltext import SearchQuery
 
 # A /subscribe waiting on its preview, as the previous release saved it (search_sessions.query).

@@ -7,17 +7,10 @@ import pytest
 from conftest import FIXTURES
 
 from bot.core.news.deliveries import DeliveryQueue
+from bot.core.news.kinds import event_label
+from bot.core.news.matcher import SubscriptionMatcher, text_words, topic_clauses, topic_matches
 from bot.core.news.outbox import CHANNEL_POSTS, Pacer
-from bot.core.news.subscriptions import (
-    Posting,
-    SubscriptionBook,
-    SubscriptionError,
-    SubscriptionMatcher,
-    event_label,
-    text_words,
-    topic_clauses,
-    topic_matches,
-)
+from bot.core.news.subscriptions import Posting, SubscriptionBook, SubscriptionError
 from bot.core.sources.ingest import ingest_paths
 from bot.core.store.database import Store
 from bot.core.votes import VoteLedger, emoji_vote
@@ -139,7 +132,7 @@ def test_tabled_history_is_never_posted(store: Store, tmp_path: Path) -> None:
     base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
     waiting = dict(base, id=801, uin="801", dateAnswered=None, answerText=None,
                    answeringMemberId=None, dateHoldingAnswer=None, answerIsHolding=False)
-    from bot.core.news.subscriptions import ARCHIVE_SOURCE_PREFIX, HISTORY_SOURCE
+    from bot.core.news.kinds import ARCHIVE_SOURCE_PREFIX, HISTORY_SOURCE
     from bot.core.sources.api_json import parse_question_value
 
     for number, source in ((801, HISTORY_SOURCE), (802, f"{ARCHIVE_SOURCE_PREFIX}x.xml")):
@@ -201,7 +194,7 @@ def test_a_closed_channel_pauses_and_resuming_skips_what_came_meanwhile(store: S
 
 
 def test_matcher_indexes_by_member_department_and_topic_word() -> None:
-    from bot.core.news.subscriptions import Subscription
+    from bot.core.news.matcher import Subscription
 
     def sub(i: int, **kw) -> Subscription:
         base = dict(id=i, guild_id=1, channel_id=i, topic=None, member_id=None,

@@ -441,11 +441,11 @@ def post_embed(
 ) -> discord.Embed:
     """An auto-post: status label, heading, who asked → department, who answered, excerpt,
     link, and why this channel sees it."""
-    from bot.core.news.subscriptions import LABEL_EMOJI
+    from bot.core.news.kinds import LABEL_EMOJI
 
     heading = escape_markdown(result["heading"] or "(no heading)")
     title = cut_at_word(f"{LABEL_EMOJI.get(label, '')} {label} · {heading}".strip(), TITLE_LIMIT)
-    from bot.core.news.subscriptions import TABLED_LABEL
+    from bot.core.news.kinds import TABLED_LABEL
 
     if label == TABLED_LABEL:  # a question tabled: who asked whom, when, and when it is due
         lines = [
@@ -486,7 +486,7 @@ def digest_embed(
 ) -> discord.Embed:
     """Several new answers for one channel at once (or a scheduled digest, with its
     ``title``): one message, grouped by department, one line and link each."""
-    from bot.core.news.subscriptions import TABLED_LABEL
+    from bot.core.news.kinds import TABLED_LABEL
 
     footer = f"\n\nfollowed here because: {escape_markdown(because)}"
     # Every item must show: headings are shortened until all the lines fit.
@@ -571,7 +571,7 @@ def subscriptions_embed(
 ) -> discord.Embed:
     """``/subscriptions``: each of a server's subscriptions, who made it, what it posts (answers,
     or answers and new questions), the role it pings, its posts and status."""
-    from bot.core.news.subscriptions import EVENTS_WORDS
+    from bot.core.news.kinds import EVENTS_WORDS
 
     lines: list[str] = []
     for number, row in enumerate(rows, 1):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.clock import utc_now_text
+from bot.core.news.kinds import TABLED_LABEL, event_label
 from bot.core.news.outbox import (
     Batch,
     DeliveryKind,
@@ -30,7 +31,6 @@ from bot.core.news.outbox import (
     claim_all,
     claim_step,
 )
-from bot.core.news.subscriptions import TABLED_LABEL, event_label
 from bot.core.records import QuestionRow
 from bot.core.store.database import Store
 from bot.core.text import cut_at_word, fold

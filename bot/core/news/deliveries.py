@@ -22,6 +22,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.clock import utc_now_text
+from bot.core.news.kinds import event_label
+from bot.core.news.matcher import SubscriptionMatcher
 from bot.core.news.outbox import (
     CHANNEL_KINDS,
     Batch,
@@ -37,7 +39,7 @@ from bot.core.news.outbox import (
     nonce_prefix,
 )
 from bot.core.news.schedules import DAILY, UK, from_utc_text, stored_schedule, utc_text
-from bot.core.news.subscriptions import SubscriptionBook, SubscriptionMatcher, event_label
+from bot.core.news.subscriptions import SubscriptionBook
 from bot.core.store.database import Store
 
 log = logging.getLogger(__name__)

@@ -36,7 +36,7 @@ from typing import Any, Protocol
 
 from bot.core.clock import utc_now_text
 from bot.core.metrics import POSTS_SENT
-from bot.core.news.subscriptions import posted_events_sql
+from bot.core.news.kinds import posted_events_sql
 from bot.core.store.access import Writer, inline
 from bot.core.store.database import Store
 

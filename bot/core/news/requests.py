@@ -11,8 +11,9 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from bot.core.names.options import NAME_OPTIONS
+from bot.core.news.kinds import Events
 from bot.core.news.schedules import DAILY, DAYS, INSTANT, make_schedule
-from bot.core.news.subscriptions import Events, Posting, normal_events
+from bot.core.news.subscriptions import Posting, normal_events
 from bot.core.search.fulltext import SearchQuery
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from bot.core.clock import utc_now_text
-from bot.core.news.subscriptions import ARCHIVE_SOURCE_PREFIX
+from bot.core.news.kinds import ARCHIVE_SOURCE_PREFIX
 from bot.core.progress import Progress
 from bot.core.progress import progress_for as generic_progress_for
 from bot.core.sources.archive_listing import (

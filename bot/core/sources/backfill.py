@@ -29,7 +29,7 @@ from functools import partial
 from typing import IO, TYPE_CHECKING, Any
 
 from bot.core.clock import london_today, utc_now_text
-from bot.core.news.subscriptions import HISTORY_SOURCE
+from bot.core.news.kinds import HISTORY_SOURCE
 from bot.core.progress import LogProgress, Progress
 from bot.core.progress import progress_for as generic_progress_for
 from bot.core.sources.api_client import ParliamentAPI

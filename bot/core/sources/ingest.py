@@ -19,7 +19,8 @@ from bot.core.names.identities import is_people_document
 from bot.core.records import ParsedQuestion, RecordError
 from bot.core.sources.api_json import NotQuestionsError, iter_api_document
 from bot.core.sources.parlparse import NotWransError, parse_parlparse
-from bot.core.store.database import Store, UpsertResult, file_capture_time
+from bot.core.store.database import Store, UpsertResult
+from bot.core.store.states import file_capture_time
 
 INGESTIBLE_SUFFIXES = (".json", ".xml")
 BULK_CACHE_KIB = -524_288  # 512 MB of SQLite page cache while loading (negative: KiB)

@@ -15,11 +15,10 @@ import discord
 from bot.core.clock import london_today
 from bot.core.names.candidates import Candidate, Resolution
 from bot.core.names.options import OPTION_BY_CODE
+from bot.core.news.kinds import EVENTS_ALL, EVENTS_WORDS
 from bot.core.news.requests import SubscribeRequest
 from bot.core.news.schedules import ScheduleError
 from bot.core.news.subscriptions import (
-    EVENTS_ALL,
-    EVENTS_WORDS,
     SubscriptionBook,
     SubscriptionError,
     normal_events,

@@ -16,6 +16,7 @@ from discord.utils import escape_markdown
 
 from bot.core.clock import london_today
 from bot.core.news.deliveries import ChannelUnavailable
+from bot.core.news.kinds import TABLED_LABEL
 from bot.core.news.outbox import (
     Batch,
     DeliveryKind,
@@ -24,7 +25,7 @@ from bot.core.news.outbox import (
     TargetUnavailable,
     send_outbox,
 )
-from bot.core.news.subscriptions import TABLED_LABEL, matching_tags
+from bot.core.news.subscriptions import matching_tags
 from bot.core.reports.overdue import question_due
 from bot.core.reports.people import party_abbreviations
 from bot.core.search.render import result_json
