@@ -71,7 +71,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_readers(sub)
     _add_stats(sub)
     _add_overdue(sub)
+    _add_similar(sub)
     return parser
+
+
+def _add_similar(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    similar = sub.add_parser(
+        "similar", help="the questions most like one question (id or UIN) or a draft's text")
+    similar.add_argument("query", metavar="ID_OR_UIN_OR_TEXT")
+    similar.add_argument("--limit", type=int, default=5, metavar="N",
+                         help="questions to list (default 5, at most 50)")
+    similar.add_argument("--json", action="store_true")
+    _add_db(similar)
 
 
 def _add_loaders(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -628,7 +639,31 @@ def cmd_poll(
     return 0 if ok else 1
 
 
+def cmd_similar(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``similar``: the questions most like one question or a draft; 2 when the question is not
+    stored or the text has no words to compare."""
+    from bot.core.search.similar import (
+        SimilarError,
+        find_similar,
+        similar_json,
+        similar_rows,
+        similar_table,
+    )
+
+    with open_store(db_path) as store:
+        try:
+            outcome = find_similar(store, args.query, args.limit)
+        except SimilarError as error:
+            print(str(error), file=sys.stderr)
+            return 2
+        text = (json.dumps(similar_json(store, outcome), indent=2, ensure_ascii=False)
+                if args.json else similar_table(similar_rows(store, outcome)))
+    print(text)
+    return 0
+
+
 COMMANDS = {
+    "similar": cmd_similar,
     "ingest": cmd_ingest,
     "show": cmd_show,
     "fetch": cmd_fetch,
