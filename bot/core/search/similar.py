@@ -382,12 +382,14 @@ def similar_json(store: Store, outcome: SimilarOutcome) -> dict[str, Any]:
 
 
 def similar_rows(store: Store, outcome: SimilarOutcome) -> list[dict[str, Any]]:
-    """The results as a display shows them: the JSON fields and ``answer_start``, and
-    ``earlier`` (tabled before the question asked about; None for a draft)."""
+    """The results as a display shows them: the JSON fields, ``date_answered``,
+    ``answer_start``, and ``earlier`` (tabled before the question asked about; None for a
+    draft)."""
     rows = similar_json(store, outcome)["results"]
     asked = outcome.question["date_tabled"] if outcome.question is not None else None
     for data, result in zip(rows, outcome.results, strict=True):
         data["answer_start"] = answer_start(result.row)
+        data["date_answered"] = result.row["date_answered"]
         tabled = data["date_tabled"]
         data["earlier"] = (tabled < asked) if (asked and tabled) else None
     return rows
