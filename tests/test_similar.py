@@ -175,3 +175,20 @@ def test_cli_json_and_text(corpus: Store, capsys) -> None:
     assert "Knife Crime" in capsys.readouterr().out
     assert main(["similar", "424242", "--db", str(db)]) == 2
     assert "No question" in capsys.readouterr().err
+
+
+def test_real_near_repeats_are_found(tmp_path: Path) -> None:
+    """The kept evaluation set (real Commons questions, tests/eval/): the same member's same
+    question to another department, or asked again, is among the first five."""
+    import gzip
+
+    eval_dir = Path(__file__).resolve().parent / "eval"
+    corpus = tmp_path / "corpus.json"
+    corpus.write_bytes(gzip.decompress((eval_dir / "similar_corpus.json.gz").read_bytes()))
+    queries = json.loads((eval_dir / "similar_near_repeats.json").read_text())["queries"]
+    with Store(tmp_path / "eval.db") as store:
+        ingest_paths(store, [corpus])
+        for query in [q for q in queries if q["kind"] == "same_text"][:40]:
+            found = [r.row["id"] for r in find_similar(store, str(query["id"]), 5).results]
+            relevant = {int(i) for i in query["relevant"]}
+            assert len(set(found) & relevant) == min(5, len(relevant)), query["id"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -38,9 +38,14 @@ if TYPE_CHECKING:
 # bm25 weights: heading, question, answer, tags. Answers are not compared: two questions are
 # alike by what they ask.
 SIMILAR_WEIGHTS = (2.0, 1.0, 0.0, 0.0)
-MAX_TERMS = 12  # words ORed into the query, the rarest first
-DOC_BUDGET = 40_000  # matches the chosen words may hold between them (index rows bm25 reads)
-MIN_TERMS = 3  # kept even over the budget, so a question of common words still finds some
+MAX_TERMS = 10  # words ORed into the query, the rarest first
+# bm25 is computed for every match of the ORed words (some 10 us each): their matches between
+# them stay within this budget, so a question never costs more than about 100 ms.
+DOC_BUDGET = 8_000
+MIN_TERMS = 3  # kept even over the budget, so a question of common words still finds some ...
+TERM_CAP = 25_000  # ... unless a word is in more questions than this (the rarest one always)
+STEM_CACHE = 100_000
+_STEMS: dict[str, str] = {}
 WINDOW = 60  # candidates ranked by bm25 before near-repeats are marked and moved up
 ALIKE = 80.0  # rapidfuzz token_sort_ratio of the addressee-free texts: a near-repeat
 ANSWER_START = 200
@@ -87,6 +92,8 @@ _ADDRESSEE = re.compile(
     r"|the\s+[^,?]{1,160}?,)\s*",
     re.IGNORECASE,
 )
+_NON_ASCII_WORD = re.compile(r"[^0-9a-z]+")
+_APOSTROPHE = re.compile(r"[`']")
 _PRONOUN = re.compile(r"\b(?:his|her|their|its)\b")
 _LAPSED = re.compile(
     r"not\s+(?:proved\s+|been\s+)?possible\s+to\s+(?:respond|answer|reply).{0,120}?"
@@ -141,7 +148,11 @@ def question_body(text: str) -> str:
 
 def comparable(text: str) -> str:
     """The form two questions are compared in: addressee gone, folded, his/her/their as one."""
-    return " ".join(_PRONOUN.sub("x", fold(question_body(text))).split())
+    body = question_body(text)
+    # text.fold, without its Unicode decomposition for the plain ASCII most questions are.
+    folded = (_NON_ASCII_WORD.sub(" ", _APOSTROPHE.sub("", body.lower())) if body.isascii()
+              else fold(body))
+    return " ".join(_PRONOUN.sub("x", folded).split())
 
 
 def display_status(row: QuestionRow) -> str:
@@ -155,7 +166,8 @@ def display_status(row: QuestionRow) -> str:
 
 
 def near_repeat_kind(
-    text: str, asker: int | None, body: int | None, row: QuestionRow, folded: str | None = None
+    text: str, asker: int | None, body: int | None, row: Mapping[str, Any],
+    folded: str | None = None,
 ) -> str | None:
     """Whether ``row`` repeats a question of ``text`` asked by ``asker`` of ``body``: the same
     words to another department, the same asked again, or at least 80% alike by words (a draft
@@ -202,34 +214,45 @@ def _ensure_vocab(conn: sqlite3.Connection) -> None:
     )
 
 
+def stems(store: Store, words: Sequence[str]) -> dict[str, str]:
+    """Each word's stem as the index's tokenizer makes it (words it drops are left out),
+    remembered across calls: a stem never changes."""
+    unknown = [w for w in dict.fromkeys(words) if w not in _STEMS]
+    if unknown:
+        conn = store.conn
+        _ensure_vocab(conn)
+        conn.executemany("INSERT INTO temp.similar_words(rowid, word) VALUES (?, ?)",
+                         list(enumerate(unknown)))
+        found: dict[int, str] = {}
+        for term, doc in conn.execute("SELECT term, doc FROM temp.similar_stems"):
+            found.setdefault(doc, term)
+        conn.execute("DELETE FROM temp.similar_words")
+        if len(_STEMS) > STEM_CACHE:
+            _STEMS.clear()
+        for index, word in enumerate(unknown):
+            _STEMS[word] = found.get(index, "")
+    return {w: _STEMS[w] for w in words if _STEMS.get(w)}
+
+
 def rarity(store: Store, words: Sequence[str]) -> list[Term]:
     """Each word's stem and the number of questions holding it, rarest first; words no
     question holds are left out (they cannot match)."""
     if not words:
         return []
-    conn = store.conn
-    _ensure_vocab(conn)
-    conn.execute("DELETE FROM temp.similar_words")
-    conn.executemany(
-        "INSERT INTO temp.similar_words(rowid, word) VALUES (?, ?)",
-        list(enumerate(words)),
-    )
-    stems: dict[int, str] = {}
-    for term, doc in conn.execute("SELECT term, doc FROM temp.similar_stems"):
-        stems.setdefault(doc, term)
-    conn.execute("DELETE FROM temp.similar_words")
-    wanted = sorted(set(stems.values()))
+    _ensure_vocab(store.conn)
+    stem_of = stems(store, words)
+    wanted = sorted(set(stem_of.values()))
     docs: dict[str, int] = {}
     for start in range(0, len(wanted), 200):
         chunk = wanted[start : start + 200]
         marks = ",".join("?" * len(chunk))
-        for term, count in conn.execute(
+        for term, count in store.conn.execute(
             f"SELECT term, doc FROM temp.similar_docs WHERE term IN ({marks})", chunk
         ):
             docs[term] = count
     found: dict[str, Term] = {}
-    for index, word in enumerate(words):
-        stem = stems.get(index)
+    for word in words:
+        stem = stem_of.get(word)
         if stem and docs.get(stem) and stem not in found:
             found[stem] = Term(word, stem, docs[stem])
     return sorted(found.values(), key=lambda t: (t.docs, t.word))
@@ -237,11 +260,14 @@ def rarity(store: Store, words: Sequence[str]) -> list[Term]:
 
 def choose_terms(terms: Sequence[Term]) -> list[Term]:
     """The rarest words, at most MAX_TERMS, while their matches stay within DOC_BUDGET (the
-    MIN_TERMS rarest always)."""
+    MIN_TERMS rarest always, unless one is in more than TERM_CAP questions; the rarest one
+    always)."""
     chosen: list[Term] = []
     total = 0
     for term in terms:
         if len(chosen) >= MAX_TERMS:
+            break
+        if chosen and term.docs > TERM_CAP:
             break
         if len(chosen) >= MIN_TERMS and total + term.docs > DOC_BUDGET:
             break
@@ -336,15 +362,21 @@ def find_similar(
             scores = dict(fused)
             ranked = [qid for qid, _ in fused]
     folded = comparable(body_text)
+    window_ids = [q for q in ranked[:window] if q != exclude]
+    marks = ",".join("?" * len(window_ids))
+    brief = {r[0]: {"asking_member_id": r[1], "answering_body_id": r[2], "question_text": r[3]}
+             for r in store.conn.execute(
+                 "SELECT id, asking_member_id, answering_body_id, question_text FROM questions "
+                 f"WHERE id IN ({marks})", window_ids)} if window_ids else {}
+    marked = [(qid, near_repeat_kind(body_text, asker, body, brief[qid], folded))
+              for qid in window_ids if qid in brief]
+    marked.sort(key=lambda item: item[1] is None)  # stable: near-repeats first, in order
     results: list[SimilarResult] = []
-    for qid in ranked[:window]:
+    for qid, kind in marked[:limit]:
         row = store.question(qid)
-        if row is None or row["id"] == exclude:
-            continue
-        kind = near_repeat_kind(body_text, asker, body, row, folded)
-        results.append(SimilarResult(row, round(scores[qid], 4), kind))
-    results.sort(key=lambda r: r.near_repeat is None)  # stable: near-repeats first, in order
-    outcome.results = results[:limit]
+        if row is not None:
+            results.append(SimilarResult(row, round(scores[qid], 4), kind))
+    outcome.results = results
     return outcome
 
 
