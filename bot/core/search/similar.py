@@ -5,8 +5,9 @@ question columns:
 
 1. the question's (or a draft's) words, the addressee ("To ask the Secretary of State for
    Health and Social Care,") and stop words left out;
-2. each word's rarity read from the index itself (how many questions hold its stem, through an
-   ``fts5vocab`` table), the rarest kept first, within a budget of matching questions so that a
+2. each word's rarity read from the index itself (how many questions hold it, counted from its
+   doclist up to a cap; words are stemmed as the index stems them, through an ``fts5vocab`` of a
+   scratch index), the rarest kept first, within a budget of matching questions so that a
    common word never makes the query read most of the index;
 3. those words ORed into one FTS5 expression (quoted by ``fulltext.fts_query``: no user text
    reaches FTS5 syntax unescaped), ranked by bm25, heading worth twice the question text; a
@@ -46,6 +47,8 @@ MIN_TERMS = 3  # kept even over the budget, so a question of common words still 
 TERM_CAP = 25_000  # ... unless a word is in more questions than this (the rarest one always)
 STEM_CACHE = 100_000
 _STEMS: dict[str, str] = {}
+# How many questions hold a common stem, remembered: a count a little out of date ranks the same.
+_DOCS: dict[str, int] = {}
 WINDOW = 60  # candidates ranked by bm25 before near-repeats are marked and moved up
 ALIKE = 80.0  # rapidfuzz token_sort_ratio of the addressee-free texts: a near-repeat
 ANSWER_START = 200
@@ -198,8 +201,8 @@ def _words(*texts: str) -> list[str]:
 
 
 def _ensure_vocab(conn: sqlite3.Connection) -> None:
-    """This connection's temporary tables: a scratch index with the store's tokenizer (to stem
-    words as the index does) and vocabularies over it and over the store's index."""
+    """This connection's temporary tables: a scratch index with the store's tokenizer, and its
+    vocabulary, to stem words as the index does."""
     if conn.execute(
         "SELECT 1 FROM sqlite_temp_master WHERE name = 'similar_words'"
     ).fetchone():
@@ -209,7 +212,6 @@ def _ensure_vocab(conn: sqlite3.Connection) -> None:
         CREATE VIRTUAL TABLE temp.similar_words USING fts5(
             word, tokenize='porter unicode61 remove_diacritics 2');
         CREATE VIRTUAL TABLE temp.similar_stems USING fts5vocab(temp, similar_words, instance);
-        CREATE VIRTUAL TABLE temp.similar_docs USING fts5vocab(main, questions_fts, row);
         """
     )
 
@@ -235,26 +237,32 @@ def stems(store: Store, words: Sequence[str]) -> dict[str, str]:
 
 
 def rarity(store: Store, words: Sequence[str]) -> list[Term]:
-    """Each word's stem and the number of questions holding it, rarest first; words no
+    """Each word's stem and the number of questions holding it (counted up to TERM_CAP + 1:
+    only the doclist is read, the first TERM_CAP + 1 entries at most), rarest first; words no
     question holds are left out (they cannot match)."""
     if not words:
         return []
     _ensure_vocab(store.conn)
     stem_of = stems(store, words)
-    wanted = sorted(set(stem_of.values()))
-    docs: dict[str, int] = {}
-    for start in range(0, len(wanted), 200):
-        chunk = wanted[start : start + 200]
-        marks = ",".join("?" * len(chunk))
-        for term, count in store.conn.execute(
-            f"SELECT term, doc FROM temp.similar_docs WHERE term IN ({marks})", chunk
-        ):
-            docs[term] = count
     found: dict[str, Term] = {}
     for word in words:
         stem = stem_of.get(word)
-        if stem and docs.get(stem) and stem not in found:
-            found[stem] = Term(word, stem, docs[stem])
+        if not stem or stem in found:
+            continue
+        count = _DOCS.get(stem)
+        if count is None:
+            expression = fts_query(word).expression
+            if not expression:
+                continue
+            count = store.conn.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM questions_fts WHERE questions_fts MATCH ? "
+                "LIMIT ?)", (expression, TERM_CAP + 1)).fetchone()[0]
+            if len(_DOCS) > STEM_CACHE:
+                _DOCS.clear()
+            if count > 50:  # a rare word's count changes with every question that uses it
+                _DOCS[stem] = count
+        if count:
+            found[stem] = Term(word, stem, count)
     return sorted(found.values(), key=lambda t: (t.docs, t.word))
 
 
