@@ -43,6 +43,8 @@ class Settings:
     metrics_port: int | None = None  # Prometheus metrics on this port; off when unset
     archive_base_url: str = DEFAULT_ARCHIVE_BASE_URL  # TheyWorkForYou's scrapedxml/ folder
     backfill_days: int = 30  # days of history a first run loads by itself; 0: none
+    # A model2vec model (local folder or cached name) for similar questions by meaning; off: None.
+    embedding_model: str | None = None
 
     @property
     def log_level_number(self) -> int:
@@ -153,4 +155,6 @@ def load_settings(
         kwargs["archive_base_url"] = _url("ARCHIVE_BASE_URL", value, ("http", "https"))
     if (value := get("BACKFILL_DAYS")) is not None:
         kwargs["backfill_days"] = _whole_number("BACKFILL_DAYS", value)
+    if (value := get("EMBEDDING_MODEL")) is not None:
+        kwargs["embedding_model"] = value
     return Settings(**kwargs)  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -74,6 +75,8 @@ class WrittenAnswersBot(commands.Bot):
         serve_metrics(self.settings.metrics_port)
         await self.services.db.write(prune_sessions, self.store)
         await self.refresh_indexes()
+        # Similar by meaning comes up in the background; by words until then.
+        self.meaning_task = asyncio.create_task(self.services.start_meaning())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()

@@ -14,6 +14,7 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown
 
+from bot.core.search.meaning import Meaning
 from bot.core.search.similar import SimilarError, find_similar, similar_rows
 from bot.core.store.database import Store
 from bot.core.text import cut_at_word
@@ -33,14 +34,30 @@ STATUS_WORDS = {
     "lapsed": "⌛ lapsed (not answered before the session ended)",
 }
 LEXICAL_NOTE = "Ranked by words: headings and question texts, the rarest words counting most."
+HELP_BY_WORDS = (
+    "`/similar question:` and 🔎 **Similar questions** compare **words** (no model is set up "
+    "here): a question put in other words may be missed. With `EMBEDDING_MODEL` set they "
+    "compare meaning too, and so does `/answers`."
+)
+HELP_BY_MEANING = (
+    "`/similar question:` and 🔎 **Similar questions** compare words **and meaning** "
+    "(\"knife crime\" also finds \"bladed weapons offences\"); `/answers` ranks by both too."
+)
+
+
+def similar_help(meaning: Meaning | None) -> tuple[str, str]:
+    """The /help field on similar questions: by words only, or by meaning too."""
+    on = meaning is not None and meaning.ready
+    return "Has it been asked before?", HELP_BY_MEANING if on else HELP_BY_WORDS
 FUSED_NOTE = "Ranked by words and by meaning together."
 
 
 def similar_listing(
-    store: Store, id_or_text: str, limit: int, neighbours: Any = None
+    store: Store, id_or_text: str, limit: int, meaning: Meaning | None = None
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]], str]:
     """Off the loop: the question asked about (``{"id", "uin", "heading"}``, None for a draft),
     the results as ``similar_rows`` gives them, and the method ("lexical" or "fused")."""
+    neighbours = meaning.neighbours_function(store) if meaning is not None else None
     outcome = find_similar(store, id_or_text, limit, neighbours=neighbours)
     question = None
     if outcome.question is not None:
@@ -111,8 +128,7 @@ async def show_similar(
     try:
         question, rows, method = await in_time(
             interaction,
-            bot.services.db.read(similar_listing, id_or_text, limit,
-                                 getattr(bot.services, "neighbours", None)),
+            bot.services.db.read(similar_listing, id_or_text, limit, bot.services.meaning),
             thinking=True, ephemeral=ephemeral,
         )
     except SimilarError as error:

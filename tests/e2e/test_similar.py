@@ -109,3 +109,45 @@ async def test_the_button_works_after_a_restart(
     assert reply["flags"] & 64 and embed_of(reply)["title"].startswith("🔎 Questions like")
     await bot_runner.stop(second)
     store.close()
+
+
+async def test_help_says_similar_compares_words_without_a_model(answers_bot, discord_server):
+    assert answers_bot.services.meaning is None  # EMBEDDING_MODEL is not set
+    message = await run(discord_server, "help")
+    fields = {f["name"]: f["value"] for f in embed_of(message)["fields"]}
+    assert "compare **words** (no model is set up here)" in fields["Has it been asked before?"]
+
+
+async def test_with_a_model_similar_and_answers_use_meaning_too(
+    bot_settings, bot_runner, loaded_database, discord_server, tmp_path
+) -> None:
+    from dataclasses import replace
+
+    from test_meaning import make_model
+
+    from bot.cli import open_store
+    from bot.core.search.meaning import Meaning
+    from bot.discord.client import WrittenAnswersBot
+
+    model = make_model(tmp_path / "tiny-model")
+    store = open_store(bot_settings.database_path)
+    Meaning.load(str(model)).embed_missing(store)  # what `python -m bot embed` does first
+    bot = WrittenAnswersBot(replace(bot_settings, embedding_model=str(model)), store,
+                            guild_ready_timeout=0.1)
+    await bot_runner.start(bot)
+    try:
+        await bot.meaning_task
+        assert bot.services.meaning is not None and bot.services.meaning.ready
+        message = await run(discord_server, "similar", {"question": str(OVERDUE_IDS[0])})
+        embed = embed_of(message)
+        assert embed["footer"]["text"] == "Ranked by words and by meaning together."
+        assert OVERDUE_IDS[0] not in field_ids(embed)
+        assert "**near-repeat: 80% alike**" in embed["fields"][0]["value"]
+        fields = {f["name"]: f["value"] for f in embed_of(await run(discord_server, "help"))
+                  ["fields"]}
+        assert "words **and meaning**" in fields["Has it been asked before?"]
+        found = await run(discord_server, "answers", {"query": "special educational needs"})
+        assert "Special Educational Needs" in embed_of(found)["description"]
+    finally:
+        await bot_runner.stop(bot)
+        store.close()
