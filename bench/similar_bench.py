@@ -12,6 +12,7 @@ tests/eval/README.md for quality).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import statistics
@@ -85,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with Store(args.db) as store:
         count = store.count_questions()
+        say(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+            f" on {os.cpu_count()} cores")
         say(f"store: {count:,} questions ({args.db.stat().st_size / 1e9:.2f} GB)")
         rng = random.Random(25)
         high = store.conn.execute("SELECT max(rowid) FROM questions").fetchone()[0]
@@ -112,22 +115,26 @@ def main(argv: list[str] | None = None) -> int:
             meaning.check_model(store)
             before = store.conn.execute("SELECT count(*) FROM question_vectors").fetchone()[0]
             started = time.perf_counter()
+            cpu = time.process_time()
             done = meaning.embed_missing(store)
             seconds = time.perf_counter() - started
+            embed_cpu = time.process_time() - cpu
             if done:
-                say(f"embedding: {done:,} questions in {seconds:.1f} s = {done / seconds:,.0f} "
-                    "a second (embed, int8, committed in batches of 2,000)")
+                say(f"embedding: {done:,} questions in {seconds:.1f} s ({embed_cpu:.1f} CPU s) = "
+                    f"{done / seconds:,.0f} a second (embed, int8, committed in batches of 2,000)")
             else:
                 say(f"embedding: all {before:,} were embedded already")
             index_file = Path(f"{args.db}.vectors.usearch")
             index_file.unlink(missing_ok=True)
             Path(f"{index_file}.json").unlink(missing_ok=True)
             rss = rss_mb()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             meaning.open_index(store)
             build = time.perf_counter() - started
+            build_cpu = time.process_time() - cpu
             memory = meaning.index.memory_usage / 1e6
-            say(f"index: {len(meaning.index):,} vectors built and saved in {build:.1f} s; "
+            say(f"index: {len(meaning.index):,} vectors built and saved in {build:.1f} s "
+                f"({build_cpu:.1f} CPU s); "
                 f"{memory:,.0f} MB in memory (usearch), file {index_file.stat().st_size / 1e6:,.0f}"
                 f" MB; process peak RSS {rss:,.0f} -> {rss_mb():,.0f} MB")
             started = time.perf_counter()

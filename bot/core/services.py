@@ -66,7 +66,9 @@ class Services:
         try:
             meaning = await asyncio.to_thread(Meaning.load, name)
             await self.db.write(meaning.check_model, self.store)
-            count = await self.db.write(meaning.open_index, self.store)
+            # A first build reads every vector (minutes at a million): on a reader, so writes
+            # (votes, polls) never wait for it.
+            count = await self.db.read(meaning.open_index)
         except Exception:
             log.exception("EMBEDDING_MODEL %r could not be loaded: similar by words only", name)
             return

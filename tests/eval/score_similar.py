@@ -75,9 +75,10 @@ def rankers(store: Store, model: str | None) -> dict[str, Ranker]:
 
         meaning = Meaning.load(model)
         started = time.perf_counter()
-        count = meaning.embed_all(store)
-        print(f"embedded {count:,} questions in {time.perf_counter() - started:.1f} s",
-              file=sys.stderr)
+        count = meaning.embed_missing(store)
+        meaning.open_index(store)
+        print(f"embedded and indexed {count:,} questions in "
+              f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
         neighbours: Neighbours = meaning.neighbours_function(store)
 
         def semantic(query: str) -> list[int]:
