@@ -88,6 +88,8 @@ def make_old_store(tmp_path: Path) -> Path:
         # Back to schema 11: without the capture times and the crosswalk.
         conn.execute("ALTER TABLE questions DROP COLUMN captured_at")
         conn.execute("DROP TABLE member_crosswalk")
+        # ... and without what later migrations added (they run again on opening).
+        conn.execute("DROP TABLE IF EXISTS question_vectors")
         conn.execute("PRAGMA user_version = 11")
     duplicates = conn.execute(
         "SELECT count(*) FROM members WHERE name = 'Andrew Rosindell'"
