@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_overdue(sub)
     _add_privacy(sub)
     _add_backup(sub)
+    _add_similar(sub)
     return parser
 
 
@@ -87,6 +88,24 @@ def _add_backup(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                         help="replace PATH if it exists (only once the new copy is checked)")
     backup.add_argument("--json", action="store_true")
     _add_db(backup)
+
+
+def _add_similar(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    similar = sub.add_parser(
+        "similar", help="the questions most like one question (id or UIN) or a draft's text")
+    similar.add_argument("query", metavar="ID_OR_UIN_OR_TEXT")
+    similar.add_argument("--limit", type=int, default=5, metavar="N",
+                         help="questions to list (default 5, at most 50)")
+    similar.add_argument("--json", action="store_true")
+    _add_db(similar)
+
+    embed = sub.add_parser(
+        "embed", help="embed every question not embedded yet (EMBEDDING_MODEL), resumably")
+    embed.add_argument("--model", metavar="NAME_OR_FOLDER",
+                       help="a model2vec model (default: EMBEDDING_MODEL)")
+    embed.add_argument("--batch", type=int, default=2000, metavar="N",
+                       help="questions embedded and committed at a time (default 2000)")
+    _add_db(embed)
 
 
 def _add_loaders(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -314,6 +333,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, db_path: Path) -> i
             print(f"{args.fetch_people}: {found} ParlParse member references, "
                   f"{len(merge.members)} stored speakers merged into Parliament's members")
         report = ingest_paths(store, args.paths, captured_at=args.captured_at)
+        _embed_new(store, settings)
     if args.json:
         print(json.dumps(_report_json(report), indent=2))
     else:
@@ -322,6 +342,24 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, db_path: Path) -> i
     for f in empty:
         print(f"ingest: nothing loaded from {f.path}: {f.why_nothing()}", file=sys.stderr)
     return 1 if report.failed or empty else 0
+
+
+def _embed_new(store: Store, settings: Settings) -> None:
+    """With ``EMBEDDING_MODEL`` set and the vectors built once (``embed``), embed what was just
+    stored; a model that cannot be loaded is said on stderr, and leaves ``embed`` to catch up."""
+    if not settings.embedding_model:
+        return
+    from bot.core.search.meaning import CHANGES_STATE, Meaning
+
+    if store.get_state(CHANGES_STATE) is None:
+        return
+    try:
+        meaning = Meaning.load(settings.embedding_model)
+        meaning.check_model(store)
+        meaning.embed_changes(store)
+    except Exception as error:
+        print(f"ingest: new questions not embedded ({error}); run `embed` later",
+              file=sys.stderr)
 
 
 def _report_json(report: IngestReport) -> dict:
@@ -715,7 +753,68 @@ def cmd_poll(
     return 0 if ok else 1
 
 
+def cmd_similar(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``similar``: the questions most like one question or a draft; 2 when the question is not
+    stored or the text has no words to compare."""
+    from bot.core.search.similar import (
+        SimilarError,
+        find_similar,
+        similar_json,
+        similar_rows,
+        similar_table,
+    )
+
+    with open_store(db_path) as store:
+        try:
+            outcome = find_similar(store, args.query, args.limit)
+        except SimilarError as error:
+            print(str(error), file=sys.stderr)
+            return 2
+        text = (json.dumps(similar_json(store, outcome), indent=2, ensure_ascii=False)
+                if args.json else similar_table(similar_rows(store, outcome)))
+    print(text)
+    return 0
+
+
+def cmd_embed(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``embed``: vectors for every question without one, in committed batches with a progress
+    bar (stop it any time; it carries on where it stopped), then the index beside the
+    database; 2 without a model or when it cannot be loaded."""
+    import time
+
+    from tqdm import tqdm
+
+    from bot.core.search.meaning import Meaning
+
+    name = args.model or settings.embedding_model
+    if not name:
+        print("No model: set EMBEDDING_MODEL (a model2vec folder or model name) or give "
+              "--model.", file=sys.stderr)
+        return 2
+    try:
+        meaning = Meaning.load(name)
+    except Exception as error:  # a missing folder, a name not in the cache, a bad file
+        print(f"Could not load the model {name!r}: {error}", file=sys.stderr)
+        return 2
+    with open_store(db_path) as store:
+        meaning.check_model(store)
+        missing = meaning.missing_count(store)
+        started = time.perf_counter()
+        with tqdm(total=missing, unit="q", desc="embed", disable=missing == 0) as bar:
+            done = meaning.embed_missing(store, max(1, args.batch), progress=bar.update)
+        embedded_in = time.perf_counter() - started
+        started = time.perf_counter()
+        indexed = meaning.open_index(store)
+        indexed_in = time.perf_counter() - started
+    rate = f" ({done / embedded_in:,.0f} a second)" if done and embedded_in else ""
+    print(f"{done:,} questions embedded in {embedded_in:.1f} s{rate}; {indexed:,} in the "
+          f"index ({indexed_in:.1f} s) with {name}")
+    return 0
+
+
 COMMANDS = {
+    "embed": cmd_embed,
+    "similar": cmd_similar,
     "ingest": cmd_ingest,
     "show": cmd_show,
     "fetch": cmd_fetch,

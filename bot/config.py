@@ -52,6 +52,8 @@ class Settings:
     backfill_days: int = 30  # days of history a first run loads by itself; 0: none
     # days a server's data is kept after the bot is removed from it (bot/core/privacy/)
     guild_data_days: int = DEFAULT_GUILD_DATA_DAYS
+    # A model2vec model (local folder or cached name) for similar questions by meaning; off: None.
+    embedding_model: str | None = None
 
     @property
     def log_level_number(self) -> int:
@@ -183,4 +185,6 @@ def load_settings(
         kwargs["backfill_days"] = _whole_number("BACKFILL_DAYS", value)
     if (value := get("GUILD_DATA_DAYS")) is not None:
         kwargs["guild_data_days"] = _whole_number("GUILD_DATA_DAYS", value)
+    if (value := get("EMBEDDING_MODEL")) is not None:
+        kwargs["embedding_model"] = value
     return Settings(**kwargs)  # type: ignore[arg-type]

@@ -8,7 +8,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.names.candidates import AUTOCOMPLETE_LIMIT
 from bot.core.names.options import NAME_OPTIONS
 from bot.core.records import STATUSES
 from bot.core.search.fulltext import SearchError, SearchQuery, check_query, parse_day_option
@@ -16,12 +15,12 @@ from bot.core.search.render import answer_view
 from bot.core.text import cut_at_word
 from bot.discord.client import Interaction, WrittenAnswersBot
 from bot.discord.options import (
-    CHOICE_LIMIT,
     NAME_LIMIT,
     DepartmentName,
     MemberName,
     complete,
     pin_names,
+    question_choices,
 )
 from bot.discord.replies import in_time, reply_error, send
 from bot.discord.views import (
@@ -142,34 +141,7 @@ class Answers(commands.Cog):
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """An exact id or UIN first, then the newest question under matching headings."""
-        services = self.bot.services
-        try:
-            out: list[app_commands.Choice[str]] = []
-            if current.strip():
-                # One indexed lookup, on the thread kept for quick reads.
-                row = await services.db.quick(lambda store: store.question(current.strip()))
-                if row is not None:
-                    out.append(
-                        app_commands.Choice(
-                            name=cut_at_word(f"{row['uin']} · {row['heading']}", CHOICE_LIMIT),
-                            value=str(row["id"]),
-                        )
-                    )
-            topics = services.resolver.autocomplete("topic", current) if current.strip() else []
-            for candidate in topics:
-                latest = services.resolver.topics.latest.get(candidate.id)
-                if latest is None or any(c.value == str(latest) for c in out):
-                    continue
-                out.append(
-                    app_commands.Choice(
-                        name=cut_at_word(f"{candidate.name} ({candidate.note})", CHOICE_LIMIT),
-                        value=str(latest),
-                    )
-                )
-            return out[:AUTOCOMPLETE_LIMIT]
-        except Exception:
-            log.exception("answer autocomplete failed")
-            return []
+        return await question_choices(interaction, current)
 
 
 def nothing_found(bot: WrittenAnswersBot, search: SearchQuery) -> str:

@@ -9,6 +9,7 @@ from bot.core.store.database import Store
 from bot.discord.client import Interaction, WrittenAnswersBot
 from bot.discord.embeds import help_embed
 from bot.discord.replies import in_time, send
+from bot.discord.similar import similar_help
 
 
 class Help(commands.Cog):
@@ -23,7 +24,10 @@ class Help(commands.Cog):
         count = await in_time(
             interaction, self.bot.services.db.read(Store.count_questions), ephemeral=True
         )
-        await send(interaction, embed=help_embed(count), ephemeral=True)
+        embed = help_embed(count)
+        name, value = similar_help(self.bot.services.meaning)
+        embed.insert_field_at(1, name=name, value=value, inline=False)
+        await send(interaction, embed=embed, ephemeral=True)
 
 
 async def setup(bot: WrittenAnswersBot) -> None:

@@ -7,6 +7,8 @@ used on the writer thread of ``db`` (``StoreAccess``) only, and so are the servi
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,11 +21,14 @@ from bot.core.news.deliveries import DeliveryQueue
 from bot.core.news.outbox import Pacer
 from bot.core.news.subscriptions import SubscriptionBook
 from bot.core.search.fulltext import Searcher
+from bot.core.search.meaning import Meaning
 from bot.core.search.sessions import SessionKeeper
 from bot.core.sources.poller import Poller
 from bot.core.store.access import StoreAccess
 from bot.core.store.database import Store
 from bot.core.votes import VoteLedger
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -42,10 +47,43 @@ class Services:
     sessions: SessionKeeper  # saved searches, written behind the reply
     # Now, for digest times: a test sets a clock of its own to cross a clock change.
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Similar by meaning (EMBEDDING_MODEL): set once its model is loaded and its index built.
+    meaning: Meaning | None = None
 
     def searcher(self, store: Store) -> Searcher:
-        """A searcher over ``store`` (a reader's connection) with the current name indexes."""
-        return Searcher(store, self.resolver)
+        """A searcher over ``store`` (a reader's connection) with the current name indexes,
+        fusing bm25 with meaning once a model's index is ready."""
+        fusion = self.meaning.search_fusion if self.meaning and self.meaning.ready else None
+        return Searcher(store, self.resolver, fusion)
+
+    async def start_meaning(self) -> None:
+        """Load ``EMBEDDING_MODEL`` and its index off the event loop, then embed what the
+        polls store; without the setting, or when the model cannot be loaded (logged), all
+        stays by words."""
+        name = self.settings.embedding_model
+        if not name:
+            return
+        from bot.core.search.meaning import Meaning
+
+        try:
+            meaning = await asyncio.to_thread(Meaning.load, name)
+            await self.db.write(meaning.check_model, self.store)
+            # A first build reads every vector (minutes at a million): on a reader, so writes
+            # (votes, polls) never wait for it.
+            count = await self.db.read(meaning.open_index)
+        except Exception:
+            log.exception("EMBEDDING_MODEL %r could not be loaded: similar by words only", name)
+            return
+        if count == 0:
+            log.warning("EMBEDDING_MODEL is set but no vectors are stored: run "
+                        "`python -m bot embed` (similar by words until then)")
+        self.meaning = meaning
+
+        async def embed_new() -> None:
+            await self.db.write(meaning.embed_changes, self.store)
+
+        self.poller.after_store.append(embed_new)
+        log.info("similar by meaning: %s, %d questions indexed", name, count)
 
     def department_family(self, body_id: Any) -> tuple[Any, ...]:
         """A body and the bodies it replaced, by the current name indexes."""

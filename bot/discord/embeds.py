@@ -365,6 +365,7 @@ HELP_SECTIONS: tuple[tuple[str, str], ...] = (
         "Find answers",
         "`/answers` — by words, who asked, who answered, department, House, dates, status\n"
         "`/answer id:` — one question and its full answer (API id or UIN, e.g. HL12274)\n"
+        "`/similar question:` — has this been asked before? questions like one or a draft\n"
         "`/member name:` — who they are, what they asked and answered\n"
         "`/department name:` — recent answers and who answers for it",
     ),

@@ -53,6 +53,41 @@ def complete(interaction: discord.Interaction, kind: str, current: str) -> list[
         return []
 
 
+async def question_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """A question's id or UIN as typed: an exact id or UIN first, then the newest question
+    under each matching heading (values are API ids); none (and a log line) if anything fails."""
+    services = the_bot(interaction).services
+    try:
+        out: list[app_commands.Choice[str]] = []
+        if current.strip():
+            # One indexed lookup, on the thread kept for quick reads.
+            row = await services.db.quick(lambda store: store.question(current.strip()))
+            if row is not None:
+                out.append(
+                    app_commands.Choice(
+                        name=cut_at_word(f"{row['uin']} · {row['heading']}", CHOICE_LIMIT),
+                        value=str(row["id"]),
+                    )
+                )
+        topics = services.resolver.autocomplete("topic", current) if current.strip() else []
+        for candidate in topics:
+            latest = services.resolver.topics.latest.get(candidate.id)
+            if latest is None or any(c.value == str(latest) for c in out):
+                continue
+            out.append(
+                app_commands.Choice(
+                    name=cut_at_word(f"{candidate.name} ({candidate.note})", CHOICE_LIMIT),
+                    value=str(latest),
+                )
+            )
+        return out[:AUTOCOMPLETE_LIMIT]
+    except Exception:
+        log.exception("question autocomplete failed")
+        return []
+
+
 class NameTransformer(app_commands.Transformer):
     """A member, department or topic option: autocompleted, and resolved once, from memory."""
 

@@ -33,6 +33,7 @@ from bot.discord.embeds import (
     vote_labels,
 )
 from bot.discord.replies import in_time, reply_error, send, the_bot, update
+from bot.discord.similar import SimilarButton
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def answer_message(view: AnswerView, page: int = 0) -> tuple[discord.Embed, disc
         for item in vote_buttons(question_id, view.yes, view.no):
             components.add_item(item)
     components.add_item(AlertButton(question_id))
+    components.add_item(SimilarButton(question_id))
     return embed, components
 
 
@@ -96,6 +98,8 @@ def relabelled_view(
                                                bool(component.disabled)))
             elif match := re.fullmatch(AlertButton.__discord_ui_compiled_template__, custom_id):
                 view.add_item(AlertButton(int(match["qid"])))
+            elif match := re.fullmatch(SimilarButton.__discord_ui_compiled_template__, custom_id):
+                view.add_item(SimilarButton(int(match["qid"])))
             elif isinstance(component, discord.Button) and component.url:
                 view.add_item(discord.ui.Button.from_component(component))
     return view
@@ -610,4 +614,4 @@ class FollowSelect(
 
 
 DYNAMIC_ITEMS = (VoteButton, AnswerPageButton, ResultsPageButton, OpenAnswerSelect, PickButton,
-                 AlertButton, FollowSelect)
+                 AlertButton, FollowSelect, SimilarButton)

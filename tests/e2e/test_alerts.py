@@ -66,7 +66,8 @@ async def test_alert_me_on_a_waiting_question_sends_exactly_one_dm_with_the_answ
     await wait_stored(alerts_bot, 990401, discord_server)
     view = await (await discord_server.run_command("answer", {"id": "990401"}, user=user)
                   ).message()
-    assert custom_ids(view) == ["alert:990401"]  # no vote until there is an answer
+    # No vote until there is an answer.
+    assert custom_ids(view) == ["alert:990401", "similar:990401"]
     reply = await press_alert_on(discord_server, 990401, user)
     assert reply["flags"] & 64 and "direct message when Commons 990401 is answered" in (
         reply["content"])

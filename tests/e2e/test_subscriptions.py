@@ -195,6 +195,7 @@ async def test_a_poll_posts_to_the_right_channels_once_without_backlog(
         "vote:990001:y",
         "vote:990001:n",
         "alert:990001",
+        "similar:990001",
     }
     await discord_server.wait_until(
         lambda: len(discord_server.actions_of("reaction_add")) >= 2, 5, "the bot's reactions"
@@ -580,7 +581,7 @@ async def test_new_questions_are_posted_where_asked_for_and_the_answer_later(
     assert "Not answered yet: due " in embed["description"]
     assert not embed.get("fields")  # nothing to vote on yet: "Alert me" alone
     assert [c["custom_id"] for r in post["components"] for c in r["components"]] == [
-        "alert:990301"]
+        "alert:990301", "similar:990301"]
     await a_poll_from_now(discord_server, subs_bot)  # it finds the same question again:
     assert len(posts_in(discord_server, discord_server.channel, "Chess Clubs")) == 1
     assert posts_in(discord_server, education, "Chess Clubs") == []
@@ -600,7 +601,7 @@ async def test_new_questions_are_posted_where_asked_for_and_the_answer_later(
     assert len(posts_in(discord_server, education, "Chess Clubs")) == 1
     (answer,) = posts_in(discord_server, education, "Chess Clubs")
     assert {c["custom_id"] for r in answer["components"] for c in r["components"]} == {
-        "vote:990301:y", "vote:990301:n", "alert:990301"}
+        "vote:990301:y", "vote:990301:n", "alert:990301", "similar:990301"}
 
     listing = await (
         await discord_server.run_command("subscriptions", {}, user=discord_server.plain_user)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,10 @@ EITHER_MEMBER = "(q.asking_member_id = ? OR q.answering_member_id = ?)"
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*\*?", re.UNICODE)
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+# (searcher, query, filters, text, limit, offset) -> (one page of ids, total): see meaning.py.
+Fusion = Callable[["Searcher", "FtsQuery", "Filters", str, int, int], tuple[list[int], int]]
 
 
 class SearchError(ValueError):
@@ -254,9 +259,10 @@ def check_query(query: SearchQuery) -> None:
 class Searcher:
     """Search over a store, resolving names with a ``Resolver`` built from the same store."""
 
-    def __init__(self, store: Store, resolver: Resolver) -> None:
+    def __init__(self, store: Store, resolver: Resolver, fusion: Fusion | None = None) -> None:
         self.store = store
         self.resolver = resolver
+        self.fusion = fusion  # a ranking by meaning to fuse with bm25's (meaning.py), or None
 
     def resolve_names(self, query: SearchQuery) -> SearchOutcome:
         """Check the options and resolve the name filters, from memory; no search yet."""
@@ -290,7 +296,9 @@ class Searcher:
         outcome.terms = list(fts.terms)
         limit = max(1, min(query.limit, 100))
         offset = max(0, query.offset)
-        if fts.expression:
+        if fts.expression and self.fusion is not None and query.sort == "relevance":
+            ids, total = self.fusion(self, fts, filters, query.text, limit, offset)
+        elif fts.expression:
             ids, total = self._ranked_ids(fts, filters, query.sort, limit, offset)
         else:
             ids, total = self._listed_ids(filters, limit, offset)

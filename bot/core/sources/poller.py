@@ -11,6 +11,7 @@ counted in the metrics.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -58,6 +59,8 @@ class Poller:
         self.api_factory = api_factory
         self.api_options = api_options
         self.failures = 0
+        # Called after each successful poll, e.g. to embed what it stored (services.py).
+        self.after_store: list[Callable[[], Awaitable[None]]] = []
 
     def window(self, today: date | None = None) -> tuple[date, date]:
         """The days to fetch, inclusive: from yesterday, or from the last successful poll's day when
@@ -100,6 +103,11 @@ class Poller:
             since, until, summary.pages, summary.details, summary.new, summary.updated,
         )
         await self.writer(partial(self.store.set_state, LAST_SUCCESS, until.isoformat()))
+        for hook in self.after_store:
+            try:
+                await hook()
+            except Exception:
+                log.exception("after-poll step failed")
         return PollResult(True, summary)
 
     def next_wait(self) -> float:

@@ -613,6 +613,22 @@ def _migration_one_outbox(db: sqlite_utils.Database) -> None:
         """
     )
 
+def _migration_question_vectors(db: sqlite_utils.Database) -> None:
+    # Each question's embedding for similar questions by meaning (bot/core/search/meaning.py):
+    # the model's vector, normalised, as int8 bytes; stamp grows with each write, so the
+    # nearest-neighbour index saved beside the database knows what it has not seen yet.
+    db.executescript(
+        """
+        CREATE TABLE question_vectors (
+            question_id INTEGER PRIMARY KEY,
+            stamp INTEGER NOT NULL,
+            vector BLOB NOT NULL
+        );
+        CREATE INDEX question_vectors_stamp ON question_vectors (stamp);
+        """
+    )
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -630,5 +646,6 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_one_question_per_uin,
     _migration_lapsed_status,
     _migration_one_outbox,
+    _migration_question_vectors,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -46,6 +46,7 @@ from bot.discord.outbox import (
     marked,
     marked_text,
 )
+from bot.discord.similar import SimilarButton
 from bot.discord.views import AlertButton, OpenAnswerSelect, vote_buttons
 
 log = logging.getLogger(__name__)
@@ -426,11 +427,13 @@ class Poster:
             view = discord.ui.View(timeout=None)
             if label == TABLED_LABEL:  # nothing to vote on yet
                 view.add_item(AlertButton(result["id"]))
+                view.add_item(SimilarButton(result["id"]))
                 return post_embed(result, label, content.because, content.parties), view
             embed = ask_for_votes(post_embed(result, label, content.because, content.parties))
             for item in vote_buttons(result["id"], content.yes, content.no):
                 view.add_item(item)
             view.add_item(AlertButton(result["id"]))
+            view.add_item(SimilarButton(result["id"]))
             return embed, view
         view = discord.ui.View(timeout=None)
         # The custom id only needs to be unique in its message: the menu reads the choice.

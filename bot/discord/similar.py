@@ -1,0 +1,173 @@
+"""Similar questions in Discord: the list ``/similar`` and the "Similar questions" button show.
+
+The button is a ``DynamicItem`` holding the question's id, so it keeps working on messages sent
+before a restart; it sits on every answer view, channel post and direct message, and replies
+privately to whoever pressed it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+from discord.utils import escape_markdown
+
+from bot.core.search.meaning import Meaning
+from bot.core.search.similar import SimilarError, find_similar, similar_rows
+from bot.core.store.database import Store
+from bot.core.text import cut_at_word
+from bot.discord.embeds import FIELD_VALUE_LIMIT, TITLE_LIMIT, pretty_date
+from bot.discord.replies import in_time, reply_error, send, the_bot
+
+log = logging.getLogger(__name__)
+
+SIMILAR_LABEL = "Similar questions"
+SIMILAR_EMOJI = "🔎"
+STATUS_WORDS = {
+    "answered": "✅ answered",
+    "corrected": "✅ answered (corrected)",
+    "holding": "⏳ holding answer",
+    "unanswered": "⌛ waiting for an answer",
+    "withdrawn": "✖ withdrawn",
+    "lapsed": "⌛ lapsed (not answered before the session ended)",
+}
+LEXICAL_NOTE = "Ranked by words: headings and question texts, the rarest words counting most."
+HELP_BY_WORDS = (
+    "`/similar question:` and 🔎 **Similar questions** compare **words** (no model is set up "
+    "here): a question put in other words may be missed. With `EMBEDDING_MODEL` set they "
+    "compare meaning too, and so does `/answers`."
+)
+HELP_BY_MEANING = (
+    "`/similar question:` and 🔎 **Similar questions** compare words **and meaning** "
+    "(\"knife crime\" also finds \"bladed weapons offences\"); `/answers` ranks by both too."
+)
+
+
+def similar_help(meaning: Meaning | None) -> tuple[str, str]:
+    """The /help field on similar questions: by words only, or by meaning too."""
+    on = meaning is not None and meaning.ready
+    return "Has it been asked before?", HELP_BY_MEANING if on else HELP_BY_WORDS
+FUSED_NOTE = "Ranked by words and by meaning together."
+
+
+def similar_listing(
+    store: Store, id_or_text: str, limit: int, meaning: Meaning | None = None
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]], str]:
+    """Off the loop: the question asked about (``{"id", "uin", "heading"}``, None for a draft),
+    the results as ``similar_rows`` gives them, and the method ("lexical" or "fused")."""
+    neighbours = meaning.neighbours_function(store) if meaning is not None else None
+    outcome = find_similar(store, id_or_text, limit, neighbours=neighbours)
+    question = None
+    if outcome.question is not None:
+        question = {k: outcome.question[k] for k in ("id", "uin", "heading", "house")}
+    return question, similar_rows(store, outcome), outcome.method
+
+
+def result_field(row: dict[str, Any]) -> tuple[str, str]:
+    """One result as an embed field: the heading (and a near-repeat mark) as its name; who
+    asked → department, when, status, and the start of the answer as its value."""
+    heading = row["heading"] or "(no heading)"
+    name = f"{'🔁 ' if row['near_repeat'] else ''}{heading} · {row['house']} {row['uin']}"
+    who = escape_markdown((row["asked_by"] or {}).get("name") or "—")
+    department = escape_markdown((row["department"] or {}).get("name") or "—")
+    when = pretty_date(row["date_tabled"])
+    if row["earlier"] is not None:
+        when += " (earlier)" if row["earlier"] else " (later)"
+    lines = [f"{who} → {department} · tabled {when or '?'}",
+             STATUS_WORDS.get(row["status"], row["status"])]
+    if row["near_repeat"]:
+        lines[1] += f" · **near-repeat: {row['near_repeat']}**"
+    if row["answer_start"]:
+        lines.append("> " + escape_markdown(row["answer_start"]))
+    lines.append(f"`id {row['id']}`")
+    return cut_at_word(name, 256), cut_at_word("\n".join(lines), FIELD_VALUE_LIMIT)
+
+
+def similar_embed(
+    question: dict[str, Any] | None, text: str, rows: list[dict[str, Any]], method: str
+) -> discord.Embed:
+    """The list: what it is like, then one field per similar question."""
+    if question is not None:
+        about = f"{question['heading'] or '(no heading)'} ({question['house']} {question['uin']})"
+    else:
+        about = f"“{' '.join(text.split())}”"
+    embed = discord.Embed(
+        title=cut_at_word(f"{SIMILAR_EMOJI} Questions like {about}", TITLE_LIMIT),
+    )
+    if not rows:
+        embed.description = "No similar questions found."
+    repeats = sum(1 for r in rows if r["near_repeat"])
+    if repeats:
+        embed.description = (f"🔁 {repeats} near-repeat{'s' if repeats != 1 else ''}: the same "
+                             "question again, to another department, or 80% alike.")
+    for row in rows:
+        name, value = result_field(row)
+        embed.add_field(name=name, value=value, inline=False)
+    embed.set_footer(text=FUSED_NOTE if method == "fused" else LEXICAL_NOTE)
+    return embed
+
+
+def similar_view(rows: list[dict[str, Any]]) -> discord.ui.View | None:
+    """"Open an answer…" over the results (full text and votes, privately); None for none."""
+    if not rows:
+        return None
+    from bot.discord.views import OpenAnswerSelect  # views puts SimilarButton on answers
+
+    view = discord.ui.View(timeout=None)
+    view.add_item(OpenAnswerSelect(0, rows))
+    return view
+
+
+async def show_similar(
+    interaction: discord.Interaction, id_or_text: str, limit: int = 5, ephemeral: bool = False
+) -> None:
+    """Answer an interaction with the questions most like a question or a draft."""
+    bot = the_bot(interaction)
+    try:
+        question, rows, method = await in_time(
+            interaction,
+            bot.services.db.read(similar_listing, id_or_text, limit, bot.services.meaning),
+            thinking=True, ephemeral=ephemeral,
+        )
+    except SimilarError as error:
+        await reply_error(interaction, str(error))
+        return
+    embed = similar_embed(question, id_or_text, rows, method)
+    view = similar_view(rows)
+    message: dict[str, Any] = {"embed": embed, "ephemeral": ephemeral}
+    if view is not None:
+        message["view"] = view
+    await send(interaction, **message)
+
+
+class SimilarButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"similar:(?P<qid>-?\d+)",
+):
+    """ "Similar questions": the questions most like this one, privately."""
+
+    def __init__(self, question_id: int) -> None:
+        self.question_id = question_id
+        super().__init__(
+            discord.ui.Button(
+                label=SIMILAR_LABEL,
+                emoji=SIMILAR_EMOJI,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"similar:{question_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> SimilarButton:
+        return cls(int(match["qid"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await show_similar(interaction, str(self.question_id), ephemeral=True)
+        except Exception:
+            log.exception("similar button failed")
+            await reply_error(interaction)
