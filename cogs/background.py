@@ -27,11 +27,14 @@ class Background(commands.Cog):
     def __init__(self, bot: WrittenAnswersBot) -> None:
         self.bot = bot
         self._first_fill: asyncio.Task[None] | None = None
+        self.meaning: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         """Start the loops, and on a first run the background backfill (planned before the
         first poll, while the store still holds only the seed)."""
         first_fill = await FirstFill.plan(self.bot.services)
+        # Similar by meaning (EMBEDDING_MODEL) comes up in the background; by words until then.
+        self.meaning = asyncio.create_task(self.bot.services.start_meaning(), name="meaning")
         # Read here, not at import, so the ticks can be set per run.
         self.delivery_loop.change_interval(seconds=DELIVERY_TICK_SECONDS)
         self.alerts_loop.change_interval(seconds=ALERT_TICK_SECONDS)
@@ -46,10 +49,11 @@ class Background(commands.Cog):
         """Stop every loop."""
         for loop in (self.poll_loop, self.delivery_loop, self.alerts_loop, self.retention_loop):
             loop.cancel()
-        if self._first_fill is not None:
-            self._first_fill.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._first_fill
+        for task in (self._first_fill, self.meaning):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     @tasks.loop(seconds=60)
     async def poll_loop(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -78,8 +77,6 @@ class WrittenAnswersBot(AppBot):
         serve_metrics(self.settings.metrics_port, self.settings.metrics_host)
         await self.services.db.write(prune_sessions, self.store)
         await self.refresh_indexes()
-        # Similar by meaning comes up in the background; by words until then.
-        self.meaning_task = asyncio.create_task(self.services.start_meaning())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()

@@ -136,7 +136,7 @@ async def test_with_a_model_similar_and_answers_use_meaning_too(
                             guild_ready_timeout=0.1)
     await bot_runner.start(bot)
     try:
-        await bot.meaning_task
+        await bot.get_cog("Background").meaning
         assert bot.services.meaning is not None and bot.services.meaning.ready
         message = await run(discord_server, "similar", {"question": str(OVERDUE_IDS[0])})
         embed = embed_of(message)
