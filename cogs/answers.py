@@ -13,6 +13,7 @@ from bot.core.records import STATUSES
 from bot.core.search.fulltext import SearchError, SearchQuery, check_query, parse_day_option
 from bot.core.search.render import answer_view
 from bot.core.text import cut_at_word
+from bot.discord.answers import answer_message
 from bot.discord.client import Interaction, WrittenAnswersBot
 from bot.discord.options import (
     NAME_LIMIT,
@@ -23,13 +24,7 @@ from bot.discord.options import (
     question_choices,
 )
 from bot.discord.replies import in_time, reply_error, send
-from bot.discord.views import (
-    answer_message,
-    pick_message,
-    results_message,
-    run_search,
-    save_search,
-)
+from bot.discord.search import pick_message, results_message, run_search, save_search
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from discord.ext import commands
 
 from bot.core.store.database import Store
 from bot.discord.client import Interaction, WrittenAnswersBot
-from bot.discord.embeds import help_embed
+from bot.discord.help import help_embed
 from bot.discord.replies import in_time, send
 from bot.discord.similar import similar_help
 

@@ -9,8 +9,8 @@ from discord.ext import commands
 from bot.core.names.candidates import Candidate
 from bot.core.reports.people import department_summary, member_profile
 from bot.discord.client import Interaction, WrittenAnswersBot
-from bot.discord.embeds import department_embed, member_embed
 from bot.discord.options import DepartmentName, MemberName
+from bot.discord.people import department_embed, member_embed
 from bot.discord.replies import in_time, reply_error, send
 
 

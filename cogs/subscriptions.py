@@ -12,22 +12,20 @@ from discord.utils import escape_markdown
 
 from bot.core.names.candidates import Resolution
 from bot.core.names.options import NAME_OPTIONS
+from bot.core.news.kinds import EVENTS_WORDS
 from bot.core.news.requests import SubscribeRequest, stored_request
 from bot.core.news.schedules import (
     DAYS,
     SCHEDULE_KINDS,
 )
-from bot.core.news.subscriptions import (
-    EVENTS_WORDS,
-    SubscriptionBook,
-)
+from bot.core.news.subscriptions import SubscriptionBook
 from bot.core.search.fulltext import SearchQuery
 from bot.core.text import cut_at_word
 from bot.discord.client import Interaction, WrittenAnswersBot
-from bot.discord.embeds import subscriptions_embed
 from bot.discord.fair_use import expensive
 from bot.discord.options import DepartmentName, MemberName, pin_names
 from bot.discord.replies import in_time, reply_error, send
+from bot.discord.subscriptions.embeds import subscriptions_embed
 from bot.discord.subscriptions.flow import (
     MANAGE_NEEDED,
     NO_SUCH_SUBSCRIPTION,

@@ -9,8 +9,8 @@ import discord
 from discord.ext import commands
 
 from bot.core.votes import emoji_vote
+from bot.discord.answers import relabelled_view
 from bot.discord.client import WrittenAnswersBot
-from bot.discord.views import relabelled_view
 
 log = logging.getLogger(__name__)
 

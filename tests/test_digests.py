@@ -182,7 +182,8 @@ def test_forum_tags_are_chosen_by_department_and_house() -> None:
 
 def test_a_full_digest_shows_every_item_within_discords_limits() -> None:
     from bot.core.news.outbox import interleaved
-    from bot.discord.embeds import DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT, digest_embed
+    from bot.discord.embeds import DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT
+    from bot.discord.subscriptions.embeds import digest_embed
 
     items = [("New answer", {
         "heading": f"Special Educational Needs and Disabilities: Transport {n} " * 4,

@@ -22,7 +22,8 @@ from bot.core.search.render import question_json
 from bot.core.sources.ingest import ingest_paths
 from bot.core.store.database import Store
 from bot.core.store.schema import _migration_lapsed_status
-from bot.discord.embeds import answer_status, status_line
+from bot.discord.answers import answer_status
+from bot.discord.embeds import status_line
 
 SAMPLE = shared_data("mysociety-api", "commons-tabled-2023-12-lapsed-subset.json")
 LAPSED_IDS = {1676644, 1675889, 1675185}  # Ministry of Justice, answered 24 May 2024

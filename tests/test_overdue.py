@@ -406,7 +406,7 @@ def test_cli_an_unclear_member_lists_the_candidates(
 
 
 def test_due_words_for_a_question_not_answered_yet() -> None:
-    from bot.discord.embeds import due_words
+    from bot.discord.answers import due_words
 
     def words(tabled: str, today: date, **extra: Any) -> str:
         data = {"house": "Commons", "date_tabled": tabled, "status": "unanswered", **extra}

@@ -241,7 +241,7 @@ def test_votes_one_per_person_latest_wins(store: Store) -> None:
 
 
 def test_a_role_mention_is_stored_changed_in_place_and_listed(store: Store) -> None:
-    from bot.discord.embeds import subscriptions_embed
+    from bot.discord.subscriptions.embeds import subscriptions_embed
 
     book = SubscriptionBook(store)
     row, what = book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50,

@@ -137,7 +137,7 @@ def test_a_style_typed_beats_activity() -> None:
 
 def test_the_pick_message_says_how_many_more_matched() -> None:
     from bot.core.names.candidates import Candidate
-    from bot.discord.views import pick_message
+    from bot.discord.search import pick_message
 
     candidates = [Candidate(i, f"Member {i}", 90.0) for i in range(7)]
     text, view = pick_message(1, "asked_by", candidates, more=2)

@@ -22,12 +22,7 @@ from bot.core.reports.helpfulness import HelpfulnessReport
 from bot.core.reports.not_held import ACCURACY as NOT_HELD_ACCURACY
 from bot.core.reports.timeliness import Rate, TimelinessReport, TimelinessRow
 from bot.core.text import cut_at_word
-from bot.discord.embeds import (
-    DESCRIPTION_LIMIT,
-    FIELD_VALUE_LIMIT,
-    FOOTER_LIMIT,
-    TITLE_LIMIT,
-)
+from bot.discord.embeds import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, FOOTER_LIMIT, TITLE_LIMIT
 
 CHART_FILE = "chart.png"
 SHOWN = 3  # best and worst departments named in the summary

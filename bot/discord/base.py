@@ -9,6 +9,7 @@ import discord
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.core.search.render import AnswerView
 from bot.core.services import Services
 from bot.core.store.database import Store
 
@@ -19,6 +20,12 @@ class AppBot(commands.Bot):
     settings: Settings
     store: Store  # the writer's store: reach it through ``services.db``
     services: Services
+
+    def answer_message(self, view: AnswerView) -> tuple[discord.Embed, discord.ui.View]:
+        """One answer as a message with its buttons (``answers.answer_message``); named here
+        so the menus that open an answer need not import the view they open, which holds a
+        button that lists them (an import cycle)."""
+        raise NotImplementedError
 
     async def refresh_indexes(self) -> None:
         """Rebuild the in-memory name indexes after the store gained data, off the loop."""

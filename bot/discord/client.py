@@ -12,18 +12,26 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.core.metrics import FAIR_USE_REFUSALS, INTERACTION_SECONDS, LOOP_LAG_SECONDS
 from bot.core.metrics import serve as serve_metrics
+from bot.core.search.render import AnswerView
 from bot.core.search.sessions import prune_sessions
 from bot.core.services import Services, build_services
 from bot.core.store.database import Store
+from bot.discord.alerts.buttons import AlertButton, FollowSelect
+from bot.discord.answers import AnswerPageButton, VoteButton, answer_message
 from bot.discord.base import AppBot
 from bot.discord.endpoints import configure_endpoints
 from bot.discord.fair_use import FairUse, fair_use_message
 from bot.discord.news import News
 from bot.discord.replies import reply_error
-from bot.discord.views import DYNAMIC_ITEMS
+from bot.discord.search import OpenAnswerSelect, PickButton, ResultsPageButton
+from bot.discord.similar import SimilarButton
 from bot.discord.watchdog import LoopWatchdog
 
 log = logging.getLogger(__name__)
+
+# The buttons and menus on any message, old ones too: registered before the gateway connects.
+DYNAMIC_ITEMS = (VoteButton, AnswerPageButton, ResultsPageButton, OpenAnswerSelect, PickButton,
+                 AlertButton, FollowSelect, SimilarButton)
 
 EXTENSIONS = (
     "cogs.background", "cogs.help", "cogs.answers", "cogs.people", "cogs.votes",
@@ -80,6 +88,10 @@ class WrittenAnswersBot(AppBot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()
+
+    def answer_message(self, view: AnswerView) -> tuple[discord.Embed, discord.ui.View]:
+        """One answer as a message with its buttons."""
+        return answer_message(view)
 
     async def close(self) -> None:
         """Stop the loops and the gateway, then the store's threads."""

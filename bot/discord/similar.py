@@ -20,6 +20,7 @@ from bot.core.store.database import Store
 from bot.core.text import cut_at_word
 from bot.discord.embeds import FIELD_VALUE_LIMIT, TITLE_LIMIT, pretty_date
 from bot.discord.replies import in_time, reply_error, send, the_bot
+from bot.discord.search import OpenAnswerSelect
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +114,6 @@ def similar_view(rows: list[dict[str, Any]]) -> discord.ui.View | None:
     """"Open an answer…" over the results (full text and votes, privately); None for none."""
     if not rows:
         return None
-    from bot.discord.views import OpenAnswerSelect  # views puts SimilarButton on answers
-
     view = discord.ui.View(timeout=None)
     view.add_item(OpenAnswerSelect(0, rows))
     return view

@@ -21,10 +21,11 @@ from bot.core.names.candidates import Resolution
 from bot.core.reports.overdue import OverdueList, overdue
 from bot.core.search.render import answer_view
 from bot.core.store.database import Store
+from bot.discord.alerts.buttons import alert_me
+from bot.discord.answers import answer_message
 from bot.discord.embeds import pretty_date
 from bot.discord.overdue.embeds import open_option_text, overdue_embed, overdue_title
 from bot.discord.replies import in_time, reply_error, send, the_bot, update
-from bot.discord.views import alert_me, answer_message
 
 log = logging.getLogger(__name__)
 

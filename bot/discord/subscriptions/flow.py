@@ -30,10 +30,10 @@ from bot.core.search.sessions import EXPIRED_REQUEST
 from bot.core.store.database import Store
 from bot.core.text import cut_at_word
 from bot.discord.base import AppBot
-from bot.discord.embeds import preview_embed
 from bot.discord.replies import in_time, reply_error, send, the_bot
+from bot.discord.search import pick_message
+from bot.discord.subscriptions.embeds import preview_embed
 from bot.discord.subscriptions.targets import target_problem
-from bot.discord.views import pick_message
 
 log = logging.getLogger(__name__)
 

@@ -31,13 +31,8 @@ from bot.core.reports.people import party_abbreviations
 from bot.core.search.render import result_json
 from bot.core.services import Services
 from bot.core.text import cut_at_word
-from bot.discord.embeds import (
-    ask_for_votes,
-    digest_embed,
-    due_words,
-    nothing_new_embed,
-    post_embed,
-)
+from bot.discord.alerts.buttons import AlertButton
+from bot.discord.answers import ask_for_votes, due_words, vote_buttons
 from bot.discord.outbox import (
     CONTENT_LIMIT,
     find_forum_post,
@@ -46,8 +41,9 @@ from bot.discord.outbox import (
     marked,
     marked_text,
 )
+from bot.discord.search import OpenAnswerSelect
 from bot.discord.similar import SimilarButton
-from bot.discord.views import AlertButton, OpenAnswerSelect, vote_buttons
+from bot.discord.subscriptions.embeds import digest_embed, nothing_new_embed, post_embed
 
 log = logging.getLogger(__name__)
 
