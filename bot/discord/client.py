@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 EXTENSIONS = (
     "cogs.help", "cogs.answers", "cogs.people", "cogs.votes", "cogs.subscriptions",
-    "cogs.accountability", "cogs.overdue", "cogs.alerts",
+    "cogs.accountability", "cogs.overdue", "cogs.alerts", "cogs.exports",
 )
 
 
