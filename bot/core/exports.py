@@ -22,7 +22,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from bot.core.reports.accountability import HelpfulnessReport, TimelinessReport, london_today
 from bot.core.reports.overdue import iter_overdue
@@ -114,8 +114,32 @@ def search_export(store: Store, searcher: Searcher, query: SearchQuery) -> Expor
     head = {"query": data["query"], "resolved": data["resolved"]}
     head["query"].pop("limit", None)
     head["query"].pop("offset", None)
-    rows = (result_json(store, r.row, r.excerpt) for r in results)
+    names = cast(Store, _NamesRemembered(store))
+    rows = (result_json(names, r.row, r.excerpt) for r in results)
     return Export("search", head, "results", rows, SEARCH_COLUMNS)
+
+
+class _NamesRemembered:
+    """A store whose members and answering bodies are read once per export: a few thousand
+    names, where the rows are up to a million. Everything else goes to the store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._members: dict[int | None, Any] = {}
+        self._bodies: dict[int | None, Any] = {}
+
+    def member(self, member_id: int | None) -> Any:
+        if member_id not in self._members:
+            self._members[member_id] = self._store.member(member_id)
+        return self._members[member_id]
+
+    def body(self, body_id: int | None) -> Any:
+        if body_id not in self._bodies:
+            self._bodies[body_id] = self._store.body(body_id)
+        return self._bodies[body_id]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
 
 
 def unclear_names(data: dict[str, Any]) -> str:
@@ -202,14 +226,13 @@ def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def cell(value: Any) -> str:
     """One CSV cell: "" for null, true / false, numbers as they are, and text that would start
     a formula behind a single quote."""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if value is True or value is False:
         return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value) if isinstance(value, float) else str(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def csv_line(values: Iterable[Any]) -> str:
@@ -220,9 +243,15 @@ def csv_line(values: Iterable[Any]) -> str:
 
 
 def _csv_chunks(export: Export) -> tuple[str, Callable[[dict[str, Any]], str]]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # one writer for every row
+
     def line(row: dict[str, Any]) -> str:
         cells = flatten(row)
-        return csv_line(cell(cells.get(c)) for c in export.columns)
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([cell(cells.get(c)) for c in export.columns])
+        return buffer.getvalue()
 
     return BOM + csv_line(export.columns), line
 

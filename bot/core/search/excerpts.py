@@ -26,7 +26,8 @@ def make_excerpt(row: QuestionRow, terms: list[str], limit: int = EXCERPT_LIMIT)
     if not text:
         return ""
     stems = {stem(fold(t)) for t in terms if fold(t)}
-    words = list(re.finditer(r"[^\W_]+(?:['’][^\W_]+)*", text))
+    # Without search words there is nothing to mark: the words are not read at all.
+    words = list(re.finditer(r"[^\W_]+(?:['’][^\W_]+)*", text)) if stems else []
 
     def matches(word: str) -> bool:
         folded = fold(word)
