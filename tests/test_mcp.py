@@ -304,3 +304,31 @@ async def test_streamable_http_on_localhost_with_hosts_checked(
     finally:
         process.terminate()
         await process.wait()
+
+
+async def test_names_added_beside_it_are_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot keeps loading answers while the server runs: a member first seen after the
+    server started is found once the store has changed."""
+    import bot.mcp.server as mcp_server
+    from bot.core.sources.ingest import ingest_paths
+
+    path = build_sample_store(tmp_path / "beside.db")
+    monkeypatch.setattr(mcp_server, "REFRESH_SECONDS", 0.0)
+    async with connect(path) as client:
+        before = await call(client, "resolve_name", kind="member", text="Zebedee Quux")
+        assert before["sure"] is False
+        base = json.loads((Path(__file__).parent / "fixtures" / "substantive.json")
+                          .read_text())["value"]
+        member = {"id": 777, "name": "Zebedee Quux", "listAs": "Quux, Zebedee",
+                  "party": "Labour", "partyAbbreviation": "Lab", "partyColour": "d50000",
+                  "memberFrom": "Nowhere", "thumbnailUrl": None}
+        source = tmp_path / "new.json"
+        source.write_text(json.dumps({"value": dict(base, id=995001, uin="995001",
+                                                    askingMemberId=777, askingMember=member,
+                                                    attachments=[])}))
+        with Store(path) as writer:  # the bot's writer, beside the server's readers
+            assert not ingest_paths(writer, [source]).failed
+        after = await call(client, "resolve_name", kind="member", text="Zebedee Quux")
+        assert after["sure"] is True and after["candidates"][0]["id"] == 777
