@@ -121,8 +121,9 @@ def tool_calls(db: Path, runs: int, seed: int = 11) -> dict[str, list[dict[str, 
         calls["similar_questions"].append({"id_or_uin": ids[i], "limit": 10})
         calls["overdue_questions"].append(
             {"limit": 20} if i % 2 else {"department": rng.choice(bodies), "limit": 20})
+        year = {"since": "2024-01-01", "until": "2024-12-31", "as_of": "2025-06-30"}
         calls["department_timeliness"].append(
-            {} if i % 4 == 0 else {"department": rng.choice(bodies)})
+            year if i % 4 == 0 else {**year, "department": rng.choice(bodies)})
         calls["resolve_name"].append(
             {"kind": "member", "text": rng.choice(members)} if i % 2
             else {"kind": "department", "text": rng.choice(bodies)})
@@ -147,7 +148,10 @@ async def bench_mcp(db: Path, runs: int) -> list[str]:
                     started = time.perf_counter()
                     result = await client.call_tool(tool, argument)
                     times.append(time.perf_counter() - started)
-                    errors += bool(result.is_error)
+                    if result.is_error:
+                        errors += 1
+                        print(f"  {tool} {argument}: {result.content[0].text[:160]}",  # type: ignore[union-attr]
+                              flush=True)
                 lines.append(f"| `{tool}` | {len(times)} | {ms(pct(times, 50))} | "
                              f"{ms(pct(times, 95))} | {ms(max(times))} | {errors} |")
                 print(lines[-1], flush=True)
