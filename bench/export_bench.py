@@ -1,6 +1,7 @@
 """Exports of 100,000 rows (time and peak memory, CSV and JSON) and the MCP tools' latency.
 
     python -m bench.export_bench --db STORE.db [--rows 100000] [--runs 40] [--part export|mcp]
+        [--only text]
 
 ``STORE.db`` is a bench store, for example the 1,000,000-question one that
 ``python -m bench.corpus --n 1000000 --per-file 50000 --out DIR/part.json`` and
@@ -60,7 +61,7 @@ def export_once(make: Callable[[], Export], fmt: str, rows: int, folder: Path,
     return elapsed, written.rows, written.bytes, peak
 
 
-def bench_exports(db: Path, rows: int) -> list[str]:
+def bench_exports(db: Path, rows: int, only: list[str]) -> list[str]:
     lines = ["| export | rows | format | seconds | rows/s | MB written | peak Python heap MB "
              "(tracemalloc) | peak RSS MB |", "|---|---|---|---|---|---|---|---|"]
     with Store(db, readonly=True) as store, tempfile.TemporaryDirectory() as tmp:
@@ -75,6 +76,8 @@ def bench_exports(db: Path, rows: int) -> list[str]:
             ("overdue, every question", lambda: overdue_export(store)),
         ]
         for label, make in cases:
+            if only and not any(word in label for word in only):
+                continue
             for count in (rows // 10, rows):
                 for fmt in ("csv", "json"):
                     export_once(make, fmt, min(count, 1000), Path(tmp), traced=False)  # warm
@@ -166,11 +169,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--part", choices=("export", "mcp", "both"), default="both")
+    parser.add_argument("--only", action="append", default=[], metavar="WORD",
+                        help="only the exports whose label has this word (text, overdue...)")
     args = parser.parse_args()
     with Store(args.db, readonly=True) as store:
         print(f"store: {store.count_questions():,} questions")
     if args.part in ("export", "both"):
-        print("\n".join(bench_exports(args.db, args.rows)))
+        print("\n".join(bench_exports(args.db, args.rows, args.only)))
     if args.part in ("mcp", "both"):
         print("\n".join(asyncio.run(bench_mcp(args.db, args.runs))))
 
