@@ -73,6 +73,9 @@ def bench_exports(db: Path, rows: int, only: list[str]) -> list[str]:
             ("search, text (`school`), by relevance",
              lambda: search_export(store, Searcher(store, resolver),
                                    SearchQuery(text="school"))),
+            ("search, text (`department`, in most answers), by relevance",
+             lambda: search_export(store, Searcher(store, resolver),
+                                   SearchQuery(text="department"))),
             ("overdue, every question", lambda: overdue_export(store)),
         ]
         for label, make in cases:
