@@ -6,10 +6,13 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.names.identities import PEOPLE_JSON_URL, fetch_people
@@ -20,8 +23,10 @@ from bot.core.store.database import Store, StoreError
 from bot.core.store.states import capture_time
 
 if TYPE_CHECKING:
+    from bot.core.exports import Export
     from bot.core.reports.helpfulness import HelpfulnessReport
     from bot.core.reports.timeliness import TimelinessReport
+    from bot.core.search.fulltext import SearchQuery
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO_ROOT / "data"
@@ -76,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_privacy(sub)
     _add_backup(sub)
     _add_similar(sub)
+    _add_export(sub)
+    _add_mcp(sub)
     return parser
 
 
@@ -169,16 +176,7 @@ def _add_readers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     _add_db(show)
 
     search = sub.add_parser("search", help="find answers by text and filters")
-    search.add_argument("text", nargs="?", default="", metavar="TEXT")
-    search.add_argument("--asked-by", metavar="NAME")
-    search.add_argument("--answered-by", metavar="NAME")
-    search.add_argument("--member", metavar="NAME", help="asked or answered by")
-    search.add_argument("--department", metavar="NAME")
-    search.add_argument("--house", choices=("commons", "lords"), type=str.lower)
-    search.add_argument("--since", metavar="DATE", help="answered on or after")
-    search.add_argument("--until", metavar="DATE", help="answered on or before")
-    search.add_argument("--status", choices=STATUSES)
-    search.add_argument("--sort", choices=("relevance", "newest"), default="relevance")
+    _add_search_filters(search)
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--json", action="store_true")
     _add_db(search)
@@ -195,15 +193,83 @@ def _add_readers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     _add_db(resolve)
 
 
+def _add_search_filters(parser: argparse.ArgumentParser) -> None:
+    """The options of ``search`` (and ``export search``): the text and the filters."""
+    parser.add_argument("text", nargs="?", default="", metavar="TEXT")
+    parser.add_argument("--asked-by", metavar="NAME")
+    parser.add_argument("--answered-by", metavar="NAME")
+    parser.add_argument("--member", metavar="NAME", help="asked or answered by")
+    parser.add_argument("--department", metavar="NAME")
+    parser.add_argument("--house", choices=("commons", "lords"), type=str.lower)
+    parser.add_argument("--since", metavar="DATE", help="answered on or after")
+    parser.add_argument("--until", metavar="DATE", help="answered on or before")
+    parser.add_argument("--status", choices=STATUSES)
+    parser.add_argument("--sort", choices=("relevance", "newest"), default="relevance")
+
+
+def _add_overdue_filters(parser: argparse.ArgumentParser) -> None:
+    """The filters of ``overdue`` (and ``export overdue``)."""
+    parser.add_argument("--department", metavar="NAME", help="answering department")
+    parser.add_argument("--member", metavar="NAME",
+                        help="a member who asked or is answering (either role)")
+    parser.add_argument("--answered-by", metavar="NAME", help="the member answering")
+    parser.add_argument("--asked-by", metavar="NAME", help="the member who asked")
+    parser.add_argument("--house", choices=("commons", "lords"), type=str.lower)
+    parser.add_argument("--as-of", metavar="DATE", help="overdue on this day (default today)")
+
+
+def _add_stats_filters(parser: argparse.ArgumentParser, report: str) -> None:
+    """The filters of ``stats timeliness|helpfulness`` (and ``export timeliness|helpfulness``)."""
+    parser.add_argument("--department", metavar="NAME", help="one department, by month")
+    parser.add_argument("--house", choices=("commons", "lords"), type=str.lower)
+    parser.add_argument("--since", metavar="DATE", help="default: 12 months before --until")
+    parser.add_argument("--until", metavar="DATE", help="default: --as-of")
+    parser.add_argument("--as-of", metavar="DATE", help="count as at this day (default today)")
+    if report == "helpfulness":
+        parser.add_argument("--min-votes", type=int, default=None, metavar="N",
+                            help="votes a department needs to be ranked (default 10)")
+
+
+def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``export search|overdue|timeliness|helpfulness``: the filters of the matching command."""
+    export = sub.add_parser(
+        "export", help="write a search, the overdue list or a table as CSV or JSON, streamed"
+    )
+    kinds = export.add_subparsers(dest="kind", required=True, metavar="WHAT")
+    for kind, text in (
+        ("search", "every answer a search finds"),
+        ("overdue", "every question overdue"),
+        ("timeliness", "the timeliness table"),
+        ("helpfulness", "the helpfulness league"),
+    ):
+        parser = kinds.add_parser(kind, help=text)
+        if kind == "search":
+            _add_search_filters(parser)
+        elif kind == "overdue":
+            _add_overdue_filters(parser)
+        else:
+            _add_stats_filters(parser, kind)
+        parser.add_argument("--format", choices=("csv", "json"), default="csv",
+                            help="default csv")
+        parser.add_argument("--output", metavar="FILE", type=Path,
+                            help="write here (default: standard output)")
+        parser.add_argument("--limit", type=int, default=None, metavar="N",
+                            help="at most N rows (default: all)")
+        _add_db(parser)
+
+
+def _add_mcp(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    mcp = sub.add_parser(
+        "mcp", help="a read-only Model Context Protocol server over the store (stdio)"
+    )
+    mcp.add_argument("--http", type=int, metavar="PORT",
+                     help="serve streamable HTTP on 127.0.0.1:PORT instead of stdio")
+    _add_db(mcp)
+
+
 def _add_overdue(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     overdue = sub.add_parser("overdue", help="questions past their due day, most overdue first")
-    overdue.add_argument("--department", metavar="NAME", help="answering department")
-    overdue.add_argument("--member", metavar="NAME",
-                         help="a member who asked or is answering (either role)")
-    overdue.add_argument("--answered-by", metavar="NAME", help="the member answering")
-    overdue.add_argument("--asked-by", metavar="NAME", help="the member who asked")
-    overdue.add_argument("--house", choices=("commons", "lords"), type=str.lower)
-    overdue.add_argument("--as-of", metavar="DATE", help="overdue on this day (default today)")
+    _add_overdue_filters(overdue)
     overdue.add_argument("--limit", type=int, default=20, metavar="N",
                          help="questions to list (default 20)")
     overdue.add_argument("--json", action="store_true")
@@ -218,16 +284,9 @@ def _add_stats(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         ("helpfulness", 'the league of departments by readers\' "No" votes'),
     ):
         report = reports.add_parser(name, help=text)
-        report.add_argument("--department", metavar="NAME", help="one department, by month")
-        report.add_argument("--house", choices=("commons", "lords"), type=str.lower)
-        report.add_argument("--since", metavar="DATE", help="default: 12 months before --until")
-        report.add_argument("--until", metavar="DATE", help="default: --as-of")
-        report.add_argument("--as-of", metavar="DATE", help="count as at this day (default today)")
+        _add_stats_filters(report, name)
         report.add_argument("--json", action="store_true")
         report.add_argument("--png", metavar="FILE", type=Path, help="also write the chart")
-        if name == "helpfulness":
-            report.add_argument("--min-votes", type=int, default=None, metavar="N",
-                                help="votes a department needs to be ranked (default 10)")
         _add_db(report)
 
 
@@ -522,23 +581,11 @@ def cmd_search(args: argparse.Namespace, settings: Settings, db_path: Path) -> i
     """``search``: print a page of results as a table or JSON; 2 for a bad option, 1 when a name is
     ambiguous (its candidates are printed)."""
     from bot.core.names.matching import Resolver
-    from bot.core.search.fulltext import Searcher, SearchError, SearchQuery, parse_day_option
+    from bot.core.search.fulltext import Searcher, SearchError
     from bot.core.search.render import search_json, search_table
 
     try:
-        query = SearchQuery(
-            text=args.text,
-            asked_by=args.asked_by,
-            answered_by=args.answered_by,
-            member=args.member,
-            department=args.department,
-            house=args.house,
-            since=parse_day_option(args.since, "--since"),
-            until=parse_day_option(args.until, "--until"),
-            status=args.status,
-            sort=args.sort,
-            limit=max(1, min(args.limit, 100)),
-        )
+        query = _search_query(args, limit=max(1, min(args.limit, 100)))
         with open_store(db_path) as store:
             outcome = Searcher(store, Resolver.from_store(store)).search(query)
             data = search_json(store, outcome)
@@ -547,6 +594,26 @@ def cmd_search(args: argparse.Namespace, settings: Settings, db_path: Path) -> i
         return 2
     print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else search_table(data))
     return 1 if outcome.ambiguous else 0
+
+
+def _search_query(args: argparse.Namespace, limit: int) -> SearchQuery:
+    """The search the options of ``_add_search_filters`` ask for; ``SearchError`` for a bad
+    date."""
+    from bot.core.search.fulltext import SearchQuery, parse_day_option
+
+    return SearchQuery(
+        text=args.text,
+        asked_by=args.asked_by,
+        answered_by=args.answered_by,
+        member=args.member,
+        department=args.department,
+        house=args.house,
+        since=parse_day_option(args.since, "--since"),
+        until=parse_day_option(args.until, "--until"),
+        status=args.status,
+        sort=args.sort,
+        limit=limit,
+    )
 
 
 def cmd_resolve(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
@@ -654,31 +721,60 @@ def _member_id(store: Store, text: str, flag: str) -> tuple[int, str]:
     return resolution.best.id, resolution.best.name
 
 
+@dataclass(frozen=True)
+class OverdueFilters:
+    """The names of ``_add_overdue_filters`` resolved: a department (with the bodies it
+    replaced) and members, as ids and names."""
+
+    as_of: date | None
+    department_ids: tuple[int, ...] | None
+    department: str | None
+    member: tuple[int, str] | None  # either role
+    answerer: tuple[int, str] | None
+    asker: tuple[int, str] | None
+
+    @property
+    def arguments(self) -> dict[str, Any]:
+        """As keyword arguments of ``overdue`` (all but the House)."""
+        return {
+            "department_id": self.department_ids, "as_of": self.as_of,
+            "member_id": self.member[0] if self.member else None,
+            "answering_member_id": self.answerer[0] if self.answerer else None,
+            "asking_member_id": self.asker[0] if self.asker else None,
+        }
+
+
+def _overdue_filters(store: Store, args: argparse.Namespace) -> OverdueFilters:
+    """Resolve the names the overdue options give (``_add_overdue_filters``); raises
+    ``AccountabilityError``, ``OverdueError`` or ``SearchError`` for a bad one."""
+    from bot.core.search.fulltext import parse_day_option
+
+    as_of = parse_day_option(args.as_of, "--as-of")
+    ids, department = (
+        _department_family(store, args.department) if args.department else (None, None)
+    )
+    member = _member_id(store, args.member, "--member") if args.member else None
+    answerer = (_member_id(store, args.answered_by, "--answered-by")
+                if args.answered_by else None)
+    asker = _member_id(store, args.asked_by, "--asked-by") if args.asked_by else None
+    return OverdueFilters(as_of, ids, department, member, answerer, asker)
+
+
 def cmd_overdue(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
     """``overdue``: the questions past their due day (today, or ``--as-of``), most overdue
     first, as a table or JSON; 2 for a bad option or a name that is unknown or unclear."""
     from bot.core.reports.accountability import AccountabilityError
     from bot.core.reports.overdue import OverdueError, overdue
-    from bot.core.search.fulltext import SearchError, parse_day_option
+    from bot.core.search.fulltext import SearchError
 
     try:
-        as_of = parse_day_option(args.as_of, "--as-of")
         if args.limit < 1:
             raise OverdueError(f"--limit must be at least 1, not {args.limit}")
         with open_store(db_path) as store:
-            ids, department = (
-                _department_family(store, args.department) if args.department else (None, None)
-            )
-            member = _member_id(store, args.member, "--member") if args.member else None
-            answerer = (_member_id(store, args.answered_by, "--answered-by")
-                        if args.answered_by else None)
-            asker = _member_id(store, args.asked_by, "--asked-by") if args.asked_by else None
-            listing = overdue(
-                store, department_id=ids, house=args.house, as_of=as_of, limit=args.limit,
-                member_id=member[0] if member else None,
-                answering_member_id=answerer[0] if answerer else None,
-                asking_member_id=asker[0] if asker else None,
-            )
+            filters = _overdue_filters(store, args)
+            listing = overdue(store, house=args.house, limit=args.limit, **filters.arguments)
+            department, member = filters.department, filters.member
+            answerer, asker = filters.answerer, filters.asker
     except (AccountabilityError, OverdueError, SearchError) as error:
         print(str(error), file=sys.stderr)
         return 2
@@ -690,6 +786,87 @@ def cmd_overdue(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
              f"asked by {asker[1]}" if asker else "",
              f"House of {args.house.capitalize()}" if args.house else ""]
     print(listing.as_text(", ".join(t for t in title if t)))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``export search|overdue|timeliness|helpfulness``: every row, as CSV or JSON, to
+    ``--output`` (written to a temporary file beside it, renamed when complete) or standard
+    output; a line on stderr says how many rows. 2 for a bad option or an unclear name."""
+    from bot.core.exports import ExportError, write_export
+    from bot.core.reports.accountability import AccountabilityError
+    from bot.core.reports.overdue import OverdueError
+    from bot.core.search.fulltext import SearchError
+
+    if args.limit is not None and args.limit < 1:
+        print(f"export: --limit must be at least 1, not {args.limit}", file=sys.stderr)
+        return 2
+    partial = args.output.with_name(args.output.name + ".part") if args.output else None
+    try:
+        with open_store(db_path) as store:
+            export = _export(store, args)
+            if partial is None:
+                sys.stdout.flush()
+                written = write_export(export, args.format, sys.stdout.buffer,
+                                       max_rows=args.limit)
+                sys.stdout.buffer.flush()
+            else:
+                with partial.open("wb") as out:
+                    written = write_export(export, args.format, out, max_rows=args.limit)
+                partial.replace(args.output)
+    except (AccountabilityError, ExportError, OverdueError, SearchError) as error:
+        print(f"export: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # the reader stopped early (| head): nothing to report
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as error:
+        print(f"export: could not write {args.output}: {error.strerror or error}",
+              file=sys.stderr)
+        return 1
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+    where = f" to {args.output}" if args.output else ""
+    more = f"; stopped at --limit {args.limit}" if written.cut else ""
+    print(f"export: {written.rows:,} rows, {written.bytes:,} bytes{where}{more}", file=sys.stderr)
+    return 0
+
+
+def _export(store: Store, args: argparse.Namespace) -> Export:
+    """What ``export`` writes, from the options of the matching command."""
+    from bot.core.exports import overdue_export, report_export, search_export
+    from bot.core.names.matching import Resolver
+    from bot.core.search.fulltext import Searcher
+
+    if args.kind == "search":
+        query = _search_query(args, limit=args.limit or 0)
+        return search_export(store, Searcher(store, Resolver.from_store(store)), query)
+    if args.kind == "overdue":
+        filters = _overdue_filters(store, args)
+        return overdue_export(store, house=args.house, **filters.arguments)
+    args.report = args.kind
+    return report_export(_stats_report(store, args))
+
+
+def cmd_mcp(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """``mcp [--http PORT]``: the read-only MCP server over the store, on stdio (or streamable
+    HTTP on 127.0.0.1), until stopped. 2 when the store is missing or the SDK is not
+    installed."""
+    try:
+        from bot.mcp.server import serve
+    except ImportError as error:
+        print(f"mcp: the MCP SDK is not installed ({error}); pip install 'mcp>=2.3,<3'",
+              file=sys.stderr)
+        return 2
+    if not db_path.exists():
+        print(f"mcp: no store at {db_path} (set DATABASE_PATH or pass --db)", file=sys.stderr)
+        return 2
+    if args.http is not None and not 1 <= args.http <= 65535:
+        print(f"mcp: --http takes a port between 1 and 65535, not {args.http}", file=sys.stderr)
+        return 2
+    serve(db_path, http_port=args.http)
     return 0
 
 
@@ -826,5 +1003,7 @@ COMMANDS = {
     "overdue": cmd_overdue,
     "privacy": cmd_privacy,
     "backup": cmd_backup,
+    "export": cmd_export,
+    "mcp": cmd_mcp,
 }
 COMMANDS_WITH_FRONTEND = {"run": cmd_run, "poll": cmd_poll}

@@ -14,7 +14,7 @@ from bot.core.privacy.servers import (
     leave_guild,
     note_present_guilds,
 )
-from bot.discord.client import WrittenAnswersBot
+from bot.discord.client import Interaction, WrittenAnswersBot
 from bot.discord.privacy import PrivacyButton, show_privacy
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class Privacy(commands.Cog):
     @app_commands.command(
         name="privacy", description="What this bot keeps about you: see it, export it, delete it"
     )
-    async def privacy(self, interaction: discord.Interaction) -> None:
+    async def privacy(self, interaction: Interaction) -> None:
         """Counts of the person's votes, alerts, saved searches and subscriptions, privately."""
         await show_privacy(interaction)
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord.client import WrittenAnswersBot
+from bot.discord.client import Interaction, WrittenAnswersBot
 from bot.discord.options import question_choices
 from bot.discord.similar import show_similar
 
@@ -26,7 +25,7 @@ class Similar(commands.Cog):
     )
     async def similar(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         question: app_commands.Range[str, 1, 4000],
         limit: app_commands.Range[int, 1, 10] = 5,
     ) -> None:
@@ -35,7 +34,7 @@ class Similar(commands.Cog):
 
     @similar.autocomplete("question")
     async def question_complete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """As /answer's id: an exact id or UIN, then the newest question under each heading."""
         return await question_choices(interaction, current)

@@ -205,6 +205,8 @@ def test_the_manual_documents_no_slash_command_that_is_gone() -> None:
         for match in re.finditer(r"`/([a-z_]+)((?: [^`]*)?)`", text):
             name, rest = match[1], match[2].strip()
             if name in groups:
+                if not rest:  # the group itself (``/export``): its commands are checked apart
+                    continue
                 sub, _, rest = rest.partition(" ")
                 name = f"{name} {sub}"
             assert name in SLASH, f"{where}: /{name} is not a slash command"

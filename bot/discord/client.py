@@ -38,6 +38,7 @@ EXTENSIONS = (
     "cogs.subscriptions", "cogs.accountability", "cogs.overdue", "cogs.alerts",
     "cogs.privacy",
     "cogs.similar",
+    "cogs.exports",
 )
 
 

@@ -12,44 +12,14 @@ from discord.utils import escape_markdown
 from bot.core.votes import NO_EMOJI, YES_EMOJI
 
 LICENCE_FOOTER = "Parliamentary information licensed under the Open Parliament Licence v3.0"
-
-
-LICENCE_FOOTER = "Parliamentary information licensed under the Open Parliament Licence v3.0"
-TITLE_LIMIT = 256
-
-
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
-
-
-DESCRIPTION_LIMIT = 4096
-FIELD_VALUE_LIMIT = 1024
-
-
 FIELD_VALUE_LIMIT = 1024
 FOOTER_LIMIT = 2048
-
-
-FOOTER_LIMIT = 2048
-EMBED_TOTAL_LIMIT = 6000
-
-
 EMBED_TOTAL_LIMIT = 6000
 LABEL_LIMIT = 80
-
-
-LABEL_LIMIT = 80
-SELECT_LABEL_LIMIT = 100
-
-
 SELECT_LABEL_LIMIT = 100
 VOTE_HINT = f"Vote with the buttons below; {YES_EMOJI} / {NO_EMOJI} reactions count too."
-
-
-VOTE_HINT = f"Vote with the buttons below; {YES_EMOJI} / {NO_EMOJI} reactions count too."
-PAGE_CHARS = 3500  # room for the heading lines and the page marker within 4096
-
-
 PAGE_CHARS = 3500  # room for the heading lines and the page marker within 4096
 STATUS_LABELS = {
     "answered": "answered",

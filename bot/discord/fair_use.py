@@ -142,6 +142,6 @@ def expensive() -> Callable[[T], T]:
 
 
 def expensive_report() -> Callable[[T], T]:
-    """The shared check for report commands (/timeliness, /helpfulness, and /export when it
-    exists): one at a time per person, and ``LIMITS.reports`` per ``LIMITS.per`` seconds."""
+    """The shared check for report commands (/timeliness, /helpfulness, /export): one at a
+    time per person, and ``LIMITS.reports`` per ``LIMITS.per`` seconds."""
     return app_commands.check(_check(report=True))

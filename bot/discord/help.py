@@ -16,7 +16,8 @@ HELP_SECTIONS: tuple[tuple[str, str], ...] = (
         "`/answer id:` — one question and its full answer (API id or UIN, e.g. HL12274)\n"
         "`/similar question:` — has this been asked before? questions like one or a draft\n"
         "`/member name:` — who they are, what they asked and answered\n"
-        "`/department name:` — recent answers and who answers for it",
+        "`/department name:` — recent answers and who answers for it\n"
+        "`/export` — a search, the overdue list or a table as a CSV or JSON file (only you)",
     ),
     (
         "Follow the news (needs Manage Channels)",

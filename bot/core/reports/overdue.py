@@ -35,7 +35,7 @@ that day they were still waiting. Only the page shown is read from the table.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -61,6 +61,7 @@ __all__ = [
     "OverdueError",
     "OverdueList",
     "OverdueQuestion",
+    "iter_overdue",
     "overdue",
     "question_due",
 ]
@@ -280,35 +281,70 @@ def overdue(
     ``as_of`` outside the working-day calendar (1997 to 2040 at least, and every day the
     questions carry: ``bot.core.store.calendar``).
     """
-    as_of = as_of or london_today()
-    first, last = stored_bounds(store.conn) or (CALENDAR_FIRST, CALENDAR_LAST)
-    if not first <= as_of <= last:
-        raise OverdueError(f"as of {as_of}: the working-day calendar covers {first} to {last}")
     if limit < 1:
         raise OverdueError(f"limit must be at least 1, not {limit}")
     if offset < 0:
         raise OverdueError(f"offset must not be negative, not {offset}")
+    as_of, scope, values = _prepare(store, department_id, answering_member_id,
+                                    asking_member_id, member_id, house, as_of)
+    values.update(limit=limit, offset=offset)
+    found = store.conn.execute(_page_sql(scope), values).fetchall()
+    total = next(count for question_id, _, count in found if question_id is None)
+    page: list[tuple[int, str]] = [(i, due) for i, due, _ in found if i is not None]
+    return OverdueList(as_of, total, offset, _items(store, page, as_of))
+
+
+def iter_overdue(
+    store: Store,
+    *,
+    department_id: int | Sequence[int] | None = None,
+    answering_member_id: int | None = None,
+    asking_member_id: int | None = None,
+    member_id: int | None = None,
+    house: str | None = None,
+    as_of: date | None = None,
+    batch: int = 500,
+) -> Iterator[OverdueQuestion]:
+    """Every question ``overdue`` would list, in its order, read from one cursor ``batch`` at
+    a time (for exports: memory does not grow with the list). Same filters and errors."""
+    as_of, scope, values = _prepare(store, department_id, answering_member_id,
+                                    asking_member_id, member_id, house, as_of)
+    cursor = store.conn.execute(
+        f"{_waiting_cte(scope)} SELECT id, due FROM waiting ORDER BY due, id", values)
+    while page := cursor.fetchmany(batch):
+        yield from _items(store, page, as_of)
+
+
+def _prepare(
+    store: Store, department_id: int | Sequence[int] | None, answering_member_id: int | None,
+    asking_member_id: int | None, member_id: int | None, house: str | None, as_of: date | None,
+) -> tuple[date, QuestionScope, dict[str, Any]]:
+    """The day (default today in the UK), the scope and the parameters of a list; raises
+    ``OverdueError`` for an unknown House or a day outside the working-day calendar."""
+    as_of = as_of or london_today()
+    first, last = stored_bounds(store.conn) or (CALENDAR_FIRST, CALENDAR_LAST)
+    if not first <= as_of <= last:
+        raise OverdueError(f"as of {as_of}: the working-day calendar covers {first} to {last}")
     scope = QuestionScope(body_ids(department_id, OverdueError),
                           normal_house(house, OverdueError), answering_member_id, asking_member_id,
                           member_id)
     values: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "last_working_day": last_working_day(as_of).isoformat(),
-        "limit": limit,
-        "offset": offset,
         **scope.params,
     }
-    conn = store.conn
-    found = conn.execute(_page_sql(scope), values).fetchall()
-    total = next(count for question_id, _, count in found if question_id is None)
-    page: list[tuple[int, str]] = [(i, due) for i, due, _ in found if i is not None]
+    return as_of, scope, values
+
+
+def _items(store: Store, page: Sequence[tuple[int, str]], as_of: date) -> list[OverdueQuestion]:
+    """The questions of a page of (id, due day), read from the table, in the page's order."""
     if not page:
-        return OverdueList(as_of, total, offset, [])
+        return []
     marks = ", ".join("?" * len(page))
     rows = {r["id"]: r for r in store.rows(
         f"SELECT {_DETAIL_COLUMNS} FROM questions WHERE id IN ({marks})", [i for i, _ in page]
     )}
-    counts = _working_day_counts(conn, {as_of.isoformat(), *(due for _, due in page)})
+    counts = _working_day_counts(store.conn, {as_of.isoformat(), *(due for _, due in page)})
     results = []
     for question_id, due in page:
         try:
@@ -316,7 +352,7 @@ def overdue(
         except KeyError:  # a date for answer outside the calendar: count it the long way
             days = working_days_between(date.fromisoformat(due), as_of)
         results.append(_item(store, rows[question_id], due, days, as_of))
-    return OverdueList(as_of, total, offset, results)
+    return results
 
 
 def _day(value: Any) -> date | None:

@@ -12,6 +12,7 @@ EXCERPT_LIMIT = 300
 
 
 _MD_SPECIAL = re.compile(r"([\\*_~`|>])")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 def escape_markdown(text: str) -> str:
@@ -26,25 +27,30 @@ def make_excerpt(row: QuestionRow, terms: list[str], limit: int = EXCERPT_LIMIT)
     if not text:
         return ""
     stems = {stem(fold(t)) for t in terms if fold(t)}
-    words = list(re.finditer(r"[^\W_]+(?:['’][^\W_]+)*", text))
+    known: dict[str, bool] = {}
 
     def matches(word: str) -> bool:
-        folded = fold(word)
-        return bool(folded) and any(
-            stem(folded) == s or folded.startswith(s) for s in stems if len(s) >= 2
-        )
+        if word not in known:
+            folded = fold(word)
+            known[word] = bool(folded) and any(
+                stem(folded) == s or folded.startswith(s) for s in stems if len(s) >= 2
+            )
+        return known[word]
 
-    hits = [m for m in words if matches(m.group())] if stems else []
-    start = 0
-    if hits:
-        # Start a little before the first hit, at a word boundary, so it reads in context.
-        first = hits[0]
-        if first.end() > limit - 20 and len(text) > limit:
-            start = text.rfind(" ", 0, max(1, first.start() - limit // 4)) + 1
-    window = text[start:]
+    # The words are read up to the end of the excerpt only (all of them when none matches):
+    # an export marks tens of thousands of answers. Without search words, none is read.
+    hits: list[re.Match[str]] = []
+    start, end = 0, -1
+    for word in _WORD.finditer(text) if stems else ():
+        if hits and word.start() >= end:
+            break
+        if matches(word.group()):
+            hits.append(word)
+            if len(hits) == 1:
+                start, end = _window(text, word, limit)
+    if not hits:
+        start, end = _window(text, None, limit)
     prefix = "…" if start > 0 else ""
-    cut = cut_at_word(window, limit - len(prefix))
-    end = start + len(cut.rstrip("…"))
     pieces: list[str] = []
     cursor = start
     for hit in hits:
@@ -56,3 +62,14 @@ def make_excerpt(row: QuestionRow, terms: list[str], limit: int = EXCERPT_LIMIT)
     pieces.append(escape_markdown(text[cursor:end]))
     suffix = "…" if end < len(text) else ""
     return prefix + "".join(pieces).strip() + suffix
+
+
+def _window(text: str, first: re.Match[str] | None, limit: int) -> tuple[int, int]:
+    """Where an excerpt of ``text`` starts and ends: from the start, or a little before the
+    first hit (at a word boundary, so that it reads in context) when that would not show."""
+    start = 0
+    if first is not None and first.end() > limit - 20 and len(text) > limit:
+        start = text.rfind(" ", 0, max(1, first.start() - limit // 4)) + 1
+    prefix = "…" if start > 0 else ""
+    cut = cut_at_word(text[start:], limit - len(prefix))
+    return start, start + len(cut.rstrip("…"))

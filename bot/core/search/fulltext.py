@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -435,22 +435,10 @@ class Searcher:
         ranking it as three queries read the index three times.
         """
         conn = self.store.conn
-        expression = f"({fts.expression})"  # text words cannot match tags: see _phrase
-        if filters.tags:
-            expression += " AND (tags : (" + " AND ".join(filters.tags) + "))"
-        expression = f"({expression}) NOT (tags : ({filters.not_wanted()}))"
-        if filters.dated:
-            # The index is read newest first and knows no dates: without an id range, a
-            # "since" search would check the date of every older match too.
-            bounds = self.store.answered_id_bounds(filters.since, filters.until)
-            if bounds is None:
-                return [], 0
-            source = "FROM questions_fts f CROSS JOIN questions q ON q.id = f.rowid"
-            condition = (f" AND f.rowid BETWEEN {int(bounds[0])} AND {int(bounds[1])} AND "
-                         + " AND ".join(filters.where))
-            params = filters.params
-        else:
-            source, condition, params = "FROM questions_fts f", "", []
+        match = self._match(fts, filters)
+        if match is None:
+            return [], 0
+        expression, source, condition, params = match
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         matches = conn.execute(
             f"SELECT f.rowid, bm25(questions_fts, {weights}) {source} "
@@ -468,6 +456,71 @@ class Searcher:
             ids = [rowid for rowid, _ in window[offset : offset + limit]]
         return ids, len(matches)
 
+
+    def _match(
+        self, fts: FtsQuery, filters: Filters
+    ) -> tuple[str, str, str, list[Any]] | None:
+        """A text search's FTS5 expression (text and filters), its FROM clause, its SQL
+        condition (date ranges) and their parameters; None when no question is answered in
+        the date range."""
+        expression = f"({fts.expression})"  # text words cannot match tags: see _phrase
+        if filters.tags:
+            expression += " AND (tags : (" + " AND ".join(filters.tags) + "))"
+        expression = f"({expression}) NOT (tags : ({filters.not_wanted()}))"
+        if not filters.dated:
+            return expression, "FROM questions_fts f", "", []
+        # The index is read newest first and knows no dates: without an id range, a
+        # "since" search would check the date of every older match too.
+        bounds = self.store.answered_id_bounds(filters.since, filters.until)
+        if bounds is None:
+            return None
+        condition = (f" AND f.rowid BETWEEN {int(bounds[0])} AND {int(bounds[1])} AND "
+                     + " AND ".join(filters.where))
+        return (expression, "FROM questions_fts f CROSS JOIN questions q ON q.id = f.rowid",
+                condition, filters.params)
+
+    def stream(
+        self, query: SearchQuery, batch: int = 500
+    ) -> tuple[SearchOutcome, Iterator[SearchResult]]:
+        """Every match of ``query``, not one page, read from one cursor in batches of
+        ``batch`` (for exports: memory does not grow with the matches). The outcome says how
+        the names resolved (nothing is searched when one is ambiguous); its ``total`` is not
+        counted. Unlike ``search``, a text search sorted by relevance ranks every match, not
+        only the newest ``COUNT_CAP``; ``query.limit`` and ``offset`` are ignored."""
+        outcome = self.resolve_names(query)
+        if outcome.ambiguous:
+            return outcome, iter(())
+        filters = self._filters(query, outcome)
+        fts = fts_query(query.text or "")
+        outcome.terms = list(fts.terms)
+        return outcome, self._stream(fts, filters, query.sort, outcome.terms, batch)
+
+    def _stream(self, fts: FtsQuery, filters: Filters, sort: str, terms: list[str],
+                batch: int) -> Iterator[SearchResult]:
+        newest = "ORDER BY q.date_answered DESC, q.id DESC"
+        if not fts.expression:
+            sql = f"SELECT q.id FROM questions q WHERE {' AND '.join(filters.where)} {newest}"
+            params: list[Any] = filters.params
+        else:
+            match = self._match(fts, filters)
+            if match is None:
+                return
+            expression, source, condition, rest = match
+            if sort == "newest":
+                source = "FROM questions_fts f CROSS JOIN questions q ON q.id = f.rowid"
+                order = newest
+            else:
+                weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+                order = f"ORDER BY bm25(questions_fts, {weights}), f.rowid DESC"
+            sql = f"SELECT f.rowid {source} WHERE questions_fts MATCH ?{condition} {order}"
+            params = [expression, *rest]
+        cursor = self.store.conn.execute(sql, params)
+        while ids := [r[0] for r in cursor.fetchmany(batch)]:
+            rows = {row["id"]: row for row in self.store.question_rows(
+                f"SELECT * FROM questions WHERE id IN ({','.join('?' * len(ids))})", ids)}
+            for qid in ids:
+                if (row := rows.get(qid)) is not None:
+                    yield SearchResult(row, make_excerpt(row, terms))
 
 @dataclass
 class Filters:

@@ -16,9 +16,6 @@ log = logging.getLogger(__name__)
 
 
 ALERT_LABEL = "🔔 Alert me"
-
-
-ALERT_LABEL = "🔔 Alert me"
 FOLLOW_CHOICES = {"heading": "New answers with the same heading",
                   "department": "New answers from the same department"}
 
