@@ -92,7 +92,7 @@ async def phase(server, person, others, rate: float, rest: float, after: float,
 
 
 async def measure(db: Path, rate: float, rest: float, after: float, count: int):
-    from bot.cli import open_store
+    from bot.cli.common import open_store
     from bot.config import Settings
     from bot.discord.client import WrittenAnswersBot
     from bot.discord.fair_use import LIMITS, FairUse

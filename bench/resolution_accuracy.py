@@ -95,7 +95,7 @@ def table(ours: dict[str, Accuracy], naive: dict[str, Accuracy]) -> str:
 
 
 def main() -> None:
-    from bot.cli import open_store
+    from bot.cli.common import open_store
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(

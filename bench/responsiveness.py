@@ -212,7 +212,7 @@ async def measure(db: Path, beside: int, size: int, rate: float, seconds: float,
     except ImportError:  # a checkout from before the Discord adapter moved
         from bot.client import WrittenAnswersBot  # type: ignore[no-redef]
     from bench.corpus import generate_questions
-    from bot.cli import open_store
+    from bot.cli.common import open_store
     from bot.config import Settings
     from tests.e2e.discord_server import BotRunner, DiscordServer
 

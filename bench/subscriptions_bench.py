@@ -91,7 +91,7 @@ async def bench_delay(posts: int) -> list[float]:
     from dataclasses import replace
 
     import cogs.background
-    from bot.cli import open_store
+    from bot.cli.common import open_store
     from bot.config import Settings
     from bot.core.news.subscriptions import SubscriptionBook
     from bot.discord.client import WrittenAnswersBot

@@ -2,7 +2,8 @@
 
 import sys
 
-from bot.cli import Frontend, main
+from bot.cli import main
+from bot.cli.common import Frontend
 
 
 def discord_frontend() -> Frontend:

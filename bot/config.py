@@ -187,4 +187,4 @@ def load_settings(
         kwargs["guild_data_days"] = _whole_number("GUILD_DATA_DAYS", value)
     if (value := get("EMBEDDING_MODEL")) is not None:
         kwargs["embedding_model"] = value
-    return Settings(**kwargs)  # type: ignore[arg-type]
+    return Settings(**kwargs)  # type: ignore[arg-type]  # each value checked by its parser above

@@ -25,7 +25,7 @@ from parliament_server import (
 )
 
 from bench.corpus import generate_questions
-from bot.cli import open_store
+from bot.cli.common import open_store
 from bot.config import Settings
 from bot.core.metrics import POLL_CALLS
 from bot.core.names.matching import Resolver

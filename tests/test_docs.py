@@ -30,7 +30,7 @@ from discord.ext import commands
 from dockerfile_parse import DockerfileParser
 
 import cogs
-from bot.cli import build_parser
+from bot.cli.parser import build_parser
 from bot.config import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

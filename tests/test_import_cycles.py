@@ -48,7 +48,7 @@ def cycles(package: str, roots: tuple[str, ...] = ("bot", "cogs")) -> list[list[
     return found
 
 
-@pytest.mark.parametrize("package", ["bot.core", "bot.discord", "cogs"])
+@pytest.mark.parametrize("package", ["bot.core", "bot.discord", "bot.cli", "bot.mcp", "cogs"])
 def test_no_import_cycles(package: str) -> None:
     assert cycles(package) == []
 

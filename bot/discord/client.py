@@ -67,7 +67,7 @@ class WrittenAnswersBot(AppBot):
             # Answer text and user input must never ping anyone.
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
-            **options,  # type: ignore[arg-type]
+            **options,  # type: ignore[arg-type]  # discord.py types its options one by one
         )
         self.settings = settings
         self.store = store  # the writer's store: reach it through ``services.db``

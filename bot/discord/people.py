@@ -26,7 +26,7 @@ def member_embed(
     embed = discord.Embed(
         # The name may be NULL in the table, but /member only reaches members the resolver
         # knows, and it indexes named ones only (a name, once stored, is never cleared).
-        title=cut_at_word(escape_markdown(member["name"]), TITLE_LIMIT),  # type: ignore[arg-type]
+        title=cut_at_word(escape_markdown(member["name"] or ""), TITLE_LIMIT),
         description=" · ".join(escape_markdown(w) for w in who if w) or None,
     )
     embed.add_field(name="Questions asked", value=f"{asked:,}")

@@ -192,7 +192,7 @@ def e2e_questions() -> list[dict]:
 @pytest.fixture
 def loaded_database(bot_settings: Settings) -> Path:
     """The bot's database with the fixtures and ``e2e_questions`` in it."""
-    from bot.cli import open_store
+    from bot.cli.common import open_store
     from bot.core.sources.ingest import ingest_paths
 
     path = bot_settings.database_path
@@ -209,7 +209,7 @@ async def answers_bot(
     bot_settings: Settings, bot_runner: BotRunner, loaded_database: Path
 ) -> AsyncIterator[Any]:
     """The project's bot, in-process, connected and ready; closed with its store at teardown."""
-    from bot.cli import open_store
+    from bot.cli.common import open_store
     from bot.discord.client import WrittenAnswersBot
 
     store = open_store(bot_settings.database_path)

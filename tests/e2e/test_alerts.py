@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 import cogs.background
-from bot.cli import open_store
+from bot.cli.common import open_store
 from bot.discord.alerts.sender import UNKNOWN_USER
 from bot.discord.client import WrittenAnswersBot
 

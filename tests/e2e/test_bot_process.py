@@ -45,7 +45,7 @@ async def test_without_guild_ids_commands_sync_globally(
 ) -> None:
     from dataclasses import replace
 
-    from bot.cli import open_store
+    from bot.cli.common import open_store
     from bot.discord.client import WrittenAnswersBot
 
     settings = replace(bot_settings, discord_guild_ids=())

@@ -306,7 +306,7 @@ async def test_reactions_by_bots_and_on_other_messages_are_ignored(answers_bot, 
 async def test_buttons_work_after_a_restart(
     bot_settings, bot_runner, loaded_database, discord_server
 ) -> None:
-    from bot.cli import open_store
+    from bot.cli.common import open_store
     from bot.discord.client import WrittenAnswersBot
 
     store = open_store(bot_settings.database_path)

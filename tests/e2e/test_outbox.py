@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import cogs.background
-from bot.cli import open_store
+from bot.cli.common import open_store
 from bot.core.news.alerts import AlertBook
 from bot.core.news.outbox import Batch, DeliveryKind, send_outbox
 from bot.core.store.database import Store

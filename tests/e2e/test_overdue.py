@@ -131,7 +131,7 @@ async def test_alert_me_from_the_list(answers_bot, discord_server) -> None:
 async def test_pages_turn_after_a_restart(
     bot_settings, bot_runner, loaded_database, discord_server
 ) -> None:
-    from bot.cli import open_store
+    from bot.cli.common import open_store
     from bot.discord.client import WrittenAnswersBot
 
     store = open_store(bot_settings.database_path)

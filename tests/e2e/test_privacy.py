@@ -158,7 +158,7 @@ async def test_privacy_counts_export_delete_and_delete_again(answers_bot, discor
 async def test_the_buttons_work_after_a_restart(
     answers_bot, discord_server, bot_runner, bot_settings
 ):
-    from bot.cli import open_store
+    from bot.cli.common import open_store
     from bot.discord.client import WrittenAnswersBot
 
     server = discord_server
@@ -309,7 +309,7 @@ async def test_an_outage_is_not_a_removal(answers_bot, discord_server, clock):
 async def test_a_removal_while_the_bot_was_off_is_noticed_at_its_next_start(
     answers_bot, discord_server, bot_runner, bot_settings
 ):
-    from bot.cli import open_store
+    from bot.cli.common import open_store
     from bot.discord.client import WrittenAnswersBot
 
     server = discord_server

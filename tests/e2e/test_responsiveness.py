@@ -17,7 +17,7 @@ from pathlib import Path
 
 from conftest import grow_change_log
 
-from bot.cli import open_store
+from bot.cli.common import open_store
 from bot.core.news.subscriptions import SubscriptionBook
 from bot.discord.client import WrittenAnswersBot
 

@@ -95,7 +95,7 @@ async def test_the_button_on_an_answer_replies_privately(answers_bot, discord_se
 async def test_the_button_works_after_a_restart(
     bot_settings, bot_runner, loaded_database, discord_server
 ) -> None:
-    from bot.cli import open_store
+    from bot.cli.common import open_store
     from bot.discord.client import WrittenAnswersBot
 
     store = open_store(bot_settings.database_path)
@@ -125,7 +125,7 @@ async def test_with_a_model_similar_and_answers_use_meaning_too(
 
     from test_meaning import make_model
 
-    from bot.cli import open_store
+    from bot.cli.common import open_store
     from bot.core.search.meaning import Meaning
     from bot.discord.client import WrittenAnswersBot
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import cogs.background
-from bot.cli import open_store
+from bot.cli.common import open_store
 from bot.core.store.database import Store
 from bot.discord.client import WrittenAnswersBot
 

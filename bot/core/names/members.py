@@ -317,12 +317,11 @@ def member_identities(
         if len(parliament) != 1 or not speakers:
             continue
         spans = [activity.get(s) for s in speakers]
+        known = [span for span in spans if span is not None]
         if len(speakers) > 1 and (
-            any(span is None or not span.first for span in spans)
-            or any(
-                _overlap(a, b)  # type: ignore[arg-type]
-                for i, a in enumerate(spans) for b in spans[i + 1:]
-            )
+            len(known) < len(spans)
+            or any(not span.first for span in known)
+            or any(_overlap(a, b) for i, a in enumerate(known) for b in known[i + 1:])
         ):
             continue
         for speaker in speakers:

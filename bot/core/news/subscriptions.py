@@ -350,13 +350,13 @@ class SubscriptionBook:
         if events == EVENTS_ALL:
             when = "(q.date_answered >= ? OR q.date_tabled >= ?)"
             params = [since, *params]
-        rows = self.store.rows(
+        rows = self.store.question_rows(
             f"SELECT * FROM questions q WHERE {when} AND {condition} "
             "ORDER BY coalesce(q.date_answered, q.date_tabled) DESC, q.id DESC",
             [since, *params],
         )
-        matched = [r for r in rows if matcher.matches(r)]  # type: ignore[arg-type]
-        return len(matched), matched[:examples]  # type: ignore[return-value]
+        matched = [r for r in rows if matcher.matches(r)]
+        return len(matched), matched[:examples]
 
     def unsubscribe(self, guild_id: int, subscription_id: int) -> dict[str, Any] | None:
         """Remove one of this server's subscriptions (its delivery history goes with it)."""

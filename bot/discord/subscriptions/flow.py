@@ -288,7 +288,7 @@ class PreviewButton(
         ))
 
     @classmethod
-    async def from_custom_id(  # type: ignore[override]
+    async def from_custom_id(  # type: ignore[override]  # discord.py types it per Item subclass
         cls,
         interaction: discord.Interaction,
         item: discord.ui.Button[discord.ui.View],
@@ -338,7 +338,7 @@ class SubscribePickButton(
         )
 
     @classmethod
-    async def from_custom_id(  # type: ignore[override]
+    async def from_custom_id(  # type: ignore[override]  # discord.py types it per Item subclass
         cls,
         interaction: discord.Interaction,
         item: discord.ui.Button[discord.ui.View],
