@@ -28,6 +28,7 @@ from bot.core.names.departments import DepartmentIndex, department_table
 from bot.core.names.members import member_activity_of, member_identities
 from bot.core.records import question_tags, synthetic_id
 from bot.core.sources.http import HTTPError, fetch_bytes
+from bot.core.store.rows import query_dicts
 
 DATADOTPARL = "datadotparl_id"
 # ParlParse's people.json as mySociety publish it (about 20 MB).
@@ -286,9 +287,7 @@ def _move_department_alerts(conn: sqlite3.Connection, bodies: dict[int, int]) ->
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-    cursor = conn.execute(sql, tuple(params))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
+    return query_dicts(conn, sql, params)
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:

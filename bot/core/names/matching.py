@@ -17,6 +17,7 @@ from bot.core.names.candidates import (
 from bot.core.names.departments import DepartmentIndex
 from bot.core.names.members import HasConnection, MemberIndex, member_activity
 from bot.core.names.topics import TopicIndex
+from bot.core.store.rows import dict_rows
 
 
 class Resolver:
@@ -40,8 +41,7 @@ class Resolver:
         cursor = conn.execute(
             "SELECT id, name, list_as, party, party_abbreviation, member_from, house FROM members"
         )
-        names = [d[0] for d in cursor.description]
-        members = [dict(zip(names, row, strict=True)) for row in cursor]
+        members = list(dict_rows(cursor))
         activity = member_activity(store)
         bodies = [
             {"id": i, "name": n} for i, n in conn.execute("SELECT id, name FROM answering_bodies")

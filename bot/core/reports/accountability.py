@@ -15,6 +15,7 @@ from bot.core.clock import london_today
 from bot.core.names.departments import department_table
 from bot.core.reports.not_held import is_not_held
 from bot.core.store.database import Store
+from bot.core.store.rows import query_dicts
 
 #: The Procedure Committee's standard: at least 85% of questions answered on time.
 ON_TIME_STANDARD = 0.85
@@ -129,9 +130,7 @@ def text_line(label: str, *cells: str) -> str:
 
 def query_rows(conn: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """A query's rows as dicts keyed by column name."""
-    cursor = conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
+    return query_dicts(conn, sql, params)
 
 
 def body_names(store: Store) -> dict[int | None, str]:

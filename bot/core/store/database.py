@@ -31,6 +31,7 @@ from bot.core.records import (
 )
 from bot.core.store.calendar import CalendarCheck, CalendarCover, check_calendar
 from bot.core.store.printings import Printings, merge_printing
+from bot.core.store.rows import query_dicts
 from bot.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 from bot.core.store.states import (
     ChangeKind,
@@ -468,9 +469,7 @@ class Store:
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """A query's rows as dicts keyed by column name."""
-        cursor = self.conn.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+        return query_dicts(self.conn, sql, params)
 
     def _row(self, sql: str, params: Sequence[Any]) -> dict[str, Any] | None:
         found = self.rows(sql, params)

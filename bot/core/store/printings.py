@@ -32,6 +32,7 @@ from typing import Any
 
 from bot.core.parliament import session_of
 from bot.core.records import QUESTION_COLUMNS, question_tags, status_of
+from bot.core.store.rows import dict_rows
 from bot.core.text import same_text
 
 Key = tuple[str, str, str]
@@ -127,9 +128,8 @@ class Printings:
                 "ORDER BY coalesce(date_answered, '') DESC",
                 chunk,
             )
-            names = [d[0] for d in cursor.description]
-            for row in cursor:
-                found.add(dict(zip(names, row, strict=True)))
+            for row in dict_rows(cursor):
+                found.add(row)
         return found
 
     def add(self, record: dict[str, Any]) -> None:
@@ -214,10 +214,8 @@ def merge_stored_printings(conn: sqlite3.Connection, now: str) -> int:
             "ORDER BY coalesce(date_answered, date_tabled, ''), id",
             [int(i) for i in ids.split(",")],
         )
-        names = [d[0] for d in cursor.description]
         sessions: dict[Key, list[dict[str, Any]]] = {}
-        for row in cursor:
-            record = dict(zip(names, row, strict=True))
+        for record in dict_rows(cursor):
             key = printing_key(record)
             if key is not None:
                 sessions.setdefault(key, []).append(record)

@@ -547,8 +547,9 @@ def _migration_lapsed_status(db: sqlite_utils.Database) -> None:
         "SELECT * FROM questions WHERE length(answer_text) <= 400 "
         "AND answer_text LIKE '%time available before%'"
     )
-    names = [d[0] for d in cursor.description]
-    for row in [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]:
+    from bot.core.store.rows import dict_rows
+
+    for row in list(dict_rows(cursor)):
         status = status_of(row)
         if status != row["status"]:
             row["status"] = status

@@ -1,0 +1,22 @@
+"""Rows as dicts: the one way the core turns a cursor's rows into dicts keyed by column name."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+
+def dict_rows(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
+    """Each row of an executed ``cursor`` as a dict keyed by column name, read lazily."""
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row, strict=True))
+
+
+def query_dicts(
+    conn: sqlite3.Connection, sql: str, params: Iterable[Any] | dict[str, Any] = ()
+) -> list[dict[str, Any]]:
+    """A query's rows as dicts keyed by column name."""
+    values = params if isinstance(params, dict) else tuple(params)
+    return list(dict_rows(conn.execute(sql, values)))
