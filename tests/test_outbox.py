@@ -157,3 +157,14 @@ def test_a_pause_notice_is_claimed_with_the_pause_and_dropped_once_resumed(store
     assert [n.id for n in queue.pause_notices()] == [notice.id]
     queue.resume(1, row["id"], digest=False)
     assert queue.pause_notices() == []  # resumed before its maker was told: not told
+
+
+def test_no_pause_notice_when_the_maker_deleted_their_data(store: Store) -> None:
+    from bot.core.privacy.person import delete
+
+    book = SubscriptionBook(store)
+    book.subscribe(1, 10, {"department_id": 60}, "DfE", 5, "u", 50)
+    delete(store, 5)  # the subscription stays, naming no one
+    queue = DeliveryQueue(store, book)
+    queue.mark_undeliverable(10, "the channel was deleted")
+    assert queue.pause_notices() == []

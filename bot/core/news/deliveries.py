@@ -40,6 +40,7 @@ from bot.core.news.outbox import (
 )
 from bot.core.news.schedules import DAILY, UK, from_utc_text, stored_schedule, utc_text
 from bot.core.news.subscriptions import SubscriptionBook
+from bot.core.privacy.retention import NO_ONE
 from bot.core.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -357,10 +358,12 @@ class DeliveryQueue:
 
     def claim_pause_notices(self) -> int:
         """A pause notice for the maker of each subscription the bot paused and has not told
-        yet (``pause_notice`` set); returns how many."""
+        yet (``pause_notice`` set); returns how many. A subscription whose maker deleted their
+        data (``created_by`` is ``NO_ONE``) names no one to tell."""
         rows = self.store.rows(
             "SELECT id, channel_id, created_by FROM subscriptions "
-            "WHERE pause_notice = 1 AND status = 'paused' ORDER BY id"
+            "WHERE pause_notice = 1 AND status = 'paused' AND created_by != ? ORDER BY id",
+            (NO_ONE,),
         )
         for row in rows:
             self.outbox.new_message(

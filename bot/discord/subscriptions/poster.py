@@ -317,8 +317,6 @@ class Poster:
         channel = self.client.get_channel(row["channel_id"])
         text = marked_text(pause_notice_text(row, where(channel, row["channel_id"]), guild,
                                              CONTENT_LIMIT - mark_room()), batch)
-        if not row["created_by"]:  # its maker deleted their data: no one to tell
-            raise TargetUnavailable("its maker's data was deleted", stops=False)
         try:
             user = self.client.get_user(row["created_by"]) or await self.client.fetch_user(
                 row["created_by"]
