@@ -133,20 +133,23 @@ def test_precision_and_recall_on_labelled_set() -> None:
 # --- the real labelled set (tests/eval/not_held_labelled.json), test split ---
 
 LABELLED_PATH = REPO_ROOT / "tests" / "eval" / "not_held_labelled.json"
-# What the detector reached on the test split when it was last tuned (on dev only): precision
-# 75/89 = 0.843, recall 75/92 = 0.815 (docs/data/accountability.md gives the intervals). A floor
-# a regression would break, not a target: the target is 0.95 / 0.90.
-REAL_TEST_MIN_PRECISION = 0.84
-REAL_TEST_MIN_RECALL = 0.81
+# What the detector reached on the test split, given each answer's question, when it was last
+# worked on (on dev only): precision 79/95 = 0.832, recall 79/92 = 0.859
+# (docs/data/accountability.md gives the intervals). A floor a regression would break, not a
+# target: the target is 0.95 / 0.90.
+REAL_TEST_MIN_PRECISION = 0.83
+REAL_TEST_MIN_RECALL = 0.85
+EXTRA_DEV_PATH = REPO_ROOT / "tests" / "eval" / "not_held_extra_dev.json"
 
 
 def test_precision_and_recall_on_real_test_split() -> None:
     items = json.loads(LABELLED_PATH.read_text(encoding="utf-8"))
     test = [item for item in items if item["split"] == "test"]
     assert len(test) >= 200
-    tp = sum(1 for i in test if i["not_held"] and is_not_held(i["text"]))
-    fp = sum(1 for i in test if not i["not_held"] and is_not_held(i["text"]))
-    fn = sum(1 for i in test if i["not_held"] and not is_not_held(i["text"]))
+    flagged = {i["id"]: is_not_held(i["text"], i["question"]) for i in test}
+    tp = sum(1 for i in test if i["not_held"] and flagged[i["id"]])
+    fp = sum(1 for i in test if not i["not_held"] and flagged[i["id"]])
+    fn = sum(1 for i in test if i["not_held"] and not flagged[i["id"]])
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     summary = (
         f"real test split: precision {tp}/{tp + fp} = {precision:.3f}, "
@@ -352,6 +355,86 @@ def test_not_held_wordings(text: str) -> None:
 @pytest.mark.parametrize("text", TRICKY_NEGATIVES)
 def test_tricky_negatives(text: str) -> None:
     assert not is_not_held(text)
+
+
+def test_extra_dev_set_is_well_formed_and_apart_from_the_first() -> None:
+    extra = json.loads(EXTRA_DEV_PATH.read_text(encoding="utf-8"))
+    first = json.loads(LABELLED_PATH.read_text(encoding="utf-8"))
+    assert len(extra) >= 150
+    assert all(i["split"] == "dev" for i in extra)  # never test: it was read while tuning
+    assert not {i["id"] for i in extra} & {i["id"] for i in first}
+    assert len({i["id"] for i in extra}) == len(extra)
+    for item in extra:
+        assert isinstance(item["not_held"], bool) and item["reason"].strip(), item["id"]
+        assert item["text"].strip() and item["question"].strip(), item["id"]
+
+
+# (question, answer): figures come with the decline, so the answer alone reads as a caveat; the
+# question shows whether what is declined was asked for. Quoted from real answers (2009).
+PART_ASKED = (
+    "To ask the Secretary of State for the Home Department how many (a) handguns, (b) sawn-off "
+    "shotguns and (c) unmodified shotguns were (i) used in crimes and (ii) confiscated in the "
+    "Essex Constabulary area in each of the last five years.",
+    "Available data relates to crimes recorded by the police in Essex in which handguns, "
+    "sawn-off shotguns and long-barrelled shotguns were reported to have been used. Information "
+    "on confiscated firearms is not available centrally. Handgun | 84 | 37 | 76 | 86 | 66. "
+    "Sawn-off shotgun | 6 | 3 | 4 | 8 | 7.",
+)
+EARLIER_YEARS = (
+    "To ask the Secretary of State for Justice how many prison officers have been employed (a) "
+    "in total and (b) full-time as at 31 March in each year since 1997.",
+    "31 March 1997 | 18,340. 31 March 2001 | 18,966. 31 March 2009 | 23,268. Information on "
+    "full-time officers is not available prior to 2001.",
+)
+
+
+def test_a_decline_of_a_part_asked_for_counts_with_the_question() -> None:
+    question, answer = PART_ASKED
+    assert not is_not_held(answer)  # alone: figures, then what looks like a caveat
+    assert is_not_held(answer, question)
+    # the same caveat, when nothing of the kind was asked, stays a caveat
+    other = "To ask the Secretary of State for the Home Department how many handguns were used "
+    assert not is_not_held(answer, other + "in crimes in Essex in each of the last five years.")
+    assert not_held_reason(answer, question) == "not held"
+
+
+def test_the_earlier_years_of_a_run_asked_for_count() -> None:
+    question, answer = EARLIER_YEARS
+    assert not is_not_held(answer)
+    assert is_not_held(answer, question)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Using informal insight where structured feedback is not available, we engage employers "
+        "early. There were 1,200 events, 3,400 visits and 5,600 calls.",
+        "The Department has no record of that letter being received.",
+        "The Foreign and Commonwealth Office has no record of its non-departmental public bodies "
+        "having sent representatives to attend any political party conferences in 2009.",
+        "We don't have an estimate for the amount of waste transported from Scotland to England.",
+    ],
+)
+def test_conditions_nil_answers_and_no_estimate_are_not_declines(text: str) -> None:
+    assert not is_not_held(text, "To ask the Secretary of State, how many were there.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "However, there is no activity data specifically for ear irrigation.",
+        "There are no separate data collated at tribunal office level.",
+        "The time taken to extract the data would be disproportionate on cost grounds.",
+        "Due to disproportionate costs and time, RBG Kew cannot provide any further detail.",
+        "Overarching costs of these interventions are not available.",
+        "This information is not collected at the national level.",
+        "No breakdowns of the type of production were collected and are therefore not available.",
+        "HMRC does not hold readily available summary information on taxpayers.",
+        "There would be, however, a disproportionate cost to providing the number of starts.",
+    ],
+)
+def test_more_real_wordings(text: str) -> None:
+    assert is_not_held(text)
 
 
 def test_is_case_insensitive() -> None:

@@ -3,6 +3,9 @@
     python tests/eval/score_not_held.py                 # test split (the honest measure)
     python tests/eval/score_not_held.py --split dev     # dev split (for working on the detector)
     python tests/eval/score_not_held.py --split all --errors
+    python tests/eval/score_not_held.py --split dev --extra   # with not_held_extra_dev.json
+
+The detector is given each answer and its question (``--answer-only``: the answer alone).
 
 Prints, for the chosen split:
 
@@ -134,15 +137,30 @@ def main() -> None:
         "--no-borderline", action="store_true", help="leave out answers marked borderline"
     )
     ap.add_argument("--errors", action="store_true", help="list false positives and negatives")
+    ap.add_argument(
+        "--answer-only",
+        action="store_true",
+        help="give the detector the answer alone, not the question (as callers without it do)",
+    )
+    ap.add_argument(
+        "--extra",
+        action="store_true",
+        help="add not_held_extra_dev.json (a second draw, all dev) to the answers scored",
+    )
     args = ap.parse_args()
 
     items = json.loads(Path(args.file).read_text())
+    if args.extra:
+        items += json.loads((HERE / "not_held_extra_dev.json").read_text())
     if args.split != "all":
         items = [i for i in items if i["split"] == args.split]
     if args.no_borderline:
         items = [i for i in items if not i.get("borderline")]
     for i in items:
-        i["pred"] = bool(is_not_held(i["text"]))
+        if args.answer_only:
+            i["pred"] = bool(is_not_held(i["text"]))
+        else:
+            i["pred"] = bool(is_not_held(i["text"], i.get("question") or None))
 
     tp = sum(1 for i in items if i["pred"] and i["not_held"])
     fp = sum(1 for i in items if i["pred"] and not i["not_held"])

@@ -95,8 +95,13 @@ def wilson_lower(successes: int, trials: int, z: float = WILSON_Z) -> float:
 
 def register_functions(conn: sqlite3.Connection) -> None:
     """The Python the SQL below calls: the not-held detector and the Wilson bound."""
+    conn.create_function("is_not_held", 1, lambda text: int(is_not_held(text)), deterministic=True)
+    # With the question: a decline after figures counts when it names a part that was asked.
     conn.create_function(
-        "is_not_held", 1, lambda text: int(is_not_held(text)), deterministic=True
+        "is_not_held",
+        2,
+        lambda text, question: int(is_not_held(text, question)),
+        deterministic=True,
     )
     conn.create_function("wilson_lower", 2, wilson_lower, deterministic=True)
 
@@ -135,9 +140,7 @@ def query_rows(conn: sqlite3.Connection, sql: str, params: dict[str, Any]) -> li
 
 def body_names(store: Store) -> dict[int | None, str]:
     """Every answering body's name: the store's, else the bot's table of departments."""
-    names: dict[int | None, str] = {
-        d.id: d.name for d in department_table() if d.id is not None
-    }
+    names: dict[int | None, str] = {d.id: d.name for d in department_table() if d.id is not None}
     names.update(store.conn.execute("SELECT id, name FROM answering_bodies WHERE name != ''"))
     names[None] = UNKNOWN_DEPARTMENT
     return names

@@ -17,7 +17,8 @@ late. Per department (or, for one department, per month of the due day):
   least one working day past the due day. For a department, over all time; in a month's row,
   the questions due that month;
 * ``not_held_rate``: the share of substantive answers that say the information is not held or
-  would cost too much to get (``bot.core.reports.not_held.is_not_held``).
+  would cost too much to get (``bot.core.reports.not_held.is_not_held``, given each answer and
+  its question).
 
 The numbers come from SQL aggregates. Working days are a calendar table filled from
 ``bot.core.reports.duedates`` (``working_days``: a day's working-day count ``n`` and the due days
@@ -280,7 +281,7 @@ def _figures_sql(scope: str, group: str) -> str:
 def _not_held_sql(scope: str, group: str) -> str:
     return f"""
     WITH {_due_cte(scope)}
-    SELECT {group} AS grp, sum(is_not_held(t.answer_text)) AS not_held
+    SELECT {group} AS grp, sum(is_not_held(t.answer_text, t.question_text)) AS not_held
     FROM due JOIN questions t ON t.id = due.id WHERE due.answered IS NOT NULL GROUP BY grp
     """
 

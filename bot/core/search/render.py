@@ -92,7 +92,7 @@ def not_held_label(row: QuestionRow) -> bool | None:
     (unanswered, a holding answer, lapsed)."""
     if row["status"] not in ("answered", "corrected") or not (row["answer_text"] or "").strip():
         return None
-    return is_not_held(row["answer_text"])
+    return is_not_held(row["answer_text"], row["question_text"])
 
 
 def question_text_block(data: dict[str, Any]) -> str:

@@ -1,0 +1,114 @@
+"""Draw the answers of ``not_held_extra_dev.json``: more development answers for the detector.
+
+The dev split of ``not_held_labelled.json`` had been read answer by answer while the detector
+was tuned, so it no longer showed the errors the detector makes on answers it has not seen (dev
+0.94 / 0.96 against test 0.84 / 0.82). This draws a fresh sample from the same two pools, leaving
+out every answer of ``not_held_labelled.json`` (by id and by text), so that the detector can be
+worked on against answers it was not written for, without reading the test split.
+
+Cells are decided by the detector as it stood before this draw (commit fa06846, see
+``DETECTOR_AT_DRAW``): ``F`` flagged, ``D`` not flagged with a decline word (the same word list
+as the first draw). Per pool, ``random.Random(SEED)`` draws ``flagged`` from F, then
+``decline_words`` from D (sizes in ``SIZES``). All drawn answers are dev: none is ever test.
+
+    python tests/eval/build_not_held_extra.py --uwq GITDIR --twfy GITDIR --out draft.json
+    python tests/eval/build_not_held_extra.py --draw 2 ...   # the second draw (see SEED_2)
+
+The same two bare git directories as ``build_not_held_sample.py`` (which this reuses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import build_not_held_sample as first  # noqa: E402  (beside this file)
+
+SEED = 20261207
+SIZES = {
+    "api": {"flagged": 40, "decline_words": 30},
+    "parlparse2009": {"flagged": 30, "decline_words": 20},
+}
+DETECTOR_AT_DRAW = {"file": "bot/core/reports/not_held.py", "repo_commit": "fa06846"}
+# The second draw (``--draw 2``): a check on answers the reworked detector had not seen, scored
+# once before the test split was; then dev like the first. Cells by the reworked detector given
+# the question, leaving out the first two sets.
+SEED_2 = SEED + 2
+SIZES_2 = {
+    "api": {"flagged": 25, "decline_words": 25},
+    "parlparse2009": {"flagged": 20, "decline_words": 10},
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--uwq", required=True)
+    ap.add_argument("--twfy", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--draw", type=int, choices=[1, 2], default=1)
+    args = ap.parse_args()
+    second = args.draw == 2
+
+    labelled = json.loads((HERE / "not_held_labelled.json").read_text())
+    if second:
+        labelled += json.loads((HERE / "not_held_extra_dev.json").read_text())
+    seen_ids = {i["id"] for i in labelled}
+    seen_texts = {first.norm(i["text"]) for i in labelled}
+    raw = {
+        "api": first.api_fixtures() + first.api_longform(args.uwq),
+        "parlparse2009": first.parlparse(args.twfy),
+    }
+    rng = random.Random(SEED_2 if second else SEED)
+    sizes = SIZES_2 if second else SIZES
+    drawn = []
+    dedup: set[str] = set()
+    for name, items in raw.items():
+        pool = []
+        for item in items:
+            key = first.norm(item["text"])
+            if not key or key in dedup:
+                continue
+            dedup.add(key)
+            if item["id"] in seen_ids or key in seen_texts:
+                continue
+            item["pool"] = name
+            if second:
+                flagged = first.is_not_held(item["text"], item["question"] or None)
+                words = first.DECLINE_WORDS.search(item["text"])
+                item["cell"] = "F" if flagged else ("D" if words else "R")
+            else:
+                item["cell"] = first.cell(item["text"])
+            pool.append(item)
+        for stratum, cell in (("flagged", "F"), ("decline_words", "D")):
+            frame = [i for i in pool if i["cell"] == cell]
+            print(name, stratum, "frame", len(frame))
+            for item in rng.sample(frame, min(len(frame), sizes[name][stratum])):
+                drawn.append({**item, "stratum": stratum})
+    out = [
+        {
+            "id": d["id"],
+            "source": d["source"],
+            "pool": d["pool"],
+            "stratum": d["stratum"],
+            "cell": d["cell"],
+            "split": "dev",
+            **({"draw": 2} if second else {}),
+            "question": d["question"],
+            "text": d["text"],
+            "not_held": None,
+            "reason": "",
+        }
+        for d in drawn
+    ]
+    Path(args.out).write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
+    print(len(out))
+
+
+if __name__ == "__main__":
+    main()
