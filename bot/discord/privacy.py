@@ -18,7 +18,7 @@ from typing import Any
 
 import discord
 
-from bot.core.privacy.person import Deletion, Summary, delete, export, summary
+from bot.core.privacy.person import Deletion, PersonExport, Summary, delete, export, summary
 from bot.core.privacy.retention import KEPT
 from bot.core.privacy.servers import SweepReport, sweep
 from bot.discord.base import AppBot
@@ -125,7 +125,7 @@ async def show_privacy(interaction: discord.Interaction) -> None:
                view=privacy_view(user_id), ephemeral=True)
 
 
-def export_file(data: dict[str, Any]) -> discord.File:
+def export_file(data: PersonExport) -> discord.File:
     """A person's export as a JSON file."""
     body = json.dumps(data, indent=2, ensure_ascii=False).encode()
     return discord.File(io.BytesIO(body), filename=EXPORT_FILENAME)
