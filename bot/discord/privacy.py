@@ -14,9 +14,9 @@ import json
 import logging
 import re
 from functools import partial
-from typing import Any
 
 import discord
+from discord.ui.view import BaseView
 
 from bot.core.privacy.person import Deletion, PersonExport, Summary, delete, export, summary
 from bot.core.privacy.retention import KEPT
@@ -153,7 +153,7 @@ class PrivacyButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> PrivacyButton:
         return cls(int(match["uid"]), match["action"])
 

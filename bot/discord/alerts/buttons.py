@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
+from discord.ui.view import BaseView
 
 from bot.discord.replies import in_time, reply_error, send, the_bot
 
@@ -60,7 +61,7 @@ class AlertButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> AlertButton:
         return cls(int(match["qid"]))
 
@@ -138,7 +139,7 @@ class FollowSelect(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> FollowSelect:
         return cls(int(match["qid"]))
 
