@@ -14,6 +14,7 @@ from bot.core.names.candidates import Resolution
 from bot.core.names.options import NAME_OPTIONS
 from bot.core.news.kinds import EVENTS_WORDS
 from bot.core.news.requests import SubscribeRequest, stored_request
+from bot.core.news.rows import SubscriptionRow
 from bot.core.news.schedules import (
     DAYS,
     SCHEDULE_KINDS,
@@ -380,7 +381,7 @@ class Subscriptions(commands.Cog):
 
     def _listing(
         self, guild_id: int
-    ) -> tuple[list[dict[str, object]], dict[int, tuple[int, str | None]]]:
+    ) -> tuple[list[SubscriptionRow], dict[int, tuple[int, str | None]]]:
         rows = self.book.rows(guild_id)
         return rows, self.book.posted_counts([int(r["id"]) for r in rows])
 

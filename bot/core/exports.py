@@ -12,6 +12,11 @@ a text cell that a spreadsheet would take for a formula (it starts with ``=``, `
 
 Nothing holds every row: searches and the overdue list are read from one cursor in batches
 (``Searcher.stream``, ``iter_overdue``), each row written as soon as it is made. Discord-free.
+
+The rows and the keys around them are JSON documents that other tools read, made by the
+commands' renderers: here they are only written out, so they are typed as read-only mappings of
+JSON values (``Mapping[str, object]``), each value narrowed (``cell``, ``flatten``) where it is
+written.
 """
 
 from __future__ import annotations
@@ -19,16 +24,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, BinaryIO, cast
+from typing import BinaryIO, cast
 
+from bot.core.records import BodyRow, MemberRow
 from bot.core.reports.accountability import london_today
 from bot.core.reports.helpfulness import HelpfulnessReport
 from bot.core.reports.overdue import iter_overdue
 from bot.core.reports.timeliness import TimelinessReport
-from bot.core.search.fulltext import Searcher, SearchQuery
+from bot.core.search.fulltext import Searcher, SearchOutcome, SearchQuery
 from bot.core.search.render import result_json, search_json
 from bot.core.store.database import Store
 
@@ -75,11 +81,11 @@ class Export:
     CSV columns."""
 
     kind: str
-    head: dict[str, Any]
+    head: Mapping[str, object]
     rows_key: str
-    rows: Iterator[dict[str, Any]]
+    rows: Iterator[Mapping[str, object]]
     columns: tuple[str, ...]
-    tail: dict[str, Any] | None = None  # keys after the total (a helpfulness report's own)
+    tail: Mapping[str, object] | None = None  # keys after the total (a helpfulness report's)
 
     def close(self) -> None:
         """Stop reading (closes the cursor of a stream left part-read)."""
@@ -110,12 +116,11 @@ def search_export(store: Store, searcher: Searcher, query: SearchQuery) -> Expor
     """Every answer ``query`` finds (``search --json``'s results), best or newest first as it
     asks. ``ExportError`` when a name option is not clear, with its candidates."""
     outcome, results = searcher.stream(query)
-    data = search_json(store, outcome)
     if outcome.ambiguous:
-        raise ExportError(unclear_names(data))
-    head = {"query": data["query"], "resolved": data["resolved"]}
-    head["query"].pop("limit", None)
-    head["query"].pop("offset", None)
+        raise ExportError(unclear_names(outcome))
+    data = search_json(store, outcome)
+    asked = {k: v for k, v in outcome.query.as_json().items() if k not in ("limit", "offset")}
+    head = {"query": asked, "resolved": data["resolved"]}
     names = cast(Store, _NamesRemembered(store))
     rows = (result_json(names, r.row, r.excerpt) for r in results)
     return Export("search", head, "results", rows, SEARCH_COLUMNS)
@@ -127,31 +132,31 @@ class _NamesRemembered:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._members: dict[int | None, Any] = {}
-        self._bodies: dict[int | None, Any] = {}
+        self._members: dict[int | None, MemberRow | None] = {}
+        self._bodies: dict[int | None, BodyRow | None] = {}
 
-    def member(self, member_id: int | None) -> Any:
+    def member(self, member_id: int | None) -> MemberRow | None:
         if member_id not in self._members:
             self._members[member_id] = self._store.member(member_id)
         return self._members[member_id]
 
-    def body(self, body_id: int | None) -> Any:
+    def body(self, body_id: int | None) -> BodyRow | None:
         if body_id not in self._bodies:
             self._bodies[body_id] = self._store.body(body_id)
         return self._bodies[body_id]
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> object:
         return getattr(self._store, name)
 
 
-def unclear_names(data: dict[str, Any]) -> str:
+def unclear_names(outcome: SearchOutcome) -> str:
     """A line per name option that did not resolve surely, with its best candidates."""
     lines = []
-    for option, candidates in data.get("ambiguous", {}).items():
-        names = "; ".join(c["name"] for c in candidates[:5]) or "nothing close"
-        if more := data.get("ambiguous_more", {}).get(option):
-            names += f"; and {more} more"
-        typed = str(data["query"].get(option) or "")[:60]
+    for option, resolution in outcome.ambiguous.items():
+        names = "; ".join(c.name for c in resolution.candidates[:5]) or "nothing close"
+        if resolution.more:
+            names += f"; and {resolution.more} more"
+        typed = str(getattr(outcome.query, option, None) or "")[:60]
         lines.append(f"{option}: {typed!r} is not clear. Did you mean: {names}?")
     return "\n".join(lines)
 
@@ -175,7 +180,7 @@ def overdue_export(
     first = next(items, None)  # checks the options now, not when the first row is written
     head = {"as_of": (as_of or london_today()).isoformat()}
 
-    def rows() -> Iterator[dict[str, Any]]:
+    def rows() -> Iterator[Mapping[str, object]]:
         if first is None:
             return
         yield first.as_json()
@@ -185,7 +190,9 @@ def overdue_export(
     return Export("overdue", head, "results", _closing(rows(), items), OVERDUE_COLUMNS)
 
 
-def _closing(rows: Iterator[dict[str, Any]], source: Iterator[Any]) -> Iterator[dict[str, Any]]:
+def _closing(
+    rows: Iterator[Mapping[str, object]], source: Iterator[object]
+) -> Iterator[Mapping[str, object]]:
     """``rows``, closing ``source`` too when it is closed."""
     try:
         yield from rows
@@ -212,10 +219,10 @@ def report_export(report: TimelinessReport | HelpfulnessReport) -> Export:
 # -- how it is written -------------------------------------------------------------------------
 
 
-def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def flatten(row: Mapping[str, object], prefix: str = "") -> dict[str, object]:
     """A JSON row as CSV cells: nested objects become ``outer_inner`` columns (a null object
     leaves them empty), lists become JSON text."""
-    cells: dict[str, Any] = {}
+    cells: dict[str, object] = {}
     for key, value in row.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
@@ -227,7 +234,7 @@ def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return cells
 
 
-def cell(value: Any) -> str:
+def cell(value: object) -> str:
     """One CSV cell: "" for null, true / false, numbers as they are, and text that would start
     a formula behind a single quote."""
     if isinstance(value, str):
@@ -239,18 +246,18 @@ def cell(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def csv_line(values: Iterable[Any]) -> str:
+def csv_line(values: Iterable[object]) -> str:
     """One CSV record (RFC 4180: quoted when it must be, CRLF at the end)."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow(list(values))
     return buffer.getvalue()
 
 
-def _csv_chunks(export: Export) -> tuple[str, Callable[[dict[str, Any]], str]]:
+def _csv_chunks(export: Export) -> tuple[str, Callable[[Mapping[str, object]], str]]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")  # one writer for every row
 
-    def line(row: dict[str, Any]) -> str:
+    def line(row: Mapping[str, object]) -> str:
         cells = flatten(row)
         buffer.seek(0)
         buffer.truncate()
@@ -260,18 +267,18 @@ def _csv_chunks(export: Export) -> tuple[str, Callable[[dict[str, Any]], str]]:
     return BOM + csv_line(export.columns), line
 
 
-def _json_chunks(export: Export) -> tuple[str, Callable[[dict[str, Any]], str]]:
+def _json_chunks(export: Export) -> tuple[str, Callable[[Mapping[str, object]], str]]:
     head = json.dumps(export.head, ensure_ascii=False)[:-1]
     opening = head + (", " if export.head else "") + json.dumps(export.rows_key) + ": ["
 
-    def line(row: dict[str, Any]) -> str:
+    def line(row: Mapping[str, object]) -> str:
         return "\n" + json.dumps(row, ensure_ascii=False)
 
     return opening, line
 
 
 def _json_tail(export: Export, rows: int, cut: str | None) -> str:
-    tail: dict[str, Any] = {"total": rows}
+    tail: dict[str, object] = {"total": rows}
     if cut:
         tail["truncated"] = cut
     tail.update(export.tail or {})

@@ -5,11 +5,14 @@ a channel's or a thread's history, a forum's posts (archived ones too), a person
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.core.news.outbox import Batch, carries, mark, with_mark
+
+if TYPE_CHECKING:  # discord.py's payload types are for type checking only
+    from discord.types.message import Message as MessagePayload
 
 # How far before the recorded attempt to look: the bot's clock and Discord's may differ a little.
 CLOCK_MARGIN = timedelta(minutes=2)
@@ -70,10 +73,11 @@ async def find_in_history(
     return None
 
 
-def _payload_carries(message: dict[str, Any], batch: Batch) -> bool:
+def _payload_carries(message: MessagePayload, batch: Batch) -> bool:
     return carries(message.get("content"), batch) or any(
-        carries((embed.get("footer") or {}).get("text"), batch)
+        carries(footer.get("text"), batch)
         for embed in message.get("embeds") or []
+        if (footer := embed.get("footer")) is not None
     )
 
 
@@ -90,7 +94,7 @@ async def find_forum_post(
     threads = [t for t in active.get("threads", []) if int(t.get("parent_id") or 0) == forum_id]
     before: str | None = None
     while len(threads) < THREAD_LIMIT:
-        page: Any = await http.get_public_archived_threads(forum_id, before=before, limit=100)
+        page = await http.get_public_archived_threads(forum_id, before=before, limit=100)
         found = page.get("threads", [])
         recent = [
             t for t in found
@@ -104,7 +108,7 @@ async def find_forum_post(
         if int(thread["id"]) < floor or int(thread.get("owner_id") or 0) != me:
             continue
         try:
-            starter: Any = await http.get_message(thread["id"], thread["id"])
+            starter = await http.get_message(thread["id"], thread["id"])
         except discord.NotFound:
             continue  # its starter message was deleted
         if _payload_carries(starter, batch):

@@ -14,11 +14,11 @@ import json
 import logging
 import re
 from functools import partial
-from typing import Any
 
 import discord
+from discord.ui.view import BaseView
 
-from bot.core.privacy.person import Deletion, Summary, delete, export, summary
+from bot.core.privacy.person import Deletion, PersonExport, Summary, delete, export, summary
 from bot.core.privacy.retention import KEPT
 from bot.core.privacy.servers import SweepReport, sweep
 from bot.discord.base import AppBot
@@ -125,7 +125,7 @@ async def show_privacy(interaction: discord.Interaction) -> None:
                view=privacy_view(user_id), ephemeral=True)
 
 
-def export_file(data: dict[str, Any]) -> discord.File:
+def export_file(data: PersonExport) -> discord.File:
     """A person's export as a JSON file."""
     body = json.dumps(data, indent=2, ensure_ascii=False).encode()
     return discord.File(io.BytesIO(body), filename=EXPORT_FILENAME)
@@ -153,7 +153,7 @@ class PrivacyButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> PrivacyButton:
         return cls(int(match["uid"]), match["action"])
 

@@ -6,6 +6,8 @@ a model: ``search_answers``, ``get_question``, ``similar_questions``, ``overdue_
 ``department_timeliness``, ``resolve_name``. Their results are the JSON shapes of the command
 line (``search --json``, ``show --json``, ``overdue --json``, ``stats timeliness --json``,
 ``resolve --json``), cut to a size a model can read, with a ``note`` saying so when they are.
+Those results are JSON objects emitted as they are (their schema says only "an object"), so
+they are typed ``dict[str, object]``: this module adds keys and cuts texts, and reads no more.
 A bad argument, an unclear name or a question not stored is a tool error with a one-line message
 (names come with their candidates); an unexpected failure is logged on stderr and reported as a
 short message, never a traceback.
@@ -21,8 +23,9 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Concatenate, Literal, ParamSpec, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -43,6 +46,7 @@ from bot.core.store.database import Store, StoreError
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 NAME = "written-answers"
 INSTRUCTIONS = (
@@ -98,9 +102,11 @@ class Reader:
                     self._seq = seq
             return self._resolver
 
-    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+    async def read(
+        self, fn: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         """``fn(store, *args)`` on a reader thread."""
-        return await self.db.read(fn, *args)
+        return await self.db.read(fn, *args, **kwargs)
 
     def close(self) -> None:
         """Close every connection."""
@@ -124,7 +130,7 @@ async def _guarded(tool: str, work: Awaitable[T]) -> T:
         raise ToolError(f"{tool} failed unexpectedly; the server's log has the details") from None
 
 
-def _day(value: str | None, name: str) -> Any:
+def _day(value: str | None, name: str) -> date | None:
     return parse_day_option(value, name)
 
 
@@ -157,7 +163,7 @@ def _unclear(option: str, resolution: Resolution) -> ToolError:
 
 
 def _resolve(resolver: Resolver, option: str, kind: str, text: str | None,
-             role: str | None = None) -> tuple[Any, str] | None:
+             role: str | None = None) -> tuple[int, str] | None:
     """The id and name ``text`` means for ``option``, None for no text; ``ToolError`` with the
     candidates when it is not sure."""
     if text is None or not text.strip():
@@ -167,10 +173,10 @@ def _resolve(resolver: Resolver, option: str, kind: str, text: str | None,
     resolution = resolver.resolve(kind, text.strip()[:200], role=role)
     if resolution.best is None:
         raise _unclear(option, resolution)
-    return resolution.best.id, resolution.best.name
+    return int(resolution.best.id), resolution.best.name
 
 
-def _cut(data: dict[str, Any], key: str, notes: list[str]) -> None:
+def _cut(data: dict[str, object], key: str, notes: list[str]) -> None:
     text = data.get(key)
     if isinstance(text, str) and len(text) > TEXT_MAX:
         data[key] = text[:TEXT_MAX]
@@ -181,12 +187,12 @@ def _cut(data: dict[str, Any], key: str, notes: list[str]) -> None:
 # -- the tools' work, on a reader thread -------------------------------------------------------
 
 
-def _search(store: Store, resolver: Resolver, query: SearchQuery) -> dict[str, Any]:
+def _search(store: Store, resolver: Resolver, query: SearchQuery) -> dict[str, object]:
     outcome = Searcher(store, resolver).search(query)
-    data = search_json(store, outcome)
     if outcome.ambiguous:
-        raise ToolError(unclear_names(data) + " Call again with one of the names, or its id "
+        raise ToolError(unclear_names(outcome) + " Call again with one of the names, or its id "
                         "from resolve_name.")
+    data = search_json(store, outcome)
     shown = len(data["results"])
     more = query.offset + shown < outcome.total
     data.update(offset=query.offset, returned=shown, more=more)
@@ -198,7 +204,7 @@ def _search(store: Store, resolver: Resolver, query: SearchQuery) -> dict[str, A
     return data
 
 
-def _question(store: Store, id_or_uin: str) -> dict[str, Any]:
+def _question(store: Store, id_or_uin: str) -> dict[str, object]:
     row = store.question(id_or_uin.strip())
     if row is None:
         raise ToolError(f"no question with id or UIN {id_or_uin.strip()[:40]!r} is stored; "
@@ -213,7 +219,7 @@ def _question(store: Store, id_or_uin: str) -> dict[str, Any]:
     return data
 
 
-def _similar(store: Store, id_or_uin: str, limit: int) -> dict[str, Any]:
+def _similar(store: Store, id_or_uin: str, limit: int) -> dict[str, object]:
     """Questions like one question: ``similar``'s JSON (bm25 over heading and question text,
     near-repeats first, never the question itself)."""
     from bot.core.search.similar import SimilarError, find_similar, similar_json
@@ -230,7 +236,7 @@ def _similar(store: Store, id_or_uin: str, limit: int) -> dict[str, Any]:
 
 def _overdue(store: Store, resolver: Resolver, department: str | None, member: str | None,
              asked_by: str | None, house: str | None, as_of: str | None, limit: int,
-             offset: int) -> dict[str, Any]:
+             offset: int) -> dict[str, object]:
     body = _resolve(resolver, "department", "department", department)
     answerer = _resolve(resolver, "member", "member", member, role="answered_by")
     asker = _resolve(resolver, "asked_by", "member", asked_by, role="asked_by")
@@ -255,7 +261,7 @@ def _overdue(store: Store, resolver: Resolver, department: str | None, member: s
 
 
 def _timeliness(store: Store, resolver: Resolver, department: str | None, house: str | None,
-                since: str | None, until: str | None, as_of: str | None) -> dict[str, Any]:
+                since: str | None, until: str | None, as_of: str | None) -> dict[str, object]:
     body = _resolve(resolver, "department", "department", department)
     report = timeliness(
         store, department_id=resolver.departments.family(body[0]) if body else None,
@@ -300,7 +306,7 @@ def build_server(path: Path) -> tuple[MCPServer, Reader]:
         sort: Literal["relevance", "newest"] = "relevance",
         limit: Annotated[int, Field(ge=1, le=SEARCH_MAX)] = 10,
         offset: Annotated[int, Field(ge=0, le=100_000)] = 0,
-    ) -> dict[str, Any]:
+    ) -> dict[str, object]:
         """Find written answers, as /answers does: by words, by who asked (asked_by, a member),
         who answered (answered_by, a minister), either (member), the answering department,
         House, the day answered (since, until) and status. Returns the total and a page of
@@ -308,7 +314,7 @@ def build_server(path: Path) -> tuple[MCPServer, Reader]:
         (matched words in **bold**), the Parliament url and readers' votes. A name that could
         be several people is an error listing them: call again with one."""
 
-        async def work() -> dict[str, Any]:
+        async def work() -> dict[str, object]:
             resolver = await reader.resolver()
             names = {"asked_by": asked_by, "answered_by": answered_by, "member": member,
                      "department": department}
@@ -332,7 +338,7 @@ def build_server(path: Path) -> tuple[MCPServer, Reader]:
         id_or_uin: Annotated[str, Field(
             description="The question's API id (1282662) or UIN (HL12274, 146900)",
             min_length=1, max_length=40)],
-    ) -> dict[str, Any]:
+    ) -> dict[str, object]:
         """One written question in full: the question and answer texts (each up to 20,000
         characters), every date (tabled, due, answered, holding answer, corrected), the
         members and department, grouped questions, attachments, whether the answer says the
@@ -344,7 +350,7 @@ def build_server(path: Path) -> tuple[MCPServer, Reader]:
         id_or_uin: Annotated[str, Field(
             description="The question's API id or UIN", min_length=1, max_length=40)],
         limit: Annotated[int, Field(ge=1, le=SIMILAR_MAX)] = 10,
-    ) -> dict[str, Any]:
+    ) -> dict[str, object]:
         """Questions like one question (never the question itself): near-repeats first (the
         same text to another department, asked again, or 80% alike by words), then the most
         alike by the words of heading and question (bm25). Each with its id, UIN, heading,
@@ -362,7 +368,7 @@ def build_server(path: Path) -> tuple[MCPServer, Reader]:
         as_of: Day = None,
         limit: Annotated[int, Field(ge=1, le=OVERDUE_MAX)] = 20,
         offset: Annotated[int, Field(ge=0, le=1_000_000)] = 0,
-    ) -> dict[str, Any]:
+    ) -> dict[str, object]:
         """Written questions past their due day without a substantive answer, most overdue
         first, as /overdue lists them (as of today unless as_of is given). Each with its due
         day, working days overdue, whether it is a named-day question and whether a holding
@@ -370,7 +376,7 @@ def build_server(path: Path) -> tuple[MCPServer, Reader]:
         named-day questions the day named, Lords questions their date for answer (else the
         10th working day); a holding answer does not stop the clock."""
 
-        async def work() -> dict[str, Any]:
+        async def work() -> dict[str, object]:
             resolver = await reader.resolver()
             return await reader.read(_overdue, resolver, department, member, asked_by, house,
                                      as_of, limit, offset)
@@ -386,14 +392,14 @@ def build_server(path: Path) -> tuple[MCPServer, Reader]:
         since: Day = None,
         until: Day = None,
         as_of: Day = None,
-    ) -> dict[str, Any]:
+    ) -> dict[str, object]:
         """How promptly departments answer, as /timeliness shows: for questions due in the
         period (default: the last 12 months), the share answered on time for ordinary,
         named-day and Lords questions, the share given a holding answer, the median working
         days to answer, how many are overdue now, and (for one department) the share of
         answers saying the information is not held."""
 
-        async def work() -> dict[str, Any]:
+        async def work() -> dict[str, object]:
             resolver = await reader.resolver()
             return await reader.read(_timeliness, resolver, department, house, since, until,
                                      as_of)
@@ -409,13 +415,13 @@ def build_server(path: Path) -> tuple[MCPServer, Reader]:
         role: Annotated[Literal["asked_by", "answered_by"] | None, Field(
             description="For a member: looked for as the one who asked or who answered "
             "(breaks ties between people of one name)")] = None,
-    ) -> dict[str, Any]:
+    ) -> dict[str, object]:
         """Which member, department or topic (a heading) a name means, with typos,
         abbreviations (DfE, MoD) and old department names understood: the candidates, best
         first, each with its id and a score out of 100, and whether the best is sure. When it
         is not sure, the candidates are the ones to choose between."""
 
-        async def work() -> dict[str, Any]:
+        async def work() -> dict[str, object]:
             resolver = await reader.resolver()
             resolution = resolver.resolve(kind, text.strip()[:200], limit, role=role)
             return resolution.as_json()

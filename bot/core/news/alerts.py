@@ -17,7 +17,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from bot.core.clock import utc_now_text
 from bot.core.news.kinds import TABLED_LABEL, event_label
@@ -31,6 +31,7 @@ from bot.core.news.outbox import (
     claim_all,
     claim_step,
 )
+from bot.core.news.rows import AlertRow, ChangeEvent, Param, alert_rows
 from bot.core.records import QuestionRow
 from bot.core.store.database import Store
 from bot.core.text import cut_at_word, fold
@@ -43,6 +44,16 @@ CURSOR = "alert_cursor"
 # (20 a second), few enough that the writer is held for a moment only.
 GROUP_SPAN = 1000
 ANSWERED_STATUSES = ("answered", "corrected")
+
+
+class AlertValues(TypedDict, total=False):
+    """What a new alert follows (one question, or a heading or department), and its
+    words."""
+
+    question_id: int
+    follow_kind: str
+    follow_value: str
+    description: str
 
 
 class AlertError(ValueError):
@@ -88,12 +99,13 @@ class AlertMatcher:
     def __bool__(self) -> bool:
         return bool(self.by_question or self.by_heading or self.by_department)
 
-    def prefilter(self) -> tuple[str, list[Any]]:
+    def prefilter(self) -> tuple[str, list[Param]]:
         """A condition on questions ``q`` every question some alert wants meets."""
         if self.by_heading:
             return "1", []
         any_of = "IN (SELECT value FROM json_each(?))"
-        parts, params = [], []
+        parts: list[str] = []
+        params: list[Param] = []
         if self.by_question:
             parts.append(f"q.id {any_of}")
             params.append(json.dumps(list(self.by_question)))
@@ -124,14 +136,15 @@ class AlertBook:
 
     # -- a person's alerts ---------------------------------------------------------------------
 
-    def rows(self, user_id: int) -> list[dict[str, Any]]:
+    def rows(self, user_id: int) -> list[AlertRow]:
         """One person's alerts, oldest first."""
-        return self.store.rows("SELECT * FROM alerts WHERE user_id = ? ORDER BY id", (user_id,))
+        return alert_rows(
+            self.store, "SELECT * FROM alerts WHERE user_id = ? ORDER BY id", (user_id,))
 
-    def _add(self, user_id: int, key: str, values: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    def _add(self, user_id: int, key: str, values: AlertValues) -> tuple[AlertRow, str]:
         with self.store.transaction():
-            existing = self.store.rows(
-                "SELECT * FROM alerts WHERE user_id = ? AND key = ?", (user_id, key)
+            existing = alert_rows(
+                self.store, "SELECT * FROM alerts WHERE user_id = ? AND key = ?", (user_id, key)
             )
             if existing:
                 row = existing[0]
@@ -158,9 +171,11 @@ class AlertBook:
                  values.get("follow_value"), values["description"], utc_now_text(),
                  self.store.last_change_seq()),
             )
-        return self.get(user_id, int(cursor.lastrowid or 0)) or {}, "created"
+        made = self.get(user_id, int(cursor.lastrowid or 0))
+        assert made is not None  # just inserted, in this connection
+        return made, "created"
 
-    def alert_on_question(self, user_id: int, question: QuestionRow) -> tuple[dict[str, Any], str]:
+    def alert_on_question(self, user_id: int, question: QuestionRow) -> tuple[AlertRow, str]:
         """Alert a person when ``question`` is answered (holding, substantive, corrected);
         returns (row, "created"|"resumed"|"exists"). ``AlertError`` when it is answered
         already (offer a follow instead) or over the cap."""
@@ -174,7 +189,7 @@ class AlertBook:
 
     def follow_like(
         self, user_id: int, question: QuestionRow, kind: str, department_name: str | None = None
-    ) -> tuple[dict[str, Any], str]:
+    ) -> tuple[AlertRow, str]:
         """Alert a person on new answers like ``question``: ``kind`` "heading" (the same
         heading) or "department" (the same answering department)."""
         if kind == "heading":
@@ -193,14 +208,14 @@ class AlertBook:
             "follow_kind": kind, "follow_value": value,
             "description": cut_at_word(description, 100)})
 
-    def get(self, user_id: int, alert_id: int) -> dict[str, Any] | None:
+    def get(self, user_id: int, alert_id: int) -> AlertRow | None:
         """One of a person's alerts, or None (also when it is someone else's)."""
-        rows = self.store.rows(
-            "SELECT * FROM alerts WHERE id = ? AND user_id = ?", (alert_id, user_id)
+        rows = alert_rows(
+            self.store, "SELECT * FROM alerts WHERE id = ? AND user_id = ?", (alert_id, user_id)
         )
         return rows[0] if rows else None
 
-    def remove(self, user_id: int, alert_id: int) -> dict[str, Any] | None:
+    def remove(self, user_id: int, alert_id: int) -> AlertRow | None:
         """Remove one of a person's own alerts (never another's); None when there is none."""
         row = self.get(user_id, alert_id)
         if row is None:
@@ -212,10 +227,11 @@ class AlertBook:
             self.conn.execute("DELETE FROM alerts WHERE id = ?", (alert_id,))
         return row
 
-    def take_notices(self, user_id: int) -> list[dict[str, Any]]:
+    def take_notices(self, user_id: int) -> list[AlertRow]:
         """The person's alerts paused since they were last told, marked told."""
-        rows = self.store.rows(
-            "SELECT * FROM alerts WHERE user_id = ? AND notice = 1 ORDER BY id", (user_id,)
+        rows = alert_rows(
+            self.store, "SELECT * FROM alerts WHERE user_id = ? AND notice = 1 ORDER BY id",
+            (user_id,),
         )
         if rows:
             self.conn.execute("UPDATE alerts SET notice = 0 WHERE user_id = ?", (user_id,))
@@ -234,7 +250,7 @@ class AlertBook:
         return [
             Alert(r["id"], r["user_id"], r["question_id"], r["follow_kind"], r["follow_value"],
                   r["after_seq"])
-            for r in self.store.rows("SELECT * FROM alerts WHERE status = 'active'")
+            for r in alert_rows(self.store, "SELECT * FROM alerts WHERE status = 'active'")
         ]
 
     def matcher(self) -> AlertMatcher | None:
@@ -252,7 +268,7 @@ class AlertBook:
         """Claim everything not looked at yet."""
         claim_all(self.store, self)
 
-    def claim(self, matcher: AlertMatcher, event: dict[str, Any]) -> int:
+    def claim(self, matcher: AlertMatcher, event: ChangeEvent) -> int:
         """Claim a direct message of one event for each alert that wants it."""
         label = event_label(event["kind"], event["status"])
         if label is None or label == TABLED_LABEL:
@@ -296,7 +312,7 @@ class AlertBook:
     def mark_undeliverable(self, batch: Batch, reason: str) -> None:
         """The person cannot be messaged: pause the alert, saying why, to be told later, and
         drop what waits for it."""
-        alert_id = batch.deliveries[0]["alert_id"]
+        alert_id = batch.alert_deliveries[0]["alert_id"]
         log.info("pausing alert %s: %s", alert_id, reason)
         with self.store.transaction():
             self.conn.execute(

@@ -19,7 +19,6 @@ import logging
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from bot.core.clock import utc_now_text
 from bot.core.news.kinds import event_label
@@ -38,6 +37,7 @@ from bot.core.news.outbox import (
     cursor_of,
     nonce_prefix,
 )
+from bot.core.news.rows import ChangeEvent, SubscriptionRow, subscription_rows
 from bot.core.news.schedules import DAILY, UK, from_utc_text, stored_schedule, utc_text
 from bot.core.news.subscriptions import SubscriptionBook
 from bot.core.privacy.retention import NO_ONE
@@ -102,7 +102,7 @@ class DeliveryQueue:
     def _cursor(self) -> int:
         return cursor_of(self.store, CURSOR)
 
-    def claim(self, matcher: SubscriptionMatcher, event: dict[str, Any]) -> int:
+    def claim(self, matcher: SubscriptionMatcher, event: ChangeEvent) -> int:
         """Claim a delivery of one event for each subscription that wants it."""
         label = event_label(event["kind"], event["status"])
         row = self.store.question(event["question_id"])
@@ -124,7 +124,7 @@ class DeliveryQueue:
 
     # -- pause and resume -------------------------------------------------------------------------
 
-    def pause(self, guild_id: int, subscription_id: int, reason: str) -> dict[str, Any] | None:
+    def pause(self, guild_id: int, subscription_id: int, reason: str) -> SubscriptionRow | None:
         """Pause one of this server's subscriptions, keeping its settings and its place (None:
         no such subscription here). Its claims not yet grouped into a message are given back,
         so a resume with a digest takes them; a message already grouped goes out as it is."""
@@ -156,7 +156,7 @@ class DeliveryQueue:
 
     def resume(
         self, guild_id: int, subscription_id: int, digest: bool, now: datetime | None = None
-    ) -> tuple[dict[str, Any] | None, int]:
+    ) -> tuple[SubscriptionRow | None, int]:
         """Resume one of this server's subscriptions; returns (its row, or None when there is no
         such subscription here; how many missed items were claimed). Without ``digest`` it
         moves past what came while it was paused; with it, what it missed is claimed once and
@@ -197,7 +197,7 @@ class DeliveryQueue:
                 self.outbox.carry(DeliveryKind.DIGEST, batch_id, part)
         return self.book.get(subscription_id), len(claimed)
 
-    def _claim_missed(self, row: dict[str, Any], start: int, end: int) -> list[int]:
+    def _claim_missed(self, row: SubscriptionRow, start: int, end: int) -> list[int]:
         """Claim, for one subscription, the news in the change log after ``start`` up to
         ``end``; the ids of the deliveries claimed (none the channel already had)."""
         sub = replace(self.book.subscription(row), status="active", after_seq=start)
@@ -283,10 +283,10 @@ class DeliveryQueue:
         if not self.conn.execute(due, (utc_text(now),)).fetchone():
             return None  # this runs every few seconds: take the write lock only when needed
         with self.store.transaction():
-            rows = self.store.rows(due, (utc_text(now),))
+            rows = subscription_rows(self.store, due, (utc_text(now),))
             return self._make_digest(rows[0], now) if rows else 0
 
-    def _make_digest(self, row: dict[str, Any], now: datetime) -> int:
+    def _make_digest(self, row: SubscriptionRow, now: datetime) -> int:
         schedule = stored_schedule(row)
         waiting = [
             r["id"]
@@ -297,7 +297,9 @@ class DeliveryQueue:
                 (row["id"],),
             )
         ]
-        moment = from_utc_text(row["next_digest_at"]).astimezone(UK)
+        due = row["next_digest_at"]
+        assert due is not None  # it was due: chosen by its next_digest_at
+        moment = from_utc_text(due).astimezone(UK)
         day = f"{moment:%A} {moment.day} {moment:%B}"
         title = f"Daily digest, {day}" if schedule.kind == DAILY else f"Weekly digest to {day}"
         parts = [waiting[i : i + DIGEST_SIZE] for i in range(0, len(waiting), DIGEST_SIZE)]

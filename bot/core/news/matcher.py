@@ -10,7 +10,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from bot.core.names.candidates import stem
 from bot.core.news.kinds import (
@@ -18,6 +17,7 @@ from bot.core.news.kinds import (
     EVENTS_ANSWERS,
     TABLED_LABEL,
 )
+from bot.core.news.rows import Param
 from bot.core.records import QuestionRow
 from bot.core.text import fold
 
@@ -37,7 +37,7 @@ class Subscription:
     member_id: int | None
     asked_by_id: int | None
     answered_by_id: int | None
-    department_ids: tuple[Any, ...]  # the body and the bodies it replaced
+    department_ids: tuple[int, ...]  # the body and the bodies it replaced
     house: str | None
     description: str
     status: str
@@ -105,8 +105,8 @@ class SubscriptionMatcher:
 
     def __init__(self, subscriptions: Iterable[Subscription]) -> None:
         self.subscriptions = [s for s in subscriptions if s.active]
-        self._by_member: dict[Any, list[Subscription]] = defaultdict(list)
-        self._by_department: dict[Any, list[Subscription]] = defaultdict(list)
+        self._by_member: dict[int | None, list[Subscription]] = defaultdict(list)
+        self._by_department: dict[int | None, list[Subscription]] = defaultdict(list)
         self._by_word: dict[str, list[Subscription]] = defaultdict(list)
         self._by_house: dict[str, list[Subscription]] = defaultdict(list)
         self._clauses: dict[int, list[tuple[str, ...]]] = {}
@@ -132,14 +132,14 @@ class SubscriptionMatcher:
             if sub.topic and sub.id not in self._clauses:
                 self._clauses[sub.id] = topic_clauses(sub.topic)
 
-    def prefilter(self) -> tuple[str, list[Any]]:
+    def prefilter(self) -> tuple[str, list[Param]]:
         """A condition on questions ``q`` (with its parameters) that every question some
         subscription wants meets: members, departments and Houses of the subscriptions, or
         every question when one follows a topic alone. ``matches`` has the last word."""
         if self._by_word:
             return "1", []
         parts: list[str] = []
-        params: list[Any] = []
+        params: list[Param] = []
         any_of = "IN (SELECT value FROM json_each(?))"
         if self._by_member:
             members = json.dumps(list(self._by_member))

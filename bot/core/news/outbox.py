@@ -32,11 +32,21 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
-from typing import Any, Protocol
+from typing import Protocol, TypeVar
 
 from bot.core.clock import utc_now_text
 from bot.core.metrics import POSTS_SENT
 from bot.core.news.kinds import posted_events_sql
+from bot.core.news.rows import (
+    AlertDeliveryRow,
+    ChangeEvent,
+    DeliveryRow,
+    Param,
+    alert_delivery_rows,
+    batch_rows,
+    change_event_rows,
+    delivery_rows,
+)
 from bot.core.store.access import Writer, inline
 from bot.core.store.database import Store
 
@@ -98,13 +108,24 @@ class Batch:
     id: int
     channel_id: int
     nonce: str
-    deliveries: list[dict[str, Any]] = field(default_factory=list)
+    # What it carries: a channel message's deliveries, or a direct message's alert delivery.
+    deliveries: list[DeliveryRow | AlertDeliveryRow] = field(default_factory=list)
     # A scheduled digest's, or a pause notice's: its subscription; a digest's title.
     subscription_id: int | None = None
     title: str | None = None
     kind: DeliveryKind = DeliveryKind.POST
     user_id: int | None = None  # a direct message's recipient
     attempted_at: str | None = None  # when its last send began (UTC text), if ever
+
+    @property
+    def channel_deliveries(self) -> list[DeliveryRow]:
+        """The channel deliveries it carries (a post's, a digest's; none for the others)."""
+        return [item for item in self.deliveries if "subscription_id" in item]
+
+    @property
+    def alert_deliveries(self) -> list[AlertDeliveryRow]:
+        """The alert deliveries it carries (a direct message's; none for the others)."""
+        return [item for item in self.deliveries if "alert_id" in item]
 
     @property
     def notice(self) -> bool:
@@ -179,29 +200,33 @@ def nonce_prefix(store: Store) -> str:
 class Matcher(Protocol):
     """Who wants news of which question: a condition on questions ``q`` first (in SQL)."""
 
-    def prefilter(self) -> tuple[str, list[Any]]:
+    def prefilter(self) -> tuple[str, list[Param]]:
         """A condition on questions ``q`` that every wanted question meets, and its
         parameters."""
 
 
-class Claims(Protocol):
-    """What one kind of item claims from the change log, and under which cursor."""
+M = TypeVar("M", bound=Matcher)
+
+
+class Claims(Protocol[M]):
+    """What one kind of item claims from the change log, and under which cursor; ``M`` is
+    its matcher."""
 
     cursor: str  # the ``state`` key of its cursor
 
-    def matcher(self) -> Matcher | None:
+    def matcher(self) -> M | None:
         """The active wants, or None when nothing wants news (the cursor jumps to the end)."""
 
-    def claim(self, matcher: Any, event: dict[str, Any]) -> int:
+    def claim(self, matcher: M, event: ChangeEvent) -> int:
         """Claim the items one change-log event makes; returns how many."""
 
 
 def change_events(
-    store: Store, start: int, end: int, condition: str, params: Sequence[Any]
-) -> list[dict[str, Any]]:
+    store: Store, start: int, end: int, condition: str, params: Sequence[Param]
+) -> list[ChangeEvent]:
     """Change-log entries after ``start`` up to ``end`` that are news (not history) about
     questions meeting ``condition``, in order."""
-    return store.rows(
+    return change_event_rows(store,
         "SELECT c.seq, c.kind, c.status, c.question_id FROM changes c "
         "JOIN questions q ON q.id = c.question_id "
         f"WHERE c.seq > ? AND c.seq <= ? AND {posted_events_sql()} AND {condition} "
@@ -215,7 +240,7 @@ def cursor_of(store: Store, key: str) -> int:
     return int(store.get_state(key, "0") or 0)
 
 
-def claim_step(store: Store, claims: Claims) -> PlanStep:
+def claim_step(store: Store, claims: Claims[M]) -> PlanStep:
     """Look at the next ``PLAN_SPAN`` change-log entries at most after ``claims``' cursor, and
     claim what they make, in one transaction with the cursor's move.
 
@@ -241,7 +266,7 @@ def claim_step(store: Store, claims: Claims) -> PlanStep:
     return PlanStep(claimed, done=end >= last)
 
 
-def claim_all(store: Store, claims: Claims) -> int:
+def claim_all(store: Store, claims: Claims[M]) -> int:
     """Claim for everything not looked at yet; returns how many items were claimed."""
     claimed = 0
     while True:
@@ -296,17 +321,20 @@ class Outbox:
         closed instead."""
         kinds = list(kinds)
         marks = ",".join("?" * len(kinds))
-        rows = self.store.rows(
+        rows = batch_rows(
+            self.store,
             f"SELECT * FROM batches WHERE status = 'pending' AND kind IN ({marks}) ORDER BY id",
             [k.value for k in kinds],
         )
         if not rows:
             return []
-        items: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        items: dict[int | None, list[DeliveryRow | AlertDeliveryRow]] = defaultdict(list)
         for table in sorted({ITEMS[k] for k in kinds if k in ITEMS}):
-            for item in self.store.rows(
+            read = delivery_rows if table == "deliveries" else alert_delivery_rows
+            for item in read(
+                self.store,
                 f"SELECT d.* FROM {table} d JOIN batches b ON b.id = d.batch_id "
-                "WHERE b.status = 'pending' AND d.status = 'pending' ORDER BY d.batch_id, d.id"
+                "WHERE b.status = 'pending' AND d.status = 'pending' ORDER BY d.batch_id, d.id",
             ):
                 items[item["batch_id"]].append(item)
         prefix = nonce_prefix(self.store)

@@ -8,10 +8,10 @@ saved before this type existed load into it unchanged."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
 
 from bot.core.names.options import NAME_OPTIONS
 from bot.core.news.kinds import Events
+from bot.core.news.rows import SubscriptionRow
 from bot.core.news.schedules import DAILY, DAYS, INSTANT, make_schedule
 from bot.core.news.subscriptions import Posting, normal_events
 from bot.core.search.fulltext import SearchQuery
@@ -72,21 +72,23 @@ class SubscribeRequest:
             self.day = None
 
 
-def stored_request(row: dict[str, Any]) -> tuple[SubscribeRequest, dict[str, int]]:
+def stored_request(row: SubscriptionRow) -> tuple[SubscribeRequest, dict[str, int]]:
     """A stored subscription as the request that would make it, and the ids its name options
     hold (to pin), for ``/subscription edit``."""
+    digest_day = row["digest_day"]
     request = SubscribeRequest(
         channel=row["channel_id"],
         edit=row["id"],
         events=row["events"],
-        schedule=row.get("schedule") or INSTANT,
-        nothing_new=bool(row.get("nothing_new")),
-        thread_per_answer=bool(row.get("thread_per_answer")),
-        at=row.get("digest_time") or None,
-        day=DAYS[int(row["digest_day"])]
-        if row.get("digest_day") is not None and row.get("schedule") != DAILY else None,
-        mention=row.get("mention_role_id") or None,
+        schedule=row["schedule"] or INSTANT,
+        nothing_new=bool(row["nothing_new"]),
+        thread_per_answer=bool(row["thread_per_answer"]),
+        at=row["digest_time"] or None,
+        day=DAYS[digest_day] if digest_day is not None and row["schedule"] != DAILY else None,
+        mention=row["mention_role_id"] or None,
     )
-    names = {option.name: row[option.column] for option in NAME_OPTIONS
-             if row.get(option.column) is not None}
+    ids = {"asked_by_id": row["asked_by_id"], "answered_by_id": row["answered_by_id"],
+           "member_id": row["member_id"], "department_id": row["department_id"]}
+    names = {option.name: chosen for option in NAME_OPTIONS
+             if (chosen := ids.get(option.column)) is not None}
     return request, names

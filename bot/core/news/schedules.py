@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.core.news.rows import SubscriptionRow
+
 UK = ZoneInfo("Europe/London")
 
 
@@ -131,12 +133,13 @@ def make_schedule(
     return Schedule(WEEKLY, parse_time(at), parse_day(day))
 
 
-def stored_schedule(row: dict) -> Schedule:
+def stored_schedule(row: SubscriptionRow) -> Schedule:
     """A subscription row's schedule (its ``schedule``, ``digest_time``, ``digest_day``)."""
-    kind = row.get("schedule") or INSTANT
-    if kind == INSTANT or not row.get("digest_time"):
+    kind = row["schedule"] or INSTANT
+    digest_time = row["digest_time"]
+    if kind == INSTANT or not digest_time:
         return Schedule()
-    return Schedule(kind, time.fromisoformat(row["digest_time"]), row.get("digest_day"))
+    return Schedule(kind, time.fromisoformat(digest_time), row["digest_day"])
 
 
 def utc_text(moment: datetime) -> str:

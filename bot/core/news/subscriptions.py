@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Literal, TypedDict
 
 from bot.core.clock import utc_now, utc_now_text
 from bot.core.names.candidates import Candidate
@@ -24,12 +24,58 @@ from bot.core.news.matcher import (
     Subscription,
     SubscriptionMatcher,
 )
+from bot.core.news.rows import Param, SubscriptionRow, subscription_rows
 from bot.core.news.schedules import Schedule, stored_schedule, utc_text
 from bot.core.records import QuestionRow
 from bot.core.store.database import Store
 from bot.core.text import fold
 
-FILTER_COLUMNS = ("topic", *(option.column for option in NAME_OPTIONS), "house")
+# The columns of the ``subscriptions`` table that say what it follows: the topic, the id
+# chosen for each name option (``NameOption.column``) and the House.
+FilterColumn = Literal[
+    "topic", "asked_by_id", "answered_by_id", "member_id", "department_id", "house"
+]
+FILTER_COLUMNS: tuple[FilterColumn, ...] = (
+    "topic", "asked_by_id", "answered_by_id", "member_id", "department_id", "house"
+)
+
+
+class Filters(TypedDict, total=False):
+    """What a subscription is asked to follow, and what it posts: its filter columns (a key
+    left out, or None, does not filter) and its ``events`` (``EVENTS_ANSWERS`` when left
+    out)."""
+
+    topic: str | None
+    asked_by_id: int | None
+    answered_by_id: int | None
+    member_id: int | None
+    department_id: int | None
+    house: str | None
+    events: str
+
+
+class FilterValues(TypedDict):
+    """A subscription's filter columns as stored: every one, None where it does not
+    filter."""
+
+    topic: str | None
+    asked_by_id: int | None
+    answered_by_id: int | None
+    member_id: int | None
+    department_id: int | None
+    house: str | None
+
+
+class PostingColumns(TypedDict):
+    """The columns of the ``subscriptions`` table that say how and when it posts."""
+
+    mention_role_id: int | None
+    schedule: str
+    digest_time: str | None
+    digest_day: int | None
+    next_digest_at: str | None
+    thread_per_answer: int
+    nothing_new: int
 
 
 class SubscriptionError(ValueError):
@@ -47,7 +93,7 @@ class Posting:
     thread_per_answer: bool = False
     nothing_new: bool = False
 
-    def columns(self, now: datetime) -> dict[str, Any]:
+    def columns(self, now: datetime) -> PostingColumns:
         """Its columns of the ``subscriptions`` table, the next digest counted from ``now``."""
         due = self.schedule.next_after(now)
         return {
@@ -61,13 +107,13 @@ class Posting:
         }
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Posting:
+    def of(cls, row: SubscriptionRow) -> Posting:
         """A stored subscription's posting options."""
         return cls(
-            mention_role_id=row.get("mention_role_id"),
+            mention_role_id=row["mention_role_id"],
             schedule=stored_schedule(row),
-            thread_per_answer=bool(row.get("thread_per_answer")),
-            nothing_new=bool(row.get("nothing_new")),
+            thread_per_answer=bool(row["thread_per_answer"]),
+            nothing_new=bool(row["nothing_new"]),
         )
 
 
@@ -91,21 +137,26 @@ def subscription_filters(
     house: str | None,
     chosen: dict[str, Candidate | None],
     events: str = EVENTS_ANSWERS,
-) -> tuple[dict[str, Any], str]:
+) -> tuple[Filters, str]:
     """The stored filters of a subscription (columns of the ``subscriptions`` table, and its
     ``events``) and its wording, from a topic, a House, the members and department chosen for
     each option, and what it posts (``EVENTS_ANSWERS`` or ``EVENTS_ALL``)."""
-    filters: dict[str, Any] = {"topic": topic or None, "house": house, "events": events}
+    ids: dict[str, int] = {}
     names: dict[str, str] = {}
     for option in NAME_OPTIONS:
         candidate = chosen.get(option.name)
         if candidate is not None:
-            filters[option.column] = candidate.id
+            ids[option.column] = int(candidate.id)
             names[option.name] = candidate.name
+    filters: Filters = {
+        "topic": topic or None, "house": house, "events": events,
+        "asked_by_id": ids.get("asked_by_id"), "answered_by_id": ids.get("answered_by_id"),
+        "member_id": ids.get("member_id"), "department_id": ids.get("department_id"),
+    }
     return filters, describe(filters, names)
 
 
-def describe(filters: dict[str, Any], names: dict[str, str]) -> str:
+def describe(filters: Filters, names: dict[str, str]) -> str:
     """The subscription in words: "New answers from the Department for Education on topics
     matching 'special educational needs'"; "New questions and answers ..." when it posts new
     questions too (``filters["events"]`` is ``EVENTS_ALL``)."""
@@ -134,7 +185,7 @@ class SubscriptionBook:
     """Subscriptions in the store: make, list, pause, resume, remove."""
 
     def __init__(
-        self, store: Store, family: Callable[[Any], tuple[Any, ...]] | None = None
+        self, store: Store, family: Callable[[int], tuple[int, ...]] | None = None
     ) -> None:
         self.store = store
         self.conn = store.conn
@@ -142,10 +193,10 @@ class SubscriptionBook:
         # names (``DepartmentIndex.family`` of the bot's current resolver)
         self.family = family or (lambda body_id: (body_id,))
 
-    def subscription(self, row: dict[str, Any]) -> Subscription:
+    def subscription(self, row: SubscriptionRow) -> Subscription:
         """A row of the ``subscriptions`` table as matching uses it."""
         body = row["department_id"]
-        departments: tuple[Any, ...] = ()
+        departments: tuple[int, ...] = ()
         if body is not None:
             departments = self.family(body)
         return Subscription(
@@ -161,44 +212,47 @@ class SubscriptionBook:
             description=row["description"],
             status=row["status"],
             after_seq=max(row["after_seq"], row["resumed_seq"] or 0),
-            events=row.get("events") or EVENTS_ANSWERS,
-            mention_role_id=row.get("mention_role_id"),
+            events=row["events"] or EVENTS_ANSWERS,
+            mention_role_id=row["mention_role_id"],
         )
 
-    def rows(self, guild_id: int | None = None, channel_id: int | None = None) -> list[dict]:
+    def rows(
+        self, guild_id: int | None = None, channel_id: int | None = None
+    ) -> list[SubscriptionRow]:
         """Rows of the ``subscriptions`` table, of one server or channel when given, oldest
         first."""
         sql = "SELECT * FROM subscriptions WHERE 1"
-        params: list[Any] = []
+        params: list[Param] = []
         if guild_id is not None:
             sql += " AND guild_id = ?"
             params.append(guild_id)
         if channel_id is not None:
             sql += " AND channel_id = ?"
             params.append(channel_id)
-        return self.store.rows(sql + " ORDER BY id", params)
+        return subscription_rows(self.store, sql + " ORDER BY id", params)
 
     def all_active(self) -> list[Subscription]:
         """Every active subscription, ready for matching."""
         return [self.subscription(r) for r in self.rows() if r["status"] == "active"]
 
-    def get(self, subscription_id: int) -> dict[str, Any] | None:
+    def get(self, subscription_id: int) -> SubscriptionRow | None:
         """One subscription's row, or None."""
-        rows = self.store.rows("SELECT * FROM subscriptions WHERE id = ?", (subscription_id,))
+        rows = subscription_rows(
+            self.store, "SELECT * FROM subscriptions WHERE id = ?", (subscription_id,))
         return rows[0] if rows else None
 
     def subscribe(
         self,
         guild_id: int,
         channel_id: int,
-        filters: dict[str, Any],
+        filters: Filters,
         description: str,
         user_id: int,
         user_name: str,
         cap: int,
         posting: Posting | None = None,
         now: datetime | None = None,
-    ) -> tuple[dict[str, Any], str]:
+    ) -> tuple[SubscriptionRow, str]:
         """Make a subscription, or resume the same one; returns (row, "created"|"resumed"|
         "updated"|"exists"): "updated" when the same filters now post other ``events`` or
         otherwise (``posting``: role, schedule, threads). ``now`` counts the first digest.
@@ -232,7 +286,7 @@ class SubscriptionBook:
                     f"This server already has {count} subscriptions, the most it may have "
                     f"({cap}). Remove one with /unsubscribe first."
                 )
-            record = {
+            record: dict[str, object] = {
                 "guild_id": guild_id,
                 "channel_id": channel_id,
                 **values,
@@ -249,18 +303,20 @@ class SubscriptionBook:
                 f"VALUES ({', '.join('?' * len(record))})",
                 list(record.values()),
             )
-        return self.get(int(cursor.lastrowid or 0)) or {}, "created"
+        made = self.get(int(cursor.lastrowid or 0))
+        assert made is not None  # just inserted, in this connection
+        return made, "created"
 
     def edit(
         self,
         guild_id: int,
         subscription_id: int,
         channel_id: int,
-        filters: dict[str, Any],
+        filters: Filters,
         description: str,
         posting: Posting,
         now: datetime | None = None,
-    ) -> dict[str, Any] | None:
+    ) -> SubscriptionRow | None:
         """Change one of this server's subscriptions in place: its filters, target, schedule or
         mention. It keeps its id, its place in the news and what it posted. What waits for its
         next post and no longer matches is dropped; None when there is no such subscription
@@ -309,26 +365,32 @@ class SubscriptionBook:
                     self.conn.execute("DELETE FROM deliveries WHERE id = ?", (delivery["id"],))
         return edited
 
-    def _filter_values(self, filters: dict[str, Any]) -> dict[str, Any]:
+    def _filter_values(self, filters: Filters) -> FilterValues:
         """The filter columns of a subscription; ``SubscriptionError`` when it follows nothing."""
-        values = {c: filters.get(c) for c in FILTER_COLUMNS}
-        if values["topic"] is not None:
-            values["topic"] = values["topic"].strip()[:200] or None
-        if all(v is None for v in values.values()):
+        topic = filters.get("topic")
+        values: FilterValues = {
+            "topic": topic.strip()[:200] or None if topic is not None else None,
+            "asked_by_id": filters.get("asked_by_id"),
+            "answered_by_id": filters.get("answered_by_id"),
+            "member_id": filters.get("member_id"),
+            "department_id": filters.get("department_id"),
+            "house": filters.get("house"),
+        }
+        if all(values[c] is None for c in FILTER_COLUMNS):
             raise SubscriptionError(
                 "Say what to follow: a topic, a member, who asked or answered, a department "
                 "or a House."
             )
         return values
 
-    def _update(self, subscription_id: int, columns: dict[str, Any]) -> None:
+    def _update(self, subscription_id: int, columns: dict[str, object]) -> None:
         self.conn.execute(
             f"UPDATE subscriptions SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
             [*columns.values(), subscription_id],
         )
 
     def preview(
-        self, filters: dict[str, Any], today: date, days: int = 30, examples: int = 3
+        self, filters: Filters, today: date, days: int = 30, examples: int = 3
     ) -> tuple[int, list[QuestionRow]]:
         """What a subscription with these filters would have posted in the last ``days`` days:
         how many answers (and new questions, when it posts those), and the latest few."""
@@ -358,7 +420,7 @@ class SubscriptionBook:
         matched = [r for r in rows if matcher.matches(r)]
         return len(matched), matched[:examples]
 
-    def unsubscribe(self, guild_id: int, subscription_id: int) -> dict[str, Any] | None:
+    def unsubscribe(self, guild_id: int, subscription_id: int) -> SubscriptionRow | None:
         """Remove one of this server's subscriptions (its delivery history goes with it)."""
         row = self.get(subscription_id)
         if row is None or row["guild_id"] != guild_id:
@@ -453,7 +515,8 @@ class SubscriptionBook:
 
 
 def matching_tags(
-    tag_names: list[str], department_id: Any, department_name: str | None, house: str | None
+    tag_names: list[str], department_id: int | None, department_name: str | None,
+    house: str | None,
 ) -> list[int]:
     """The positions of a forum's tags a post of this answer carries: a tag named like its
     department (any of the names ``departments.json`` gives it, "DfE" as well as "Department

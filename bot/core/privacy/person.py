@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TypedDict
 
 from bot.core.clock import utc_now_text
+from bot.core.news.rows import (
+    Param,
+    alert_delivery_rows,
+    alert_rows,
+    subscription_rows,
+)
 from bot.core.privacy.retention import NO_ONE, RETENTION
 from bot.core.store.database import Store
 
@@ -51,14 +57,98 @@ class Deletion:
         return not (self.votes or self.alerts or self.direct_messages or self.saved_searches
                     or self.subscriptions_unnamed)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, int | list[int]]:
         """The counts, for ``--json``."""
-        data = asdict(self)
+        data: dict[str, int | list[int]] = asdict(self)
         data["questions"] = list(self.questions)
         return data
 
 
-def _count(store: Store, sql: str, params: tuple[Any, ...]) -> int:
+# -- a person's export: the JSON document they are given (its keys are the promise) -----------
+
+
+class VoteRecord(TypedDict):
+    """One of their votes, and the question it was on (None: the question is gone)."""
+
+    question_id: int
+    uin: str | None
+    house: str | None
+    heading: str | None
+    vote: str  # "yes" or "no"
+    via: str | None
+    message_id: str | None
+    guild_id: str | None
+    voted_at: str
+
+
+class FollowRecord(TypedDict):
+    """What an alert that follows new answers follows."""
+
+    kind: str
+    value: str | None
+
+
+class AlertRecord(TypedDict):
+    """One of their alerts."""
+
+    id: int
+    description: str
+    question_id: int | None
+    follow: FollowRecord | None
+    status: str
+    paused_reason: str | None
+    created_at: str
+
+
+class DirectMessageRecord(TypedDict):
+    """The record of one direct message an alert of theirs sent (or was to send)."""
+
+    alert_id: int
+    question_id: int
+    kind: str
+    status: str
+    message_id: str | None
+    reason: str | None
+    claimed_at: str
+    sent_at: str | None
+
+
+class SavedSearchRecord(TypedDict):
+    """One of their saved searches: the query as saved (``SearchQuery.as_json``)."""
+
+    id: str | None
+    query: object  # the saved JSON, as it was saved
+    guild_id: str | None
+    created_at: str
+
+
+class SubscriptionRecord(TypedDict):
+    """One subscription they made."""
+
+    id: int
+    guild_id: str | None
+    channel_id: str | None
+    description: str
+    created_by_name: str | None
+    created_at: str
+    status: str
+    paused_reason: str | None
+
+
+class PersonExport(TypedDict):
+    """Everything kept about one person; Discord ids are strings, as JSON carries them."""
+
+    user_id: str | None
+    exported_at: str
+    votes: list[VoteRecord]
+    alerts: list[AlertRecord]
+    direct_messages: list[DirectMessageRecord]
+    saved_searches: list[SavedSearchRecord]
+    subscriptions: list[SubscriptionRecord]
+    kept_for: dict[str, str]
+
+
+def _count(store: Store, sql: str, params: tuple[Param, ...]) -> int:
     return int(store.conn.execute(sql, params).fetchone()[0])
 
 
@@ -84,14 +174,14 @@ def summary(store: Store, user_id: int, guild_id: int | None = None) -> Summary:
     )
 
 
-def _snowflake(value: Any) -> str | None:
+def _snowflake(value: int | None) -> str | None:
     """A Discord id as JSON carries it (a string: it does not fit a JavaScript number)."""
     return None if value is None else str(value)
 
 
-def export(store: Store, user_id: int) -> dict[str, Any]:
+def export(store: Store, user_id: int) -> PersonExport:
     """Everything kept about ``user_id``, as JSON-able data, and nothing about anyone else."""
-    votes = [
+    votes: list[VoteRecord] = [
         {
             "question_id": row["question_id"],
             "uin": row["uin"],
@@ -110,7 +200,7 @@ def export(store: Store, user_id: int) -> dict[str, Any]:
             (user_id,),
         )
     ]
-    alerts = [
+    alerts: list[AlertRecord] = [
         {
             "id": row["id"],
             "description": row["description"],
@@ -121,9 +211,10 @@ def export(store: Store, user_id: int) -> dict[str, Any]:
             "paused_reason": row["paused_reason"],
             "created_at": row["created_at"],
         }
-        for row in store.rows("SELECT * FROM alerts WHERE user_id = ? ORDER BY id", (user_id,))
+        for row in alert_rows(
+            store, "SELECT * FROM alerts WHERE user_id = ? ORDER BY id", (user_id,))
     ]
-    direct_messages = [
+    direct_messages: list[DirectMessageRecord] = [
         {
             "alert_id": row["alert_id"],
             "question_id": row["question_id"],
@@ -134,11 +225,11 @@ def export(store: Store, user_id: int) -> dict[str, Any]:
             "claimed_at": row["claimed_at"],
             "sent_at": row["sent_at"],
         }
-        for row in store.rows(
-            "SELECT * FROM alert_deliveries WHERE user_id = ? ORDER BY id", (user_id,)
+        for row in alert_delivery_rows(
+            store, "SELECT * FROM alert_deliveries WHERE user_id = ? ORDER BY id", (user_id,)
         )
     ]
-    saved_searches = [
+    saved_searches: list[SavedSearchRecord] = [
         {
             "id": _snowflake(row["id"]),
             "query": json.loads(row["query"]),
@@ -149,7 +240,7 @@ def export(store: Store, user_id: int) -> dict[str, Any]:
             "SELECT * FROM search_sessions WHERE user_id = ? ORDER BY id", (user_id,)
         )
     ]
-    subscriptions = [
+    subscriptions: list[SubscriptionRecord] = [
         {
             "id": row["id"],
             "guild_id": _snowflake(row["guild_id"]),
@@ -160,8 +251,8 @@ def export(store: Store, user_id: int) -> dict[str, Any]:
             "status": row["status"],
             "paused_reason": row["paused_reason"],
         }
-        for row in store.rows(
-            "SELECT * FROM subscriptions WHERE created_by = ? ORDER BY id", (user_id,)
+        for row in subscription_rows(
+            store, "SELECT * FROM subscriptions WHERE created_by = ? ORDER BY id", (user_id,)
         )
     ]
     return {

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TypedDict
 
 from bot.core.news.deliveries import DeliveryQueue
 from bot.core.privacy.retention import DM_RECORD_DAYS, GUILD_DATA_DAYS, SAVED_SEARCH_DAYS
@@ -191,6 +191,14 @@ def forget_old_dm_records(store: Store, now: datetime, days: int = DM_RECORD_DAY
         ).rowcount
 
 
+class SweepJson(TypedDict):
+    """A sweep's report as JSON-able data: each server's deletion as its fields."""
+
+    guilds: list[dict[str, int | str]]
+    dm_records_anonymised: int
+    saved_searches_pruned: int
+
+
 @dataclass
 class SweepReport:
     """What one sweep did."""
@@ -199,7 +207,7 @@ class SweepReport:
     dm_records_anonymised: int = 0
     saved_searches_pruned: int = 0
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> SweepJson:
         """The report as JSON-able data."""
         return {
             "guilds": [asdict(g) for g in self.guilds],

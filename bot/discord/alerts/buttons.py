@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import discord
+from discord.ui.view import BaseView
 
 from bot.discord.replies import in_time, reply_error, send, the_bot
+
+if TYPE_CHECKING:
+    from bot.core.news.alerts import AlertBook
+    from bot.core.news.rows import AlertRow
+    from bot.core.store.database import Store
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +28,17 @@ FOLLOW_CHOICES = {"heading": "New answers with the same heading",
 
 
 
-def _alert_book(store: Any) -> Any:
+def _alert_book(store: Store) -> AlertBook:
     from bot.core.news.alerts import AlertBook
 
     return AlertBook(store)
+
+
+def _chosen(interaction: discord.Interaction) -> list[str]:
+    """A menu's chosen values as the interaction's data carries them."""
+    data: Mapping[str, object] = interaction.data or {}
+    values = data.get("values")
+    return [str(value) for value in values] if isinstance(values, list) else []
 
 
 
@@ -47,7 +61,7 @@ class AlertButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> AlertButton:
         return cls(int(match["qid"]))
 
@@ -125,7 +139,7 @@ class FollowSelect(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> FollowSelect:
         return cls(int(match["qid"]))
 
@@ -135,8 +149,7 @@ class FollowSelect(
 
         try:
             bot = the_bot(interaction)
-            data: Any = interaction.data or {}
-            values = self.item.values or data.get("values") or [""]
+            values = self.item.values or _chosen(interaction) or [""]
             kind = str(values[0])[:40]
             row = await in_time(
                 interaction, bot.services.db.read(lambda store: store.question(self.question_id)),
@@ -146,7 +159,7 @@ class FollowSelect(
                 await reply_error(interaction, "I no longer have this question.")
                 return
 
-            def follow() -> tuple[dict[str, Any], str]:
+            def follow() -> tuple[AlertRow, str]:
                 ref = body_ref(bot.store, row["answering_body_id"])
                 name = ref["name"] if ref else None
                 return _alert_book(bot.store).follow_like(interaction.user.id, row, kind, name)

@@ -3,8 +3,6 @@ mark, and looked for in the person's DMs first when an earlier send may have hap
 
 from __future__ import annotations
 
-from typing import Any
-
 import discord
 
 from bot.core.news.alerts import AlertUndeliverable
@@ -30,7 +28,7 @@ class AlertSender:
     def read(self, batch: Batch) -> BatchContent | None:
         """What the direct message shows, read on the writer thread (it may follow a write)."""
         store = self.bot.store
-        delivery = batch.deliveries[0]
+        delivery = batch.alert_deliveries[0]
         row = store.question(delivery["question_id"])
         if row is None:
             return None
@@ -44,10 +42,8 @@ class AlertSender:
         return BatchContent([(delivery["kind"], result)], because,
                             party_abbreviations(store, ids), yes, no)
 
-    async def _dm(self, user_id: int) -> Any:
-        user: Any = self.bot.get_user(user_id)
-        if user is None:
-            user = await self.bot.fetch_user(user_id)
+    async def _dm(self, user_id: int) -> discord.DMChannel:
+        user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
         return user.dm_channel or await user.create_dm()
 
     async def send(self, batch: Batch) -> Posted:

@@ -8,6 +8,7 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown
 
+from bot.core.news.rows import SubscriptionRow
 from bot.core.news.schedules import stored_schedule
 from bot.core.text import cut_at_word
 from bot.discord.embeds import (
@@ -156,7 +157,7 @@ def nothing_new_embed(title: str, because: str) -> discord.Embed:
 
 
 def subscriptions_embed(
-    rows: list[dict[str, Any]], counts: dict[int, tuple[int, str | None]], guild_name: str
+    rows: list[SubscriptionRow], counts: dict[int, tuple[int, str | None]], guild_name: str
 ) -> discord.Embed:
     """``/subscriptions``: each of a server's subscriptions, who made it, what it posts (answers,
     or answers and new questions), the role it pings, its posts and status."""
@@ -170,15 +171,15 @@ def subscriptions_embed(
         line = (
             f"{number}. <#{row['channel_id']}> — {escape_markdown(row['description'])} · "
             f"by {maker} on {pretty_date(row['created_at'][:10])} · "
-            f"posts {EVENTS_WORDS.get(row.get('events') or 'answers', 'answers')} · "
+            f"posts {EVENTS_WORDS.get(row['events'] or 'answers', 'answers')} · "
             f"{posted} posted" + (f", last {pretty_date(last[:10])}" if last else "")
         )
         schedule = stored_schedule(row)
         if schedule.is_digest:
             line += f" · as {schedule.words()}"
-        if row.get("thread_per_answer"):
+        if row["thread_per_answer"]:
             line += " · a thread on each post"
-        if row.get("mention_role_id"):
+        if row["mention_role_id"]:
             line += f" · pings <@&{row['mention_role_id']}>"
         if row["status"] != "active":
             line += (

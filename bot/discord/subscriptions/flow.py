@@ -15,10 +15,12 @@ import discord
 from bot.core.clock import london_today
 from bot.core.names.candidates import Candidate, Resolution
 from bot.core.names.options import OPTION_BY_CODE
-from bot.core.news.kinds import EVENTS_ALL, EVENTS_WORDS
+from bot.core.news.kinds import EVENTS_ALL, EVENTS_ANSWERS, EVENTS_WORDS
 from bot.core.news.requests import SubscribeRequest
+from bot.core.news.rows import SubscriptionRow
 from bot.core.news.schedules import ScheduleError
 from bot.core.news.subscriptions import (
+    Filters,
     SubscriptionBook,
     SubscriptionError,
     normal_events,
@@ -33,7 +35,7 @@ from bot.discord.base import AppBot
 from bot.discord.replies import in_time, reply_error, send, the_bot
 from bot.discord.search import pick_message
 from bot.discord.subscriptions.embeds import preview_embed
-from bot.discord.subscriptions.targets import target_problem
+from bot.discord.subscriptions.targets import Place, target_problem
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +85,7 @@ class SubscribeFlow:
         interaction: discord.Interaction,
         query: SearchQuery,
         given: Given,
-        target: Any,
+        target: Place | None,
     ) -> bool:
         """Check who may do what and where the bot may post, and keep the posting options on
         the request; False (the person was told why) when something is wrong."""
@@ -170,7 +172,7 @@ class SubscribeFlow:
         else:
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
-    def preview(self, store: Store, filters: dict[str, Any]) -> tuple[int, list[dict]]:
+    def preview(self, store: Store, filters: Filters) -> tuple[int, list[dict[str, Any]]]:
         """On a reader: the count and latest examples of what the filters would have posted."""
         book = SubscriptionBook(store, self.bot.services.department_family)
         count, latest = book.preview(filters, london_today())
@@ -179,7 +181,7 @@ class SubscribeFlow:
     @staticmethod
     def filters(
         query: SearchQuery, request: SubscribeRequest, resolved: dict[str, Resolution | None]
-    ) -> tuple[dict[str, Any], str]:
+    ) -> tuple[Filters, str]:
         """The subscription's filters and their words."""
         chosen: dict[str, Candidate | None] = {
             option: (resolution.best if resolution else None)
@@ -215,7 +217,7 @@ class SubscribeFlow:
             await interaction.edit_original_response(content=str(error), embed=None, view=None)
             return
         where = f"<#{row['channel_id']}>"
-        events = str(filters["events"])
+        events = filters.get("events", EVENTS_ANSWERS)
         what_posts = "Each new answer" + (" and each new question" if events == EVENTS_ALL
                                           else "")
         when = (f"{what_posts} is gathered into {chosen.schedule.words()}."
@@ -231,9 +233,9 @@ class SubscribeFlow:
         await interaction.edit_original_response(content=text, embed=None, view=None)
 
     @staticmethod
-    def pings(row: dict[str, Any], request: SubscribeRequest) -> str:
+    def pings(row: SubscriptionRow, request: SubscribeRequest) -> str:
         """What the confirmation says about the role each post pings."""
-        role = row.get("mention_role_id")
+        role = row["mention_role_id"]
         pings = f" Each post pings <@&{role}>." if role else ""
         if role and request.mention_unheard:
             pings += (" But that role is not mentionable and the bot lacks Mention Everyone, so "
@@ -244,7 +246,7 @@ class SubscribeFlow:
         self,
         interaction: discord.Interaction,
         request: SubscribeRequest,
-        filters: dict[str, Any],
+        filters: Filters,
         words: str,
     ) -> None:
         """Save /subscription edit's changes in place."""
@@ -262,7 +264,8 @@ class SubscribeFlow:
         if row is None:
             await reply_error(interaction, NO_SUCH_SUBSCRIPTION)
             return
-        text = (f"Edited: <#{row['channel_id']}> gets {EVENTS_WORDS[str(filters['events'])]}, "
+        events = filters.get("events", EVENTS_ANSWERS)
+        text = (f"Edited: <#{row['channel_id']}> gets {EVENTS_WORDS[events]}, "
                 f"{chosen.schedule.words()}: {words}." + self.pings(row, request))
         if row["status"] != "active":
             text += " It is still paused; `/subscription resume` starts it."

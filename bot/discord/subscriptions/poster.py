@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 from discord.utils import escape_markdown
@@ -25,6 +26,7 @@ from bot.core.news.outbox import (
     TargetUnavailable,
     send_outbox,
 )
+from bot.core.news.rows import SubscriptionRow
 from bot.core.news.subscriptions import matching_tags
 from bot.core.reports.overdue import question_due
 from bot.core.reports.people import party_abbreviations
@@ -46,6 +48,10 @@ from bot.discord.similar import SimilarButton
 from bot.discord.subscriptions.embeds import digest_embed, nothing_new_embed, post_embed
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+# A channel as the client gives it (``get_channel``, ``fetch_channel``).
+Channel = discord.abc.GuildChannel | discord.Thread | discord.abc.PrivateChannel
 
 
 @dataclass(frozen=True)
@@ -106,11 +112,15 @@ class Poster:
                                       services.db.write, queue.undeliverable)
         return sent
 
-    async def _channel(self, channel_id: int) -> Any:
-        channel: Any = self.client.get_channel(channel_id)
+    async def _channel(self, channel_id: int) -> Channel:
+        channel = self.client.get_channel(channel_id)
         if channel is None:
-            channel = await self.client.fetch_channel(channel_id)
+            return await self.client.fetch_channel(channel_id)
         return channel
+
+    async def _messageable(self, channel_id: int) -> discord.abc.Messageable:
+        """A channel or thread that takes messages (a subscription's target always does)."""
+        return messageable(await self._channel(channel_id))
 
     async def send(self, batch: Batch) -> Posted:
         """Send one message; returns where it landed. Raises ``ChannelUnavailable`` (the
@@ -125,7 +135,7 @@ class Poster:
             return await self._find_notice(batch)
         return await self._guarded(batch, self._find_post(batch))
 
-    async def _guarded(self, batch: Batch, work: Any) -> Any:
+    async def _guarded(self, batch: Batch, work: Awaitable[T]) -> T:
         """``work``, with Discord's refusals said as the outbox understands them."""
         try:
             return await work
@@ -166,14 +176,15 @@ class Poster:
             return replace(posted, earlier=content.earlier)
         # The nonce makes Discord return the first message if this batch was sent a few
         # minutes before a crash stopped us recording it; after longer, ``find`` finds it.
-        message = await channel.send(
-            content=text, embed=embed, view=view, nonce=batch.nonce, allowed_mentions=allowed
+        message = await messageable(channel).send(
+            content=text, embed=embed, view=_view(view), nonce=batch.nonce,
+            allowed_mentions=allowed,
         )
         await self._open_thread(channel, message.id, batch, content)
         return Posted(int(message.id), earlier=content.earlier)
 
     async def _open_thread(
-        self, channel: Any, message_id: int, batch: Batch, content: BatchContent
+        self, channel: Channel, message_id: int, batch: Batch, content: BatchContent
     ) -> None:
         """A post's discussion thread, when its subscription asks for one: made once, since a
         message can start one thread only (Discord refuses a second, 160004)."""
@@ -203,7 +214,7 @@ class Poster:
         if isinstance(channel, discord.ForumChannel):
             thread_id = await find_forum_post(self.client, channel.guild.id, channel.id, batch)
             return Posted(thread_id, thread_id, content.earlier) if thread_id else None
-        message = await find_in_history(channel, batch, me)
+        message = await find_in_history(messageable(channel), batch, me)
         if message is None:
             return None
         await self._open_thread(channel, message.id, batch, content)
@@ -221,13 +232,13 @@ class Poster:
         """Reply to the question's earlier post, where it is (a forum post's thread too)."""
         assert content.earlier is not None
         earlier_id, where_id = content.earlier
-        target: Any = await self._channel(where_id)
+        target = await self._messageable(where_id)
         reference = discord.MessageReference(
             message_id=earlier_id, channel_id=where_id, fail_if_not_exists=False
         )
         message = await target.send(
-            content=text, embed=embed, view=view, nonce=batch.nonce, allowed_mentions=allowed,
-            reference=reference,
+            content=text, embed=embed, view=_view(view), nonce=batch.nonce,
+            allowed_mentions=allowed, reference=reference,
         )
         return Posted(int(message.id), where_id if where_id != batch.channel_id else None,
                       earlier=content.earlier)
@@ -294,7 +305,7 @@ class Poster:
         earlier_id, where_id = posted.earlier
         link = jump_url(guild_id, posted.thread_id or batch.channel_id, posted.message_id)
         try:
-            target: Any = await self._channel(where_id)
+            target = await self._messageable(where_id)
             old = await target.fetch_message(earlier_id)
         except discord.HTTPException:
             return  # deleted since, or no longer readable: nothing to mark
@@ -371,19 +382,19 @@ class Poster:
         becauses: list[str] = []
         roles: list[int] = []
         items = []
-        subscription_ids = [d["subscription_id"] for d in batch.deliveries]
+        subscription_ids = [d["subscription_id"] for d in batch.channel_deliveries]
         if batch.subscription_id is not None and not subscription_ids:
             subscription_ids = [batch.subscription_id]
         thread_per_answer = False
         for subscription_id in subscription_ids:
             sub = book.get(subscription_id)
             because = sub["description"] if sub else "a subscription since removed"
-            role = sub.get("mention_role_id") if sub else None
+            role = sub["mention_role_id"] if sub else None
             if role and int(role) not in roles:
                 roles.append(int(role))
             if because not in becauses:
                 becauses.append(because)
-            thread_per_answer = thread_per_answer or bool(sub and sub.get("thread_per_answer"))
+            thread_per_answer = thread_per_answer or bool(sub and sub["thread_per_answer"])
         for delivery in batch.deliveries:
             row = store.question(delivery["question_id"])
             if row is not None:
@@ -411,7 +422,7 @@ class Poster:
     @staticmethod
     def render(
         content: BatchContent, batch: Batch | None = None
-    ) -> tuple[discord.Embed, discord.ui.View | None]:
+    ) -> tuple[discord.Embed, discord.ui.View]:
         """The message: one answer with vote buttons and "Alert me", one new question ("Alert
         me" alone: nothing to vote on yet), or a digest grouped by department, with a menu that
         opens any of its answers (full text and vote buttons, privately)."""
@@ -446,14 +457,30 @@ def post_title(content: BatchContent, batch: Batch) -> str:
     return f"{len(content.items)} new written answers"
 
 
-def where(channel: Any, channel_id: int | None = None) -> str:
+def _view(view: discord.ui.View | None) -> discord.ui.View:
+    """A message's view, or none: ``send`` takes MISSING as it takes None (no components)."""
+    return view if view is not None else discord.utils.MISSING
+
+
+def messageable(channel: Channel) -> discord.abc.Messageable:
+    """The channel as one that takes messages; ``TypeError`` for one that does not (a
+    category), as sending to it would fail."""
+    if isinstance(channel, discord.abc.Messageable):
+        return channel
+    raise TypeError(f"channel {channel.id} does not take messages")
+
+
+def where(channel: Channel | None, channel_id: int | None = None) -> str:
     """A channel as people know it: "#name", else its mention, else "the channel"."""
-    if channel is not None and getattr(channel, "name", None):
-        return f"#{channel.name}"
+    name = getattr(channel, "name", None)
+    if channel is not None and name:
+        return f"#{name}"
     return f"<#{channel_id}>" if channel_id else "the channel"
 
 
-def pause_notice_text(row: dict[str, Any], channel: str, guild: Any, limit: int = 2000) -> str:
+def pause_notice_text(
+    row: SubscriptionRow, channel: str, guild: discord.Guild | None, limit: int = 2000
+) -> str:
     """What the maker of a subscription the bot paused is told."""
     server = f" in **{escape_markdown(guild.name)}**" if guild is not None else ""
     return cut_at_word(

@@ -3,12 +3,19 @@ permissions the bot needs in each, named as Discord's settings name them."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import discord
 
 # A subscription's target, as the /subscribe and /subscription edit option accepts it.
 Target = discord.TextChannel | discord.Thread | discord.ForumChannel
+# What may be asked for as a target: the option's channel, else the channel the command was used
+# in (or, for an edit, the subscription's channel as the server has it), whatever its type.
+Place = (
+    discord.abc.GuildChannel
+    | discord.Thread
+    | discord.DMChannel
+    | discord.GroupChannel
+    | discord.PartialMessageable
+)
 
 # (Permissions attribute, its name in Discord's settings)
 _VIEW = ("view_channel", "View Channel")
@@ -17,7 +24,7 @@ _HISTORY = ("read_message_history", "Read Message History")  # to mark an earlie
 _IN_THREADS = ("send_messages_in_threads", "Send Messages in Threads")
 
 
-def needed_permissions(target: Any, thread_per_answer: bool) -> list[tuple[str, str]]:
+def needed_permissions(target: Place, thread_per_answer: bool) -> list[tuple[str, str]]:
     """What the bot needs to post to ``target``: a forum needs Send Messages (shown as Create
     Posts) and Send Messages in Threads for follow-ups; a thread needs Send Messages in
     Threads; a text channel needs Send Messages, and Create Public Threads too when each post
@@ -32,7 +39,9 @@ def needed_permissions(target: Any, thread_per_answer: bool) -> list[tuple[str, 
     return needs
 
 
-def target_problem(target: Any, me: discord.Member | None, thread_per_answer: bool) -> str | None:
+def target_problem(
+    target: Place, me: discord.Member | None, thread_per_answer: bool
+) -> str | None:
     """Why the bot cannot post to ``target`` as asked (each missing permission, by name), or
     None when it can."""
     where = target.mention if hasattr(target, "mention") else "that channel"
