@@ -4,6 +4,7 @@
     python tests/eval/score_not_held.py --split dev     # dev split (for working on the detector)
     python tests/eval/score_not_held.py --split all --errors
     python tests/eval/score_not_held.py --split dev --extra   # with not_held_extra_dev.json
+    python tests/eval/score_not_held.py --split dev --extra --model   # the fitted design (README)
 
 The detector is given each answer and its question (``--answer-only``: the answer alone).
 
@@ -147,7 +148,22 @@ def main() -> None:
         action="store_true",
         help="add not_held_extra_dev.json (a second draw, all dev) to the answers scored",
     )
+    ap.add_argument(
+        "--model",
+        action="store_true",
+        help="score the second design, not adopted: the logistic regression of "
+        "not_held_model.py with the weights in not_held_model_weights.json",
+    )
     args = ap.parse_args()
+    detect = is_not_held
+    if args.model:
+        sys.path.insert(0, str(HERE))
+        from not_held_model import model_decides
+
+        weights = json.loads((HERE / "not_held_model_weights.json").read_text())
+
+        def detect(text: str, question: str | None = None) -> bool:
+            return model_decides(text, question, weights)[0]
 
     items = json.loads(Path(args.file).read_text())
     if args.extra:
@@ -158,9 +174,9 @@ def main() -> None:
         items = [i for i in items if not i.get("borderline")]
     for i in items:
         if args.answer_only:
-            i["pred"] = bool(is_not_held(i["text"]))
+            i["pred"] = bool(detect(i["text"]))
         else:
-            i["pred"] = bool(is_not_held(i["text"], i.get("question") or None))
+            i["pred"] = bool(detect(i["text"], i.get("question") or None))
 
     tp = sum(1 for i in items if i["pred"] and i["not_held"])
     fp = sum(1 for i in items if i["pred"] and not i["not_held"])
