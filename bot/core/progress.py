@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import IO, Any
+from typing import IO, Never
 
 from tqdm import tqdm
 
@@ -39,7 +39,7 @@ class BarProgress(Progress):
         self.stream = stream
         self.unit = unit
         self.desc = desc
-        self._bar: tqdm[Any] | None = None
+        self._bar: tqdm[Never] | None = None  # a bar of counts, not over an iterable
 
     def start(self, total: int, headline: str) -> None:
         """Open the bar, the headline above it."""

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from bot.config import Settings
 from bot.core.clock import utc_now
@@ -85,7 +84,7 @@ class Services:
         self.poller.after_store.append(embed_new)
         log.info("similar by meaning: %s, %d questions indexed", name, count)
 
-    def department_family(self, body_id: Any) -> tuple[Any, ...]:
+    def department_family(self, body_id: int) -> tuple[int, ...]:
         """A body and the bodies it replaced, by the current name indexes."""
         return self.resolver.departments.family(body_id)
 

@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from bot.core.clock import london_today, utc_now_text
 from bot.core.news.kinds import HISTORY_SOURCE
@@ -99,7 +99,7 @@ class BackfillSummary:
             text += f"\nStopped: {self.stopped}. The days finished are kept: run again to resume."
         return text
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """The summary as JSON-ready data."""
         return {
             "since": self.since.isoformat(),

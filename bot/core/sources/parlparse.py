@@ -18,7 +18,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bot.core.names.departments import body_for_heading
 from bot.core.records import (
@@ -60,7 +59,7 @@ def _element_text(element: ET.Element) -> str:
     return normalise_space(" ".join("".join(element.itertext()).split()))
 
 
-def _member(element: ET.Element, house: str) -> dict[str, Any] | None:
+def _member(element: ET.Element, house: str) -> dict[str, object] | None:
     ref = element.get("person_id") or element.get("speakerid")
     name = element.get("speakername")
     if not ref or not name or ref == "unknown":

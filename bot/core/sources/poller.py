@@ -15,11 +15,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
-from typing import Any
+from typing import Unpack
 
 from bot.core.clock import london_today
 from bot.core.metrics import POLL_CALLS, POLL_CALLS_PER_POLL, POLLS
-from bot.core.sources.api_client import ParliamentAPI
+from bot.core.sources.api_client import APIOptions, ParliamentAPI
 from bot.core.sources.fetch import ALL_WINDOWS, FetchError, FetchSummary, fetch_window
 from bot.core.store.access import Writer, inline
 from bot.core.store.database import Store
@@ -50,7 +50,7 @@ class Poller:
         interval_seconds: float,
         api_factory: type[ParliamentAPI] = ParliamentAPI,
         writer: Writer = inline,
-        **api_options: Any,
+        **api_options: Unpack[APIOptions],
     ) -> None:
         self.store = store
         self.writer = writer  # every store call goes through it (see store_access)
