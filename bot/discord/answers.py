@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 import discord
+from discord.ui.view import BaseView
 from discord.utils import escape_markdown
 
 from bot.core.clock import london_today
@@ -84,7 +85,7 @@ class AnswerPageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> AnswerPageButton:
         return cls(int(match["qid"]), int(match["page"]), item_label(item) or "Page")
 
@@ -300,7 +301,7 @@ class VoteButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> VoteButton:
         return cls(int(match["qid"]), match["choice"], item_label(item))
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import discord
+from discord.ui.view import BaseView
 from discord.utils import escape_markdown
 
 from bot.core.votes import NO_EMOJI, YES_EMOJI
@@ -103,6 +104,6 @@ def split_pages(text: str, limit: int = PAGE_CHARS) -> list[str]:
     return pages
 
 
-def item_label(item: discord.ui.Item[Any]) -> str | None:
+def item_label(item: discord.ui.Item[BaseView]) -> str | None:
     """The label of a button rebuilt from its custom_id."""
     return getattr(item, "label", None)

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any
 
 import discord
+from discord.ui.view import BaseView
 from discord.utils import escape_markdown
 
 from bot.core.names.candidates import Candidate
@@ -30,7 +32,7 @@ from bot.discord.embeds import (
     status_line,
     with_party,
 )
-from bot.discord.replies import in_time, reply_error, send, the_bot, update
+from bot.discord.replies import in_time, picked, reply_error, send, the_bot, update
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +151,7 @@ class ResultsPageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> ResultsPageButton:
         return cls(int(match["sid"]), int(match["page"]), item_label(item) or "Page")
 
@@ -192,20 +194,19 @@ class OpenAnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rop
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> OpenAnswerSelect:
-        return cls(int(match["sid"]), select=cast("discord.ui.Select[Any]", item))
+        return cls(int(match["sid"]), select=item if isinstance(item, discord.ui.Select) else None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             bot = the_bot(interaction)
-            data = cast("dict[str, Any]", interaction.data or {})
-            values: list[str] = list(data.get("values") or [])
+            value = picked(interaction)
             found = (
                 await in_time(
-                    interaction, bot.services.db.read(answer_view, values[0]), ephemeral=True
+                    interaction, bot.services.db.read(answer_view, value), ephemeral=True
                 )
-                if values
+                if value
                 else None
             )
             if found is None:
@@ -223,7 +224,7 @@ def pick_message(
     session_id: int,
     option: str,
     candidates: list[Candidate],
-    button: type[Any] | None = None,
+    button: Callable[[int, str, int, str], discord.ui.Item[BaseView]] | None = None,
     more: int = 0,
 ) -> tuple[str, discord.ui.View]:
     """ "Which department did you mean?" with a button per candidate (at most five), likeliest
@@ -264,7 +265,7 @@ class PickButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> PickButton:
         return cls(int(match["sid"]), match["option"], int(match["entity"]), item_label(item) or "")
 

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import discord
+from discord.ui.view import BaseView
 from discord.utils import escape_markdown
 
 from bot.core.search.meaning import Meaning
@@ -160,7 +161,7 @@ class SimilarButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> SimilarButton:
         return cls(int(match["qid"]))
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, cast
 
 import discord
+from discord.ui.view import BaseView
 
 from bot.core.names.candidates import Resolution
 from bot.core.reports.overdue import OverdueList, overdue
@@ -25,7 +25,7 @@ from bot.discord.alerts.buttons import alert_me
 from bot.discord.answers import answer_message
 from bot.discord.embeds import pretty_date
 from bot.discord.overdue.embeds import open_option_text, overdue_embed, overdue_title
-from bot.discord.replies import in_time, reply_error, send, the_bot, update
+from bot.discord.replies import in_time, picked, reply_error, send, the_bot, update
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +202,7 @@ class OverduePageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> OverduePageButton:
         return cls(OverdueRequest.from_match(match), int(match["page"]),
                    getattr(item, "label", None) or "Page")
@@ -225,13 +225,6 @@ def question_options(listing: OverdueList | None) -> list[discord.SelectOption]:
     return options
 
 
-def picked(interaction: discord.Interaction) -> str:
-    """The value a menu's user picked, or "" when the interaction carries none."""
-    data = cast("dict[str, Any]", interaction.data or {})
-    values: list[str] = list(data.get("values") or [])
-    return values[0] if values else ""
-
-
 class OpenOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ovopen"):
     """ "Open a question…": the question as ``/answer`` shows it, privately."""
 
@@ -244,9 +237,9 @@ class OpenOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ov
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> OpenOverdueSelect:
-        return cls(select=cast("discord.ui.Select[Any]", item))
+        return cls(select=item if isinstance(item, discord.ui.Select) else None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
@@ -280,9 +273,9 @@ class AlertOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"o
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> AlertOverdueSelect:
-        return cls(select=cast("discord.ui.Select[Any]", item))
+        return cls(select=item if isinstance(item, discord.ui.Select) else None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         value = picked(interaction)
