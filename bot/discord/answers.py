@@ -7,7 +7,6 @@ import logging
 import re
 from datetime import date
 from functools import partial
-from typing import Any
 
 import discord
 from discord.ui.view import BaseView
@@ -16,7 +15,7 @@ from discord.utils import escape_markdown
 from bot.core.clock import london_today
 from bot.core.reports.duedates import DueStatus, add_working_days, working_days_between
 from bot.core.reports.overdue import question_due
-from bot.core.search.render import AnswerView, answer_view
+from bot.core.search.render import AnswerView, QuestionJson, answer_view
 from bot.core.text import cut_at_word
 from bot.core.votes import VOTE_QUESTION
 from bot.discord.alerts.buttons import AlertButton
@@ -104,7 +103,7 @@ class AnswerPageButton(
 
 
 
-def answer_pages(data: dict[str, Any]) -> list[str]:
+def answer_pages(data: QuestionJson) -> list[str]:
     """The question and answer of ``show --json`` data as pages of markdown."""
     question = escape_markdown(data["question"] or "")
     answer = escape_markdown(data["answer"] or "") or "*Not answered yet.*"
@@ -115,7 +114,7 @@ def answer_pages(data: dict[str, Any]) -> list[str]:
 
 
 def answer_embed(
-    data: dict[str, Any], page: int, pages: list[str], parties: dict[int, str]
+    data: QuestionJson, page: int, pages: list[str], parties: dict[int, str]
 ) -> discord.Embed:
     """One page of an answer; the first page carries who, when, status and attachments."""
     embed = discord.Embed(
@@ -185,7 +184,7 @@ def due_words(status: DueStatus, today: date) -> str:
 
 
 
-def answer_status(data: dict[str, Any]) -> str:
+def answer_status(data: QuestionJson) -> str:
     lines: list[str] = []
     waiting = data["status"] in ("unanswered", "holding") and not data.get("withdrawn")
     today = london_today()
@@ -221,7 +220,7 @@ def answer_status(data: dict[str, Any]) -> str:
 
 
 
-def attachment_links(data: dict[str, Any]) -> str:
+def attachment_links(data: QuestionJson) -> str:
     lines: list[str] = []
     for attachment in data.get("attachments") or []:
         title = escape_markdown(cut_at_word(attachment.get("title") or "Attachment", 120))

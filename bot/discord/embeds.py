@@ -3,13 +3,14 @@ status words and vote labels."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 import discord
 from discord.ui.view import BaseView
 from discord.utils import escape_markdown
 
+from bot.core.records import optional_id, optional_text, text_of
 from bot.core.votes import NO_EMOJI, YES_EMOJI
 
 LICENCE_FOOTER = "Parliamentary information licensed under the Open Parliament Licence v3.0"
@@ -51,23 +52,26 @@ def vote_labels(yes: int, no: int) -> tuple[str, str]:
 
 
 
-def name_of(ref: dict[str, Any] | None, fallback: str = "—") -> str:
-    return escape_markdown(ref["name"]) if ref and ref.get("name") else fallback
+def name_of(ref: Mapping[str, object] | None, fallback: str = "—") -> str:
+    """A member's or body's name (``{"id", "name"}`` JSON) for markdown, or ``fallback``."""
+    name = text_of(ref, "name") if ref else ""
+    return escape_markdown(name) if name else fallback
 
 
 
-def with_party(ref: dict[str, Any] | None, parties: dict[int, str]) -> str:
+def with_party(ref: Mapping[str, object] | None, parties: dict[int, str]) -> str:
     name = name_of(ref)
-    party = parties.get(ref["id"]) if ref else None
+    member_id = optional_id(ref, "id") if ref else None
+    party = parties.get(member_id) if member_id is not None else None
     return f"{name} ({party})" if party else name
 
 
 
-def status_line(result: dict[str, Any]) -> str:
-    status = result["status"]
-    when = pretty_date(result.get("date_answered"))
+def status_line(result: Mapping[str, object]) -> str:
+    status = text_of(result, "status")
+    when = pretty_date(optional_text(result, "date_answered"))
     if status == "unanswered":
-        tabled = pretty_date(result.get("date_tabled"))
+        tabled = pretty_date(optional_text(result, "date_tabled"))
         return f"not yet answered (tabled {tabled})" if tabled else "not yet answered"
     return f"{STATUS_LABELS[status]} {when}".strip()
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
 
 import discord
 from discord.ui.view import BaseView
@@ -15,9 +14,11 @@ from discord.utils import escape_markdown
 
 from bot.core.names.candidates import Candidate
 from bot.core.names.options import NAME_OPTIONS, OPTION_BY_CODE, OPTION_BY_NAME
+from bot.core.records import optional_text, text_of
 from bot.core.search.fulltext import COUNT_CAP, SearchError, SearchQuery
-from bot.core.search.render import SearchPage, answer_view, search_page
+from bot.core.search.render import ResultJson, SearchPage, answer_view, search_page
 from bot.core.search.sessions import EXPIRED_SEARCH
+from bot.core.sources.json_values import json_object
 from bot.core.text import cut_at_word
 from bot.discord.embeds import (
     DESCRIPTION_LIMIT,
@@ -170,23 +171,12 @@ class OpenAnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rop
     def __init__(
         self,
         session_id: int,
-        results: list[dict[str, Any]] | None = None,
+        results: Sequence[Mapping[str, object]] | None = None,
         select: discord.ui.Select | None = None,
     ) -> None:
         self.session_id = session_id
         if select is None:
-            options = [
-                discord.SelectOption(
-                    label=cut_at_word(r["heading"] or "(no heading)", SELECT_LABEL_LIMIT),
-                    value=str(r["id"]),
-                    description=cut_at_word(
-                        f"{r['uin']} · {pretty_date(r['date_answered'] or r['date_tabled'])} · "
-                        f"{(r['asked_by'] or {}).get('name', '')}",
-                        SELECT_LABEL_LIMIT,
-                    ),
-                )
-                for r in (results or [])[:25]
-            ]
+            options = [_open_option(r) for r in (results or [])[:25]]
             select = discord.ui.Select(
                 placeholder="Open an answer…", options=options, custom_id=f"ropen:{session_id}"
             )
@@ -296,7 +286,21 @@ class PickButton(
 
 
 
-def result_block(result: dict[str, Any], parties: dict[int, str]) -> str:
+def _open_option(result: Mapping[str, object]) -> discord.SelectOption:
+    """A result (``result_json``, or a similar question) as an "Open an answer…" option."""
+    day = text_of(result, "date_answered") or text_of(result, "date_tabled")
+    asked_by = json_object(result.get("asked_by"))
+    asker = asked_by.get("name", "") if asked_by is not None else ""
+    return discord.SelectOption(
+        label=cut_at_word(text_of(result, "heading") or "(no heading)", SELECT_LABEL_LIMIT),
+        value=str(result["id"]),
+        description=cut_at_word(
+            f"{result['uin']} · {pretty_date(day)} · {asker}", SELECT_LABEL_LIMIT
+        ),
+    )
+
+
+def result_block(result: ResultJson, parties: dict[int, str]) -> str:
     """One search result: heading, who asked → department, who answered, excerpt, link."""
     heading = escape_markdown(cut_at_word(result["heading"] or "(no heading)", 120))
     link = result.get("url")
@@ -319,7 +323,7 @@ def result_block(result: dict[str, Any], parties: dict[int, str]) -> str:
 
 def results_embed(
     title: str,
-    results: list[dict[str, Any]],
+    results: list[ResultJson],
     total: int,
     page: int,
     pages: int,
@@ -342,22 +346,25 @@ def results_embed(
 
 
 
-def search_title(query: dict[str, Any], resolved: dict[str, Any]) -> str:
-    """ "Written answers — Department for Education · "askham bryan"" from the query in words."""
+def search_title(
+    query: Mapping[str, object], resolved: Mapping[str, Mapping[str, object] | None]
+) -> str:
+    """ "Written answers — Department for Education · "askham bryan"" from the query in words
+    (``SearchQuery.as_json``) and the candidates its names resolved to (``Candidate.as_json``)."""
     parts = []
     # The department first: "Department for Education · asked by Munira Wilson".
     for option in sorted(NAME_OPTIONS, key=lambda o: o.kind != "department"):
         ref = resolved.get(option.name)
         if ref:
             name = ref["name"]
-            parts.append(name if option.kind == "department" else f"{option.words} {name}")
+            parts.append(f"{name}" if option.kind == "department" else f"{option.words} {name}")
     if query.get("house"):
-        parts.append(f"House of {query['house'].capitalize()}")
+        parts.append(f"House of {text_of(query, 'house').capitalize()}")
     if query.get("status"):
-        parts.append(STATUS_LABELS[query["status"]])
+        parts.append(STATUS_LABELS[text_of(query, "status")])
     if query.get("since") or query.get("until"):
-        since = pretty_date(query.get("since")) or "…"
-        parts.append(f"{since} to {pretty_date(query.get('until')) or 'now'}")
+        since = pretty_date(optional_text(query, "since")) or "…"
+        parts.append(f"{since} to {pretty_date(optional_text(query, 'until')) or 'now'}")
     if query.get("text"):
-        parts.append(f'"{cut_at_word(query["text"], 80)}"')
+        parts.append(f'"{cut_at_word(text_of(query, "text"), 80)}"')
     return "Written answers — " + (" · ".join(parts) if parts else "newest first")
