@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from bot.config import Settings
 from bot.core.store.database import Store
@@ -64,6 +64,16 @@ def stats_report(store: Store, args: argparse.Namespace) -> TimelinessReport | H
                        min_votes=MIN_VOTES if args.min_votes is None else args.min_votes)
 
 
+class OverdueArguments(TypedDict):
+    """The filters of ``overdue`` (bot.core.reports.overdue) the command line resolved."""
+
+    department_id: tuple[int, ...] | None
+    as_of: date | None
+    member_id: int | None
+    answering_member_id: int | None
+    asking_member_id: int | None
+
+
 @dataclass(frozen=True)
 class OverdueFilters:
     """The names of ``_add_overdue_filters`` resolved: a department (with the bodies it
@@ -77,7 +87,7 @@ class OverdueFilters:
     asker: tuple[int, str] | None
 
     @property
-    def arguments(self) -> dict[str, Any]:
+    def arguments(self) -> OverdueArguments:
         """As keyword arguments of ``overdue`` (all but the House)."""
         return {
             "department_id": self.department_ids, "as_of": self.as_of,
