@@ -60,17 +60,7 @@ def parse_question_value(data: object, where: str = "") -> ParsedQuestion:
     value = json_object(data)
     if value is None:
         raise RecordError("record is not an object")
-    qid = value.get("id")
-    if qid is None:
-        raise RecordError("record has no id")
-    if isinstance(qid, bool) or not isinstance(qid, int) or qid <= 0:
-        raise RecordError(f"id is not a positive number: {qid!r}")
-    house = value.get("house")
-    if house not in ("Commons", "Lords"):
-        raise RecordError(f"house is {house!r}, expected Commons or Lords")
-    uin = value.get("uin")
-    if not isinstance(uin, str) or not uin.strip():
-        raise RecordError("record has no uin")
+    qid, house, uin = _identity(value)
     date_tabled = parse_day(value.get("dateTabled"), "dateTabled")
 
     question_text = _text(value.get("questionText"), "questionText")
@@ -79,35 +69,13 @@ def parse_question_value(data: object, where: str = "") -> ParsedQuestion:
     answer_html = raw_answer if looks_like_html(raw_answer) else ""
     answer_text = html_to_text(raw_answer)
 
-    grouped: list[dict[str, str | None]] = []
-    for entry in json_items(value.get("groupedQuestionsDates")):
-        item = json_object(entry)
-        if item is not None and item.get("questionUin"):
-            grouped.append(
-                {
-                    "uin": str(item["questionUin"]),
-                    "date_tabled": parse_day(item.get("dateTabled"), "groupedQuestionsDates"),
-                }
-            )
-    if not grouped:
-        grouped = [
-            {"uin": str(u), "date_tabled": None} for u in json_items(value.get("groupedQuestions"))
-        ]
-    attachments = [
-        {
-            "url": a.get("url"),
-            "title": a.get("title"),
-            "file_type": a.get("fileType"),
-            "file_size_bytes": a.get("fileSizeBytes"),
-        }
-        for a in _objects(value.get("attachments"))
-        if a.get("url")
-    ]
+    grouped = _grouped(value)
+    attachments = _attachments(value)
 
     record: dict[str, object] = {
         "id": qid,
         "house": house,
-        "uin": uin.strip(),
+        "uin": uin,
         "date_tabled": date_tabled,
         "date_for_answer": parse_day(value.get("dateForAnswer"), "dateForAnswer"),
         "date_answered": parse_day(value.get("dateAnswered"), "dateAnswered"),
@@ -132,24 +100,74 @@ def parse_question_value(data: object, where: str = "") -> ParsedQuestion:
         "member_has_interest": int(bool(value.get("memberHasInterest"))),
         "grouped_questions": json.dumps(grouped) if grouped else None,
         "attachments": json.dumps(attachments) if attachments else None,
-        "source_url": parliament_url(date_tabled, uin.strip()),
+        "source_url": parliament_url(date_tabled, uin),
         "twfy_url": None,
         "gid": None,
         "source": "api",
     }
-    members = [
-        m
-        for m in (
-            _member(value.get("askingMember"), house),
-            _member(value.get("answeringMember"), house),
-            _member(value.get("correctingMember"), house),
-        )
-        if m
-    ]
     body: dict[str, object] | None = None
     if record["answering_body_id"] is not None:
         body = {"id": record["answering_body_id"], "name": value.get("answeringBodyName")}
-    return ParsedQuestion(record, members, body, where)
+    return ParsedQuestion(record, _members(value, house), body, where)
+
+
+def _members(value: Mapping[str, object], house: str) -> list[dict[str, object]]:
+    """The asking, answering and correcting members the record carries (with
+    ``expandMember``; none without it)."""
+    found = (
+        _member(value.get(key), house)
+        for key in ("askingMember", "answeringMember", "correctingMember")
+    )
+    return [m for m in found if m]
+
+
+def _identity(value: Mapping[str, object]) -> tuple[int, str, str]:
+    """A record's id, House and UIN (stripped); ``RecordError`` when one is missing or wrong."""
+    qid = value.get("id")
+    if qid is None:
+        raise RecordError("record has no id")
+    if isinstance(qid, bool) or not isinstance(qid, int) or qid <= 0:
+        raise RecordError(f"id is not a positive number: {qid!r}")
+    house = value.get("house")
+    if house != "Commons" and house != "Lords":
+        raise RecordError(f"house is {house!r}, expected Commons or Lords")
+    uin = value.get("uin")
+    if not isinstance(uin, str) or not uin.strip():
+        raise RecordError("record has no uin")
+    return qid, house, uin.strip()
+
+
+def _grouped(value: Mapping[str, object]) -> list[dict[str, str | None]]:
+    """The questions answered together with this one, with their tabling days when given."""
+    grouped: list[dict[str, str | None]] = []
+    for entry in json_items(value.get("groupedQuestionsDates")):
+        item = json_object(entry)
+        if item is not None and item.get("questionUin"):
+            grouped.append(
+                {
+                    "uin": str(item["questionUin"]),
+                    "date_tabled": parse_day(item.get("dateTabled"), "groupedQuestionsDates"),
+                }
+            )
+    if not grouped:
+        grouped = [
+            {"uin": str(u), "date_tabled": None} for u in json_items(value.get("groupedQuestions"))
+        ]
+    return grouped
+
+
+def _attachments(value: Mapping[str, object]) -> list[dict[str, object]]:
+    """The answer's attachments that have a link."""
+    return [
+        {
+            "url": a.get("url"),
+            "title": a.get("title"),
+            "file_type": a.get("fileType"),
+            "file_size_bytes": a.get("fileSizeBytes"),
+        }
+        for a in _objects(value.get("attachments"))
+        if a.get("url")
+    ]
 
 
 def _objects(value: object) -> Iterator[Mapping[str, object]]:

@@ -186,6 +186,19 @@ def record_day(store: Store, day: date, fetched: FetchSummary) -> None:
 DayDone = Callable[[date, FetchSummary], Awaitable[None]]
 
 
+async def _days_to_fetch(
+    store: Store, summary: BackfillSummary, refresh: bool, writer: Writer
+) -> list[date]:
+    """The window's days not finished before (every day with ``refresh``), newest first; the
+    others are counted in ``summary.days_skipped``."""
+    since, until = summary.since, summary.until
+    done = set() if refresh else await writer(partial(finished_days, store, since, until))
+    days = [until - timedelta(days=n) for n in range(summary.days_in_window)]
+    todo = [day for day in days if day.isoformat() not in done]
+    summary.days_skipped = len(days) - len(todo)
+    return todo
+
+
 async def backfill(
     store: Store,
     base_url: str,
@@ -210,10 +223,7 @@ async def backfill(
     show = progress or Progress()
     today = today or london_today()
     started = time.monotonic()
-    done = set() if refresh else await writer(partial(finished_days, store, since, until))
-    days = [until - timedelta(days=n) for n in range(summary.days_in_window)]
-    todo = [day for day in days if day.isoformat() not in done]
-    summary.days_skipped = len(days) - len(todo)
+    todo = await _days_to_fetch(store, summary, refresh, writer)
     client = api or ParliamentAPI(base_url)
     try:
         show.start(len(todo), (
