@@ -189,7 +189,7 @@ def move_question(conn: sqlite3.Connection, old: int, new: int) -> None:
     conn.execute("DELETE FROM full_views WHERE question_id = ?", (old,))
 
 
-def _write_row(conn: sqlite3.Connection, row: dict[str, Any], now: str) -> None:
+def _write_row(conn: sqlite3.Connection, row: dict[str, object], now: str) -> None:
     row["status"] = status_of(row)
     row["tags"] = question_tags(row)
     row["updated_at"] = now
@@ -198,6 +198,14 @@ def _write_row(conn: sqlite3.Connection, row: dict[str, Any], now: str) -> None:
         f"UPDATE questions SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
         [row.get(c) for c in columns] + [row["id"]],
     )
+
+
+def _question_id(row: Mapping[str, object]) -> int:
+    """A stored question's id (every row of ``questions`` has one)."""
+    question_id = optional_id(row, "id")
+    if question_id is None:
+        raise ValueError(f"a question row without an id: {row.get('uin')!r}")
+    return question_id
 
 
 def _redirect(conn: sqlite3.Connection, pairs: Iterable[tuple[str, str]]) -> None:
@@ -225,7 +233,7 @@ def merge_stored_printings(conn: sqlite3.Connection, now: str) -> int:
             "ORDER BY coalesce(date_answered, date_tabled, ''), id",
             [int(i) for i in ids.split(",")],
         )
-        sessions: dict[Key, list[dict[str, Any]]] = {}
+        sessions: dict[Key, list[dict[str, object]]] = {}
         for record in dict_rows(cursor):
             key = printing_key(record)
             if key is not None:
@@ -243,13 +251,15 @@ def merge_stored_printings(conn: sqlite3.Connection, now: str) -> int:
                 result, pairs = merge_printing(survivor, other)
                 survivor = result or survivor
                 redirects += pairs
-                if other.get("gid") and survivor.get("gid") and other["gid"] != survivor["gid"]:
-                    redirects.append((other["gid"], survivor["gid"]))
-                move_question(conn, other["id"], survivor["id"])
-                conn.execute("DELETE FROM questions WHERE id = ?", (other["id"],))
+                gid, other_gid = text_of(survivor, "gid"), text_of(other, "gid")
+                if other_gid and gid and other_gid != gid:
+                    redirects.append((other_gid, gid))
+                old, new = _question_id(other), _question_id(survivor)
+                move_question(conn, old, new)
+                conn.execute("DELETE FROM questions WHERE id = ?", (old,))
                 conn.execute(
                     "INSERT OR REPLACE INTO merged_questions (old_id, new_id) VALUES (?, ?)",
-                    (other["id"], survivor["id"]),
+                    (old, new),
                 )
                 merged_away += 1
             if any(survivor.get(c) != original.get(c) for c in QUESTION_COLUMNS):
