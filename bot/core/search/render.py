@@ -1,5 +1,9 @@
 """Stored records as the JSON other tools read (the README's shapes) and as text for a
-terminal; and the read-only views that Discord messages are drawn from."""
+terminal; and the read-only views that Discord messages are drawn from.
+
+Each shape is a TypedDict built once (``result_data``, ``question_data``, ``search_data``); the
+``*_json`` functions give the same values as plain dicts, for callers that add keys of their own.
+"""
 
 from __future__ import annotations
 
