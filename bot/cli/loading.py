@@ -67,7 +67,7 @@ def embed_new(store: Store, settings: Settings) -> None:
               file=sys.stderr)
 
 
-def report_json(report: IngestReport) -> dict:
+def report_json(report: IngestReport) -> dict[str, object]:
     """An ingest report as ``ingest --json`` prints it."""
     return {
         "totals": report.totals(),

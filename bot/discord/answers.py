@@ -63,7 +63,7 @@ def answer_message(view: AnswerView, page: int = 0) -> tuple[discord.Embed, disc
 
 
 class AnswerPageButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[BaseView]],
     template=r"apage:(?P<qid>-?\d+):(?P<page>-?\d+)",
 ):
     """◀ / ▶ through the pages of a long answer."""
@@ -280,7 +280,7 @@ def relabelled_view(
 
 
 class VoteButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[BaseView]],
     template=r"vote:(?P<qid>-?\d+):(?P<choice>[yn])",
 ):
     """ "Does this answer the above question?" Yes / No, with live counts."""

@@ -133,7 +133,7 @@ async def show_results_page(interaction: discord.Interaction, session_id: int, p
 
 
 class ResultsPageButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[BaseView]],
     template=r"rpage:(?P<sid>\d+):(?P<page>-?\d+)",
 ):
     def __init__(
@@ -165,14 +165,16 @@ class ResultsPageButton(
 
 
 
-class OpenAnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ropen:(?P<sid>\d+)"):
+class OpenAnswerSelect(
+    discord.ui.DynamicItem[discord.ui.Select[BaseView]], template=r"ropen:(?P<sid>\d+)"
+):
     """ "Open an answer…": the full answer, privately, with its vote buttons."""
 
     def __init__(
         self,
         session_id: int,
         results: Sequence[Mapping[str, object]] | None = None,
-        select: discord.ui.Select | None = None,
+        select: discord.ui.Select[BaseView] | None = None,
     ) -> None:
         self.session_id = session_id
         if select is None:
@@ -238,7 +240,7 @@ def pick_message(
 
 
 class PickButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[BaseView]],
     template=r"pick:(?P<sid>\d+):(?P<option>[a-z]):(?P<entity>-?\d+)",
 ):
     def __init__(self, session_id: int, code: str, entity_id: int, label: str = "") -> None:

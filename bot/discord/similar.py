@@ -160,7 +160,7 @@ async def show_similar(
 
 
 class SimilarButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[BaseView]],
     template=r"similar:(?P<qid>-?\d+)",
 ):
     """ "Similar questions": the questions most like this one, privately."""

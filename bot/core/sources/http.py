@@ -196,7 +196,7 @@ class PoliteClient:
         raise HTTPError(f"{url} failed {self.attempts} times; last: {problem}")
 
     def _backoff(self, attempt: int) -> float:
-        base = self.backoff_seconds * (2 ** (attempt - 1))
+        base = self.backoff_seconds * 2.0 ** (attempt - 1)
         return min(self.max_backoff_seconds, base) * random.uniform(0.8, 1.2)
 
 

@@ -114,4 +114,4 @@ class Poller:
         """The interval, doubled for each failure in a row (up to an hour)."""
         if not self.failures:
             return self.interval
-        return min(MAX_BACKOFF_SECONDS, max(self.interval, self.interval * 2**self.failures))
+        return min(MAX_BACKOFF_SECONDS, max(self.interval, self.interval * 2.0**self.failures))

@@ -181,7 +181,7 @@ async def show_page(interaction: discord.Interaction, request: OverdueRequest, p
 
 
 class OverduePageButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[BaseView]],
     template=r"ovd:(?P<page>-?\d+):(?P<house>[cl]?):(?P<dept>-?\d*):(?P<answerer>-?\d*)"
     r":(?P<asker>-?\d*)(?::(?P<member>-?\d*))?",
 ):
@@ -225,11 +225,11 @@ def question_options(listing: OverdueList | None) -> list[discord.SelectOption]:
     return options
 
 
-class OpenOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ovopen"):
+class OpenOverdueSelect(discord.ui.DynamicItem[discord.ui.Select[BaseView]], template=r"ovopen"):
     """ "Open a question…": the question as ``/answer`` shows it, privately."""
 
     def __init__(self, listing: OverdueList | None = None,
-                 select: discord.ui.Select | None = None) -> None:
+                 select: discord.ui.Select[BaseView] | None = None) -> None:
         select = select or discord.ui.Select(placeholder="Open a question…",
                                              options=question_options(listing),
                                              custom_id="ovopen")
@@ -260,12 +260,12 @@ class OpenOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ov
             await reply_error(interaction)
 
 
-class AlertOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ovalert"):
+class AlertOverdueSelect(discord.ui.DynamicItem[discord.ui.Select[BaseView]], template=r"ovalert"):
     """ "🔔 Alert me when one is answered…": a direct message when the picked question is
     answered, as its own Alert me button does."""
 
     def __init__(self, listing: OverdueList | None = None,
-                 select: discord.ui.Select | None = None) -> None:
+                 select: discord.ui.Select[BaseView] | None = None) -> None:
         select = select or discord.ui.Select(placeholder="🔔 Alert me when one is answered…",
                                              options=question_options(listing),
                                              custom_id="ovalert")
