@@ -113,7 +113,10 @@ def cmd_similar(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
         except SimilarError as error:
             print(str(error), file=sys.stderr)
             return 2
-        text = (json.dumps(similar_json(store, outcome), indent=2, ensure_ascii=False)
-                if args.json else similar_table(similar_rows(store, outcome)))
+        text = (
+            json.dumps(similar_json(store, outcome), indent=2, ensure_ascii=False)
+            if args.json
+            else similar_table(similar_rows(store, outcome))
+        )
     print(text)
     return 0

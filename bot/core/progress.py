@@ -43,8 +43,14 @@ class BarProgress(Progress):
 
     def start(self, total: int, headline: str) -> None:
         """Open the bar, the headline above it."""
-        self._bar = tqdm(total=total, unit=self.unit, desc=self.desc, file=self.stream,
-                         dynamic_ncols=True, smoothing=0.05)
+        self._bar = tqdm(
+            total=total,
+            unit=self.unit,
+            desc=self.desc,
+            file=self.stream,
+            dynamic_ncols=True,
+            smoothing=0.05,
+        )
         self._bar.write(headline, self.stream)
 
     def step(self, line: str, postfix: str = "", *, notable: bool = False) -> None:

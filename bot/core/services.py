@@ -74,8 +74,10 @@ class Services:
             log.exception("EMBEDDING_MODEL %r could not be loaded: similar by words only", name)
             return
         if count == 0:
-            log.warning("EMBEDDING_MODEL is set but no vectors are stored: run "
-                        "`python -m bot embed` (similar by words until then)")
+            log.warning(
+                "EMBEDDING_MODEL is set but no vectors are stored: run "
+                "`python -m bot embed` (similar by words until then)"
+            )
         self.meaning = meaning
 
         async def embed_new() -> None:

@@ -39,7 +39,6 @@ from bot.discord.similar import SimilarButton
 log = logging.getLogger(__name__)
 
 
-
 def answer_message(view: AnswerView, page: int = 0) -> tuple[discord.Embed, discord.ui.View]:
     """The full question and answer, one page of it, with paging and vote buttons."""
     pages = answer_pages(view.data)
@@ -59,7 +58,6 @@ def answer_message(view: AnswerView, page: int = 0) -> tuple[discord.Embed, disc
     components.add_item(AlertButton(question_id))
     components.add_item(SimilarButton(question_id))
     return embed, components
-
 
 
 class AnswerPageButton(
@@ -102,7 +100,6 @@ class AnswerPageButton(
             await reply_error(interaction)
 
 
-
 def answer_pages(data: QuestionJson) -> list[str]:
     """The question and answer of ``show --json`` data as pages of markdown."""
     question = escape_markdown(data["question"] or "")
@@ -110,7 +107,6 @@ def answer_pages(data: QuestionJson) -> list[str]:
     if data.get("text_is_partial"):
         answer += "\n\n*(Shortened by Parliament's list view; the link has the full answer.)*"
     return split_pages(f"**Question**\n{question}\n\n**Answer**\n{answer}")
-
 
 
 def answer_embed(
@@ -157,12 +153,10 @@ def answer_embed(
     return embed
 
 
-
 def ask_for_votes(embed: discord.Embed) -> discord.Embed:
     """End ``embed`` with the question its Yes / No buttons answer, so the buttons below say
     what they vote on."""
     return embed.add_field(name=VOTE_QUESTION, value=VOTE_HINT, inline=False)
-
 
 
 def due_words(status: DueStatus, today: date) -> str:
@@ -183,7 +177,6 @@ def due_words(status: DueStatus, today: date) -> str:
     return f"{due}; overdue from {pretty_date(add_working_days(status.due, 1).isoformat())}"
 
 
-
 def answer_status(data: QuestionJson) -> str:
     lines: list[str] = []
     waiting = data["status"] in ("unanswered", "holding") and not data.get("withdrawn")
@@ -192,8 +185,10 @@ def answer_status(data: QuestionJson) -> str:
     if due is not None and data["status"] == "unanswered":
         lines.append(f"Not answered yet: {due_words(due, today)}")
     if data["status"] == "lapsed":  # bot.core.lapsed
-        lines.append("Lapsed: not answered before Parliament was prorogued or dissolved "
-                     f"({pretty_date(data.get('date_answered'))})")
+        lines.append(
+            "Lapsed: not answered before Parliament was prorogued or dissolved "
+            f"({pretty_date(data.get('date_answered'))})"
+        )
     if data.get("date_holding_answer"):
         if data["status"] == "holding":
             lines.append(
@@ -217,7 +212,6 @@ def answer_status(data: QuestionJson) -> str:
     if data.get("withdrawn"):
         lines.append("Withdrawn")
     return "\n".join(lines)
-
 
 
 def attachment_links(data: QuestionJson) -> str:
@@ -246,7 +240,6 @@ def vote_buttons(question_id: int, yes: int, no: int) -> list[VoteButton]:
     return [VoteButton(question_id, "y", yes_label), VoteButton(question_id, "n", no_label)]
 
 
-
 def relabelled_view(
     message: discord.Message, question_id: int, yes: int, no: int
 ) -> discord.ui.View:
@@ -266,9 +259,14 @@ def relabelled_view(
             elif match := re.fullmatch(
                 AnswerPageButton.__discord_ui_compiled_template__, custom_id
             ):
-                view.add_item(AnswerPageButton(int(match["qid"]), int(match["page"]),
-                                               component.label or "Page",
-                                               bool(component.disabled)))
+                view.add_item(
+                    AnswerPageButton(
+                        int(match["qid"]),
+                        int(match["page"]),
+                        component.label or "Page",
+                        bool(component.disabled),
+                    )
+                )
             elif match := re.fullmatch(AlertButton.__discord_ui_compiled_template__, custom_id):
                 view.add_item(AlertButton(int(match["qid"])))
             elif match := re.fullmatch(SimilarButton.__discord_ui_compiled_template__, custom_id):
@@ -276,7 +274,6 @@ def relabelled_view(
             elif isinstance(component, discord.Button) and component.url:
                 view.add_item(discord.ui.Button.from_component(component))
     return view
-
 
 
 class VoteButton(

@@ -32,14 +32,12 @@ STATUS_LABELS = {
 }
 
 
-
 def pretty_date(value: str | None) -> str:
     """'2021-02-01' -> '1 Feb 2021'."""
     if not value:
         return ""
     day = date.fromisoformat(value)
     return f"{day.day} {day:%b %Y}"
-
 
 
 def vote_labels(yes: int, no: int) -> tuple[str, str]:
@@ -51,12 +49,10 @@ def vote_labels(yes: int, no: int) -> tuple[str, str]:
     return f"Yes — {people(yes, 'think')} so", f"No — {people(no, 'think')} not"
 
 
-
 def name_of(ref: Mapping[str, object] | None, fallback: str = "—") -> str:
     """A member's or body's name (``{"id", "name"}`` JSON) for markdown, or ``fallback``."""
     name = text_of(ref, "name") if ref else ""
     return escape_markdown(name) if name else fallback
-
 
 
 def with_party(ref: Mapping[str, object] | None, parties: dict[int, str]) -> str:
@@ -64,7 +60,6 @@ def with_party(ref: Mapping[str, object] | None, parties: dict[int, str]) -> str
     member_id = optional_id(ref, "id") if ref else None
     party = parties.get(member_id) if member_id is not None else None
     return f"{name} ({party})" if party else name
-
 
 
 def status_line(result: Mapping[str, object]) -> str:
@@ -76,11 +71,9 @@ def status_line(result: Mapping[str, object]) -> str:
     return f"{STATUS_LABELS[status]} {when}".strip()
 
 
-
 def plural(n: int, word: str) -> str:
     """ "1 working day", "3 working days"."""
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
 
 
 def split_pages(text: str, limit: int = PAGE_CHARS) -> list[str]:

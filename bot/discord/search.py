@@ -38,14 +38,12 @@ from bot.discord.replies import in_time, picked, reply_error, send, the_bot, upd
 log = logging.getLogger(__name__)
 
 
-
 RESULTS_PER_PAGE = 5
 
 
-
-def results_message(session_id: int, page_data: SearchPage, page: int) -> tuple[
-    discord.Embed, discord.ui.View
-]:
+def results_message(
+    session_id: int, page_data: SearchPage, page: int
+) -> tuple[discord.Embed, discord.ui.View]:
     """One page of search results, with ◀ ▶ and an "Open an answer…" menu."""
     outcome = page_data.outcome
     resolved = {
@@ -74,7 +72,6 @@ def results_message(session_id: int, page_data: SearchPage, page: int) -> tuple[
     return embed, view
 
 
-
 def pin_resolved(query: SearchQuery, page_data: SearchPage) -> None:
     """Keep the ids the names resolved to with the query, so its pages never resolve again."""
     for option, resolution in page_data.outcome.resolved.items():
@@ -82,16 +79,15 @@ def pin_resolved(query: SearchQuery, page_data: SearchPage) -> None:
             query.pinned.setdefault(option, resolution.best.id)
 
 
-
-async def save_search(interaction: discord.Interaction, query: SearchQuery,
-                      page_data: SearchPage | None = None) -> int:
+async def save_search(
+    interaction: discord.Interaction, query: SearchQuery, page_data: SearchPage | None = None
+) -> int:
     """Save a search shown in a message (with its names' ids); returns its session id."""
     bot = the_bot(interaction)
     saved = SearchQuery.from_json(query.as_json())
     if page_data is not None:
         pin_resolved(saved, page_data)
     return bot.services.sessions.save(saved, interaction.user.id, interaction.guild_id)
-
 
 
 async def run_search(
@@ -104,7 +100,6 @@ async def run_search(
     key = ("search", json.dumps(query.as_json(), sort_keys=True), id(services.resolver))
     work = services.db.read_shared(key, search_page, services.searcher, query)
     return await in_time(interaction, work, thinking=thinking)
-
 
 
 async def show_results_page(interaction: discord.Interaction, session_id: int, page: int) -> None:
@@ -123,13 +118,11 @@ async def show_results_page(interaction: discord.Interaction, session_id: int, p
         return
     if page_data.outcome.ambiguous:  # an old search saved before names were kept as ids
         option, resolution = next(iter(page_data.outcome.ambiguous.items()))
-        text, view = pick_message(session_id, option, resolution.candidates,
-                                      more=resolution.more)
+        text, view = pick_message(session_id, option, resolution.candidates, more=resolution.more)
         await update(interaction, content=text, embed=None, view=view)
         return
     embed, view = results_message(session_id, page_data, max(0, page))
     await update(interaction, content=None, embed=embed, view=view)
-
 
 
 class ResultsPageButton(
@@ -164,7 +157,6 @@ class ResultsPageButton(
             await reply_error(interaction)
 
 
-
 class OpenAnswerSelect(
     discord.ui.DynamicItem[discord.ui.Select[BaseView]], template=r"ropen:(?P<sid>\d+)"
 ):
@@ -195,9 +187,7 @@ class OpenAnswerSelect(
             bot = the_bot(interaction)
             value = picked(interaction)
             found = (
-                await in_time(
-                    interaction, bot.services.db.read(answer_view, value), ephemeral=True
-                )
+                await in_time(interaction, bot.services.db.read(answer_view, value), ephemeral=True)
                 if value
                 else None
             )
@@ -209,7 +199,6 @@ class OpenAnswerSelect(
         except Exception:
             log.exception("open answer select failed")
             await reply_error(interaction)
-
 
 
 def pick_message(
@@ -226,17 +215,19 @@ def pick_message(
     view = discord.ui.View(timeout=None)
     for candidate in candidates[:5]:
         label = candidate.name + (f" ({candidate.note})" if candidate.note else "")
-        view.add_item((button or PickButton)(session_id, OPTION_BY_NAME[option].code,
-                                             candidate.id, label))
+        view.add_item(
+            (button or PickButton)(session_id, OPTION_BY_NAME[option].code, candidate.id, label)
+        )
     text = f"Which {kind_words} did you mean for `{option}`?"
     hidden = max(0, len(candidates) - 5) + more
     if hidden:
-        text += (f" ({hidden} more match{'es' if hidden != 1 else ''}: type more of the name "
-                 "to see them.)")
+        text += (
+            f" ({hidden} more match{'es' if hidden != 1 else ''}: type more of the name "
+            "to see them.)"
+        )
     if not candidates:
         text = f"I couldn't find a {kind_words} matching that for `{option}`. Check the spelling?"
     return text, view
-
 
 
 class PickButton(
@@ -274,8 +265,9 @@ class PickButton(
             bot.services.sessions.update(self.session_id, query)
             if page_data.outcome.ambiguous:  # another option still needs a pick
                 option, resolution = next(iter(page_data.outcome.ambiguous.items()))
-                text, view = pick_message(self.session_id, option, resolution.candidates,
-                                          more=resolution.more)
+                text, view = pick_message(
+                    self.session_id, option, resolution.candidates, more=resolution.more
+                )
                 await update(interaction, content=text, view=view)
                 return
             # The pick was private; the results are for everyone in the channel.
@@ -285,7 +277,6 @@ class PickButton(
         except Exception:
             log.exception("pick button failed")
             await reply_error(interaction)
-
 
 
 def _open_option(result: Mapping[str, object]) -> discord.SelectOption:
@@ -322,7 +313,6 @@ def result_block(result: ResultJson, parties: dict[int, str]) -> str:
     return "\n".join(lines)
 
 
-
 def results_embed(
     title: str,
     results: list[ResultJson],
@@ -345,7 +335,6 @@ def results_embed(
     count = f"{total:,}{'+' if at_least else ''} answer{'s' if total != 1 else ''}"
     embed.set_footer(text=f"Page {page + 1} of {max(pages, 1)} · {count} · {LICENCE_FOOTER}")
     return embed
-
 
 
 def search_title(

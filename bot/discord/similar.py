@@ -46,7 +46,7 @@ HELP_BY_WORDS = (
 )
 HELP_BY_MEANING = (
     "`/similar question:` and 🔎 **Similar questions** compare words **and meaning** "
-    "(\"knife crime\" also finds \"bladed weapons offences\"); `/answers` ranks by both too."
+    '("knife crime" also finds "bladed weapons offences"); `/answers` ranks by both too.'
 )
 
 
@@ -54,6 +54,8 @@ def similar_help(meaning: Meaning | None) -> tuple[str, str]:
     """The /help field on similar questions: by words only, or by meaning too."""
     on = meaning is not None and meaning.ready
     return "Has it been asked before?", HELP_BY_MEANING if on else HELP_BY_WORDS
+
+
 FUSED_NOTE = "Ranked by words and by meaning together."
 
 
@@ -76,8 +78,12 @@ def similar_listing(
     question: AskedAbout | None = None
     if outcome.question is not None:
         row = outcome.question
-        question = {"id": row["id"], "uin": row["uin"], "heading": row["heading"],
-                    "house": row["house"]}
+        question = {
+            "id": row["id"],
+            "uin": row["uin"],
+            "heading": row["heading"],
+            "house": row["house"],
+        }
     return question, similar_rows(store, outcome), outcome.method
 
 
@@ -119,8 +125,10 @@ def similar_embed(
         embed.description = "No similar questions found."
     repeats = sum(1 for r in rows if r["near_repeat"])
     if repeats:
-        embed.description = (f"🔁 {repeats} near-repeat{'s' if repeats != 1 else ''}: the same "
-                             "question again, to another department, or 80% alike.")
+        embed.description = (
+            f"🔁 {repeats} near-repeat{'s' if repeats != 1 else ''}: the same "
+            "question again, to another department, or 80% alike."
+        )
     for row in rows:
         name, value = result_field(row)
         embed.add_field(name=name, value=value, inline=False)
@@ -129,7 +137,7 @@ def similar_embed(
 
 
 def similar_view(rows: Sequence[Mapping[str, object]]) -> discord.ui.View | None:
-    """"Open an answer…" over the results (full text and votes, privately); None for none."""
+    """ "Open an answer…" over the results (full text and votes, privately); None for none."""
     if not rows:
         return None
     view = discord.ui.View(timeout=None)
@@ -146,7 +154,8 @@ async def show_similar(
         question, rows, method = await in_time(
             interaction,
             bot.services.db.read(similar_listing, id_or_text, limit, bot.services.meaning),
-            thinking=True, ephemeral=ephemeral,
+            thinking=True,
+            ephemeral=ephemeral,
         )
     except SimilarError as error:
         await reply_error(interaction, str(error))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 
 def normal_house(house: str | None, error: type[ValueError]) -> str | None:
-    """"Commons" or "Lords" for any case of commons / lords, None for none; ``error`` (the
+    """ "Commons" or "Lords" for any case of commons / lords, None for none; ``error`` (the
     caller's own kind of ValueError) for anything else."""
     if house is None or not house.strip():
         return None

@@ -177,8 +177,15 @@ def record_day(store: Store, day: date, fetched: FetchSummary) -> None:
             "new = excluded.new, updated = excluded.updated, unchanged = excluded.unchanged, "
             "rejected = excluded.rejected, finished_at = excluded.finished_at",
             (
-                day.isoformat(), fetched.pages, fetched.details, fetched.listed, fetched.new,
-                fetched.updated, fetched.unchanged, len(fetched.rejected), utc_now_text(),
+                day.isoformat(),
+                fetched.pages,
+                fetched.details,
+                fetched.listed,
+                fetched.new,
+                fetched.updated,
+                fetched.unchanged,
+                len(fetched.rejected),
+                utc_now_text(),
             ),
         )
 
@@ -225,19 +232,18 @@ async def backfill(
     started = time.monotonic()
     todo = await _days_to_fetch(store, summary, refresh, writer)
     client = api or ParliamentAPI(base_url)
+    fetch_day = partial(fetch_window, store, base_url, api=client, source=SOURCE, writer=writer)
     try:
-        show.start(len(todo), (
+        show.start(
+            len(todo),
             f"backfill {summary.since} to {summary.until}: {len(todo)} days to fetch, "
-            f"{summary.days_skipped} finished before"
-        ))
+            f"{summary.days_skipped} finished before",
+        )
         if api is None:
             await client.__aenter__()
         for day in todo:
             try:
-                fetched = await fetch_window(
-                    store, base_url, day, day, api=client, source=SOURCE, writer=writer,
-                    windows=ALL_WINDOWS,
-                )
+                fetched = await fetch_day(day, day, windows=ALL_WINDOWS)
             except FetchError as error:
                 if error.summary is not None:
                     summary.add(error.summary)
@@ -332,14 +338,20 @@ class FirstFill:
         log.info(
             "First run: loading the last %d days (%s to %s) from Parliament's API in the "
             "background; nothing it loads is posted to channels",
-            services.settings.backfill_days, self.since, self.until,
+            services.settings.backfill_days,
+            self.since,
+            self.until,
         )
         wait = RETRY_SECONDS
         try:
             while True:
                 summary = await backfill(
-                    services.store, services.settings.parliament_api_base_url, self.since,
-                    self.until, writer=services.db.write, progress=LogProgress(log, "backfill"),
+                    services.store,
+                    services.settings.parliament_api_base_url,
+                    self.since,
+                    self.until,
+                    writer=services.db.write,
+                    progress=LogProgress(log, "backfill"),
                     on_day=self._day_done,
                 )
                 self.summary = summary

@@ -78,8 +78,14 @@ class Poller:
         try:
             async with self.api_factory(self.base_url, **self.api_options) as api:
                 summary = await fetch_window(
-                    self.store, self.base_url, since, until, api=api, source="poll",
-                    writer=self.writer, windows=ALL_WINDOWS,
+                    self.store,
+                    self.base_url,
+                    since,
+                    until,
+                    api=api,
+                    source="poll",
+                    writer=self.writer,
+                    windows=ALL_WINDOWS,
                 )
         except FetchError as error:
             POLLS.labels("failure").inc()
@@ -100,7 +106,12 @@ class Poller:
         POLL_CALLS_PER_POLL.observe(summary.pages + summary.details)
         log.debug(
             "poll of %s to %s: %d list calls, %d full views; %d new, %d updated",
-            since, until, summary.pages, summary.details, summary.new, summary.updated,
+            since,
+            until,
+            summary.pages,
+            summary.details,
+            summary.new,
+            summary.updated,
         )
         await self.writer(partial(self.store.set_state, LAST_SUCCESS, until.isoformat()))
         for hook in self.after_store:
