@@ -1,4 +1,4 @@
-"""The fair-use limits' bookkeeping (bot/discord/fair_use.py), on a clock the test moves; the
+"""The fair-use limits' bookkeeping (bot/discord/fair_use_limits.py), on a clock the test moves; the
 commands themselves are tested end to end in tests/e2e/test_fair_use.py."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from discord import app_commands
 
-from bot.discord.fair_use import FairUse, FairUseLimits, fair_use_message
+from bot.discord.fair_use_limits import FairUse, FairUseLimits, fair_use_message
 
 
 class Clocked(FairUse):

@@ -32,11 +32,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, db_path: Path) -> i
                 people = fetch_people(args.fetch_people)
                 found, merge = store.load_people(people)
             except (OSError, ValueError) as error:
-                print(f"ingest: could not load people.json from {args.fetch_people}: {error}",
-                      file=sys.stderr)
+                print(
+                    f"ingest: could not load people.json from {args.fetch_people}: {error}",
+                    file=sys.stderr,
+                )
                 return 1
-            print(f"{args.fetch_people}: {found} ParlParse member references, "
-                  f"{len(merge.members)} stored speakers merged into Parliament's members")
+            print(
+                f"{args.fetch_people}: {found} ParlParse member references, "
+                f"{len(merge.members)} stored speakers merged into Parliament's members"
+            )
         report = ingest_paths(store, args.paths, captured_at=args.captured_at)
         embed_new(store, settings)
     if args.json:
@@ -63,11 +67,10 @@ def embed_new(store: Store, settings: Settings) -> None:
         meaning.check_model(store)
         meaning.embed_changes(store)
     except Exception as error:
-        print(f"ingest: new questions not embedded ({error}); run `embed` later",
-              file=sys.stderr)
+        print(f"ingest: new questions not embedded ({error}); run `embed` later", file=sys.stderr)
 
 
-def report_json(report: IngestReport) -> dict:
+def report_json(report: IngestReport) -> dict[str, object]:
     """An ingest report as ``ingest --json`` prints it."""
     return {
         "totals": report.totals(),
@@ -97,8 +100,10 @@ def format_ingest_report(report: IngestReport) -> str:
             lines.append(f"{f.path}: skipped — {f.skipped}")
             continue
         if f.kind == "people-json":
-            lines.append(f"{f.path}: {f.people} ParlParse member references, "
-                         f"{f.merged} stored speakers merged into Parliament's members")
+            lines.append(
+                f"{f.path}: {f.people} ParlParse member references, "
+                f"{f.merged} stored speakers merged into Parliament's members"
+            )
             continue
         line = f"{f.path}: {f.new} new, {f.updated} updated, {f.unchanged} unchanged"
         if f.rejected:
@@ -220,8 +225,10 @@ def cmd_embed(args: argparse.Namespace, settings: Settings, db_path: Path) -> in
 
     name = args.model or settings.embedding_model
     if not name:
-        print("No model: set EMBEDDING_MODEL (a model2vec folder or model name) or give "
-              "--model.", file=sys.stderr)
+        print(
+            "No model: set EMBEDDING_MODEL (a model2vec folder or model name) or give --model.",
+            file=sys.stderr,
+        )
         return 2
     try:
         meaning = Meaning.load(name)
@@ -239,6 +246,8 @@ def cmd_embed(args: argparse.Namespace, settings: Settings, db_path: Path) -> in
         indexed = meaning.open_index(store)
         indexed_in = time.perf_counter() - started
     rate = f" ({done / embedded_in:,.0f} a second)" if done and embedded_in else ""
-    print(f"{done:,} questions embedded in {embedded_in:.1f} s{rate}; {indexed:,} in the "
-          f"index ({indexed_in:.1f} s) with {name}")
+    print(
+        f"{done:,} questions embedded in {embedded_in:.1f} s{rate}; {indexed:,} in the "
+        f"index ({indexed_in:.1f} s) with {name}"
+    )
     return 0

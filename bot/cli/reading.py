@@ -17,14 +17,14 @@ from bot.cli.common import open_store
 
 def cmd_show(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
     """``show``: print one stored question as text or JSON; 1 when it is not stored."""
-    from bot.core.search.render import question_json, question_text_block
+    from bot.core.search.render import question_data, question_text_block
 
     with open_store(db_path) as store:
         row = store.question(args.id_or_uin)
         if row is None:
             print(f"No question with id or UIN {args.id_or_uin!r} in {db_path}", file=sys.stderr)
             return 1
-        data = question_json(store, row)
+        data = question_data(store, row)
     print(
         json.dumps(data, indent=2, ensure_ascii=False) if args.json else question_text_block(data)
     )
@@ -36,13 +36,13 @@ def cmd_search(args: argparse.Namespace, settings: Settings, db_path: Path) -> i
     ambiguous (its candidates are printed)."""
     from bot.core.names.matching import Resolver
     from bot.core.search.fulltext import Searcher, SearchError
-    from bot.core.search.render import search_json, search_table
+    from bot.core.search.render import search_data, search_table
 
     try:
         query = search_query_of(args, limit=max(1, min(args.limit, 100)))
         with open_store(db_path) as store:
             outcome = Searcher(store, Resolver.from_store(store)).search(query)
-            data = search_json(store, outcome)
+            data = search_data(store, outcome)
     except SearchError as error:
         print(str(error), file=sys.stderr)
         return 2
@@ -113,7 +113,10 @@ def cmd_similar(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
         except SimilarError as error:
             print(str(error), file=sys.stderr)
             return 2
-        text = (json.dumps(similar_json(store, outcome), indent=2, ensure_ascii=False)
-                if args.json else similar_table(similar_rows(store, outcome)))
+        text = (
+            json.dumps(similar_json(store, outcome), indent=2, ensure_ascii=False)
+            if args.json
+            else similar_table(similar_rows(store, outcome))
+        )
     print(text)
     return 0

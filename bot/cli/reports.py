@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from bot.config import Settings
 from bot.core.store.database import Store
@@ -57,11 +57,36 @@ def stats_report(store: Store, args: argparse.Namespace) -> TimelinessReport | H
     as_of = parse_day_option(args.as_of, "--as-of")
     ids, name = department_family(store, args.department) if args.department else (None, None)
     if args.report == "timeliness":
-        return timeliness(store, department_id=ids, department_name=name, house=args.house,
-                          since=since, until=until, as_of=as_of, with_not_held=True)
-    return helpfulness(store, department_id=ids, department_name=name, house=args.house,
-                       since=since, until=until, as_of=as_of,
-                       min_votes=MIN_VOTES if args.min_votes is None else args.min_votes)
+        return timeliness(
+            store,
+            department_id=ids,
+            department_name=name,
+            house=args.house,
+            since=since,
+            until=until,
+            as_of=as_of,
+            with_not_held=True,
+        )
+    return helpfulness(
+        store,
+        department_id=ids,
+        department_name=name,
+        house=args.house,
+        since=since,
+        until=until,
+        as_of=as_of,
+        min_votes=MIN_VOTES if args.min_votes is None else args.min_votes,
+    )
+
+
+class OverdueArguments(TypedDict):
+    """The filters of ``overdue`` (bot.core.reports.overdue) the command line resolved."""
+
+    department_id: tuple[int, ...] | None
+    as_of: date | None
+    member_id: int | None
+    answering_member_id: int | None
+    asking_member_id: int | None
 
 
 @dataclass(frozen=True)
@@ -77,10 +102,11 @@ class OverdueFilters:
     asker: tuple[int, str] | None
 
     @property
-    def arguments(self) -> dict[str, Any]:
+    def arguments(self) -> OverdueArguments:
         """As keyword arguments of ``overdue`` (all but the House)."""
         return {
-            "department_id": self.department_ids, "as_of": self.as_of,
+            "department_id": self.department_ids,
+            "as_of": self.as_of,
             "member_id": self.member[0] if self.member else None,
             "answering_member_id": self.answerer[0] if self.answerer else None,
             "asking_member_id": self.asker[0] if self.asker else None,
@@ -93,12 +119,9 @@ def overdue_filters(store: Store, args: argparse.Namespace) -> OverdueFilters:
     from bot.core.search.fulltext import parse_day_option
 
     as_of = parse_day_option(args.as_of, "--as-of")
-    ids, department = (
-        department_family(store, args.department) if args.department else (None, None)
-    )
+    ids, department = department_family(store, args.department) if args.department else (None, None)
     member = member_id_of(store, args.member, "--member") if args.member else None
-    answerer = (member_id_of(store, args.answered_by, "--answered-by")
-                if args.answered_by else None)
+    answerer = member_id_of(store, args.answered_by, "--answered-by") if args.answered_by else None
     asker = member_id_of(store, args.asked_by, "--asked-by") if args.asked_by else None
     return OverdueFilters(as_of, ids, department, member, answerer, asker)
 
@@ -124,10 +147,13 @@ def cmd_overdue(args: argparse.Namespace, settings: Settings, db_path: Path) -> 
     if args.json:
         print(json.dumps(listing.as_json(), indent=2, ensure_ascii=False))
         return 0
-    title = [department or "", f"{member[1]} (asked or answering)" if member else "",
-             f"answered by {answerer[1]}" if answerer else "",
-             f"asked by {asker[1]}" if asker else "",
-             f"House of {args.house.capitalize()}" if args.house else ""]
+    title = [
+        department or "",
+        f"{member[1]} (asked or answering)" if member else "",
+        f"answered by {answerer[1]}" if answerer else "",
+        f"asked by {asker[1]}" if asker else "",
+        f"House of {args.house.capitalize()}" if args.house else "",
+    ]
     print(listing.as_text(", ".join(t for t in title if t)))
     return 0
 
@@ -150,8 +176,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings, db_path: Path) -> i
             export = export_of(store, args)
             if partial is None:
                 sys.stdout.flush()
-                written = write_export(export, args.format, sys.stdout.buffer,
-                                       max_rows=args.limit)
+                written = write_export(export, args.format, sys.stdout.buffer, max_rows=args.limit)
                 sys.stdout.buffer.flush()
             else:
                 with partial.open("wb") as out:
@@ -165,8 +190,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings, db_path: Path) -> i
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except OSError as error:
-        print(f"export: could not write {args.output}: {error.strerror or error}",
-              file=sys.stderr)
+        print(f"export: could not write {args.output}: {error.strerror or error}", file=sys.stderr)
         return 1
     finally:
         if partial is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import IO, Any
+from typing import IO, Never
 
 from tqdm import tqdm
 
@@ -39,12 +39,18 @@ class BarProgress(Progress):
         self.stream = stream
         self.unit = unit
         self.desc = desc
-        self._bar: tqdm[Any] | None = None
+        self._bar: tqdm[Never] | None = None  # a bar of counts, not over an iterable
 
     def start(self, total: int, headline: str) -> None:
         """Open the bar, the headline above it."""
-        self._bar = tqdm(total=total, unit=self.unit, desc=self.desc, file=self.stream,
-                         dynamic_ncols=True, smoothing=0.05)
+        self._bar = tqdm(
+            total=total,
+            unit=self.unit,
+            desc=self.desc,
+            file=self.stream,
+            dynamic_ncols=True,
+            smoothing=0.05,
+        )
         self._bar.write(headline, self.stream)
 
     def step(self, line: str, postfix: str = "", *, notable: bool = False) -> None:

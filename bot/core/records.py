@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -136,6 +137,7 @@ class House(StrEnum):
     COMMONS = "Commons"
     LORDS = "Lords"
 
+
 PARLIAMENT_QUESTION_URL = (
     "https://questions-statements.parliament.uk/written-questions/detail/{date}/{uin}"
 )
@@ -156,11 +158,29 @@ class ParsedQuestion:
     where: str = ""  # record index or XML element id, for messages
 
 
-def status_of(record: dict[str, Any]) -> Status:
+def text_of(record: Mapping[str, object], key: str) -> str:
+    """A text column (or ISO day) of a record or row: "" when absent or None."""
+    value = record.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def optional_text(record: Mapping[str, object], key: str) -> str | None:
+    """A text column (or ISO day) of a record or row: None when absent or None."""
+    value = record.get(key)
+    return value if isinstance(value, str) else None
+
+
+def optional_id(record: Mapping[str, object], key: str) -> int | None:
+    """An id column (a member, a body, a question) of a record or row: None when absent."""
+    value = record.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def status_of(record: Mapping[str, object]) -> Status:
     """A record's status: lapsed (the reply says the question fell at prorogation or
     dissolution, ``bot.core.lapsed``), corrected, holding, answered (a date and an answer
     text), else unanswered."""
-    if not record.get("is_holding") and is_lapse_notice(record.get("answer_text")):
+    if not record.get("is_holding") and is_lapse_notice(optional_text(record, "answer_text")):
         return Status.LAPSED
     if record.get("is_correction"):
         return Status.CORRECTED
@@ -171,7 +191,7 @@ def status_of(record: dict[str, Any]) -> Status:
     return Status.UNANSWERED
 
 
-def version_of(record: dict[str, Any]) -> tuple[str, str, int]:
+def version_of(record: Mapping[str, object]) -> tuple[str, str, int]:
     """How far along a question's life this record is; the larger is the later state.
 
     A holding answer sets dateAnswered to the holding date; the substantive answer moves it later;
@@ -179,13 +199,13 @@ def version_of(record: dict[str, Any]) -> tuple[str, str, int]:
     whatever order files arrive in, and on a tie a substantive answer beats a holding one.
     """
     return (
-        record.get("date_answered") or "",
-        record.get("date_corrected") or "",
+        text_of(record, "date_answered"),
+        text_of(record, "date_corrected"),
         0 if record.get("is_holding") else 1,
     )
 
 
-def parse_day(value: Any, name: str) -> str | None:
+def parse_day(value: object, name: str) -> str | None:
     """'2021-02-01T00:00:00' (the API's form) or '2021-02-01' -> '2021-02-01'; None stays None."""
     if value is None or value == "":
         return None
@@ -253,15 +273,19 @@ def could_be_tag_word(word: str, prefix: bool = False) -> bool:
     )
 
 
-def question_tags(record: dict[str, Any]) -> str:
+def question_tags(record: Mapping[str, object]) -> str:
     """A question's filter values as words for the full-text index: ``b60`` answering body,
     ``a4218`` asker, ``r4362`` answerer, ``hc``/``hl`` House, ``s`` + status, ``wd`` withdrawn.
     Searched only through the ``tags`` column, so they never meet words people type."""
     words = []
-    for prefix, column in ((BODY_TAG, "answering_body_id"), (ASKER_TAG, "asking_member_id"),
-                           (ANSWERER_TAG, "answering_member_id")):
-        if record.get(column) is not None:
-            words.append(tag_word(prefix, record[column]))
+    for prefix, column in (
+        (BODY_TAG, "answering_body_id"),
+        (ASKER_TAG, "asking_member_id"),
+        (ANSWERER_TAG, "answering_member_id"),
+    ):
+        value = optional_id(record, column)
+        if value is not None:
+            words.append(tag_word(prefix, value))
     words.append(LORDS_TAG if record.get("house") == "Lords" else COMMONS_TAG)
     words.append(status_tag(status_of(record)))
     if record.get("is_withdrawn"):

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from bot.config import Settings
 from bot.core.clock import utc_now
@@ -75,8 +74,10 @@ class Services:
             log.exception("EMBEDDING_MODEL %r could not be loaded: similar by words only", name)
             return
         if count == 0:
-            log.warning("EMBEDDING_MODEL is set but no vectors are stored: run "
-                        "`python -m bot embed` (similar by words until then)")
+            log.warning(
+                "EMBEDDING_MODEL is set but no vectors are stored: run "
+                "`python -m bot embed` (similar by words until then)"
+            )
         self.meaning = meaning
 
         async def embed_new() -> None:
@@ -85,7 +86,7 @@ class Services:
         self.poller.after_store.append(embed_new)
         log.info("similar by meaning: %s, %d questions indexed", name, count)
 
-    def department_family(self, body_id: Any) -> tuple[Any, ...]:
+    def department_family(self, body_id: int) -> tuple[int, ...]:
         """A body and the bodies it replaced, by the current name indexes."""
         return self.resolver.departments.family(body_id)
 

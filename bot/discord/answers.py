@@ -7,15 +7,15 @@ import logging
 import re
 from datetime import date
 from functools import partial
-from typing import Any
 
 import discord
+from discord.ui.view import BaseView
 from discord.utils import escape_markdown
 
 from bot.core.clock import london_today
 from bot.core.reports.duedates import DueStatus, add_working_days, working_days_between
 from bot.core.reports.overdue import question_due
-from bot.core.search.render import AnswerView, answer_view
+from bot.core.search.render import AnswerView, QuestionJson, answer_view
 from bot.core.text import cut_at_word
 from bot.core.votes import VOTE_QUESTION
 from bot.discord.alerts.buttons import AlertButton
@@ -39,7 +39,6 @@ from bot.discord.similar import SimilarButton
 log = logging.getLogger(__name__)
 
 
-
 def answer_message(view: AnswerView, page: int = 0) -> tuple[discord.Embed, discord.ui.View]:
     """The full question and answer, one page of it, with paging and vote buttons."""
     pages = answer_pages(view.data)
@@ -61,9 +60,8 @@ def answer_message(view: AnswerView, page: int = 0) -> tuple[discord.Embed, disc
     return embed, components
 
 
-
 class AnswerPageButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[BaseView]],
     template=r"apage:(?P<qid>-?\d+):(?P<page>-?\d+)",
 ):
     """◀ / ▶ through the pages of a long answer."""
@@ -84,7 +82,7 @@ class AnswerPageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> AnswerPageButton:
         return cls(int(match["qid"]), int(match["page"]), item_label(item) or "Page")
 
@@ -102,8 +100,7 @@ class AnswerPageButton(
             await reply_error(interaction)
 
 
-
-def answer_pages(data: dict[str, Any]) -> list[str]:
+def answer_pages(data: QuestionJson) -> list[str]:
     """The question and answer of ``show --json`` data as pages of markdown."""
     question = escape_markdown(data["question"] or "")
     answer = escape_markdown(data["answer"] or "") or "*Not answered yet.*"
@@ -112,9 +109,8 @@ def answer_pages(data: dict[str, Any]) -> list[str]:
     return split_pages(f"**Question**\n{question}\n\n**Answer**\n{answer}")
 
 
-
 def answer_embed(
-    data: dict[str, Any], page: int, pages: list[str], parties: dict[int, str]
+    data: QuestionJson, page: int, pages: list[str], parties: dict[int, str]
 ) -> discord.Embed:
     """One page of an answer; the first page carries who, when, status and attachments."""
     embed = discord.Embed(
@@ -157,12 +153,10 @@ def answer_embed(
     return embed
 
 
-
 def ask_for_votes(embed: discord.Embed) -> discord.Embed:
     """End ``embed`` with the question its Yes / No buttons answer, so the buttons below say
     what they vote on."""
     return embed.add_field(name=VOTE_QUESTION, value=VOTE_HINT, inline=False)
-
 
 
 def due_words(status: DueStatus, today: date) -> str:
@@ -183,8 +177,7 @@ def due_words(status: DueStatus, today: date) -> str:
     return f"{due}; overdue from {pretty_date(add_working_days(status.due, 1).isoformat())}"
 
 
-
-def answer_status(data: dict[str, Any]) -> str:
+def answer_status(data: QuestionJson) -> str:
     lines: list[str] = []
     waiting = data["status"] in ("unanswered", "holding") and not data.get("withdrawn")
     today = london_today()
@@ -192,8 +185,10 @@ def answer_status(data: dict[str, Any]) -> str:
     if due is not None and data["status"] == "unanswered":
         lines.append(f"Not answered yet: {due_words(due, today)}")
     if data["status"] == "lapsed":  # bot.core.lapsed
-        lines.append("Lapsed: not answered before Parliament was prorogued or dissolved "
-                     f"({pretty_date(data.get('date_answered'))})")
+        lines.append(
+            "Lapsed: not answered before Parliament was prorogued or dissolved "
+            f"({pretty_date(data.get('date_answered'))})"
+        )
     if data.get("date_holding_answer"):
         if data["status"] == "holding":
             lines.append(
@@ -219,8 +214,7 @@ def answer_status(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-
-def attachment_links(data: dict[str, Any]) -> str:
+def attachment_links(data: QuestionJson) -> str:
     lines: list[str] = []
     for attachment in data.get("attachments") or []:
         title = escape_markdown(cut_at_word(attachment.get("title") or "Attachment", 120))
@@ -246,7 +240,6 @@ def vote_buttons(question_id: int, yes: int, no: int) -> list[VoteButton]:
     return [VoteButton(question_id, "y", yes_label), VoteButton(question_id, "n", no_label)]
 
 
-
 def relabelled_view(
     message: discord.Message, question_id: int, yes: int, no: int
 ) -> discord.ui.View:
@@ -266,9 +259,14 @@ def relabelled_view(
             elif match := re.fullmatch(
                 AnswerPageButton.__discord_ui_compiled_template__, custom_id
             ):
-                view.add_item(AnswerPageButton(int(match["qid"]), int(match["page"]),
-                                               component.label or "Page",
-                                               bool(component.disabled)))
+                view.add_item(
+                    AnswerPageButton(
+                        int(match["qid"]),
+                        int(match["page"]),
+                        component.label or "Page",
+                        bool(component.disabled),
+                    )
+                )
             elif match := re.fullmatch(AlertButton.__discord_ui_compiled_template__, custom_id):
                 view.add_item(AlertButton(int(match["qid"])))
             elif match := re.fullmatch(SimilarButton.__discord_ui_compiled_template__, custom_id):
@@ -278,9 +276,8 @@ def relabelled_view(
     return view
 
 
-
 class VoteButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[BaseView]],
     template=r"vote:(?P<qid>-?\d+):(?P<choice>[yn])",
 ):
     """ "Does this answer the above question?" Yes / No, with live counts."""
@@ -300,7 +297,7 @@ class VoteButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> VoteButton:
         return cls(int(match["qid"]), match["choice"], item_label(item))
 

@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.core.search.render import AnswerView
 from bot.core.services import Services
 from bot.core.store.database import Store
+from bot.discord.fair_use_limits import FairUse
 
 
 class AppBot(commands.Bot):
@@ -20,6 +21,7 @@ class AppBot(commands.Bot):
     settings: Settings
     store: Store  # the writer's store: reach it through ``services.db``
     services: Services
+    fair_use: FairUse  # per-person limits on costly commands (fair_use.py)
 
     def answer_message(self, view: AnswerView) -> tuple[discord.Embed, discord.ui.View]:
         """One answer as a message with its buttons (``answers.answer_message``); named here

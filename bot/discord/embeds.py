@@ -3,12 +3,14 @@ status words and vote labels."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 import discord
+from discord.ui.view import BaseView
 from discord.utils import escape_markdown
 
+from bot.core.records import optional_id, optional_text, text_of
 from bot.core.votes import NO_EMOJI, YES_EMOJI
 
 LICENCE_FOOTER = "Parliamentary information licensed under the Open Parliament Licence v3.0"
@@ -30,14 +32,12 @@ STATUS_LABELS = {
 }
 
 
-
 def pretty_date(value: str | None) -> str:
     """'2021-02-01' -> '1 Feb 2021'."""
     if not value:
         return ""
     day = date.fromisoformat(value)
     return f"{day.day} {day:%b %Y}"
-
 
 
 def vote_labels(yes: int, no: int) -> tuple[str, str]:
@@ -49,33 +49,31 @@ def vote_labels(yes: int, no: int) -> tuple[str, str]:
     return f"Yes — {people(yes, 'think')} so", f"No — {people(no, 'think')} not"
 
 
+def name_of(ref: Mapping[str, object] | None, fallback: str = "—") -> str:
+    """A member's or body's name (``{"id", "name"}`` JSON) for markdown, or ``fallback``."""
+    name = text_of(ref, "name") if ref else ""
+    return escape_markdown(name) if name else fallback
 
-def name_of(ref: dict[str, Any] | None, fallback: str = "—") -> str:
-    return escape_markdown(ref["name"]) if ref and ref.get("name") else fallback
 
-
-
-def with_party(ref: dict[str, Any] | None, parties: dict[int, str]) -> str:
+def with_party(ref: Mapping[str, object] | None, parties: dict[int, str]) -> str:
     name = name_of(ref)
-    party = parties.get(ref["id"]) if ref else None
+    member_id = optional_id(ref, "id") if ref else None
+    party = parties.get(member_id) if member_id is not None else None
     return f"{name} ({party})" if party else name
 
 
-
-def status_line(result: dict[str, Any]) -> str:
-    status = result["status"]
-    when = pretty_date(result.get("date_answered"))
+def status_line(result: Mapping[str, object]) -> str:
+    status = text_of(result, "status")
+    when = pretty_date(optional_text(result, "date_answered"))
     if status == "unanswered":
-        tabled = pretty_date(result.get("date_tabled"))
+        tabled = pretty_date(optional_text(result, "date_tabled"))
         return f"not yet answered (tabled {tabled})" if tabled else "not yet answered"
     return f"{STATUS_LABELS[status]} {when}".strip()
-
 
 
 def plural(n: int, word: str) -> str:
     """ "1 working day", "3 working days"."""
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
 
 
 def split_pages(text: str, limit: int = PAGE_CHARS) -> list[str]:
@@ -103,6 +101,6 @@ def split_pages(text: str, limit: int = PAGE_CHARS) -> list[str]:
     return pages
 
 
-def item_label(item: discord.ui.Item[Any]) -> str | None:
+def item_label(item: discord.ui.Item[BaseView]) -> str | None:
     """The label of a button rebuilt from its custom_id."""
     return getattr(item, "label", None)

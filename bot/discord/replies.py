@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable
-from typing import Any, TypeVar, cast
+from typing import TypedDict, TypeVar, Unpack, cast
 
 import discord
 
@@ -25,6 +25,25 @@ T = TypeVar("T")
 # and under the 1 s a person notices, so a slow search shows "thinking" rather than nothing.
 ACK_WITHIN = 0.8
 ERROR_MESSAGE = "Sorry — something went wrong there. It has been logged; please try again."
+
+
+class Reply(TypedDict, total=False):
+    """What ``send`` may carry: a new message's parts (discord.py's keyword arguments)."""
+
+    content: str
+    embed: discord.Embed
+    view: discord.ui.View
+    ephemeral: bool
+    file: discord.File
+    allowed_mentions: discord.AllowedMentions
+
+
+class Edit(TypedDict, total=False):
+    """What ``update`` may change of a message (None removes a part)."""
+
+    content: str | None
+    embed: discord.Embed | None
+    view: discord.ui.View | None
 
 
 def the_bot(interaction: discord.Interaction) -> AppBot:
@@ -49,7 +68,7 @@ async def in_time(
     return await task
 
 
-async def send(interaction: discord.Interaction, **message: Any) -> None:
+async def send(interaction: discord.Interaction, **message: Unpack[Reply]) -> None:
     """A new message in reply: the response, or a follow-up once the response was used."""
     if interaction.response.is_done():
         await interaction.followup.send(**message)
@@ -57,12 +76,19 @@ async def send(interaction: discord.Interaction, **message: Any) -> None:
         await interaction.response.send_message(**message)
 
 
-async def update(interaction: discord.Interaction, **changes: Any) -> None:
+async def update(interaction: discord.Interaction, **changes: Unpack[Edit]) -> None:
     """Edit the message a component sits on, whether or not the interaction was deferred."""
     if interaction.response.is_done():
         await interaction.edit_original_response(**changes)
     else:
         await interaction.response.edit_message(**changes)
+
+
+def picked(interaction: discord.Interaction) -> str:
+    """The value a select menu's user picked, or "" when the interaction carries none."""
+    data = interaction.data
+    values = data.get("values") if data is not None else None
+    return values[0] if isinstance(values, list) and values and isinstance(values[0], str) else ""
 
 
 async def reply_error(interaction: discord.Interaction, text: str = ERROR_MESSAGE) -> None:

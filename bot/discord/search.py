@@ -6,16 +6,19 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, cast
+from collections.abc import Callable, Mapping, Sequence
 
 import discord
+from discord.ui.view import BaseView
 from discord.utils import escape_markdown
 
 from bot.core.names.candidates import Candidate
 from bot.core.names.options import NAME_OPTIONS, OPTION_BY_CODE, OPTION_BY_NAME
+from bot.core.records import optional_text, text_of
 from bot.core.search.fulltext import COUNT_CAP, SearchError, SearchQuery
-from bot.core.search.render import SearchPage, answer_view, search_page
+from bot.core.search.render import ResultJson, SearchPage, answer_view, search_page
 from bot.core.search.sessions import EXPIRED_SEARCH
+from bot.core.sources.json_values import json_object
 from bot.core.text import cut_at_word
 from bot.discord.embeds import (
     DESCRIPTION_LIMIT,
@@ -30,19 +33,17 @@ from bot.discord.embeds import (
     status_line,
     with_party,
 )
-from bot.discord.replies import in_time, reply_error, send, the_bot, update
+from bot.discord.replies import in_time, picked, reply_error, send, the_bot, update
 
 log = logging.getLogger(__name__)
-
 
 
 RESULTS_PER_PAGE = 5
 
 
-
-def results_message(session_id: int, page_data: SearchPage, page: int) -> tuple[
-    discord.Embed, discord.ui.View
-]:
+def results_message(
+    session_id: int, page_data: SearchPage, page: int
+) -> tuple[discord.Embed, discord.ui.View]:
     """One page of search results, with ◀ ▶ and an "Open an answer…" menu."""
     outcome = page_data.outcome
     resolved = {
@@ -71,7 +72,6 @@ def results_message(session_id: int, page_data: SearchPage, page: int) -> tuple[
     return embed, view
 
 
-
 def pin_resolved(query: SearchQuery, page_data: SearchPage) -> None:
     """Keep the ids the names resolved to with the query, so its pages never resolve again."""
     for option, resolution in page_data.outcome.resolved.items():
@@ -79,16 +79,15 @@ def pin_resolved(query: SearchQuery, page_data: SearchPage) -> None:
             query.pinned.setdefault(option, resolution.best.id)
 
 
-
-async def save_search(interaction: discord.Interaction, query: SearchQuery,
-                      page_data: SearchPage | None = None) -> int:
+async def save_search(
+    interaction: discord.Interaction, query: SearchQuery, page_data: SearchPage | None = None
+) -> int:
     """Save a search shown in a message (with its names' ids); returns its session id."""
     bot = the_bot(interaction)
     saved = SearchQuery.from_json(query.as_json())
     if page_data is not None:
         pin_resolved(saved, page_data)
     return bot.services.sessions.save(saved, interaction.user.id, interaction.guild_id)
-
 
 
 async def run_search(
@@ -101,7 +100,6 @@ async def run_search(
     key = ("search", json.dumps(query.as_json(), sort_keys=True), id(services.resolver))
     work = services.db.read_shared(key, search_page, services.searcher, query)
     return await in_time(interaction, work, thinking=thinking)
-
 
 
 async def show_results_page(interaction: discord.Interaction, session_id: int, page: int) -> None:
@@ -120,17 +118,15 @@ async def show_results_page(interaction: discord.Interaction, session_id: int, p
         return
     if page_data.outcome.ambiguous:  # an old search saved before names were kept as ids
         option, resolution = next(iter(page_data.outcome.ambiguous.items()))
-        text, view = pick_message(session_id, option, resolution.candidates,
-                                      more=resolution.more)
+        text, view = pick_message(session_id, option, resolution.candidates, more=resolution.more)
         await update(interaction, content=text, embed=None, view=view)
         return
     embed, view = results_message(session_id, page_data, max(0, page))
     await update(interaction, content=None, embed=embed, view=view)
 
 
-
 class ResultsPageButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[BaseView]],
     template=r"rpage:(?P<sid>\d+):(?P<page>-?\d+)",
 ):
     def __init__(
@@ -149,7 +145,7 @@ class ResultsPageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> ResultsPageButton:
         return cls(int(match["sid"]), int(match["page"]), item_label(item) or "Page")
 
@@ -161,30 +157,20 @@ class ResultsPageButton(
             await reply_error(interaction)
 
 
-
-class OpenAnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ropen:(?P<sid>\d+)"):
+class OpenAnswerSelect(
+    discord.ui.DynamicItem[discord.ui.Select[BaseView]], template=r"ropen:(?P<sid>\d+)"
+):
     """ "Open an answer…": the full answer, privately, with its vote buttons."""
 
     def __init__(
         self,
         session_id: int,
-        results: list[dict[str, Any]] | None = None,
-        select: discord.ui.Select | None = None,
+        results: Sequence[Mapping[str, object]] | None = None,
+        select: discord.ui.Select[BaseView] | None = None,
     ) -> None:
         self.session_id = session_id
         if select is None:
-            options = [
-                discord.SelectOption(
-                    label=cut_at_word(r["heading"] or "(no heading)", SELECT_LABEL_LIMIT),
-                    value=str(r["id"]),
-                    description=cut_at_word(
-                        f"{r['uin']} · {pretty_date(r['date_answered'] or r['date_tabled'])} · "
-                        f"{(r['asked_by'] or {}).get('name', '')}",
-                        SELECT_LABEL_LIMIT,
-                    ),
-                )
-                for r in (results or [])[:25]
-            ]
+            options = [_open_option(r) for r in (results or [])[:25]]
             select = discord.ui.Select(
                 placeholder="Open an answer…", options=options, custom_id=f"ropen:{session_id}"
             )
@@ -192,20 +178,17 @@ class OpenAnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rop
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> OpenAnswerSelect:
-        return cls(int(match["sid"]), select=cast("discord.ui.Select[Any]", item))
+        return cls(int(match["sid"]), select=item if isinstance(item, discord.ui.Select) else None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             bot = the_bot(interaction)
-            data = cast("dict[str, Any]", interaction.data or {})
-            values: list[str] = list(data.get("values") or [])
+            value = picked(interaction)
             found = (
-                await in_time(
-                    interaction, bot.services.db.read(answer_view, values[0]), ephemeral=True
-                )
-                if values
+                await in_time(interaction, bot.services.db.read(answer_view, value), ephemeral=True)
+                if value
                 else None
             )
             if found is None:
@@ -218,12 +201,11 @@ class OpenAnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rop
             await reply_error(interaction)
 
 
-
 def pick_message(
     session_id: int,
     option: str,
     candidates: list[Candidate],
-    button: type[Any] | None = None,
+    button: Callable[[int, str, int, str], discord.ui.Item[BaseView]] | None = None,
     more: int = 0,
 ) -> tuple[str, discord.ui.View]:
     """ "Which department did you mean?" with a button per candidate (at most five), likeliest
@@ -233,21 +215,23 @@ def pick_message(
     view = discord.ui.View(timeout=None)
     for candidate in candidates[:5]:
         label = candidate.name + (f" ({candidate.note})" if candidate.note else "")
-        view.add_item((button or PickButton)(session_id, OPTION_BY_NAME[option].code,
-                                             candidate.id, label))
+        view.add_item(
+            (button or PickButton)(session_id, OPTION_BY_NAME[option].code, candidate.id, label)
+        )
     text = f"Which {kind_words} did you mean for `{option}`?"
     hidden = max(0, len(candidates) - 5) + more
     if hidden:
-        text += (f" ({hidden} more match{'es' if hidden != 1 else ''}: type more of the name "
-                 "to see them.)")
+        text += (
+            f" ({hidden} more match{'es' if hidden != 1 else ''}: type more of the name "
+            "to see them.)"
+        )
     if not candidates:
         text = f"I couldn't find a {kind_words} matching that for `{option}`. Check the spelling?"
     return text, view
 
 
-
 class PickButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[BaseView]],
     template=r"pick:(?P<sid>\d+):(?P<option>[a-z]):(?P<entity>-?\d+)",
 ):
     def __init__(self, session_id: int, code: str, entity_id: int, label: str = "") -> None:
@@ -264,7 +248,7 @@ class PickButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> PickButton:
         return cls(int(match["sid"]), match["option"], int(match["entity"]), item_label(item) or "")
 
@@ -281,8 +265,9 @@ class PickButton(
             bot.services.sessions.update(self.session_id, query)
             if page_data.outcome.ambiguous:  # another option still needs a pick
                 option, resolution = next(iter(page_data.outcome.ambiguous.items()))
-                text, view = pick_message(self.session_id, option, resolution.candidates,
-                                          more=resolution.more)
+                text, view = pick_message(
+                    self.session_id, option, resolution.candidates, more=resolution.more
+                )
                 await update(interaction, content=text, view=view)
                 return
             # The pick was private; the results are for everyone in the channel.
@@ -294,8 +279,21 @@ class PickButton(
             await reply_error(interaction)
 
 
+def _open_option(result: Mapping[str, object]) -> discord.SelectOption:
+    """A result (``result_json``, or a similar question) as an "Open an answer…" option."""
+    day = text_of(result, "date_answered") or text_of(result, "date_tabled")
+    asked_by = json_object(result.get("asked_by"))
+    asker = asked_by.get("name", "") if asked_by is not None else ""
+    return discord.SelectOption(
+        label=cut_at_word(text_of(result, "heading") or "(no heading)", SELECT_LABEL_LIMIT),
+        value=str(result["id"]),
+        description=cut_at_word(
+            f"{result['uin']} · {pretty_date(day)} · {asker}", SELECT_LABEL_LIMIT
+        ),
+    )
 
-def result_block(result: dict[str, Any], parties: dict[int, str]) -> str:
+
+def result_block(result: ResultJson, parties: dict[int, str]) -> str:
     """One search result: heading, who asked → department, who answered, excerpt, link."""
     heading = escape_markdown(cut_at_word(result["heading"] or "(no heading)", 120))
     link = result.get("url")
@@ -315,10 +313,9 @@ def result_block(result: dict[str, Any], parties: dict[int, str]) -> str:
     return "\n".join(lines)
 
 
-
 def results_embed(
     title: str,
-    results: list[dict[str, Any]],
+    results: list[ResultJson],
     total: int,
     page: int,
     pages: int,
@@ -340,23 +337,25 @@ def results_embed(
     return embed
 
 
-
-def search_title(query: dict[str, Any], resolved: dict[str, Any]) -> str:
-    """ "Written answers — Department for Education · "askham bryan"" from the query in words."""
+def search_title(
+    query: Mapping[str, object], resolved: Mapping[str, Mapping[str, object] | None]
+) -> str:
+    """ "Written answers — Department for Education · "askham bryan"" from the query in words
+    (``SearchQuery.as_json``) and the candidates its names resolved to (``Candidate.as_json``)."""
     parts = []
     # The department first: "Department for Education · asked by Munira Wilson".
     for option in sorted(NAME_OPTIONS, key=lambda o: o.kind != "department"):
         ref = resolved.get(option.name)
         if ref:
             name = ref["name"]
-            parts.append(name if option.kind == "department" else f"{option.words} {name}")
+            parts.append(f"{name}" if option.kind == "department" else f"{option.words} {name}")
     if query.get("house"):
-        parts.append(f"House of {query['house'].capitalize()}")
+        parts.append(f"House of {text_of(query, 'house').capitalize()}")
     if query.get("status"):
-        parts.append(STATUS_LABELS[query["status"]])
+        parts.append(STATUS_LABELS[text_of(query, "status")])
     if query.get("since") or query.get("until"):
-        since = pretty_date(query.get("since")) or "…"
-        parts.append(f"{since} to {pretty_date(query.get('until')) or 'now'}")
+        since = pretty_date(optional_text(query, "since")) or "…"
+        parts.append(f"{since} to {pretty_date(optional_text(query, 'until')) or 'now'}")
     if query.get("text"):
-        parts.append(f'"{cut_at_word(query["text"], 80)}"')
+        parts.append(f'"{cut_at_word(text_of(query, "text"), 80)}"')
     return "Written answers — " + (" · ".join(parts) if parts else "newest first")

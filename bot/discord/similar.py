@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TypedDict
 
 import discord
+from discord.ui.view import BaseView
 from discord.utils import escape_markdown
 
+from bot.core.records import optional_text, text_of
 from bot.core.search.meaning import Meaning
 from bot.core.search.similar import SimilarError, find_similar, similar_rows
+from bot.core.sources.json_values import json_object
 from bot.core.store.database import Store
 from bot.core.text import cut_at_word
-from bot.discord.embeds import FIELD_VALUE_LIMIT, TITLE_LIMIT, pretty_date
-from bot.discord.replies import in_time, reply_error, send, the_bot
+from bot.discord.embeds import FIELD_VALUE_LIMIT, TITLE_LIMIT, name_of, pretty_date
+from bot.discord.replies import Reply, in_time, reply_error, send, the_bot
 from bot.discord.search import OpenAnswerSelect
 
 log = logging.getLogger(__name__)
@@ -42,7 +46,7 @@ HELP_BY_WORDS = (
 )
 HELP_BY_MEANING = (
     "`/similar question:` and 🔎 **Similar questions** compare words **and meaning** "
-    "(\"knife crime\" also finds \"bladed weapons offences\"); `/answers` ranks by both too."
+    '("knife crime" also finds "bladed weapons offences"); `/answers` ranks by both too.'
 )
 
 
@@ -50,44 +54,64 @@ def similar_help(meaning: Meaning | None) -> tuple[str, str]:
     """The /help field on similar questions: by words only, or by meaning too."""
     on = meaning is not None and meaning.ready
     return "Has it been asked before?", HELP_BY_MEANING if on else HELP_BY_WORDS
+
+
 FUSED_NOTE = "Ranked by words and by meaning together."
+
+
+class AskedAbout(TypedDict):
+    """The stored question a list is about."""
+
+    id: int
+    uin: str
+    heading: str
+    house: str
 
 
 def similar_listing(
     store: Store, id_or_text: str, limit: int, meaning: Meaning | None = None
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]], str]:
-    """Off the loop: the question asked about (``{"id", "uin", "heading"}``, None for a draft),
-    the results as ``similar_rows`` gives them, and the method ("lexical" or "fused")."""
+) -> tuple[AskedAbout | None, list[dict[str, object]], str]:
+    """Off the loop: the question asked about (None for a draft), the results as
+    ``similar_rows`` gives them, and the method ("lexical" or "fused")."""
     neighbours = meaning.neighbours_function(store) if meaning is not None else None
     outcome = find_similar(store, id_or_text, limit, neighbours=neighbours)
-    question = None
+    question: AskedAbout | None = None
     if outcome.question is not None:
-        question = {k: outcome.question[k] for k in ("id", "uin", "heading", "house")}
+        row = outcome.question
+        question = {
+            "id": row["id"],
+            "uin": row["uin"],
+            "heading": row["heading"],
+            "house": row["house"],
+        }
     return question, similar_rows(store, outcome), outcome.method
 
 
-def result_field(row: dict[str, Any]) -> tuple[str, str]:
-    """One result as an embed field: the heading (and a near-repeat mark) as its name; who
-    asked → department, when, status, and the start of the answer as its value."""
-    heading = row["heading"] or "(no heading)"
-    name = f"{'🔁 ' if row['near_repeat'] else ''}{heading} · {row['house']} {row['uin']}"
-    who = escape_markdown((row["asked_by"] or {}).get("name") or "—")
-    department = escape_markdown((row["department"] or {}).get("name") or "—")
-    when = pretty_date(row["date_tabled"])
-    if row["earlier"] is not None:
-        when += " (earlier)" if row["earlier"] else " (later)"
-    lines = [f"{who} → {department} · tabled {when or '?'}",
-             STATUS_WORDS.get(row["status"], row["status"])]
-    if row["near_repeat"]:
-        lines[1] += f" · **near-repeat: {row['near_repeat']}**"
-    if row["answer_start"]:
-        lines.append("> " + escape_markdown(row["answer_start"]))
+def result_field(row: Mapping[str, object]) -> tuple[str, str]:
+    """One result (``similar_rows``) as an embed field: the heading (and a near-repeat mark) as
+    its name; who asked → department, when, status, and the start of the answer as its value."""
+    heading = text_of(row, "heading") or "(no heading)"
+    near_repeat = row.get("near_repeat")
+    name = f"{'🔁 ' if near_repeat else ''}{heading} · {row['house']} {row['uin']}"
+    who = name_of(json_object(row.get("asked_by")))
+    department = name_of(json_object(row.get("department")))
+    when = pretty_date(optional_text(row, "date_tabled"))
+    earlier = row.get("earlier")
+    if earlier is not None:
+        when += " (earlier)" if earlier else " (later)"
+    status = text_of(row, "status")
+    lines = [f"{who} → {department} · tabled {when or '?'}", STATUS_WORDS.get(status, status)]
+    if near_repeat:
+        lines[1] += f" · **near-repeat: {near_repeat}**"
+    answer_start = text_of(row, "answer_start")
+    if answer_start:
+        lines.append("> " + escape_markdown(answer_start))
     lines.append(f"`id {row['id']}`")
     return cut_at_word(name, 256), cut_at_word("\n".join(lines), FIELD_VALUE_LIMIT)
 
 
 def similar_embed(
-    question: dict[str, Any] | None, text: str, rows: list[dict[str, Any]], method: str
+    question: AskedAbout | None, text: str, rows: Sequence[Mapping[str, object]], method: str
 ) -> discord.Embed:
     """The list: what it is like, then one field per similar question."""
     if question is not None:
@@ -101,8 +125,10 @@ def similar_embed(
         embed.description = "No similar questions found."
     repeats = sum(1 for r in rows if r["near_repeat"])
     if repeats:
-        embed.description = (f"🔁 {repeats} near-repeat{'s' if repeats != 1 else ''}: the same "
-                             "question again, to another department, or 80% alike.")
+        embed.description = (
+            f"🔁 {repeats} near-repeat{'s' if repeats != 1 else ''}: the same "
+            "question again, to another department, or 80% alike."
+        )
     for row in rows:
         name, value = result_field(row)
         embed.add_field(name=name, value=value, inline=False)
@@ -110,8 +136,8 @@ def similar_embed(
     return embed
 
 
-def similar_view(rows: list[dict[str, Any]]) -> discord.ui.View | None:
-    """"Open an answer…" over the results (full text and votes, privately); None for none."""
+def similar_view(rows: Sequence[Mapping[str, object]]) -> discord.ui.View | None:
+    """ "Open an answer…" over the results (full text and votes, privately); None for none."""
     if not rows:
         return None
     view = discord.ui.View(timeout=None)
@@ -128,21 +154,22 @@ async def show_similar(
         question, rows, method = await in_time(
             interaction,
             bot.services.db.read(similar_listing, id_or_text, limit, bot.services.meaning),
-            thinking=True, ephemeral=ephemeral,
+            thinking=True,
+            ephemeral=ephemeral,
         )
     except SimilarError as error:
         await reply_error(interaction, str(error))
         return
     embed = similar_embed(question, id_or_text, rows, method)
     view = similar_view(rows)
-    message: dict[str, Any] = {"embed": embed, "ephemeral": ephemeral}
+    message: Reply = {"embed": embed, "ephemeral": ephemeral}
     if view is not None:
         message["view"] = view
     await send(interaction, **message)
 
 
 class SimilarButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[BaseView]],
     template=r"similar:(?P<qid>-?\d+)",
 ):
     """ "Similar questions": the questions most like this one, privately."""
@@ -160,7 +187,7 @@ class SimilarButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> SimilarButton:
         return cls(int(match["qid"]))
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 
 def normal_house(house: str | None, error: type[ValueError]) -> str | None:
-    """"Commons" or "Lords" for any case of commons / lords, None for none; ``error`` (the
+    """ "Commons" or "Lords" for any case of commons / lords, None for none; ``error`` (the
     caller's own kind of ValueError) for anything else."""
     if house is None or not house.strip():
         return None
@@ -64,9 +63,9 @@ class QuestionScope:
         return " ".join(parts)
 
     @property
-    def params(self) -> dict[str, Any]:
+    def params(self) -> dict[str, int | str]:
         """The named parameters ``sql`` uses."""
-        values: dict[str, Any] = {f"body{i}": b for i, b in enumerate(self.body_ids)}
+        values: dict[str, int | str] = {f"body{i}": b for i, b in enumerate(self.body_ids)}
         if self.answering_member_id is not None:
             values["answerer"] = self.answering_member_id
         if self.asking_member_id is not None:

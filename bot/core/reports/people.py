@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from bot.core.records import MemberRow, QuestionRow
 from bot.core.store.database import Store
@@ -42,7 +41,7 @@ def member_profile(
 
 
 def department_summary(
-    store: Store, body_ids: list[Any], limit: int = 5
+    store: Store, body_ids: list[int], limit: int = 5
 ) -> tuple[int, list[tuple[str, int]], list[QuestionRow]]:
     """(questions, [(answerer, how many)], newest answers) for a body and those it replaced."""
     marks = ",".join("?" * len(body_ids))

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from typing import TypedDict
 
 import aiohttp
 
 from bot.core.sources.http import HTTPError, PoliteClient, Response
+from bot.core.sources.json_values import json_items, json_object
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,18 @@ QUESTIONS_PATH = "/writtenquestions/questions"
 
 class ParliamentAPIError(RuntimeError):
     """The API could not be reached or kept failing after the retries."""
+
+
+class APIOptions(TypedDict, total=False):
+    """``ParliamentAPI``'s keyword options, as a caller that builds one later passes them on."""
+
+    requests_per_second: float
+    concurrency: int
+    attempts: int
+    backoff_seconds: float
+    max_backoff_seconds: float
+    timeout_seconds: float
+    session: aiohttp.ClientSession | None
 
 
 class ParliamentAPI:
@@ -66,14 +79,16 @@ class ParliamentAPI:
     async def __aexit__(self, *exc: object) -> None:
         await self.http.__aexit__(*exc)
 
-    async def get_json(self, path: str, params: Mapping[str, Any] | list[tuple[str, str]]) -> Any:
+    async def get_json(
+        self, path: str, params: Mapping[str, str] | list[tuple[str, str]]
+    ) -> object:
         """GET ``path`` and return the decoded JSON, retrying what is worth retrying (a body
         that is not complete JSON, or an error body sent with 200, included).
 
         Returns None for a 404 (an unknown question). Raises ``ParliamentAPIError`` after the
         last attempt, or at once for other 4xx answers.
         """
-        decoded: list[Any] = []
+        decoded: list[object] = []
 
         def check(response: Response) -> str | None:
             if response.status == 404:
@@ -82,8 +97,9 @@ class ParliamentAPI:
                 data = json.loads(response.body)
             except ValueError:
                 return "a response that is not complete JSON"
-            if isinstance(data, dict) and _is_error_body(data):
-                return f"an error body (status {data.get('status')})"
+            error_body = json_object(data)
+            if error_body is not None and _is_error_body(error_body):
+                return f"an error body (status {error_body.get('status')})"
             decoded.append(data)
             return None
 
@@ -99,41 +115,48 @@ class ParliamentAPI:
             raise ParliamentAPIError(str(error)) from None
         return None if response.status == 404 else decoded[-1]
 
-    async def list_page(self, params: Mapping[str, Any], skip: int, take: int) -> dict[str, Any]:
+    async def list_page(
+        self, params: Mapping[str, object], skip: int, take: int
+    ) -> Mapping[str, object]:
         """One page of the list endpoint, ``take`` results from ``skip``; ``ParliamentAPIError``
         when it has no ``results`` list."""
         query = [*_query(params), ("skip", str(skip)), ("take", str(take))]
-        data = await self.get_json(QUESTIONS_PATH, query)
-        if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+        data = json_object(await self.get_json(QUESTIONS_PATH, query))
+        if data is None or not isinstance(data.get("results"), list):
             raise ParliamentAPIError("the list endpoint answered with an unexpected shape")
         return data
 
     async def iter_pages(
-        self, params: Mapping[str, Any], take: int = 100
-    ) -> AsyncIterator[tuple[int, int, list[dict[str, Any]]]]:
+        self, params: Mapping[str, object], take: int = 100
+    ) -> AsyncIterator[tuple[int, int, list[object]]]:
         """Yield ``(page number, total results, values)`` until ``skip >= totalResults``."""
         skip, page = 0, 0
         while True:
             data = await self.list_page(params, skip, take)
-            total = int(data.get("totalResults") or 0)
-            values = [r["value"] for r in data["results"] if isinstance(r, dict) and "value" in r]
+            total = _count(data.get("totalResults"))
+            results = json_items(data.get("results"))
+            values = [
+                r["value"] for r in map(json_object, results) if r is not None and "value" in r
+            ]
             page += 1
             yield page, total, values
             skip += take
-            if skip >= total or not data["results"]:
+            if skip >= total or not results:
                 return
 
-    async def question(self, question_id: int) -> dict[str, Any] | None:
+    async def question(self, question_id: int) -> Mapping[str, object] | None:
         """The detail view (full HTML answer, attachments) of one question, or None if unknown."""
         data = await self.get_json(f"{QUESTIONS_PATH}/{question_id}", {"expandMember": "true"})
         if data is None:
             return None
-        if not isinstance(data, dict) or not isinstance(data.get("value"), dict):
+        body = json_object(data)
+        value = json_object(body.get("value")) if body is not None else None
+        if value is None:
             raise ParliamentAPIError(f"question {question_id}: unexpected response shape")
-        return data["value"]
+        return value
 
 
-def _query(params: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _query(params: Mapping[str, object]) -> list[tuple[str, str]]:
     """Repeat list-valued keys (``answeringBodies=1&answeringBodies=2``), as the API wants."""
     query: list[tuple[str, str]] = []
     for key, value in params.items():
@@ -145,13 +168,20 @@ def _query(params: Mapping[str, Any]) -> list[tuple[str, str]]:
     return query
 
 
-def _is_error_body(data: dict[str, Any]) -> bool:
+def _count(value: object) -> int:
+    """``totalResults`` as a number (0 when absent)."""
+    if not value:
+        return 0
+    if isinstance(value, int | float | str):
+        return int(value)
+    raise TypeError(f"totalResults is not a number: {value!r}")
+
+
+def _is_error_body(data: Mapping[str, object]) -> bool:
     status = data.get("status")
     return (
         isinstance(status, int) and status >= 400 and "results" not in data and "value" not in data
     )
-
-
 
 
 def _problem_detail(body: bytes) -> str:

@@ -6,8 +6,7 @@ Works with and without ``expandMember`` (member objects are null without it; onl
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
 
 from bot.core.records import (
     ParsedQuestion,
@@ -15,6 +14,7 @@ from bot.core.records import (
     parliament_url,
     parse_day,
 )
+from bot.core.sources.json_values import json_items, json_object
 from bot.core.text import html_to_text, is_truncated_answer, is_truncated_question, looks_like_html
 
 
@@ -22,8 +22,9 @@ class NotQuestionsError(ValueError):
     """The document is valid JSON but not written questions (e.g. written statements)."""
 
 
-def _member(obj: Any, house: str | None) -> dict[str, Any] | None:
-    if not isinstance(obj, dict) or not isinstance(obj.get("id"), int):
+def _member(value: object, house: str | None) -> dict[str, object] | None:
+    obj = json_object(value)
+    if obj is None or not isinstance(obj.get("id"), int):
         return None
     return {
         "id": obj["id"],
@@ -38,7 +39,7 @@ def _member(obj: Any, house: str | None) -> dict[str, Any] | None:
     }
 
 
-def _optional_int(value: Any, name: str) -> int | None:
+def _optional_int(value: object, name: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
@@ -46,7 +47,7 @@ def _optional_int(value: Any, name: str) -> int | None:
     return value
 
 
-def _text(value: Any, name: str) -> str:
+def _text(value: object, name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -54,21 +55,12 @@ def _text(value: Any, name: str) -> str:
     return value
 
 
-def parse_question_value(value: Any, where: str = "") -> ParsedQuestion:
+def parse_question_value(data: object, where: str = "") -> ParsedQuestion:
     """One API ``value`` object -> a normalised record. Raises ``RecordError`` when unusable."""
-    if not isinstance(value, dict):
+    value = json_object(data)
+    if value is None:
         raise RecordError("record is not an object")
-    qid = value.get("id")
-    if qid is None:
-        raise RecordError("record has no id")
-    if isinstance(qid, bool) or not isinstance(qid, int) or qid <= 0:
-        raise RecordError(f"id is not a positive number: {qid!r}")
-    house = value.get("house")
-    if house not in ("Commons", "Lords"):
-        raise RecordError(f"house is {house!r}, expected Commons or Lords")
-    uin = value.get("uin")
-    if not isinstance(uin, str) or not uin.strip():
-        raise RecordError("record has no uin")
+    qid, house, uin = _identity(value)
     date_tabled = parse_day(value.get("dateTabled"), "dateTabled")
 
     question_text = _text(value.get("questionText"), "questionText")
@@ -77,34 +69,13 @@ def parse_question_value(value: Any, where: str = "") -> ParsedQuestion:
     answer_html = raw_answer if looks_like_html(raw_answer) else ""
     answer_text = html_to_text(raw_answer)
 
-    grouped = []
-    for item in value.get("groupedQuestionsDates") or []:
-        if isinstance(item, dict) and item.get("questionUin"):
-            grouped.append(
-                {
-                    "uin": str(item["questionUin"]),
-                    "date_tabled": parse_day(item.get("dateTabled"), "groupedQuestionsDates"),
-                }
-            )
-    if not grouped:
-        grouped = [
-            {"uin": str(u), "date_tabled": None} for u in value.get("groupedQuestions") or []
-        ]
-    attachments = [
-        {
-            "url": a.get("url"),
-            "title": a.get("title"),
-            "file_type": a.get("fileType"),
-            "file_size_bytes": a.get("fileSizeBytes"),
-        }
-        for a in value.get("attachments") or []
-        if isinstance(a, dict) and a.get("url")
-    ]
+    grouped = _grouped(value)
+    attachments = _attachments(value)
 
-    record = {
+    record: dict[str, object] = {
         "id": qid,
         "house": house,
-        "uin": uin.strip(),
+        "uin": uin,
         "date_tabled": date_tabled,
         "date_for_answer": parse_day(value.get("dateForAnswer"), "dateForAnswer"),
         "date_answered": parse_day(value.get("dateAnswered"), "dateAnswered"),
@@ -129,27 +100,85 @@ def parse_question_value(value: Any, where: str = "") -> ParsedQuestion:
         "member_has_interest": int(bool(value.get("memberHasInterest"))),
         "grouped_questions": json.dumps(grouped) if grouped else None,
         "attachments": json.dumps(attachments) if attachments else None,
-        "source_url": parliament_url(date_tabled, uin.strip()),
+        "source_url": parliament_url(date_tabled, uin),
         "twfy_url": None,
         "gid": None,
         "source": "api",
     }
-    members = [
-        m
-        for m in (
-            _member(value.get("askingMember"), house),
-            _member(value.get("answeringMember"), house),
-            _member(value.get("correctingMember"), house),
-        )
-        if m
-    ]
-    body = None
+    body: dict[str, object] | None = None
     if record["answering_body_id"] is not None:
         body = {"id": record["answering_body_id"], "name": value.get("answeringBodyName")}
-    return ParsedQuestion(record, members, body, where)
+    return ParsedQuestion(record, _members(value, house), body, where)
 
 
-def iter_api_document(doc: Any) -> Iterator[tuple[str, ParsedQuestion | RecordError]]:
+def _members(value: Mapping[str, object], house: str) -> list[dict[str, object]]:
+    """The asking, answering and correcting members the record carries (with
+    ``expandMember``; none without it)."""
+    found = (
+        _member(value.get(key), house)
+        for key in ("askingMember", "answeringMember", "correctingMember")
+    )
+    return [m for m in found if m]
+
+
+def _identity(value: Mapping[str, object]) -> tuple[int, str, str]:
+    """A record's id, House and UIN (stripped); ``RecordError`` when one is missing or wrong."""
+    qid = value.get("id")
+    if qid is None:
+        raise RecordError("record has no id")
+    if isinstance(qid, bool) or not isinstance(qid, int) or qid <= 0:
+        raise RecordError(f"id is not a positive number: {qid!r}")
+    house = value.get("house")
+    if house != "Commons" and house != "Lords":
+        raise RecordError(f"house is {house!r}, expected Commons or Lords")
+    uin = value.get("uin")
+    if not isinstance(uin, str) or not uin.strip():
+        raise RecordError("record has no uin")
+    return qid, house, uin.strip()
+
+
+def _grouped(value: Mapping[str, object]) -> list[dict[str, str | None]]:
+    """The questions answered together with this one, with their tabling days when given."""
+    grouped: list[dict[str, str | None]] = []
+    for entry in json_items(value.get("groupedQuestionsDates")):
+        item = json_object(entry)
+        if item is not None and item.get("questionUin"):
+            grouped.append(
+                {
+                    "uin": str(item["questionUin"]),
+                    "date_tabled": parse_day(item.get("dateTabled"), "groupedQuestionsDates"),
+                }
+            )
+    if not grouped:
+        grouped = [
+            {"uin": str(u), "date_tabled": None} for u in json_items(value.get("groupedQuestions"))
+        ]
+    return grouped
+
+
+def _attachments(value: Mapping[str, object]) -> list[dict[str, object]]:
+    """The answer's attachments that have a link."""
+    return [
+        {
+            "url": a.get("url"),
+            "title": a.get("title"),
+            "file_type": a.get("fileType"),
+            "file_size_bytes": a.get("fileSizeBytes"),
+        }
+        for a in _objects(value.get("attachments"))
+        if a.get("url")
+    ]
+
+
+def _objects(value: object) -> Iterator[Mapping[str, object]]:
+    """The JSON objects of an array (``value``); nothing when it is not one."""
+    for item in json_items(value):
+        obj = json_object(item)
+        if obj is not None:
+            yield obj
+
+
+def iter_api_document(doc: object) -> Iterator[tuple[str, ParsedQuestion | RecordError]]:
     """Each record of a list or single response, or of a bare array of the list's result items
     (``[{"value": ...}, ...]``, as mySociety's dump of the API saves them), as
     ``(where, parsed or error)``.
@@ -159,9 +188,7 @@ def iter_api_document(doc: Any) -> Iterator[tuple[str, ParsedQuestion | RecordEr
     """
     if isinstance(doc, list):
         if doc and not any(isinstance(item, dict) and "value" in item for item in doc):
-            raise NotQuestionsError(
-                'a JSON array, but not of API result items ({"value": {...}})'
-            )
+            raise NotQuestionsError('a JSON array, but not of API result items ({"value": {...}})')
         items, single, prefix = doc, False, ""
     elif not isinstance(doc, dict):
         raise NotQuestionsError("not a Written Questions API response (expected a JSON object)")

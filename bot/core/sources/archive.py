@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from bot.core.clock import utc_now_text
 from bot.core.news.kinds import ARCHIVE_SOURCE_PREFIX
@@ -93,7 +93,7 @@ class ArchiveSummary:
         """The run stopped early, or a file or record could not be loaded."""
         return self.stopped is not None or self.unreadable > 0 or self.rejected > 0
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """The summary as JSON-ready data."""
         return {
             "since": self.since.isoformat() if self.since else None,

@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from bot.core.clock import london_today, utc_now_text
 from bot.core.news.kinds import HISTORY_SOURCE
@@ -99,7 +99,7 @@ class BackfillSummary:
             text += f"\nStopped: {self.stopped}. The days finished are kept: run again to resume."
         return text
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """The summary as JSON-ready data."""
         return {
             "since": self.since.isoformat(),
@@ -177,13 +177,33 @@ def record_day(store: Store, day: date, fetched: FetchSummary) -> None:
             "new = excluded.new, updated = excluded.updated, unchanged = excluded.unchanged, "
             "rejected = excluded.rejected, finished_at = excluded.finished_at",
             (
-                day.isoformat(), fetched.pages, fetched.details, fetched.listed, fetched.new,
-                fetched.updated, fetched.unchanged, len(fetched.rejected), utc_now_text(),
+                day.isoformat(),
+                fetched.pages,
+                fetched.details,
+                fetched.listed,
+                fetched.new,
+                fetched.updated,
+                fetched.unchanged,
+                len(fetched.rejected),
+                utc_now_text(),
             ),
         )
 
 
 DayDone = Callable[[date, FetchSummary], Awaitable[None]]
+
+
+async def _days_to_fetch(
+    store: Store, summary: BackfillSummary, refresh: bool, writer: Writer
+) -> list[date]:
+    """The window's days not finished before (every day with ``refresh``), newest first; the
+    others are counted in ``summary.days_skipped``."""
+    since, until = summary.since, summary.until
+    done = set() if refresh else await writer(partial(finished_days, store, since, until))
+    days = [until - timedelta(days=n) for n in range(summary.days_in_window)]
+    todo = [day for day in days if day.isoformat() not in done]
+    summary.days_skipped = len(days) - len(todo)
+    return todo
 
 
 async def backfill(
@@ -210,24 +230,20 @@ async def backfill(
     show = progress or Progress()
     today = today or london_today()
     started = time.monotonic()
-    done = set() if refresh else await writer(partial(finished_days, store, since, until))
-    days = [until - timedelta(days=n) for n in range(summary.days_in_window)]
-    todo = [day for day in days if day.isoformat() not in done]
-    summary.days_skipped = len(days) - len(todo)
+    todo = await _days_to_fetch(store, summary, refresh, writer)
     client = api or ParliamentAPI(base_url)
+    fetch_day = partial(fetch_window, store, base_url, api=client, source=SOURCE, writer=writer)
     try:
-        show.start(len(todo), (
+        show.start(
+            len(todo),
             f"backfill {summary.since} to {summary.until}: {len(todo)} days to fetch, "
-            f"{summary.days_skipped} finished before"
-        ))
+            f"{summary.days_skipped} finished before",
+        )
         if api is None:
             await client.__aenter__()
         for day in todo:
             try:
-                fetched = await fetch_window(
-                    store, base_url, day, day, api=client, source=SOURCE, writer=writer,
-                    windows=ALL_WINDOWS,
-                )
+                fetched = await fetch_day(day, day, windows=ALL_WINDOWS)
             except FetchError as error:
                 if error.summary is not None:
                     summary.add(error.summary)
@@ -322,14 +338,20 @@ class FirstFill:
         log.info(
             "First run: loading the last %d days (%s to %s) from Parliament's API in the "
             "background; nothing it loads is posted to channels",
-            services.settings.backfill_days, self.since, self.until,
+            services.settings.backfill_days,
+            self.since,
+            self.until,
         )
         wait = RETRY_SECONDS
         try:
             while True:
                 summary = await backfill(
-                    services.store, services.settings.parliament_api_base_url, self.since,
-                    self.until, writer=services.db.write, progress=LogProgress(log, "backfill"),
+                    services.store,
+                    services.settings.parliament_api_base_url,
+                    self.since,
+                    self.until,
+                    writer=services.db.write,
+                    progress=LogProgress(log, "backfill"),
                     on_day=self._day_done,
                 )
                 self.summary = summary

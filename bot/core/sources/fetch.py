@@ -16,17 +16,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
-from typing import Any
 
 from bot.core.clock import london_today, utc_now_text
 from bot.core.progress import Progress, status_for
-from bot.core.records import ParsedQuestion, RecordError, version_of
+from bot.core.records import ParsedQuestion, RecordError, text_of, version_of
 from bot.core.sources.api_client import ParliamentAPI, ParliamentAPIError
 from bot.core.sources.api_json import parse_question_value
+from bot.core.sources.json_values import json_items, json_object
 from bot.core.store.access import Writer, inline
 from bot.core.store.database import Store, UpsertResult
 from bot.core.text import same_text_start
@@ -90,16 +90,16 @@ def parse_window(
     return start, end
 
 
-def version_text(record: dict[str, Any]) -> str:
+def version_text(record: Mapping[str, object]) -> str:
     """A record's state (``version_of``) as the text ``full_views`` keeps."""
     answered, corrected, substantive = version_of(record)
     return f"{answered}|{corrected}|{substantive}"
 
 
 def needs_full_view(
-    listed: dict[str, Any],
+    listed: Mapping[str, object],
     attachments: int,
-    stored: dict[str, Any] | None,
+    stored: Mapping[str, object] | None,
     viewed: str | None = None,
 ) -> bool:
     """Whether a question's list view (parsed, ``listed``) leaves something only its full view
@@ -122,14 +122,14 @@ def needs_full_view(
     if listed["question_truncated"] and not (
         stored is not None
         and (not stored["question_truncated"] or viewed is not None)
-        and same_text_start(stored["question_text"], listed["question_text"])
+        and same_text_start(text_of(stored, "question_text"), text_of(listed, "question_text"))
     ):
         return True
     if listed["answer_truncated"] and not (
         same_state
         and stored is not None
         and (not stored["answer_truncated"] or seen_whole)
-        and same_text_start(stored["answer_text"], listed["answer_text"])
+        and same_text_start(text_of(stored, "answer_text"), text_of(listed, "answer_text"))
     ):
         return True
     return bool(attachments) and not (
@@ -137,28 +137,28 @@ def needs_full_view(
     )
 
 
-def _parse(
-    values: list[Any], summary: FetchSummary
-) -> list[tuple[ParsedQuestion, int]]:
+def _parse(values: Sequence[object], summary: FetchSummary) -> list[tuple[ParsedQuestion, int]]:
     """Each value parsed, with its ``attachmentCount``; the unusable ones noted as rejected."""
     parsed = []
     for value in values:
-        try:
-            record = parse_question_value(value, f"question {value.get('id')}")
-        except RecordError as error:
-            summary.rejected.append(
-                f"question {value.get('id') if isinstance(value, dict) else '?'}: {error}"
-            )
+        obj = json_object(value)
+        if obj is None:
+            summary.rejected.append("question ?: record is not an object")
             continue
-        count = value.get("attachmentCount")
-        attachments = count if isinstance(count, int) else len(value.get("attachments") or [])
+        try:
+            record = parse_question_value(obj, f"question {obj.get('id')}")
+        except RecordError as error:
+            summary.rejected.append(f"question {obj.get('id')}: {error}")
+            continue
+        count = obj.get("attachmentCount")
+        attachments = count if isinstance(count, int) else len(json_items(obj.get("attachments")))
         parsed.append((record, attachments))
     return parsed
 
 
-def _stored_states(store: Store, ids: list[int]) -> dict[int, dict[str, Any]]:
+def _stored_states(store: Store, ids: list[int]) -> dict[int, Mapping[str, object]]:
     """What ``needs_full_view`` compares for each stored question of ``ids``."""
-    rows: dict[int, dict[str, Any]] = {}
+    rows: dict[int, Mapping[str, object]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         for row in store.rows(
@@ -181,7 +181,7 @@ def _count(summary: FetchSummary, result: UpsertResult) -> None:
 
 
 def _store_list_page(
-    store: Store, values: list[Any], summary: FetchSummary, source: str
+    store: Store, values: Sequence[object], summary: FetchSummary, source: str
 ) -> list[int]:
     """Store a list page in one transaction; returns the ids whose full view is needed (decided
     against the store before this page changes it)."""
@@ -193,7 +193,7 @@ def _store_list_page(
         wanted = []
         for record, attachments in parsed:
             row = stored.get(record.question["id"])
-            viewed = row["viewed"] if row is not None else None
+            viewed = text_of(row, "viewed") or None if row is not None else None
             if needs_full_view(record.question, attachments, row, viewed):
                 wanted.append(record.question["id"])
         _count(summary, store.upsert([p for p, _ in parsed], source=source))
@@ -201,7 +201,7 @@ def _store_list_page(
 
 
 def _store_full_views(
-    store: Store, values: list[Any], summary: FetchSummary, source: str
+    store: Store, values: Sequence[object], summary: FetchSummary, source: str
 ) -> None:
     """Store full views in one transaction, and the state each was fetched in. They complete
     questions the list views counted (new, updated or unchanged): only what they log counts."""
@@ -221,10 +221,11 @@ def _store_full_views(
         )
 
 
-def _first_sighting(value: Any, listed: dict[int, int]) -> bool:
+def _first_sighting(value: object, listed: dict[int, int]) -> bool:
     """Whether this fetch meets ``value`` for the first time as it is now: a question answered
     on the day it was tabled is in two windows, and is stored once."""
-    qid = value.get("id") if isinstance(value, dict) else None
+    obj = json_object(value)
+    qid = obj.get("id") if obj is not None else None
     if not isinstance(qid, int):
         return True  # it will be rejected, with a reason
     fingerprint = hash(json.dumps(value, sort_keys=True, default=str))
@@ -310,7 +311,7 @@ async def _fetch_full_views(
     for start in range(0, len(ids), DETAIL_BATCH):
         batch = ids[start : start + DETAIL_BATCH]
         results = await asyncio.gather(*(client.question(i) for i in batch), return_exceptions=True)
-        values = [r for r in results if isinstance(r, dict)]
+        values = [r for r in results if isinstance(r, Mapping)]
         failures = [r for r in results if isinstance(r, BaseException)]
         summary.details += len(batch) - len(failures)
         done += len(values)

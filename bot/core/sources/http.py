@@ -19,7 +19,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
-from typing import Any
 
 import aiohttp
 
@@ -149,7 +148,7 @@ class PoliteClient:
         self,
         url: str,
         *,
-        params: Mapping[str, Any] | list[tuple[str, str]] | None = None,
+        params: Mapping[str, str] | list[tuple[str, str]] | None = None,
         headers: Mapping[str, str] | None = None,
         final: tuple[int, ...] = (200,),
         check: Callable[[Response], str | None] | None = None,
@@ -197,7 +196,7 @@ class PoliteClient:
         raise HTTPError(f"{url} failed {self.attempts} times; last: {problem}")
 
     def _backoff(self, attempt: int) -> float:
-        base = self.backoff_seconds * (2 ** (attempt - 1))
+        base = self.backoff_seconds * 2.0 ** (attempt - 1)
         return min(self.max_backoff_seconds, base) * random.uniform(0.8, 1.2)
 
 

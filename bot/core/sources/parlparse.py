@@ -18,7 +18,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bot.core.names.departments import body_for_heading
 from bot.core.records import (
@@ -60,7 +59,7 @@ def _element_text(element: ET.Element) -> str:
     return normalise_space(" ".join("".join(element.itertext()).split()))
 
 
-def _member(element: ET.Element, house: str) -> dict[str, Any] | None:
+def _member(element: ET.Element, house: str) -> dict[str, object] | None:
     ref = element.get("person_id") or element.get("speakerid")
     name = element.get("speakername")
     if not ref or not name or ref == "unknown":
@@ -149,7 +148,34 @@ def _group_records(
     file_date: str | None,
 ) -> Iterator[tuple[str, ParsedQuestion | RecordError]]:
     """The records of one reply and the ``ques`` elements it answers."""
-    parts: list[tuple[ET.Element, str, str]] = []  # (ques element, uin, question text)
+    parts = _question_parts(questions)
+    answer = _answer_of(reply)
+    all_uins = [uin for _, uin, _ in parts if uin]
+    for ques, uin, text in parts:
+        where = ques.get("id", "") or "ques"
+        if not uin:
+            yield where, RecordError("question has no number (qnum)")
+            continue
+        try:
+            record, members = _question_record(
+                ques, uin, text, answer, all_uins, heading, body, house_from_name, file_date
+            )
+        except RecordError as error:
+            yield where, error
+            continue
+        yield (
+            where,
+            ParsedQuestion(
+                record, members, {"id": body[0], "name": body[1]} if body else None, where
+            ),
+        )
+
+
+def _question_parts(questions: list[ET.Element]) -> list[tuple[ET.Element, str, str]]:
+    """(``ques`` element, UIN, question text) for each question the elements ask: one per
+    numbered paragraph (after the element's unnumbered introduction), else the element's own,
+    numbered from its id."""
+    parts: list[tuple[ET.Element, str, str]] = []
     for ques in questions:
         gid = ques.get("id", "")
         paragraphs = ques.findall("p")
@@ -162,7 +188,21 @@ def _group_records(
         for p in numbered:
             text = _element_text(p)
             parts.append((ques, (p.get("qnum") or "").strip(), f"{intro} {text}".strip()))
+    return parts
 
+
+@dataclass(frozen=True)
+class _Answer:
+    """A ``reply`` element read once for the questions it answers."""
+
+    reply: ET.Element | None
+    html: str
+    text: str
+    holding_date: str | None  # the day of the holding answer it marks, if it marks one
+
+
+def _answer_of(reply: ET.Element | None) -> _Answer:
+    """The reply's answer without its holding-answer marker (metadata, not part of it)."""
     answer_html = ""
     holding_date = None
     if reply is not None:
@@ -170,73 +210,73 @@ def _group_records(
             if p.get("class") == "holdinganswer":
                 phrase = p.find("phrase")
                 holding_date = phrase.get("code") if phrase is not None else None
-                reply.remove(p)  # the marker is metadata, not part of the answer
+                reply.remove(p)
         answer_html = _inner_html(reply)
-    answer_text = html_to_text(answer_html)
-    all_uins = [uin for _, uin, _ in parts if uin]
+    return _Answer(reply, answer_html, html_to_text(answer_html), holding_date)
 
-    for ques, uin, text in parts:
-        gid = ques.get("id", "")
-        where = gid or "ques"
-        if not uin:
-            yield where, RecordError("question has no number (qnum)")
-            continue
-        speaker = ques.get("speakerid") or ""
-        house = "Lords" if "/lord/" in speaker or uin.upper().startswith("HL") else house_from_name
-        short_gid = gid.removeprefix(GID_PREFIX)
-        gid_date = m.group(1) if (m := _GID_DATE.match(short_gid)) else None
-        modern = ques.get("person_id") is not None
-        date_tabled = gid_date if modern else None
-        date_answered = (
-            (file_date if modern else gid_date or file_date) if reply is not None else None
-        )
-        if date_answered is None and reply is not None:
-            yield where, RecordError("no date in the element id or file name")
-            continue
-        asker = _member(ques, house)
-        answerer = _member(reply, house) if reply is not None else None
-        members = [m for m in (asker, answerer) if m]
-        key_date = date_tabled or date_answered or ""
-        record = {
-            "id": synthetic_id(f"parlparse|{house}|{uin}|{key_date}"),
-            "house": house,
-            "uin": uin,
-            "date_tabled": date_tabled,
-            "date_for_answer": None,
-            "date_answered": date_answered,
-            "date_holding_answer": holding_date,
-            "date_corrected": None,
-            "asking_member_id": asker["id"] if asker else None,
-            "answering_member_id": answerer["id"] if answerer else None,
-            "correcting_member_id": None,
-            "answering_body_id": body[0] if body else None,
-            "heading": heading,
-            "question_text": text,
-            "question_truncated": 0,
-            "answer_html": answer_html,
-            "answer_text": answer_text,
-            "answer_truncated": 0,
-            "is_holding": 0,
-            "is_correction": 0,
-            "is_withdrawn": 0,
-            "is_named_day": 0,
-            "member_has_interest": 0,
-            "grouped_questions": json.dumps(
-                [{"uin": u, "date_tabled": date_tabled} for u in all_uins if u != uin]
-            )
-            if len(all_uins) > 1
-            else None,
-            "attachments": None,
-            "source_url": ques.get("url") if modern else parliament_url(date_tabled, uin),
-            "twfy_url": TWFY_WRANS_URL.format(gid=short_gid) if short_gid else None,
-            "gid": gid or None,
-            "source": "parlparse",
-        }
-        if modern and not record["source_url"]:
-            record["source_url"] = parliament_url(date_tabled, uin)
-        yield (
-            where,
-            ParsedQuestion(
-                record, members, {"id": body[0], "name": body[1]} if body else None, where
-            ),
-        )
+
+# The columns a ParlParse record never fills.
+_NOT_IN_PARLPARSE: dict[str, object] = {
+    "date_for_answer": None,
+    "date_corrected": None,
+    "correcting_member_id": None,
+    "question_truncated": 0,
+    "answer_truncated": 0,
+    "is_holding": 0,
+    "is_correction": 0,
+    "is_withdrawn": 0,
+    "is_named_day": 0,
+    "member_has_interest": 0,
+    "attachments": None,
+}
+
+
+def _question_record(
+    ques: ET.Element,
+    uin: str,
+    text: str,
+    answer: _Answer,
+    all_uins: list[str],
+    heading: str,
+    body: tuple[int, str] | None,
+    house_from_name: str,
+    file_date: str | None,
+) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """One question's record and the members it names; ``RecordError`` without a date."""
+    gid = ques.get("id", "")
+    reply = answer.reply
+    speaker = ques.get("speakerid") or ""
+    house = "Lords" if "/lord/" in speaker or uin.upper().startswith("HL") else house_from_name
+    short_gid = gid.removeprefix(GID_PREFIX)
+    gid_date = m.group(1) if (m := _GID_DATE.match(short_gid)) else None
+    modern = ques.get("person_id") is not None
+    date_tabled = gid_date if modern else None
+    date_answered = (file_date if modern else gid_date or file_date) if reply is not None else None
+    if date_answered is None and reply is not None:
+        raise RecordError("no date in the element id or file name")
+    asker = _member(ques, house)
+    answerer = _member(reply, house) if reply is not None else None
+    key_date = date_tabled or date_answered or ""
+    grouped = [{"uin": u, "date_tabled": date_tabled} for u in all_uins if u != uin]
+    record: dict[str, object] = {
+        **_NOT_IN_PARLPARSE,
+        "id": synthetic_id(f"parlparse|{house}|{uin}|{key_date}"),
+        "house": house,
+        "uin": uin,
+        "date_tabled": date_tabled,
+        "date_answered": date_answered,
+        "date_holding_answer": answer.holding_date,
+        "asking_member_id": asker["id"] if asker else None,
+        "answering_member_id": answerer["id"] if answerer else None,
+        "answering_body_id": body[0] if body else None,
+        "heading": heading,
+        "question_text": text,
+        "answer_html": answer.html,
+        "answer_text": answer.text,
+        "grouped_questions": json.dumps(grouped) if len(all_uins) > 1 else None,
+        "source_url": (ques.get("url") if modern else None) or parliament_url(date_tabled, uin),
+        "twfy_url": TWFY_WRANS_URL.format(gid=short_gid) if short_gid else None,
+        "gid": gid or None,
+        "source": "parlparse",
+    }
+    return record, [m for m in (asker, answerer) if m]

@@ -15,11 +15,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
-from typing import Any
+from typing import Unpack
 
 from bot.core.clock import london_today
 from bot.core.metrics import POLL_CALLS, POLL_CALLS_PER_POLL, POLLS
-from bot.core.sources.api_client import ParliamentAPI
+from bot.core.sources.api_client import APIOptions, ParliamentAPI
 from bot.core.sources.fetch import ALL_WINDOWS, FetchError, FetchSummary, fetch_window
 from bot.core.store.access import Writer, inline
 from bot.core.store.database import Store
@@ -50,7 +50,7 @@ class Poller:
         interval_seconds: float,
         api_factory: type[ParliamentAPI] = ParliamentAPI,
         writer: Writer = inline,
-        **api_options: Any,
+        **api_options: Unpack[APIOptions],
     ) -> None:
         self.store = store
         self.writer = writer  # every store call goes through it (see store_access)
@@ -78,8 +78,14 @@ class Poller:
         try:
             async with self.api_factory(self.base_url, **self.api_options) as api:
                 summary = await fetch_window(
-                    self.store, self.base_url, since, until, api=api, source="poll",
-                    writer=self.writer, windows=ALL_WINDOWS,
+                    self.store,
+                    self.base_url,
+                    since,
+                    until,
+                    api=api,
+                    source="poll",
+                    writer=self.writer,
+                    windows=ALL_WINDOWS,
                 )
         except FetchError as error:
             POLLS.labels("failure").inc()
@@ -100,7 +106,12 @@ class Poller:
         POLL_CALLS_PER_POLL.observe(summary.pages + summary.details)
         log.debug(
             "poll of %s to %s: %d list calls, %d full views; %d new, %d updated",
-            since, until, summary.pages, summary.details, summary.new, summary.updated,
+            since,
+            until,
+            summary.pages,
+            summary.details,
+            summary.new,
+            summary.updated,
         )
         await self.writer(partial(self.store.set_state, LAST_SUCCESS, until.isoformat()))
         for hook in self.after_store:
@@ -114,4 +125,4 @@ class Poller:
         """The interval, doubled for each failure in a row (up to an hour)."""
         if not self.failures:
             return self.interval
-        return min(MAX_BACKOFF_SECONDS, max(self.interval, self.interval * 2**self.failures))
+        return min(MAX_BACKOFF_SECONDS, max(self.interval, self.interval * 2.0**self.failures))

@@ -35,7 +35,6 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 __all__ = ["COUNTED", "BackupError", "BackupReport", "backup_store"]
 
@@ -57,7 +56,7 @@ class BackupReport:
     integrity: str
     counts: dict[str, int] = field(default_factory=dict)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """``{"path", "bytes", "seconds", "integrity", "counts": {...}}``."""
         return {
             "path": str(self.path),

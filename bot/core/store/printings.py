@@ -26,12 +26,19 @@ the surviving question.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.parliament import session_of
-from bot.core.records import QUESTION_COLUMNS, question_tags, status_of
+from bot.core.records import (
+    QUESTION_COLUMNS,
+    optional_id,
+    optional_text,
+    question_tags,
+    status_of,
+    text_of,
+)
 from bot.core.store.rows import dict_rows
 from bot.core.text import same_text
 
@@ -43,23 +50,26 @@ _KEPT = frozenset(
 )
 
 
-def printing_key(record: dict[str, Any]) -> Key | None:
+def printing_key(record: Mapping[str, object]) -> Key | None:
     """(House, UIN, session) of a ParlParse record; None for an API record (its id names the
     question) or a record without a UIN or a day."""
-    if record.get("id") is None or record["id"] >= 0 or not record.get("uin"):
+    question_id = optional_id(record, "id")
+    if question_id is None or question_id >= 0 or not record.get("uin"):
         return None
-    session = session_of(record.get("date_tabled") or record.get("date_answered"))
+    session = session_of(
+        optional_text(record, "date_tabled") or optional_text(record, "date_answered")
+    )
     if session is None:
         return None
-    return (record.get("house") or "", str(record["uin"]).strip().upper(), session)
+    return (text_of(record, "house"), str(record["uin"]).strip().upper(), session)
 
 
-def _answered(record: dict[str, Any]) -> bool:
-    return bool(record.get("date_answered") and (record.get("answer_text") or "").strip())
+def _answered(record: Mapping[str, object]) -> bool:
+    return bool(record.get("date_answered") and text_of(record, "answer_text").strip())
 
 
 def merge_printing(
-    stored: dict[str, Any], incoming: dict[str, Any]
+    stored: Mapping[str, object], incoming: Mapping[str, object]
 ) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
     """What ``stored`` becomes when ``incoming``, another printing of the same question, is
     read, and the gid redirects to record (old gid, the question's gid). The row is None when
@@ -73,10 +83,10 @@ def merge_printing(
             if column != "id" and incoming.get(column) is not None:
                 merged[column] = incoming[column]
         return merged, redirects
-    first = stored["date_answered"]
-    last = stored["date_corrected"] if stored.get("is_correction") else first
-    day = incoming["date_answered"]
-    same = same_text(incoming.get("answer_text") or "", stored.get("answer_text") or "")
+    first = text_of(stored, "date_answered")
+    last = text_of(stored, "date_corrected") if stored.get("is_correction") else first
+    day = text_of(incoming, "date_answered")
+    same = same_text(text_of(incoming, "answer_text"), text_of(stored, "answer_text"))
     if day > last:
         # A later printing: its answer is the current one.
         for column in QUESTION_COLUMNS:
@@ -86,8 +96,8 @@ def merge_printing(
             merged["is_correction"] = 1
             merged["date_corrected"] = day
             merged["correcting_member_id"] = incoming.get("answering_member_id")
-        merged["date_holding_answer"] = (
-            stored.get("date_holding_answer") or incoming.get("date_holding_answer")
+        merged["date_holding_answer"] = stored.get("date_holding_answer") or incoming.get(
+            "date_holding_answer"
         )
     elif day < first:
         # An earlier printing read after a later one: it gives the answer's first day.
@@ -98,10 +108,11 @@ def merge_printing(
             merged["correcting_member_id"] = stored.get("answering_member_id")
         if incoming.get("gid"):
             merged["gid"] = incoming["gid"]
-    if incoming.get("gid") and merged.get("gid") and incoming["gid"] != merged["gid"]:
-        redirects.append((incoming["gid"], merged["gid"]))
-    if stored.get("gid") and merged.get("gid") and stored["gid"] != merged["gid"]:
-        redirects.append((stored["gid"], merged["gid"]))
+    gid, incoming_gid, stored_gid = (text_of(r, "gid") for r in (merged, incoming, stored))
+    if incoming_gid and gid and incoming_gid != gid:
+        redirects.append((incoming_gid, gid))
+    if stored_gid and gid and stored_gid != gid:
+        redirects.append((stored_gid, gid))
     if all(merged.get(c) == stored.get(c) for c in QUESTION_COLUMNS):
         return None, redirects
     return merged, redirects
@@ -115,7 +126,7 @@ class Printings:
     by_key: dict[Key, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, conn: sqlite3.Connection, records: Iterable[dict[str, Any]]) -> Printings:
+    def load(cls, conn: sqlite3.Connection, records: Iterable[Mapping[str, object]]) -> Printings:
         """Read the stored ParlParse questions with the UINs of ``records`` (only those that
         have a printing key), first printing first."""
         found = cls()
@@ -138,7 +149,7 @@ class Printings:
         if key is not None:
             self.by_key[key] = record
 
-    def of(self, record: dict[str, Any]) -> dict[str, Any] | None:
+    def of(self, record: Mapping[str, object]) -> dict[str, Any] | None:
         """The question ``record`` is another printing of (under another id), or None."""
         key = printing_key(record)
         if key is None:
@@ -178,7 +189,7 @@ def move_question(conn: sqlite3.Connection, old: int, new: int) -> None:
     conn.execute("DELETE FROM full_views WHERE question_id = ?", (old,))
 
 
-def _write_row(conn: sqlite3.Connection, row: dict[str, Any], now: str) -> None:
+def _write_row(conn: sqlite3.Connection, row: dict[str, object], now: str) -> None:
     row["status"] = status_of(row)
     row["tags"] = question_tags(row)
     row["updated_at"] = now
@@ -187,6 +198,14 @@ def _write_row(conn: sqlite3.Connection, row: dict[str, Any], now: str) -> None:
         f"UPDATE questions SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
         [row.get(c) for c in columns] + [row["id"]],
     )
+
+
+def _question_id(row: Mapping[str, object]) -> int:
+    """A stored question's id (every row of ``questions`` has one)."""
+    question_id = optional_id(row, "id")
+    if question_id is None:
+        raise ValueError(f"a question row without an id: {row.get('uin')!r}")
+    return question_id
 
 
 def _redirect(conn: sqlite3.Connection, pairs: Iterable[tuple[str, str]]) -> None:
@@ -214,7 +233,7 @@ def merge_stored_printings(conn: sqlite3.Connection, now: str) -> int:
             "ORDER BY coalesce(date_answered, date_tabled, ''), id",
             [int(i) for i in ids.split(",")],
         )
-        sessions: dict[Key, list[dict[str, Any]]] = {}
+        sessions: dict[Key, list[dict[str, object]]] = {}
         for record in dict_rows(cursor):
             key = printing_key(record)
             if key is not None:
@@ -232,13 +251,15 @@ def merge_stored_printings(conn: sqlite3.Connection, now: str) -> int:
                 result, pairs = merge_printing(survivor, other)
                 survivor = result or survivor
                 redirects += pairs
-                if other.get("gid") and survivor.get("gid") and other["gid"] != survivor["gid"]:
-                    redirects.append((other["gid"], survivor["gid"]))
-                move_question(conn, other["id"], survivor["id"])
-                conn.execute("DELETE FROM questions WHERE id = ?", (other["id"],))
+                gid, other_gid = text_of(survivor, "gid"), text_of(other, "gid")
+                if other_gid and gid and other_gid != gid:
+                    redirects.append((other_gid, gid))
+                old, new = _question_id(other), _question_id(survivor)
+                move_question(conn, old, new)
+                conn.execute("DELETE FROM questions WHERE id = ?", (old,))
                 conn.execute(
                     "INSERT OR REPLACE INTO merged_questions (old_id, new_id) VALUES (?, ?)",
-                    (other["id"], survivor["id"]),
+                    (old, new),
                 )
                 merged_away += 1
             if any(survivor.get(c) != original.get(c) for c in QUESTION_COLUMNS):

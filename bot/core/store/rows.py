@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 
@@ -15,7 +15,7 @@ def dict_rows(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
 
 
 def query_dicts(
-    conn: sqlite3.Connection, sql: str, params: Iterable[Any] | dict[str, Any] = ()
+    conn: sqlite3.Connection, sql: str, params: Iterable[object] | Mapping[str, object] = ()
 ) -> list[dict[str, Any]]:
     """A query's rows as dicts keyed by column name."""
     values = params if isinstance(params, dict) else tuple(params)

@@ -5,14 +5,17 @@ applies them (``database.Store.upsert``). See docs/data/state.md."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from bot.core.records import (
     QUESTION_COLUMNS,
     Status,
+    optional_text,
+    text_of,
     version_of,
 )
 from bot.core.text import same_text, same_text_start
@@ -44,9 +47,6 @@ class ChangeKind(StrEnum):
     LAPSED = "lapsed"  # fell at prorogation or dissolution
 
 
-# The days of a question the SQL figures look up in the working-day calendar.
-
-
 _TEXT_PAIRS = (
     ("question_text", "question_truncated"),
     ("answer_text", "answer_truncated"),
@@ -56,14 +56,22 @@ _TEXT_PAIRS = (
 _SCRAPE = re.compile(r"/(\d{4}-\d\d-\d\d)([a-z]*)\.")
 
 
-def _scrape_of(record: dict[str, Any]) -> tuple[str, str] | None:
+class ChangeDetail(TypedDict, total=False):
+    """What a change-log entry adds to its kind (stored as JSON in ``changes.detail``)."""
+
+    date_holding_answer: str | None  # SUBSTANTIVE: the holding answer it replaced
+    date_corrected: str | None  # CORRECTED
+    fields: list[str]  # TEXT_CHANGED: which of question_text, answer_text, heading
+
+
+def _scrape_of(record: Mapping[str, object]) -> tuple[str, str] | None:
     """The ParlParse scrape a record came from, as (day, version letter); None for a record
     from elsewhere (the API)."""
-    found = _SCRAPE.search(record.get("gid") or "")
+    found = _SCRAPE.search(text_of(record, "gid"))
     return (found[1], found[2]) if found else None
 
 
-def earlier_scrape(incoming: dict[str, Any], stored: dict[str, Any]) -> bool:
+def earlier_scrape(incoming: Mapping[str, object], stored: Mapping[str, object]) -> bool:
     """Whether ``incoming`` comes from an earlier scrape of the same ParlParse day than
     ``stored`` ("b" supersedes "a"): for the records a later scrape names no redirect for,
     such as the second question of a group."""
@@ -87,20 +95,22 @@ def file_capture_time(path: str | Path) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _older_capture(incoming: dict[str, Any], stored: dict[str, Any]) -> bool:
+def _older_capture(incoming: Mapping[str, object], stored: Mapping[str, object]) -> bool:
     """Whether ``incoming`` was captured before what is stored (a row stored before capture
     times were kept has none, and any capture counts as newer than it)."""
-    new, old = incoming.get("captured_at"), stored.get("captured_at")
+    new, old = optional_text(incoming, "captured_at"), optional_text(stored, "captured_at")
     return bool(new and old and new < old)
 
 
-def newer_capture(incoming: dict[str, Any], stored: dict[str, Any]) -> bool:
+def newer_capture(incoming: Mapping[str, object], stored: Mapping[str, object]) -> bool:
     """Whether ``incoming`` was captured after what is stored (or the row has no capture time)."""
-    new, old = incoming.get("captured_at"), stored.get("captured_at")
+    new, old = optional_text(incoming, "captured_at"), optional_text(stored, "captured_at")
     return bool(new and (not old or new > old))
 
 
-def _fill_in(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any] | None:
+def _fill_in(
+    stored: Mapping[str, object], incoming: Mapping[str, object]
+) -> dict[str, object] | None:
     """What an older capture of the state stored can still add: the full texts, HTML and
     attachments of what is stored cut short (the list view), never other wording, a heading or
     a department. None when it adds nothing."""
@@ -110,7 +120,7 @@ def _fill_in(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]
             stored[flag]
             and not incoming.get(flag)
             and incoming.get(text)
-            and same_text_start(incoming[text], stored[text])
+            and same_text_start(text_of(incoming, text), text_of(stored, text))
         ):
             merged[text] = incoming[text]
             merged[flag] = 0
@@ -119,7 +129,7 @@ def _fill_in(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]
     if (
         not stored["answer_html"]
         and incoming.get("answer_html")
-        and same_text(stored["answer_text"], incoming.get("answer_text") or "")
+        and same_text(text_of(stored, "answer_text"), text_of(incoming, "answer_text"))
     ):
         merged["answer_html"] = incoming["answer_html"]
     if incoming.get("attachments") and not stored.get("attachments"):
@@ -129,7 +139,9 @@ def _fill_in(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
-def winning_state(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any] | None:
+def winning_state(
+    stored: Mapping[str, object], incoming: Mapping[str, object]
+) -> dict[str, Any] | None:
     """The record to store when ``incoming`` meets ``stored``, or None when nothing changes.
 
     A later answer state (``version_of``) wins whenever it was captured; of one state, the newer
@@ -143,7 +155,10 @@ def winning_state(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str,
     merged = dict(stored)
     # The newest capture seen stays the row's, so that no older one can come back after it.
     merged["captured_at"] = max(
-        filter(None, (stored.get("captured_at"), incoming.get("captured_at"))), default=None
+        filter(
+            None, (optional_text(stored, "captured_at"), optional_text(incoming, "captured_at"))
+        ),
+        default=None,
     )
     for column in QUESTION_COLUMNS:
         value = incoming.get(column)
@@ -162,7 +177,7 @@ def winning_state(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str,
             incoming[flag]
             and not stored[flag]
             and stored[text]
-            and same_text_start(stored[text], incoming[text])
+            and same_text_start(text_of(stored, text), text_of(incoming, text))
         ):
             merged[text] = stored[text]
             merged[flag] = 0
@@ -172,7 +187,7 @@ def winning_state(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str,
         not incoming.get("answer_html")
         and stored["answer_html"]
         and not incoming.get("answer_truncated")
-        and same_text(stored["answer_text"], incoming["answer_text"])
+        and same_text(text_of(stored, "answer_text"), text_of(incoming, "answer_text"))
     ):
         # The list view's whole answer with its tags dropped: keep the HTML (links, tables).
         merged["answer_text"] = stored["answer_text"]
@@ -184,20 +199,24 @@ def winning_state(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str,
     return merged
 
 
-def change_kinds(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[ChangeKind, Any]]:
+def change_kinds(
+    old: Mapping[str, object], new: Mapping[str, object]
+) -> list[tuple[ChangeKind, ChangeDetail | None]]:
     """What a move from ``old`` to ``new`` means to a reader, in change-log kinds."""
-    kinds: list[tuple[ChangeKind, Any]] = []
+    kinds: list[tuple[ChangeKind, ChangeDetail | None]] = []
     before, after = old["status"], new["status"]
     if before == "unanswered" and after in ("answered", "corrected"):
         kinds.append((ChangeKind.ANSWERED, None))
     elif before == "unanswered" and after == "holding":
         kinds.append((ChangeKind.HOLDING, None))
     elif before == "holding" and after in ("answered", "corrected"):
-        kinds.append((ChangeKind.SUBSTANTIVE, {"date_holding_answer": new["date_holding_answer"]}))
+        held = optional_text(new, "date_holding_answer")
+        kinds.append((ChangeKind.SUBSTANTIVE, {"date_holding_answer": held}))
     if new["is_correction"] and (
         not old["is_correction"] or old["date_corrected"] != new["date_corrected"]
     ):
-        kinds.append((ChangeKind.CORRECTED, {"date_corrected": new["date_corrected"]}))
+        corrected = optional_text(new, "date_corrected")
+        kinds.append((ChangeKind.CORRECTED, {"date_corrected": corrected}))
     if after == Status.LAPSED and before != Status.LAPSED:
         kinds.append((ChangeKind.LAPSED, None))  # fell at prorogation or dissolution
     if new["is_withdrawn"] and not old["is_withdrawn"]:
@@ -206,7 +225,8 @@ def change_kinds(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[ChangeK
         changed = [
             text
             for text, flag in _TEXT_PAIRS
-            if old[text] != new[text] and not (old[flag] and same_text_start(new[text], old[text]))
+            if old[text] != new[text]
+            and not (old[flag] and same_text_start(text_of(new, text), text_of(old, text)))
         ]
         if old["heading"] != new["heading"]:
             changed.append("heading")

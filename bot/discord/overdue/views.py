@@ -13,9 +13,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, cast
 
 import discord
+from discord.ui.view import BaseView
 
 from bot.core.names.candidates import Resolution
 from bot.core.reports.overdue import OverdueList, overdue
@@ -25,7 +25,7 @@ from bot.discord.alerts.buttons import alert_me
 from bot.discord.answers import answer_message
 from bot.discord.embeds import pretty_date
 from bot.discord.overdue.embeds import open_option_text, overdue_embed, overdue_title
-from bot.discord.replies import in_time, reply_error, send, the_bot, update
+from bot.discord.replies import in_time, picked, reply_error, send, the_bot, update
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,12 @@ PER_PAGE = 5
 CUSTOM_ID_LIMIT = 100
 HOUSE_CODES = {"commons": "c", "lords": "l"}
 HOUSES_BY_CODE = {code: house for house, code in HOUSE_CODES.items()}
-OPTION_WORDS = {"department": "department", "member": "member",
-                "answered_by": "answering member", "asked_by": "member who asked"}
+OPTION_WORDS = {
+    "department": "department",
+    "member": "member",
+    "answered_by": "answering member",
+    "asked_by": "member who asked",
+}
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,13 @@ class OverdueRequest:
         def number(name: str) -> int | None:
             return int(match[name]) if match[name] else None
 
-        return cls(number("dept"), number("member"), number("asker"),
-                   HOUSES_BY_CODE.get(match["house"]), number("answerer"))
+        return cls(
+            number("dept"),
+            number("member"),
+            number("asker"),
+            HOUSES_BY_CODE.get(match["house"]),
+            number("answerer"),
+        )
 
 
 @dataclass(frozen=True)
@@ -86,7 +95,10 @@ class OverduePage:
 
 
 def read_page(
-    store: Store, request: OverdueRequest, family: tuple[int, ...] | None, page: int,
+    store: Store,
+    request: OverdueRequest,
+    family: tuple[int, ...] | None,
+    page: int,
     department_name: str | None = None,
 ) -> OverduePage:
     """Read one page (on a reader thread). A page past the end, once questions were answered
@@ -95,10 +107,16 @@ def read_page(
     page = max(0, page)
 
     def listing_at(number: int) -> OverdueList:
-        return overdue(store, department_id=family, member_id=request.member_id,
-                       answering_member_id=request.answered_by_id,
-                       asking_member_id=request.asked_by_id, house=request.house,
-                       limit=PER_PAGE, offset=number * PER_PAGE)
+        return overdue(
+            store,
+            department_id=family,
+            member_id=request.member_id,
+            answering_member_id=request.answered_by_id,
+            asking_member_id=request.asked_by_id,
+            house=request.house,
+            limit=PER_PAGE,
+            offset=number * PER_PAGE,
+        )
 
     listing = listing_at(page)
     if not listing.results and page > 0:
@@ -107,11 +125,16 @@ def read_page(
     parts = []
     if request.department_id is not None:
         body = store.body(request.department_id)
-        parts.append(body["name"] if body and body["name"]
-                     else department_name or f"Answering body {request.department_id}")
-    for words, member_id in (("{} (asked or answering)", request.member_id),
-                             ("answered by {}", request.answered_by_id),
-                             ("asked by {}", request.asked_by_id)):
+        parts.append(
+            body["name"]
+            if body and body["name"]
+            else department_name or f"Answering body {request.department_id}"
+        )
+    for words, member_id in (
+        ("{} (asked or answering)", request.member_id),
+        ("answered by {}", request.answered_by_id),
+        ("asked by {}", request.asked_by_id),
+    ):
         if member_id is not None:
             member = store.member(member_id)
             name = member["name"] if member and member["name"] else f"Member {member_id}"
@@ -121,16 +144,15 @@ def read_page(
     return OverduePage(listing, page, overdue_title(parts))
 
 
-def overdue_message(request: OverdueRequest, data: OverduePage) -> tuple[
-    discord.Embed, discord.ui.View
-]:
+def overdue_message(
+    request: OverdueRequest, data: OverduePage
+) -> tuple[discord.Embed, discord.ui.View]:
     """A page of the list, with ◀ Prev / Next ▶, the "Open a question…" menu and the "Alert
     me" menu."""
     embed = overdue_embed(data.listing, data.title, data.page, data.pages)
     view = discord.ui.View(timeout=None)
     view.add_item(OverduePageButton(request, data.page - 1, "◀ Prev", data.page == 0))
-    view.add_item(OverduePageButton(request, data.page + 1, "Next ▶",
-                                    data.page >= data.pages - 1))
+    view.add_item(OverduePageButton(request, data.page + 1, "Next ▶", data.page >= data.pages - 1))
     if data.listing.results:
         view.add_item(OpenOverdueSelect(data.listing))
         view.add_item(AlertOverdueSelect(data.listing))
@@ -155,12 +177,15 @@ def unclear_name(option: str, resolution: Resolution) -> str:
         f"**{discord.utils.escape_markdown(c.name)}**" + (f" ({c.note})" if c.note else "")
         for c in resolution.candidates[:5]
     )
-    return (f"Which {kind} did you mean by “{shown}” for `{option}`? {names} — pick one from "
-            "the list as you type.")
+    return (
+        f"Which {kind} did you mean by “{shown}” for `{option}`? {names} — pick one from "
+        "the list as you type."
+    )
 
 
-async def show_page(interaction: discord.Interaction, request: OverdueRequest, page: int,
-                    *, first: bool = False) -> None:
+async def show_page(
+    interaction: discord.Interaction, request: OverdueRequest, page: int, *, first: bool = False
+) -> None:
     """Read a page off the event loop and show it: a new message for the command, the message
     itself updated for a button."""
     bot = the_bot(interaction)
@@ -181,14 +206,15 @@ async def show_page(interaction: discord.Interaction, request: OverdueRequest, p
 
 
 class OverduePageButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[BaseView]],
     template=r"ovd:(?P<page>-?\d+):(?P<house>[cl]?):(?P<dept>-?\d*):(?P<answerer>-?\d*)"
     r":(?P<asker>-?\d*)(?::(?P<member>-?\d*))?",
 ):
     """◀ / ▶ through the overdue list; the custom_id holds the request."""
 
-    def __init__(self, request: OverdueRequest, page: int, label: str = "Page",
-                 disabled: bool = False) -> None:
+    def __init__(
+        self, request: OverdueRequest, page: int, label: str = "Page", disabled: bool = False
+    ) -> None:
         self.request = request
         self.page = page
         super().__init__(
@@ -202,10 +228,13 @@ class OverduePageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> OverduePageButton:
-        return cls(OverdueRequest.from_match(match), int(match["page"]),
-                   getattr(item, "label", None) or "Page")
+        return cls(
+            OverdueRequest.from_match(match),
+            int(match["page"]),
+            getattr(item, "label", None) or "Page",
+        )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
@@ -220,42 +249,37 @@ def question_options(listing: OverdueList | None) -> list[discord.SelectOption]:
     options = []
     for item in (listing.results if listing else [])[:25]:
         label, description = open_option_text(item)
-        options.append(discord.SelectOption(label=label, value=str(item.id),
-                                            description=description))
+        options.append(
+            discord.SelectOption(label=label, value=str(item.id), description=description)
+        )
     return options
 
 
-def picked(interaction: discord.Interaction) -> str:
-    """The value a menu's user picked, or "" when the interaction carries none."""
-    data = cast("dict[str, Any]", interaction.data or {})
-    values: list[str] = list(data.get("values") or [])
-    return values[0] if values else ""
-
-
-class OpenOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ovopen"):
+class OpenOverdueSelect(discord.ui.DynamicItem[discord.ui.Select[BaseView]], template=r"ovopen"):
     """ "Open a question…": the question as ``/answer`` shows it, privately."""
 
-    def __init__(self, listing: OverdueList | None = None,
-                 select: discord.ui.Select | None = None) -> None:
-        select = select or discord.ui.Select(placeholder="Open a question…",
-                                             options=question_options(listing),
-                                             custom_id="ovopen")
+    def __init__(
+        self, listing: OverdueList | None = None, select: discord.ui.Select[BaseView] | None = None
+    ) -> None:
+        select = select or discord.ui.Select(
+            placeholder="Open a question…", options=question_options(listing), custom_id="ovopen"
+        )
         super().__init__(select)
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> OpenOverdueSelect:
-        return cls(select=cast("discord.ui.Select[Any]", item))
+        return cls(select=item if isinstance(item, discord.ui.Select) else None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             bot = the_bot(interaction)
             value = picked(interaction)
             found = (
-                await in_time(interaction, bot.services.db.read(answer_view, value),
-                              ephemeral=True)
-                if value.lstrip("-").isdigit() else None
+                await in_time(interaction, bot.services.db.read(answer_view, value), ephemeral=True)
+                if value.lstrip("-").isdigit()
+                else None
             )
             if found is None:
                 await reply_error(interaction, "That question is no longer in the store.")
@@ -267,22 +291,25 @@ class OpenOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ov
             await reply_error(interaction)
 
 
-class AlertOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ovalert"):
+class AlertOverdueSelect(discord.ui.DynamicItem[discord.ui.Select[BaseView]], template=r"ovalert"):
     """ "🔔 Alert me when one is answered…": a direct message when the picked question is
     answered, as its own Alert me button does."""
 
-    def __init__(self, listing: OverdueList | None = None,
-                 select: discord.ui.Select | None = None) -> None:
-        select = select or discord.ui.Select(placeholder="🔔 Alert me when one is answered…",
-                                             options=question_options(listing),
-                                             custom_id="ovalert")
+    def __init__(
+        self, listing: OverdueList | None = None, select: discord.ui.Select[BaseView] | None = None
+    ) -> None:
+        select = select or discord.ui.Select(
+            placeholder="🔔 Alert me when one is answered…",
+            options=question_options(listing),
+            custom_id="ovalert",
+        )
         super().__init__(select)
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[BaseView], match: re.Match[str]
     ) -> AlertOverdueSelect:
-        return cls(select=cast("discord.ui.Select[Any]", item))
+        return cls(select=item if isinstance(item, discord.ui.Select) else None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         value = picked(interaction)
@@ -293,4 +320,3 @@ class AlertOverdueSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"o
 
 
 OVERDUE_ITEMS = (OverduePageButton, OpenOverdueSelect, AlertOverdueSelect)
-
