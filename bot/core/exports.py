@@ -207,7 +207,8 @@ def report_export(report: TimelinessReport | HelpfulnessReport) -> Export:
     or per month; a helpfulness report's own department and disputed answers come after them
     in JSON."""
     data = report.as_json()
-    rows = data.pop("rows")
+    del data["rows"]
+    rows = [row.as_json() for row in report.rows]
     if isinstance(report, TimelinessReport):
         columns = (TIMELINESS_MONTH_COLUMNS if report.department_name is not None
                    else TIMELINESS_COLUMNS)

@@ -193,7 +193,7 @@ def _search(store: Store, resolver: Resolver, query: SearchQuery) -> dict[str, o
         raise ToolError(unclear_names(outcome) + " Call again with one of the names, or its id "
                         "from resolve_name.")
     data = search_json(store, outcome)
-    shown = len(data["results"])
+    shown = len(outcome.results)
     more = query.offset + shown < outcome.total
     data.update(offset=query.offset, returned=shown, more=more)
     if more or outcome.total_is_estimate:
@@ -247,8 +247,7 @@ def _overdue(store: Store, resolver: Resolver, department: str | None, member: s
         as_of=_day(as_of, "as_of"), limit=limit, offset=offset,
     )
     data = listing.as_json()
-    for item, shown in zip(listing.results, data["results"], strict=True):
-        shown["url"] = item.url
+    data["results"] = [item.as_json() | {"url": item.url} for item in listing.results]
     data["filters"] = {"department": body and body[1], "member": answerer and answerer[1],
                        "asked_by": asker and asker[1], "house": house}
     more = offset + len(listing.results) < listing.total
@@ -269,9 +268,9 @@ def _timeliness(store: Store, resolver: Resolver, department: str | None, house:
         since=_day(since, "since"), until=_day(until, "until"), as_of=_day(as_of, "as_of"),
     )
     data = report.as_json()
-    if len(data["rows"]) > ROWS_MAX:
-        data["note"] = f"{ROWS_MAX} of {len(data['rows'])} rows, worst first"
-        data["rows"] = data["rows"][:ROWS_MAX]
+    if len(report.rows) > ROWS_MAX:
+        data["note"] = f"{ROWS_MAX} of {len(report.rows)} rows, worst first"
+        data["rows"] = [row.as_json() for row in report.rows[:ROWS_MAX]]
     data["definitions"] = (
         "A rate is on_time / due (null when nothing was due). Due: Commons ordinary questions "
         "the 5th working day after tabling, named-day questions the day named, Lords questions "

@@ -26,7 +26,7 @@ class Candidate:
     score: float
     note: str = ""  # a few words that tell candidates apart: party, house, count
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """The candidate as JSON: id, name and score (to one decimal)."""
         return {"id": self.id, "name": self.name, "score": round(self.score, 1)}
 
@@ -47,7 +47,7 @@ class Resolution:
         """The match, when the resolution is sure of it."""
         return self.candidates[0] if self.sure and self.candidates else None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """The resolution as JSON (``resolve --json``)."""
         return {
             "kind": self.kind,

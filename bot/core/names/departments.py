@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import cast
 
 from rapidfuzz import fuzz, process
 
@@ -155,19 +155,19 @@ class DepartmentIndex:
     id the table lacks) is folded into that body, and stored bodies of one name into one.
     """
 
-    def __init__(self, bodies: Iterable[dict[str, Any]]) -> None:
-        stored = {b["id"]: b["name"] for b in bodies if b.get("name")}
+    def __init__(self, bodies: Iterable[Mapping[str, object]]) -> None:
+        stored = {cast(int, b["id"]): str(b["name"]) for b in bodies if b.get("name")}
         table = department_table()
         table_ids = {d.body_id for d in table}
-        by_key: dict[str, Any] = {}
+        by_key: dict[str, int] = {}
         for department in table:
             for name in (*department.former, *department.headings):
                 by_key.setdefault(fold(name), department.body_id)
         for department in table:
             by_key[fold(department.name)] = department.body_id
         # Every stored id to the id of the body it is (``canonical``), and back (``aliases``).
-        self.canonical: dict[Any, Any] = {}
-        by_stored_name: dict[str, Any] = {}
+        self.canonical: dict[int, int] = {}
+        by_stored_name: dict[str, int] = {}
         for body_id, name in sorted(stored.items(), key=lambda item: (item[0] < 0, item[0])):
             key = fold(name)
             if body_id in table_ids:
@@ -176,14 +176,14 @@ class DepartmentIndex:
                 self.canonical[body_id] = by_key[key]
             else:
                 self.canonical[body_id] = by_stored_name.setdefault(key, body_id)
-        self.aliases: dict[Any, set[Any]] = defaultdict(set)
+        self.aliases: dict[int, set[int]] = defaultdict(set)
         for body_id, canonical in self.canonical.items():
             self.aliases[canonical].add(body_id)
-        self.names: dict[Any, str] = dict(stored)
+        self.names: dict[int, str] = dict(stored)
         self.stored = set(self.canonical.values())
-        self.successor: dict[Any, set[Any]] = defaultdict(set)
-        self.abbreviations: dict[str, set[Any]] = defaultdict(set)
-        keys: dict[str, set[Any]] = defaultdict(set)
+        self.successor: dict[int, set[int]] = defaultdict(set)
+        self.abbreviations: dict[str, set[int]] = defaultdict(set)
+        keys: dict[str, set[int]] = defaultdict(set)
         for department in table:
             body_id = department.body_id
             self.names.setdefault(body_id, department.name)
@@ -202,9 +202,9 @@ class DepartmentIndex:
         self._keys = list(keys)
         self._key_ids = [keys[k] for k in self._keys]
 
-    def predecessors(self, body_id: Any) -> set[Any]:
+    def predecessors(self, body_id: int) -> set[int]:
         """Bodies whose work ``body_id`` took over (DIT for Business and Trade), transitively."""
-        found: set[Any] = set()
+        found: set[int] = set()
         frontier = {self.canonical.get(body_id, body_id)}
         while frontier:
             frontier = {
@@ -213,7 +213,7 @@ class DepartmentIndex:
             found |= frontier
         return found
 
-    def family(self, body_id: Any) -> tuple[Any, ...]:
+    def family(self, body_id: int) -> tuple[int, ...]:
         """A body and every body it replaced, with every id the store holds for each: what a
         search or subscription for it covers."""
         top = self.canonical.get(body_id, body_id)
@@ -223,7 +223,7 @@ class DepartmentIndex:
             ids |= self.aliases.get(member, set())
         return (body_id, *sorted(ids - {body_id}, key=str))
 
-    def _note(self, body_id: Any) -> str:
+    def _note(self, body_id: int) -> str:
         successors = [
             s for s in sorted(self.successor.get(body_id, ()), key=str) if s in self.names
         ]
@@ -237,7 +237,7 @@ class DepartmentIndex:
         query = fold(text)
         if not query:
             return Resolution("department", text)
-        scores: dict[Any, float] = {}
+        scores: dict[int, float] = {}
         for body_id in self.abbreviations.get(query.replace(" ", ""), ()):
             scores[body_id] = 100.0
         for body_id in self.exact.get(query, ()):
@@ -267,14 +267,14 @@ class DepartmentIndex:
             key=lambda c: (-c.score, c.name),
         )
         # "DCMS" names a body and its renamed successor: that is not a reason to ask.
-        top = ranked[0].id if ranked else None
-        family = {top} | self.predecessors(top) | self._successors(top)
+        top: int | None = ranked[0].id if ranked else None
+        family = set() if top is None else {top} | self.predecessors(top) | self._successors(top)
         distinct = [c for c in ranked if c.id == top or c.id not in family]
         return Resolution(
             "department", text, ranked[:limit], is_sure(distinct), max(0, len(ranked) - limit)
         )
 
-    def _stored_heir(self, body_id: Any) -> Any:
+    def _stored_heir(self, body_id: int) -> int | None:
         """The stored body that took over ``body_id`` through a chain of single successors."""
         seen = {body_id}
         while len(successors := self.successor.get(body_id, set())) == 1:
@@ -286,8 +286,8 @@ class DepartmentIndex:
             seen.add(body_id)
         return None
 
-    def _successors(self, body_id: Any) -> set[Any]:
-        found: set[Any] = set()
+    def _successors(self, body_id: int) -> set[int]:
+        found: set[int] = set()
         frontier = {body_id}
         while frontier:
             frontier = set().union(*(self.successor.get(b, set()) for b in frontier)) - found

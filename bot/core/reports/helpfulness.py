@@ -61,7 +61,7 @@ class HelpfulnessRow:
         """The lower bound of the 95% Wilson interval of the "No" share: what ranks."""
         return wilson_lower(self.no, self.votes)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """The row as ``--json`` prints it."""
         return {
             "department": {"id": self.department_id, "name": self.department_name},
@@ -93,7 +93,7 @@ class DisputedAnswer:
         """The lower bound of the 95% Wilson interval of its "No" share."""
         return wilson_lower(self.no, self.yes + self.no)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """The answer as ``--json`` prints it."""
         return {
             "id": self.question_id,
@@ -131,7 +131,7 @@ class HelpfulnessReport:
         """The departments with votes, but fewer than ``min_votes``."""
         return [row for row in self.rows if row.rank is None]
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """``{"since", "until", "as_of", "house", "min_votes", "rows", "department",
         "disputed"}``."""
         return {

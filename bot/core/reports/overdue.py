@@ -51,7 +51,7 @@ from bot.core.reports.duedates import (
 )
 from bot.core.reports.filters import QuestionScope, body_ids, normal_house
 from bot.core.reports.timeliness import DUE_DAY_SQL, last_working_day
-from bot.core.search.render import body_ref, member_ref
+from bot.core.search.render import NameRef, body_named, member_named
 from bot.core.store.calendar import stored_bounds
 from bot.core.store.database import Store
 
@@ -97,8 +97,8 @@ class OverdueQuestion:
     uin: str
     house: str  # "Commons" or "Lords"
     heading: str
-    department: dict[str, Any] | None  # {"id", "name"}
-    asked_by: dict[str, Any] | None  # {"id", "name"}
+    department: NameRef | None
+    asked_by: NameRef | None
     date_tabled: str
     due: str  # the due day, ISO
     working_days_overdue: int
@@ -108,7 +108,7 @@ class OverdueQuestion:
     status: str  # the question's status now (after a past ``as_of``, it may be answered)
     url: str | None  # its page on the Parliament website (or TheyWorkForYou)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """The question as ``overdue --json`` prints it."""
         return {
             "id": self.id,
@@ -136,7 +136,7 @@ class OverdueList:
     offset: int
     results: list[OverdueQuestion]
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """``{"as_of", "total", "results"}``."""
         return {
             "as_of": self.as_of.isoformat(),
@@ -157,7 +157,7 @@ class OverdueList:
                 mark for mark, on in ((" [named day]", item.named_day),
                                       (" [holding]", item.holding)) if on
             )
-            department = (item.department or {}).get("name", "-")
+            department = item.department["name"] if item.department else "-"
             lines.append(
                 f"{item.working_days_overdue:>5}  {item.due:<10}  {item.date_tabled:<10}  "
                 f"{item.uin:<10} {department} / {item.heading or '(no heading)'}{marks}  "
@@ -242,8 +242,8 @@ def _item(store: Store, row: dict[str, Any], due: str, overdue_days: int,
         uin=row["uin"],
         house=row["house"],
         heading=row["heading"],
-        department=body_ref(store, row["answering_body_id"]),
-        asked_by=member_ref(store, row["asking_member_id"]),
+        department=body_named(store, row["answering_body_id"]),
+        asked_by=member_named(store, row["asking_member_id"]),
         date_tabled=row["date_tabled"],
         due=due,
         working_days_overdue=overdue_days,

@@ -68,7 +68,7 @@ class Rate:
         """The share on time; None when nothing was due."""
         return ratio(self.on_time, self.due)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """``{"due", "on_time", "rate"}``."""
         return {"due": self.due, "on_time": self.on_time, "rate": rounded(self.rate)}
 
@@ -114,7 +114,7 @@ class TimelinessRow:
         """The share of substantive answers that were "not held"; None if none or not measured."""
         return None if self.not_held is None else ratio(self.not_held, self.answered)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """The row as ``--json`` prints it."""
         head: dict[str, Any] = (
             {"month": self.month}
@@ -147,7 +147,7 @@ class TimelinessReport:
     overdue_now: int  # over all time, for the department asked for or for all
     rows: list[TimelinessRow]
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """``{"since", "until", "as_of", "house", "rows"}``, and with a department
         ``"department": {"id", "name", "overdue_now"}``."""
         data: dict[str, Any] = {

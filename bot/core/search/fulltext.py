@@ -88,7 +88,7 @@ class SearchQuery:
                 values[key] = date.fromisoformat(values[key])
         return cls(**values)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """The query as JSON: days as ISO dates, ``pinned`` only when there is one."""
         return {
             "text": self.text,

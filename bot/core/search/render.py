@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NotRequired, TypedDict
+from typing import NotRequired, TypedDict
 
 from bot.core.records import QuestionRow
 from bot.core.reports.not_held import is_not_held
@@ -117,29 +117,29 @@ def body_named(store: Store, body_id: int | None) -> NameRef | None:
 # exports) or keep it beside other dicts; the TypedDicts above say what is in them.
 
 
-def member_ref(store: Store, member_id: int | None) -> dict[str, Any] | None:
+def member_ref(store: Store, member_id: int | None) -> dict[str, object] | None:
     """``member_named`` as a plain dict."""
     ref = member_named(store, member_id)
     return dict(ref) if ref is not None else None
 
 
-def body_ref(store: Store, body_id: int | None) -> dict[str, Any] | None:
+def body_ref(store: Store, body_id: int | None) -> dict[str, object] | None:
     """``body_named`` as a plain dict."""
     ref = body_named(store, body_id)
     return dict(ref) if ref is not None else None
 
 
-def result_json(store: Store, row: QuestionRow, excerpt: str | None = None) -> dict[str, Any]:
+def result_json(store: Store, row: QuestionRow, excerpt: str | None = None) -> dict[str, object]:
     """``result_data`` as a plain dict."""
     return dict(result_data(store, row, excerpt))
 
 
-def question_json(store: Store, row: QuestionRow) -> dict[str, Any]:
+def question_json(store: Store, row: QuestionRow) -> dict[str, object]:
     """``question_data`` as a plain dict."""
     return dict(question_data(store, row))
 
 
-def search_json(store: Store, outcome: SearchOutcome) -> dict[str, Any]:
+def search_json(store: Store, outcome: SearchOutcome) -> dict[str, object]:
     """``search_data`` as a plain dict."""
     return dict(search_data(store, outcome))
 

@@ -145,7 +145,7 @@ class FollowSelect(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.core.news.alerts import AlertError
-        from bot.core.search.render import body_ref
+        from bot.core.search.render import body_named
 
         try:
             bot = the_bot(interaction)
@@ -160,7 +160,7 @@ class FollowSelect(
                 return
 
             def follow() -> tuple[AlertRow, str]:
-                ref = body_ref(bot.store, row["answering_body_id"])
+                ref = body_named(bot.store, row["answering_body_id"])
                 name = ref["name"] if ref else None
                 return _alert_book(bot.store).follow_like(interaction.user.id, row, kind, name)
 

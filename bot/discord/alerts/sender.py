@@ -33,8 +33,8 @@ class AlertSender:
         if row is None:
             return None
         result = result_json(store, row)
-        ids = [r["id"] for r in (result["asked_by"], result["answered_by"]) if r]
-        yes, no = self.bot.services.votes.counts(result["id"])
+        ids = [i for i in (row["asking_member_id"], row["answering_member_id"]) if i]
+        yes, no = self.bot.services.votes.counts(row["id"])
         alert = store.conn.execute(
             "SELECT description FROM alerts WHERE id = ?", (delivery["alert_id"],)
         ).fetchone()

@@ -42,8 +42,8 @@ def overdue_block(item: OverdueQuestion) -> str:
         marks.append(NAMED_DAY_MARK)
     if item.holding:
         marks.append(f"{HOLDING_MARK} {pretty_date(item.holding_date)}".strip())
-    asker = escape_markdown((item.asked_by or {}).get("name") or "—")
-    department = escape_markdown((item.department or {}).get("name") or "—")
+    asker = escape_markdown((item.asked_by["name"] if item.asked_by else None) or "—")
+    department = escape_markdown((item.department["name"] if item.department else None) or "—")
     return "\n".join([
         f"{title} · {item.house} {escape_markdown(item.uin)}",
         " · ".join(marks),

@@ -28,6 +28,7 @@ from bot.core.news.outbox import (
 )
 from bot.core.news.rows import SubscriptionRow
 from bot.core.news.subscriptions import matching_tags
+from bot.core.records import QuestionRow
 from bot.core.reports.overdue import question_due
 from bot.core.reports.people import party_abbreviations
 from bot.core.search.render import result_json
@@ -395,9 +396,11 @@ class Poster:
             if because not in becauses:
                 becauses.append(because)
             thread_per_answer = thread_per_answer or bool(sub and sub["thread_per_answer"])
+        rows: list[QuestionRow] = []
         for delivery in batch.deliveries:
             row = store.question(delivery["question_id"])
             if row is not None:
+                rows.append(row)
                 result = result_json(store, row)
                 if delivery["kind"] == TABLED_LABEL:
                     today = london_today()
@@ -408,10 +411,10 @@ class Poster:
         yes = no = 0
         earlier = None
         if len(items) == 1 and not batch.is_digest:
-            result = items[0][1]
-            ids = [r["id"] for r in (result["asked_by"], result["answered_by"]) if r]
+            (only,) = rows
+            ids = [i for i in (only["asking_member_id"], only["answering_member_id"]) if i]
             parties = party_abbreviations(store, ids)
-            yes, no = self.services.votes.counts(result["id"])
+            yes, no = self.services.votes.counts(only["id"])
             if items[0][0] in FOLLOW_UP_LABELS:
                 earlier = self.services.queue.earlier_post(batch)
         return BatchContent(
