@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -146,13 +147,28 @@ WORDS = ["schools", "funding", "defence", "hospitals", "housing", "energy", "pol
 PREFIXES = ["wil", "smi", "jon"]
 
 
+def distinct_prefixes(db: Path) -> list[str]:
+    """What people type into a member option, all different: the first 3 to 5 letters of the
+    words of the stored members' names, in a fixed pseudo-random order."""
+    import random
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        names = [name for (name,) in conn.execute("SELECT name FROM members ORDER BY id")]
+    found = sorted({word[:k].lower() for name in names for word in name.split()
+                    for k in (3, 4, 5) if len(word) >= k and word.isalpha()})
+    random.Random(7).shuffle(found)
+    return found
+
+
 class Traffic:
     """Interactions as people send them; each records its own latencies (seconds from being
     sent) under ``figures``: acknowledgement and result for searches, answer for the rest."""
 
-    def __init__(self, server, answer: dict) -> None:
+    def __init__(self, server, answer: dict, prefixes: list[str] | None = None) -> None:
         self.server = server
         self.answer = answer
+        self.prefixes = prefixes or PREFIXES
         self.figures: dict[str, list[float]] = {}
         self.bursts: list[tuple[float, float]] = []  # when each burst started and ended
         self.count = 0
@@ -173,8 +189,9 @@ class Traffic:
     async def complete(self) -> None:
         self.count += 1
         sent = time.perf_counter()
-        await self.server.autocomplete("answers", {"member": PREFIXES[self.count % 3]},
-                                       focused="member", timeout=120)
+        typed = self.prefixes[self.count % len(self.prefixes)]
+        await self.server.autocomplete("answers", {"member": typed}, focused="member",
+                                       timeout=120)
         self._record("autocomplete", time.perf_counter() - sent)
 
     async def vote(self) -> None:
@@ -257,7 +274,8 @@ def sending_spans(server, bursts: list[tuple[float, float]]) -> list[float]:
 async def measure(db: Path, beside: int, size: int, rate: float, seconds: float,
                   process: bool, bot_command: list[str] | None = None,
                   phases: frozenset[str] = PHASES, bursts: int = 1,
-                  profile: bool = False) -> list[tuple[str, dict[str, list[float]]]]:
+                  profile: bool = False, distinct: bool = False,
+                  ) -> list[tuple[str, dict[str, list[float]]]]:
     try:
         from bot.discord.client import WrittenAnswersBot
     except ImportError:  # a checkout from before the Discord adapter moved
@@ -316,7 +334,7 @@ async def measure(db: Path, beside: int, size: int, rate: float, seconds: float,
         handle = await server.run_command("answer", {"id": uin}, user=server.plain_user)
         answer = dict(await handle.message(timeout=120), _qid=qid)
         first = time.perf_counter() - asked
-        traffic = Traffic(server, answer)
+        traffic = Traffic(server, answer, distinct_prefixes(db) if distinct else None)
         for _ in range(5):  # the first people, on a cold page cache
             await traffic.search()
         first_lags = {"lag": [lag for _, lag in meter.lags]}
@@ -464,6 +482,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="run the --levers list again")
     parser.add_argument("--profile", type=Path,
                         help="cProfile the bot's loop during the bursts (one lever set)")
+    parser.add_argument("--distinct-prefixes", action="store_true",
+                        help="each autocomplete types another member prefix (else: "
+                        f"{', '.join(PREFIXES)} in turn)")
     parser.add_argument("--tree", type=Path, help="another checkout of the bot to measure")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
@@ -485,7 +506,8 @@ def main() -> None:
         try:
             rows = asyncio.run(measure(scratch, args.beside, args.burst, args.rate,
                                        args.seconds, args.process or bool(on), command,
-                                       phases, args.bursts, bool(args.profile)))
+                                       phases, args.bursts, bool(args.profile),
+                                       args.distinct_prefixes))
         finally:
             for suffix in ("", "-wal", "-shm"):
                 Path(str(scratch) + suffix).unlink(missing_ok=True)
