@@ -1,13 +1,14 @@
 """``python -m bot run`` with some of its speed levers switched off, for `bench/responsiveness.py`
 to compare them side by side; optionally profiling the bot's loop between two signals.
 
-    python -m bench.lever_bot [--off orjson,uvloop,priority,memo] [--profile PATH] run
+    python -m bench.lever_bot [--off orjson,uvloop,priority,memo,lengths] [--profile PATH] run
 
 The bot itself has no such switches: each lever is on wherever it can be (see bench/README.md,
 "Bursts"). Off means: ``orjson`` cannot be imported (discord.py falls back to the standard
 ``json``); ``uvloop`` cannot be imported (the standard event loop); ``priority`` dispatches every
 interaction in its arrival order, as discord.py does; ``memo`` ranks the names for each
-autocomplete afresh. With ``--profile``, SIGUSR1 starts
+autocomplete afresh; ``lengths`` compares a typed word with every word of the vocabulary for
+near spellings. With ``--profile``, SIGUSR1 starts
 ``cProfile`` on the loop's thread and SIGUSR2 stops it and writes its stats to PATH.
 """
 
@@ -18,7 +19,7 @@ import cProfile
 import signal
 import sys
 
-LEVERS = ("orjson", "uvloop", "priority", "memo")
+LEVERS = ("orjson", "uvloop", "priority", "memo", "lengths")
 
 
 def switch_off(levers: set[str]) -> None:
@@ -34,6 +35,13 @@ def switch_off(levers: set[str]) -> None:
         from bot.discord import options
 
         options.MEMO = False
+    if "lengths" in levers:
+        from bot.core.names.candidates import WordIndex
+
+        def every_word(self: WordIndex, length: int, cutoff: float) -> list[str]:
+            return self._vocabulary
+
+        WordIndex._near_in_length = every_word  # type: ignore[method-assign]
 
 
 def profile_on_signals(path: str) -> None:
