@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -23,28 +24,50 @@ MAX_WAIT = 0.3  # seconds a command may wait for autocompletes answered before i
 
 
 class Lanes:
-    """Counts the autocompletes being answered; commands wait while there are any."""
+    """The autocompletes being answered; commands wait while there are any."""
 
     def __init__(self) -> None:
-        self.completing = 0
+        self._completing: set[int] = set()  # their interaction ids
         self._idle: asyncio.Event | None = None
 
-    def started(self) -> None:
-        """An autocomplete arrived (counted at once, before its task runs)."""
-        self.completing += 1
+    @property
+    def completing(self) -> int:
+        """How many autocompletes are being answered."""
+        return len(self._completing)
 
-    def finished(self) -> None:
-        """An autocomplete was answered (or failed)."""
-        self.completing -= 1
-        if self.completing == 0 and self._idle is not None:
+    def started(self, interaction_id: int) -> None:
+        """An autocomplete arrived (counted at once, before its task runs)."""
+        self._completing.add(interaction_id)
+
+    def finished(self, interaction_id: int) -> None:
+        """An autocomplete's answer was sent, or its handler ended (either may come first)."""
+        self._completing.discard(interaction_id)
+        if not self._completing and self._idle is not None:
             self._idle.set()
             self._idle = None
+
+    def trace(self) -> aiohttp.TraceConfig:
+        """Ends an autocomplete's turn as soon as its answer is written to Discord, not when
+        Discord has replied: the loop's work for it is done then, and no command need wait for
+        the network."""
+
+        async def sent(_session: object, _context: object,
+                       params: aiohttp.TraceRequestChunkSentParams) -> None:
+            # POST .../interactions/{id}/{token}/callback
+            parts = params.url.path.rsplit("/", 4)
+            if self._completing and len(parts) == 5 and parts[1] == "interactions" \
+                    and parts[4] == "callback" and parts[2].isdigit():
+                self.finished(int(parts[2]))
+
+        config = aiohttp.TraceConfig()
+        config.on_request_chunk_sent.append(sent)
+        return config
 
     async def turn(self, arrived: float) -> None:
         """Return once no autocomplete is being answered, or ``MAX_WAIT`` after ``arrived``
         (the loop's clock); waiters are woken in the order they began waiting."""
         loop = asyncio.get_running_loop()
-        while self.completing:
+        while self._completing:
             remaining = arrived + MAX_WAIT - loop.time()
             if remaining <= 0:
                 return
@@ -63,6 +86,8 @@ class PriorityTree(app_commands.CommandTree[Any]):
     def __init__(self, client: discord.Client, *, fallback_to_global: bool = True) -> None:
         super().__init__(client, fallback_to_global=fallback_to_global)
         self.lanes = Lanes()
+        if client.http.http_trace is None:  # else an autocomplete's turn ends with its handler
+            client.http.http_trace = self.lanes.trace()
 
     def _from_interaction(self, interaction: discord.Interaction[Any]) -> None:
         if not PRIORITY:
@@ -71,7 +96,7 @@ class PriorityTree(app_commands.CommandTree[Any]):
         autocomplete = interaction.type is discord.InteractionType.autocomplete
         arrived = asyncio.get_running_loop().time()
         if autocomplete:
-            self.lanes.started()
+            self.lanes.started(interaction.id)
         self.client.loop.create_task(self._run(interaction, autocomplete, arrived),
                                      name="CommandTree-invoker")
 
@@ -86,7 +111,7 @@ class PriorityTree(app_commands.CommandTree[Any]):
             await self._dispatch_error(interaction, error)
         finally:
             if autocomplete:
-                self.lanes.finished()
+                self.lanes.finished(interaction.id)
 
 
 async def after_autocompletes(client: discord.Client) -> None:

@@ -167,3 +167,26 @@ def test_remembered_choices_are_dropped_when_the_indexes_are_rebuilt() -> None:
     after = resolver("Gavin Williamson", "Sarah Wilson")  # an ingest brought a member
     assert {c.value for c in memo.choices(after, "member", "wil")} == {
         "Gavin Williamson", "Sarah Wilson"}
+
+
+async def test_an_autocomplete_turn_ends_when_its_answer_is_sent() -> None:
+    # Not when Discord replies: the loop's part is done then (the commands need not wait for
+    # the network).
+    import aiohttp
+    import yarl
+
+    from bot.discord.interactions import Lanes
+
+    lanes = Lanes()
+    lanes.started(123)
+    sent = lanes.trace().on_request_chunk_sent[0]
+
+    async def send(path: str) -> None:
+        await sent(None, None, aiohttp.TraceRequestChunkSentParams(
+            "POST", yarl.URL(f"http://127.0.0.1/api/v10{path}"), b"{}"))
+
+    await send("/webhooks/1/token")
+    await send("/interactions/124/token/callback")
+    assert lanes.completing == 1
+    await send("/interactions/123/token/callback")
+    assert lanes.completing == 0
