@@ -1,41 +1,48 @@
-"""``python -m bot run`` with some of its speed levers switched off, for `bench/responsiveness.py`
-to compare them side by side; optionally profiling the bot's loop between two signals.
+"""``python -m bot run`` with some speed levers on and the others off, for
+`bench/responsiveness.py` to compare them side by side; optionally profiling the bot's loop
+between two signals.
 
-    python -m bench.lever_bot [--off orjson,uvloop,priority,memo,lengths] [--profile PATH] run
+    python -m bench.lever_bot [--on priority,memo,...] [--profile PATH] run
 
-The bot itself has no such switches: each lever is on wherever it can be (see bench/README.md,
-"Bursts"). Off means: ``orjson`` cannot be imported (discord.py falls back to the standard
-``json``); ``uvloop`` cannot be imported (the standard event loop); ``priority`` dispatches every
-interaction in its arrival order, as discord.py does; ``memo`` ranks the names for each
-autocomplete afresh; ``lengths`` compares a typed word with every word of the vocabulary for
-near spellings. With ``--profile``, SIGUSR1 starts
-``cProfile`` on the loop's thread and SIGUSR2 stops it and writes its stats to PATH.
+The bot itself has no such switches: ``priority``, ``memo`` and ``lengths`` are always on,
+``orjson`` and ``uvloop`` never (they measured no gain: bench/README.md, "Bursts"; install them
+with ``pip install -e '.[bench]'`` to measure them). Off means: ``orjson`` cannot be imported
+(discord.py falls back to the standard ``json``); ``priority`` dispatches every interaction in
+its arrival order, as discord.py does; ``memo`` ranks the names for each autocomplete afresh;
+``lengths`` compares a typed word with every word of the vocabulary for near spellings. On,
+``uvloop`` is the event loop. With ``--profile``, SIGUSR1 starts ``cProfile`` on the loop's
+thread and SIGUSR2 stops it and writes its stats to PATH.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import cProfile
 import signal
 import sys
 
 LEVERS = ("orjson", "uvloop", "priority", "memo", "lengths")
+DEFAULTS = ("priority", "memo", "lengths")  # what `python -m bot run` has
 
 
-def switch_off(levers: set[str]) -> None:
-    """Before anything imports discord: make the switched-off levers unavailable."""
-    for module in ("orjson", "uvloop"):
-        if module in levers:
-            sys.modules[module] = None  # type: ignore[assignment]  # import raises ImportError
-    if "priority" in levers:
+def switch(on: set[str]) -> None:
+    """Before anything imports discord: the levers in ``on`` on, the others off."""
+    if "orjson" not in on:
+        sys.modules["orjson"] = None  # type: ignore[assignment]  # import raises ImportError
+    if "uvloop" in on:
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())  # discord.py's asyncio.run
+    if "priority" not in on:
         from bot.discord import interactions
 
         interactions.PRIORITY = False
-    if "memo" in levers:
+    if "memo" not in on:
         from bot.discord import options
 
         options.MEMO = False
-    if "lengths" in levers:
+    if "lengths" not in on:
         from bot.core.names.candidates import WordIndex
 
         def every_word(self: WordIndex, length: int, cutoff: float) -> list[str]:
@@ -60,14 +67,14 @@ def profile_on_signals(path: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--off", default="", help=f"levers to switch off, of {LEVERS}")
+    parser.add_argument("--on", default="", help=f"levers to switch on, of {LEVERS}")
     parser.add_argument("--profile", help="cProfile stats file (SIGUSR1 starts, SIGUSR2 writes)")
     args, rest = parser.parse_known_args()
-    off = {lever for lever in args.off.split(",") if lever}
-    unknown = off - set(LEVERS)
+    on = {lever for lever in args.on.split(",") if lever}
+    unknown = on - set(LEVERS)
     if unknown:
         parser.error(f"unknown levers {sorted(unknown)}")
-    switch_off(off)
+    switch(on)
     if args.profile:
         profile_on_signals(args.profile)
     from bot.cli import main as cli_main

@@ -14,16 +14,17 @@ in one run. ``--process`` runs the bot as ``python -m bot run`` instead of in th
 event loop, and reads the lag of the bot's loop alone from its metrics (``METRICS_PORT``).
 Figures, not assertions.
 
-    python -m bench.responsiveness --store COPY.db --levers none,orjson,uvloop,priority,memo,all
+    python -m bench.responsiveness --store COPY.db --levers none,defaults,all
         --repeat 2 --phases steady,burst --bursts 3
 
 ``--levers`` compares bot processes one after the other in one run, each with only the named
-speed levers on (bench/lever_bot.py switches the others off; ``all`` is ``python -m bot run``
-itself), and ends with their bursts side by side. Besides the seconds from each interaction's
-sending by the harness, each phase reports the seconds from the local server's sending of the
-interaction to its accepting the bot's first response (Discord's view, without the harness's
-own work of building the burst), how long the server took to send each burst, and the CPU time
-of the bot's loop thread and of the harness's process. ``--profile PATH`` writes a cProfile of
+speed levers on (bench/lever_bot.py switches the others off; ``defaults`` are those of
+``python -m bot run``, ``all`` the five), and ends with their bursts side by side. Besides the
+seconds from each interaction's sending by the harness, each phase reports the seconds from
+the local server's sending of the interaction to its accepting the bot's first response
+(Discord's view, without the harness's own work of building the burst), how long the server
+took to send each burst, and the CPU time of the bot's loop thread and of the harness's
+process. ``--profile PATH`` writes a cProfile of
 the bot's loop during the bursts.
 """
 
@@ -418,17 +419,16 @@ async def measure(db: Path, beside: int, size: int, rate: float, seconds: float,
 
 
 def lever_command(on: str) -> list[str]:
-    """The bot process for a set of levers on ("orjson+uvloop", "none", "all"): ``all`` is
-    ``python -m bot run`` itself; the others switch the rest off through bench/lever_bot.py."""
-    from bench.lever_bot import LEVERS
+    """The bot process for a set of levers on ("memo+lengths", "none"; "all": the five):
+    bench/lever_bot.py, which switches the others off (see it; its ``DEFAULTS`` are what
+    ``python -m bot run`` has, with orjson unimportable even where it is installed)."""
+    from bench.lever_bot import DEFAULTS, LEVERS
 
-    if on == "all":
-        return [sys.executable, "-m", "bot", "run"]
-    wanted = set() if on == "none" else set(on.split("+"))
-    if wanted - set(LEVERS):
-        raise SystemExit(f"unknown levers {sorted(wanted - set(LEVERS))}; of {LEVERS}")
-    off = ",".join(lever for lever in LEVERS if lever not in wanted)
-    return [sys.executable, "-m", "bench.lever_bot", "--off", off, "run"]
+    names = {"none": "", "all": ",".join(LEVERS), "defaults": ",".join(DEFAULTS)}
+    wanted = names.get(on, on.replace("+", ","))
+    if set(filter(None, wanted.split(","))) - set(LEVERS):
+        raise SystemExit(f"unknown levers in {on!r}; of {LEVERS}, none, defaults, all")
+    return [sys.executable, "-m", "bench.lever_bot", "--on", wanted, "run"]
 
 
 def print_rows(title: str, rows: list[tuple[str, dict[str, list[float]]]]) -> None:
@@ -477,7 +477,7 @@ def main() -> None:
     parser.add_argument("--process", action="store_true",
                         help="run the bot as `python -m bot run` and read its own loop lag")
     parser.add_argument("--levers", help="bot processes to compare, one after the other: "
-                        "sets of levers on, e.g. none,orjson,uvloop,priority,all "
+                        "sets of levers on, e.g. none,orjson,uvloop,priority,defaults,all "
                         "(orjson+uvloop for two); implies --process")
     parser.add_argument("--repeat", type=int, default=1, help="run the --levers list again")
     parser.add_argument("--profile", type=Path,

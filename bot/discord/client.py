@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -150,30 +147,11 @@ class WrittenAnswersBot(AppBot):
         log.info("logged in as %s in %d servers", self.user, len(self.guilds))
 
 
-def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop where it is installed (a dependency, except on Windows, which it does not
-    support): a burst of interactions costs the loop less with it (bench/README.md). None for
-    asyncio's own loop."""
-    try:
-        import uvloop
-    except ImportError:
-        return None
-    return uvloop.new_event_loop
-
-
 def run_bot(services: Services) -> None:
     """Run until stopped. The token is passed to discord.py only, never logged."""
     settings = services.settings
     configure_endpoints(settings.discord_api_base_url, settings.discord_gateway_url)
     bot = WrittenAnswersBot(settings, services.store, services)
-
-    async def run() -> None:  # as discord.py's ``Client.run``, on the loop chosen here
-        async with bot:
-            await bot.start(settings.discord_token or "")
-
-    with contextlib.suppress(KeyboardInterrupt), asyncio.Runner(
-        loop_factory=event_loop_factory()
-    ) as runner:
-        runner.run(run())
+    bot.run(settings.discord_token or "", log_handler=None)
 Interaction = discord.Interaction[WrittenAnswersBot]
 """An interaction with the bot typed, as the cogs receive it."""
