@@ -15,6 +15,7 @@ from bot.core.search.render import answer_view
 from bot.core.text import cut_at_word
 from bot.discord.answers import answer_message
 from bot.discord.client import Interaction, WrittenAnswersBot
+from bot.discord.interactions import after_autocompletes
 from bot.discord.options import (
     NAME_LIMIT,
     DepartmentName,
@@ -90,6 +91,7 @@ class Answers(commands.Cog):
         # Names came resolved from memory; the search itself may take longer on a big store.
         await interaction.response.defer(thinking=True)
         page = await run_search(interaction, search)
+        await after_autocompletes(self.bot)  # people typing are answered first
         if not page.outcome.results:
             await interaction.followup.send(nothing_found(self.bot, search))
             return

@@ -145,3 +145,24 @@ def test_topics_by_stem_and_any_word_order() -> None:
     assert topics.resolve("young people unemployment").best.id == "Unemployment: Young People"
     assert topics.resolve("special educational need").best.id == "Special Educational Needs"
     assert topics.resolve("").candidates == []
+
+
+def test_near_spellings_are_the_same_when_only_words_of_a_fitting_length_are_compared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.core.names.candidates import WordIndex
+
+    words = ["wil", "will", "willi", "william", "williams", "williamson", "wilson", "wo",
+             "smith", "smyth", "smithson", "jones", "jonas", "johnson", "j", "education"]
+    index = WordIndex()
+    for number, word in enumerate(words):
+        index.add(number, [word])
+    index.freeze()
+    typed = ["w", "wi", "wil", "willa", "smiht", "jone", "jonson", "edukation", "", "x" * 30]
+    found = {(t, c): list(index.similar_words(t, c).items()) for t in typed for c in (70, 75)}
+    # Against every word of the vocabulary, as before: the same words, scores and order.
+    monkeypatch.setattr(WordIndex, "_near_in_length",
+                        lambda self, length, cutoff: self._vocabulary)
+    assert found == {(t, c): list(index.similar_words(t, c).items())
+                     for t in typed for c in (70, 75)}
+    assert len(found["wil", 70]) > 1

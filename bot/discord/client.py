@@ -21,6 +21,7 @@ from bot.discord.answers import AnswerPageButton, VoteButton, answer_message
 from bot.discord.base import AppBot
 from bot.discord.endpoints import configure_endpoints
 from bot.discord.fair_use import FairUse, fair_use_message
+from bot.discord.interactions import PriorityTree
 from bot.discord.news import News
 from bot.discord.replies import reply_error
 from bot.discord.search import OpenAnswerSelect, PickButton, ResultsPageButton
@@ -67,6 +68,7 @@ class WrittenAnswersBot(AppBot):
             # Answer text and user input must never ping anyone.
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            tree_cls=PriorityTree,  # autocompletes ahead of the commands of a burst
             **options,  # type: ignore[arg-type]  # discord.py types its options one by one
         )
         self.settings = settings

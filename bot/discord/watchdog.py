@@ -10,16 +10,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable
+from types import FrameType
 
 log = logging.getLogger(__name__)
 
 TICK = 0.05
 BLOCKED_AFTER = 0.25  # seconds: a click waiting this long behind other work is noticed
+
+
+# Where the loop's thread is while the loop waits for I/O: asyncio's loop in ``select``; uvloop
+# (C code, no frame of its own) in the frame that started it, ``asyncio.Runner.run``.
+WAITING_IN = (os.path.join("", "selectors.py"), os.path.join("asyncio", "runners.py"))
+
+
+def is_waiting(frame: FrameType) -> bool:
+    """Whether the loop's innermost frame is the loop waiting for I/O, not a step of ours."""
+    return frame.f_code.co_filename.endswith(WAITING_IN)
 
 
 class LoopWatchdog:
@@ -77,7 +89,7 @@ class LoopWatchdog:
             if warned_for:
                 continue  # once per stall
             frame = sys._current_frames().get(self._loop_thread or 0)
-            if frame is not None and frame.f_code.co_filename.endswith("selectors.py"):
+            if frame is not None and is_waiting(frame):
                 # Waiting for I/O: no step holds the loop; the process is short of CPU.
                 continue
             warned_for = stalled

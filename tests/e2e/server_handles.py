@@ -44,6 +44,7 @@ class InteractionHandle:
         self.focused_type = focused_type
         self.source_message_id = source_message_id
         self.dispatched_at = 0.0
+        self.answered_at = 0.0  # when the initial response was accepted (the loop's clock)
         self.expired = False
         # The accepted initial response: {"type": int, "data": dict | None}.
         self.callback: dict | None = None

@@ -246,6 +246,7 @@ class InteractionEndpoints:
             raise self._reject_callback(handle, req, err) from None
 
         handle.callback = {"type": callback_type, "data": copy.deepcopy(data)}
+        handle.answered_at = asyncio.get_running_loop().time()
         self.actions.append(
             Action(
                 "interaction_callback",

@@ -1162,7 +1162,10 @@ async def test_history_after_a_message_pages_forward_from_it(
 ) -> None:
     channel = harness_bot.get_channel(discord_server.channel.id)
     assert isinstance(channel, discord.TextChannel)
-    sent = [await channel.send(f"post {i}") for i in range(7)]
+    sent = []
+    for i in range(7):  # each in a millisecond of its own: ``after=moment`` below is one
+        sent.append(await channel.send(f"post {i}"))
+        await asyncio.sleep(0.002)
     # Discord answers ``after`` with the messages that follow it, not the newest ones.
     page = await harness_bot.http.logs_from(channel.id, 3, after=sent[1].id)
     assert [m["content"] for m in page] == ["post 4", "post 3", "post 2"]

@@ -1,0 +1,87 @@
+"""``python -m bot run`` with some speed levers on and the others off, for
+`bench/responsiveness.py` to compare them side by side; optionally profiling the bot's loop
+between two signals.
+
+    python -m bench.lever_bot [--on priority,memo,...] [--profile PATH] run
+
+The bot itself has no such switches: ``priority``, ``memo`` and ``lengths`` are always on,
+``orjson`` and ``uvloop`` never (they measured no gain: bench/README.md, "Bursts"; install them
+with ``pip install -e '.[bench]'`` to measure them). Off means: ``orjson`` cannot be imported
+(discord.py falls back to the standard ``json``); ``priority`` dispatches every interaction in
+its arrival order, as discord.py does; ``memo`` ranks the names for each autocomplete afresh;
+``lengths`` compares a typed word with every word of the vocabulary for near spellings. On,
+``uvloop`` is the event loop. With ``--profile``, SIGUSR1 starts ``cProfile`` on the loop's
+thread and SIGUSR2 stops it and writes its stats to PATH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import signal
+import sys
+
+LEVERS = ("orjson", "uvloop", "priority", "memo", "lengths")
+DEFAULTS = ("priority", "memo", "lengths")  # what `python -m bot run` has
+
+
+def switch(on: set[str]) -> None:
+    """Before anything imports discord: the levers in ``on`` on, the others off."""
+    if "orjson" not in on:
+        sys.modules["orjson"] = None  # type: ignore[assignment]  # import raises ImportError
+    if "uvloop" in on:
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())  # discord.py's asyncio.run
+    if "priority" not in on:
+        from bot.discord import interactions
+
+        interactions.PRIORITY = False
+    if "memo" not in on:
+        from bot.discord import options
+
+        options.MEMO = False
+    if "lengths" not in on:
+        from bot.core.names.candidates import WordIndex
+
+        def every_word(self: WordIndex, length: int, cutoff: float) -> list[str]:
+            return self._vocabulary
+
+        WordIndex._near_in_length = every_word  # type: ignore[method-assign]
+
+
+def profile_on_signals(path: str) -> None:
+    profiler = cProfile.Profile()
+
+    def start(*_: object) -> None:
+        profiler.enable()
+
+    def stop(*_: object) -> None:
+        profiler.disable()
+        profiler.dump_stats(path)
+
+    signal.signal(signal.SIGUSR1, start)
+    signal.signal(signal.SIGUSR2, stop)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--on", default="", help=f"levers to switch on, of {LEVERS}")
+    parser.add_argument("--profile", help="cProfile stats file (SIGUSR1 starts, SIGUSR2 writes)")
+    args, rest = parser.parse_known_args()
+    on = {lever for lever in args.on.split(",") if lever}
+    unknown = on - set(LEVERS)
+    if unknown:
+        parser.error(f"unknown levers {sorted(unknown)}")
+    switch(on)
+    if args.profile:
+        profile_on_signals(args.profile)
+    from bot.cli import main as cli_main
+    from bot.discord.frontend import DiscordFrontend
+
+    sys.exit(cli_main(rest, frontend=DiscordFrontend))
+
+
+if __name__ == "__main__":
+    main()
