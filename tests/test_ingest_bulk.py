@@ -112,7 +112,7 @@ def test_a_bulk_load_killed_midway_leaves_a_searchable_store_and_a_rerun_complet
     # The two files stored are whole, searchable, and the store says what it lacks.
     assert store.count_questions() == 400
     aside = indexes_aside(store.conn)
-    assert len(aside) == 9
+    assert len(aside) == 6
     names = {n for n, _ in aside}
     present = {r[0] for r in store.conn.execute(INDEXES)}
     assert not names & present
