@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import json
+import logging
 import multiprocessing
+import queue
+import threading
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +31,15 @@ from bot.core.store.states import file_capture_time
 INGESTIBLE_SUFFIXES = (".json", ".xml")
 BULK_CACHE_KIB = -524_288  # 512 MB of SQLite page cache while loading (negative: KiB)
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # smaller loads are done before a second process starts
+# A bulk load (store/bulk.py): at least this many bytes, bringing (at BYTES_PER_QUESTION) at
+# least a quarter as many questions as are stored. Building the indexes after costs about
+# 10 us a stored question, inserting into them about 60 us a new one.
+BULK_MIN_BYTES = PARALLEL_MIN_BYTES
+BYTES_PER_QUESTION = 2_400  # about what one takes in the API's JSON
+PART_RECORDS = 5_000  # records the parsing process sends at a time
+PARTS_AHEAD = 4  # parts it may have parsed before the caller takes them
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -118,8 +133,10 @@ def ingest_paths(
 
     A bulk load gets a bigger page cache while it runs: the indexes of a big store no longer
     fit in the usual one, and re-reading their pages made the last 50,000 questions of a
-    400,000 load go in at 3,004 records/s instead of 4,976. A load of many megabytes parses
-    each next file in a second process while this one stores the last (PARALLEL_MIN_BYTES).
+    400,000 load go in at 3,004 records/s instead of 4,976. A load of many megabytes is parsed
+    in a second process, in parts this one stores as they come (PARALLEL_MIN_BYTES), and a load
+    big beside the store builds the read-side indexes once at its end (``_is_bulk``,
+    ``store/bulk.py``).
     """
     report = IngestReport()
     paths = list(paths)
@@ -132,18 +149,35 @@ def ingest_paths(
     # 50,000-record file took 73-110 us a record instead of 55.
     collecting = gc.isenabled()
     gc.disable()
+    aside = store.set_aside_indexes() if _is_bulk(store, files) else 0
     try:
-        for parsed in _parsed_in_order(files, captured_at):
-            file_report = store_parsed(store, parsed)
+        for parts in _parsed_in_order(files, captured_at):
+            file_report = store_parts(store, parts)
             file_report.named = Path(file_report.path) in named
             report.files.append(file_report)
     finally:
+        if aside:
+            _restore_indexes(store, aside)
         if collecting:
             gc.enable()
         store.conn.execute(f"PRAGMA cache_size={int(previous)}")
     if any(f.new or f.updated for f in report.files):
         report.merged = store.merge_duplicates().questions
     return report
+
+
+def _is_bulk(store: Store, files: list[Path]) -> bool:
+    """Whether a load is big enough, beside the store, to build the read-side indexes after it
+    instead of inserting into them question by question (``BULK_MIN_BYTES``)."""
+    size = _total_bytes(files)
+    return size >= BULK_MIN_BYTES and 4 * size // BYTES_PER_QUESTION >= store.count_questions()
+
+
+def _restore_indexes(store: Store, aside: int) -> None:
+    started = time.monotonic()
+    log.info("bulk load: building the %d indexes set aside", aside)
+    store.restore_indexes()
+    log.info("bulk load: indexes built in %.1f s", time.monotonic() - started)
 
 
 def _total_bytes(files: list[Path]) -> int:
@@ -154,48 +188,141 @@ def _total_bytes(files: list[Path]) -> int:
     return total
 
 
-def _parsed_in_order(files: list[Path], captured_at: str | None = None) -> Iterator[ParsedFile]:
-    """Each file parsed, in order. For a big load, a second process parses file n + 1 while
-    the caller stores file n: storing and parsing each take about half the time, and the
-    records cost 9 us each to unpickle; 300,000 questions went in at 7,773 records/s instead
-    of 6,619. Started with "spawn", not "fork": the caller may hold threads and a connection."""
+def _parsed_in_order(
+    files: list[Path], captured_at: str | None = None
+) -> Iterator[Iterator[ParsedFile]]:
+    """Each file parsed, in order, as its parts (``read_file_parts``). For a big load a second
+    process parses while the caller stores, part by part: the caller stores the first part of a
+    file while the rest is parsed, and the next file is parsed while it stores the last. Started
+    with "spawn", not "fork": the caller may hold threads and a connection."""
+    # A single file stays here: its parse overlaps its storing only with a core to spare, and
+    # on a busy machine the second process cost more than it saved (one 50,000-question file,
+    # load average 5-9: parsed in parts elsewhere 0.57-0.92x as fast as the code before).
     if len(files) < 2 or _total_bytes(files) < PARALLEL_MIN_BYTES:
-        yield from (read_file(path, captured_at) for path in files)
+        yield from (iter([read_file(path, captured_at)]) for path in files)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=gc.disable) as parser:
+    receiver, sender = context.Pipe(duplex=False)
+    pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_parser,
+                               initargs=(sender,))
+    # The receiver closes before the pool waits for its process: a parsing process still
+    # sending (the caller stopped on an error) then stops instead of waiting for ever.
+    with pool as parser, receiver, sender:
 
-        def submit(path: Path) -> Future[ParsedFile] | None:
+        def submit(path: Path) -> Future[None] | None:
             try:
-                return parser.submit(read_file, path, captured_at)
+                return parser.submit(send_parts, path, captured_at, PART_RECORDS)
             except BrokenProcessPool:
                 return None
 
         ahead = submit(files[0])
+        # The process has started with its end of the pipe: with ours closed, a read fails at
+        # once, instead of waiting for ever, if that process dies.
+        sender.close()
         for index, path in enumerate(files):
             current = ahead
             if index + 1 < len(files):
                 ahead = submit(files[index + 1])
-            try:
-                yield current.result() if current else read_file(path, captured_at)
-            except BrokenProcessPool:  # the parsing process died (out of memory): go on here
-                yield read_file(path, captured_at)
+            yield _received(receiver, current is not None, path, captured_at)
+
+
+# In the parsing process: the parts parsed and not yet sent, and the thread sending them.
+_outbox: queue.Queue[ParsedFile | None] = queue.Queue(maxsize=PARTS_AHEAD)
+_sender: list[threading.Thread] = []
+
+
+def _start_parser(channel: Connection) -> None:
+    gc.disable()  # as in ingest_paths
+    thread = threading.Thread(target=_send_all, args=(channel,), daemon=True)
+    thread.start()
+    _sender.append(thread)
+
+
+def _send_all(channel: Connection) -> None:
+    try:
+        with contextlib.suppress(OSError):  # the caller closed its end: nothing more to send
+            while True:
+                channel.send(_outbox.get())
+    finally:
+        # However the sending stopped, the caller then reads the end of the pipe and parses
+        # the rest itself, instead of waiting for parts that will not come.
+        channel.close()
+
+
+def send_parts(path: Path, captured_at: str | None, size: int) -> None:
+    """In the parsing process: parse a file and queue its parts, in order, for the caller. Up
+    to PARTS_AHEAD parts wait in the queue, so the next file is parsed while the caller stores
+    this one's last parts. On a failure, a None tells the caller to parse the file itself."""
+    try:
+        for part in read_file_parts(path, captured_at, size):
+            _queue_part(part)
+    except BaseException:
+        _queue_part(None)
+        raise
+
+
+def _queue_part(part: ParsedFile | None) -> None:
+    while _sender and _sender[0].is_alive():
+        with contextlib.suppress(queue.Full):
+            _outbox.put(part, timeout=0.5)
+            return
+    raise BrokenPipeError("the caller stopped reading")
+
+
+def _received(
+    receiver: Connection, submitted: bool, path: Path, captured_at: str | None
+) -> Iterator[ParsedFile]:
+    """A file's parts from the parsing process; if it could not parse them (it died, out of
+    memory), the rest of the file parsed here instead."""
+    got = 0
+    while True:
+        part = _next_part(receiver) if submitted else None
+        if part is None:
+            rest = read_file(path, captured_at)
+            if got:  # the first part carried the redirects, already stored
+                rest.accepted, rest.redirects = rest.accepted[got:], []
+            yield rest
+            return
+        got += len(part.accepted)
+        yield part
+        if not part.more:
+            return
+
+
+def _next_part(receiver: Connection) -> ParsedFile | None:
+    """The next part sent, or None if the parsing process failed or has died."""
+    try:
+        part: ParsedFile | None = receiver.recv()
+    except (EOFError, OSError):
+        return None
+    return part
 
 
 @dataclass
 class ParsedFile:
-    """A file read and parsed, not yet stored (what the parsing process hands back)."""
+    """A file read and parsed, not yet stored (what the parsing process hands back), or a part
+    of one (``read_file_parts``)."""
 
     report: FileReport
     accepted: list[ParsedQuestion] = field(default_factory=list)
     redirects: list[tuple[str, str]] = field(default_factory=list)
     captured_at: str | None = None  # when the file was captured (store.capture_time's form)
     people: Any = None  # a ParlParse people.json document, loaded as a crosswalk
+    more: bool = False  # a part, with more of its file to come; the last part holds the report
 
 
 def read_file(path: Path, captured_at: str | None = None) -> ParsedFile:
     """Read and parse one file; problems go in its report, nothing touches the store.
     ``captured_at``: when the file was captured; by default its modification time."""
+    return next(read_file_parts(path, captured_at, size=None))
+
+
+def read_file_parts(
+    path: Path, captured_at: str | None = None, size: int | None = PART_RECORDS
+) -> Iterator[ParsedFile]:
+    """``read_file`` in parts of ``size`` accepted records (None: one part), in order: the
+    first carries the file's redirects, the last its report (records rejected, or why the
+    file was skipped) and no ``more``."""
     report = FileReport(str(path))
     parsed = ParsedFile(report)
     try:
@@ -203,74 +330,103 @@ def read_file(path: Path, captured_at: str | None = None) -> ParsedFile:
         parsed.captured_at = captured_at or file_capture_time(path)
     except FileNotFoundError:
         report.skipped = "no such file"
-        return parsed
+        yield parsed
+        return
     except OSError as error:
         report.skipped = f"cannot read: {error.strerror or error}"
-        return parsed
+        yield parsed
+        return
     head = data.lstrip()[:1]
+    records: Iterable[tuple[str, ParsedQuestion | RecordError]] = []
+    redirects: list = []
     if not head:
         report.skipped = "empty file"
-        return parsed
-    if head in (b"{", b"["):
+    elif head in (b"{", b"["):
         report.kind = "api-json"
-        records, redirects = _read_json(data, report, parsed)
+        records = _read_json(data, report, parsed)
     elif head == b"<":
         report.kind = "parlparse-xml"
         records, redirects = _read_xml(path, report)
     else:
         report.skipped = "neither JSON nor XML"
-        return parsed
-    if report.skipped:
-        return parsed
+    parsed.redirects = [(r.old_gid, r.new_gid) for r in redirects]
     for where, item in records:
         if isinstance(item, RecordError):
             report.rejected.append((where, str(item)))
-        else:
-            parsed.accepted.append(item)
-    parsed.redirects = [(r.old_gid, r.new_gid) for r in redirects]
-    return parsed
+            continue
+        parsed.accepted.append(item)
+        if size is not None and len(parsed.accepted) >= size:
+            parsed.more = True
+            yield parsed
+            parsed = ParsedFile(report, captured_at=parsed.captured_at)
+    yield parsed
 
 
 def store_parsed(store: Store, parsed: ParsedFile, source: str | None = None) -> FileReport:
     """Store one parsed file in one transaction; ``source`` names the load in the change log
     (default ``ingest:FILE``)."""
-    report = parsed.report
-    if report.skipped:
-        return report
-    if parsed.people is not None:
-        report.people, merge = store.load_people(parsed.people)
+    return store_parts(store, iter([parsed]), source)
+
+
+def store_parts(
+    store: Store, parts: Iterator[ParsedFile], source: str | None = None
+) -> FileReport:
+    """Store a file's parts (``read_file_parts``) in one transaction, each as it comes: the
+    same rows and change log as the whole file at once, since each part's records are compared
+    with what the earlier parts stored."""
+    part = next(parts)
+    if part.report.skipped:
+        return part.report
+    if part.people is not None:
+        report = part.report
+        report.people, merge = store.load_people(part.people)
         report.merged = len(merge.members)
         return report
+    source = source or f"ingest:{Path(part.report.path).name}"
+    total = UpsertResult()
+    redirects = 0
     with store.transaction():
-        # Redirects first, so this file's own records take the newer ids it names.
-        report.redirects = store.add_redirects(parsed.redirects)
-        name = Path(report.path).name
-        result: UpsertResult = store.upsert(
-            parsed.accepted, source=source or f"ingest:{name}", captured_at=parsed.captured_at
-        )
-    report.new, report.updated, report.unchanged = result.new, result.updated, result.unchanged
+        while True:
+            # Redirects first, so this file's own records take the newer ids it names.
+            redirects += store.add_redirects(part.redirects)
+            result = store.upsert(part.accepted, source=source, captured_at=part.captured_at)
+            total.new += result.new
+            total.updated += result.updated
+            total.unchanged += result.unchanged
+            if not part.more:
+                break
+            part = next(parts)
+    report = part.report
+    report.redirects = redirects
+    report.new, report.updated, report.unchanged = total.new, total.updated, total.unchanged
     return report
 
 
-def _read_json(data: bytes, report: FileReport, parsed: ParsedFile) -> tuple[list, list]:
+def _read_json(data: bytes, report: FileReport, parsed: ParsedFile) -> Iterable[
+    tuple[str, ParsedQuestion | RecordError]
+]:
+    """The records of an API JSON document, read as they are taken; a document of another
+    shape is reported (and gives none) before the first."""
     try:
         doc = json.loads(data)
     except UnicodeDecodeError:
         report.skipped = "not valid UTF-8 text"
-        return [], []
+        return []
     except json.JSONDecodeError as error:
         report.skipped = f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        return [], []
+        return []
     if is_people_document(doc):
         report.kind = "people-json"
         parsed.people = doc
-        return [], []
+        return []
+    records = iter_api_document(doc)
     try:
-        return list(iter_api_document(doc)), []
+        first = next(records, None)  # the document's shape is checked before the first record
     except NotQuestionsError as error:
         report.kind = "not-questions"
         report.skipped = f"not questions: {error}"
-        return [], []
+        return []
+    return [] if first is None else itertools.chain([first], records)
 
 
 def _read_xml(path: Path, report: FileReport) -> tuple[list, list]:

@@ -29,6 +29,7 @@ from bot.core.records import (
     question_tags,
     status_of,
 )
+from bot.core.store.bulk import indexes_aside, restore_indexes, set_aside_indexes
 from bot.core.store.calendar import CalendarCheck, CalendarCover, check_calendar
 from bot.core.store.printings import Printings, merge_printing
 from bot.core.store.rows import query_dicts
@@ -109,6 +110,7 @@ class Store:
         self._speakers: dict[int, int] | None = None
         self.calendar = CalendarCover(conn)
         if not readonly:
+            self.restore_indexes()  # a bulk load killed midway left some aside (bulk.py)
             self._migrate()
             self.check_calendar()
 
@@ -140,6 +142,22 @@ class Store:
             with self.transaction():
                 MIGRATIONS[number](self.db)
                 self.conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    def set_aside_indexes(self) -> int:
+        """Drop the read-side indexes of ``questions`` for a bulk load, in a transaction of
+        their own (``bulk.py``); ``restore_indexes`` builds them again."""
+        with self.transaction():
+            return set_aside_indexes(self.conn)
+
+    def restore_indexes(self) -> int:
+        """Build the indexes a bulk load set aside, if any; how many were built."""
+        has_state = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'state'"
+        ).fetchone()
+        if not has_state or not indexes_aside(self.conn):
+            return 0
+        with self.transaction():
+            return restore_indexes(self.conn)
 
     def check_calendar(self) -> CalendarCheck:
         """The ``working_days`` table made again if the ``holidays`` package's bank holidays

@@ -1,0 +1,182 @@
+"""Bulk ingest beside the raw-insert floor, this code beside another checkout's, in one run.
+
+    python -m bench.ingest_bulk --before CHECKOUT [--sizes 100000,300000] [--repeat 3]
+
+For each repeat, in turn for each code: `ingest` of the corpus's first part (50,000 questions)
+into an empty store, the raw-insert floor of that part (``search_bench.raw_insert``, this
+code), then the whole build of each size. Every figure is a median over the repeats, measured
+side by side: the machine is shared, so only figures of one run compare. Each build also
+checks that both codes stored the same rows and change log (timestamps aside).
+
+Each measurement runs in a fresh process started in that checkout, so it imports that code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve()
+OUT = HERE.parent / "out"
+
+# Run in the checkout measured: imports only its `bot`, so any version of the code will do.
+_CHILD = """
+import hashlib, json, resource, sys, time
+from pathlib import Path
+from bot.core.sources.ingest import ingest_paths
+from bot.core.store.database import Store
+
+def digest(store):
+    sha = hashlib.sha256()
+    for sql in (
+        "SELECT id, status, tags, heading, question_text, answer_text, date_answered, "
+        "captured_at FROM questions ORDER BY id",
+        "SELECT question_id, kind, status, source, detail FROM changes ORDER BY seq",
+        "SELECT * FROM answered_months ORDER BY month",
+        "SELECT rowid FROM questions_fts WHERE questions_fts MATCH 'school' ORDER BY rowid",
+    ):
+        for row in store.conn.execute(sql):
+            sha.update(repr(row).encode())
+    return sha.hexdigest()[:16]
+
+def main():
+    db, files = Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]]
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    with Store(db) as store:
+        started, cpu = time.perf_counter(), time.process_time()
+        report = ingest_paths(store, files)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the parsing process, ended
+        new = report.totals()["new"]
+        indexes = store.conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        ).fetchone()[0]
+        print(json.dumps({"new": new, "seconds": seconds, "cpu": cpu,
+                          "children_cpu": usage.ru_utime + usage.ru_stime,
+                          "digest": f"{digest(store)}, {indexes} indexes"}))
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+
+if __name__ == "__main__":
+    main()
+"""
+
+_FLOOR = """
+import json, sys, time
+from pathlib import Path
+from bench.search_bench import raw_insert
+from bot.core.sources.api_json import iter_api_document
+from bot.core.store.database import Store
+db = Path(sys.argv[2])
+rows = [p.question for _, p in iter_api_document(json.loads(Path(sys.argv[1]).read_bytes()))]
+with Store(db) as store:
+    cpu = time.process_time()
+    seconds = raw_insert(store, rows)
+    cpu = time.process_time() - cpu
+print(json.dumps({"rate": len(rows) / seconds, "cpu": cpu / len(rows) * 1e6}))
+for suffix in ("", "-wal", "-shm"):
+    Path(str(db) + suffix).unlink(missing_ok=True)
+"""
+
+
+@dataclass
+class Runs:
+    rates: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # main process CPU us a record
+    all_cpu: list[float] = field(default_factory=list)  # with the parsing process's
+    digests: set[str] = field(default_factory=set)
+
+    def add(self, result: dict[str, float | str]) -> None:
+        self.rates.append(float(result["new"]) / float(result["seconds"]))
+        self.cpu.append(float(result["cpu"]) / float(result["new"]) * 1e6)
+        spent = float(result["cpu"]) + float(result.get("children_cpu", 0))
+        self.all_cpu.append(spent / float(result["new"]) * 1e6)
+        self.digests.add(str(result["digest"]))
+
+
+def measure(checkout: Path, files: list[Path]) -> dict[str, float | str]:
+    script = OUT / "ingest_bulk_child.py"
+    script.write_text(_CHILD)
+    db = OUT / f"bulk-{os.getpid()}.db"
+    env = dict(os.environ, PYTHONPATH=str(checkout))
+    done = subprocess.run([sys.executable, str(script), str(db), *map(str, files)],
+                          cwd=checkout, env=env, capture_output=True, text=True, check=True)
+    result: dict[str, float | str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def floor(part: Path) -> tuple[float, float]:
+    """The raw-insert floor of a part: records/s and CPU us a record."""
+    db = OUT / f"bulk-floor-{os.getpid()}.db"
+    done = subprocess.run([sys.executable, "-c", _FLOOR, str(part), str(db)],
+                          cwd=HERE.parent.parent, capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout)
+    return float(result["rate"]), float(result["cpu"])
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", type=Path, required=True, help="checkout of the old code")
+    parser.add_argument("--sizes", default="100000,300000")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    from bench.search_bench import corpus_files
+
+    OUT.mkdir(exist_ok=True)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    corpora = {size: corpus_files(size, False) for size in sizes}
+    part = corpora[sizes[0]][:1]
+    codes = {"before": args.before.resolve(), "after": HERE.parent.parent}
+    one = {name: Runs() for name in codes}
+    whole = {(name, size): Runs() for name in codes for size in sizes}
+    floors: list[float] = []
+    floor_cpu: list[float] = []
+    started = datetime.now(UTC)
+    load = os.getloadavg()[0]
+    for repeat in range(args.repeat):
+        for name, checkout in codes.items():
+            one[name].add(measure(checkout, part))
+        rate, cpu = floor(part[0])
+        floors.append(rate)
+        floor_cpu.append(cpu)
+        for size in sizes:
+            for name, checkout in codes.items():
+                whole[name, size].add(measure(checkout, corpora[size]))
+                print(f"repeat {repeat + 1}, {size:,}, {name}: "
+                      f"{whole[name, size].rates[-1]:,.0f} rec/s", file=sys.stderr, flush=True)
+    load = max(load, os.getloadavg()[0])
+    base = med(floors)
+    print(f"Produced by `python -m bench.ingest_bulk --before CHECKOUT --sizes {args.sizes} "
+          f"--repeat {args.repeat}` on {started:%Y-%m-%d} ({os.cpu_count()} cores, load "
+          f"average up to {load:.1f}); medians of {args.repeat}, rec/s; raw insert floor of "
+          f"the first part (50,000): {base:,.0f} rec/s, {med(floor_cpu):.0f} us of CPU a "
+          f"record.\n")
+    print("| load | before rec/s | after rec/s | after / before | before / floor | "
+          "after / floor | CPU us a record, storing process: before / after | with the parsing "
+          "process: before / after | same rows and log |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    rows = [("one part, 50,000", one["before"], one["after"])]
+    rows += [(f"whole build, {size:,}", whole["before", size], whole["after", size])
+             for size in sizes]
+    for label, before, after in rows:
+        same = "yes" if len(before.digests | after.digests) == 1 else "NO"
+        b, a = med(before.rates), med(after.rates)
+        print(f"| {label} | {b:,.0f} | {a:,.0f} | {a / b:.2f} | {b / base:.2f} | "
+              f"{a / base:.2f} | {med(before.cpu):.0f} / {med(after.cpu):.0f} | "
+              f"{med(before.all_cpu):.0f} / {med(after.all_cpu):.0f} | {same} |")
+
+
+if __name__ == "__main__":
+    main()
