@@ -298,7 +298,7 @@ def test_a_search_for_a_very_common_word_ranks_heading_matches_first_newest_firs
     the newest matches with the word in their heading come first, then the other newest
     matches; the total, pages, filters and newest-first order are as for any search."""
     monkeypatch.setattr("bot.core.search.ranking.RANK_BUDGET", 1)
-    monkeypatch.setattr("bot.core.search.ranking._LARGE", set())
+    monkeypatch.setattr("bot.core.search.ranking._COUNTS", {})
     base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
 
     def question(qid: int, heading: str, house: str) -> dict:

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 # questions. Under it, bm25 ranks every match exactly.
 RANK_BUDGET = 50_000
 _QUOTED = re.compile(r'"[^"]*"\*?')
-_LARGE: set[str] = set()  # phrases once counted over the budget: they stay common
-_LARGE_CAP = 50_000
+_COUNTS: dict[str, int] = {}  # documents of each phrase counted, up to RANK_BUDGET + 1
+_COUNTS_CAP = 100_000
 
 
 def phrases(expression: str) -> list[str]:
@@ -34,19 +34,19 @@ def phrases(expression: str) -> list[str]:
 
 def within_budget(conn: sqlite3.Connection, expression: str) -> bool:
     """Whether bm25's first step, counting the documents of each phrase of ``expression``,
-    reads at most ``RANK_BUDGET`` entries; counted here up to that (phrases once found over it
-    on their own are not counted again)."""
+    reads at most ``RANK_BUDGET`` entries; counted here up to that, and remembered: a count a
+    little out of date decides the same."""
     left = RANK_BUDGET
     for phrase in phrases(expression):
-        if phrase in _LARGE:
-            return False
-        count = conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM questions_fts WHERE questions_fts MATCH ? "
-            "LIMIT ?)", (phrase, left + 1)).fetchone()[0]
-        if count > RANK_BUDGET:
-            if len(_LARGE) > _LARGE_CAP:
-                _LARGE.clear()
-            _LARGE.add(phrase)
+        count = _COUNTS.get(phrase)
+        if count is None:
+            count = conn.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM questions_fts WHERE questions_fts MATCH ? "
+                "LIMIT ?)", (phrase, left + 1)).fetchone()[0]
+            if count <= left or count > RANK_BUDGET:  # exact, or over on its own
+                if len(_COUNTS) > _COUNTS_CAP:
+                    _COUNTS.clear()
+                _COUNTS[phrase] = count
         left -= count
         if left < 0:
             return False
