@@ -31,11 +31,14 @@ class TopicIndex:
         # Each heading's distinct words, as one tuple of interned strings: 35,000 headings
         # share a few thousand words (15 MB as a frozenset of fresh strings each).
         self._words: list[tuple[str, ...]] = []
+        kept: dict[str, tuple[str, int, list[Any]]] = {}
         for heading, count, *latest in headings:
             heading = heading.strip()
             folded = fold(heading)
-            if not heading or folded in self._exact:
-                continue
+            if heading and folded not in kept:
+                kept[folded] = (heading, count, latest)
+        # Most used first, so that an index's order is its popularity (see _score).
+        for folded, (heading, count, latest) in sorted(kept.items(), key=lambda e: -e[1][1]):
             if latest:
                 self.latest[heading] = latest[0]
             index = len(self.headings)
@@ -55,20 +58,23 @@ class TopicIndex:
                 candidates.update(self._index.items(word))
         if len(candidates) > MAX_TOPIC_CANDIDATES:
             # A word or two letters found in thousands of headings: score the most used.
-            candidates = set(
-                sorted(candidates, key=lambda i: -self.counts[i])[:MAX_TOPIC_CANDIDATES]
-            )
+            candidates = set(sorted(candidates)[:MAX_TOPIC_CANDIDATES])  # the most used
+        asked = set().union(*similar)
+        # How alike each query word is to each heading word, remembered for this query:
+        # the candidates share most of their words.
+        alike = [dict(found) for found in similar]
         scores: dict[int, float] = {}
         for index in candidates:
             heading_words = self._words[index]
             best = [
-                max((found.get(h) or fuzz.ratio(w, h) for h in heading_words), default=0.0)
-                for w, found in zip(words, similar, strict=True)
+                max((memo.get(h) or memo.setdefault(h, fuzz.ratio(w, h)) for h in heading_words),
+                    default=0.0)
+                for w, memo in zip(words, alike, strict=True)
             ]
             coverage = sum(best) / len(best)
             # Words of the heading the query did not ask for rank it lower; popularity breaks
             # ties among equally good headings.
-            unmatched = sum(1 for h in heading_words if not any(h in f for f in similar))
+            unmatched = sum(1 for h in heading_words if h not in asked)
             score = coverage - 1.5 * unmatched + min(2.0, self.counts[index] / 1000)
             if score >= 50:
                 scores[index] = min(99.0, score)
@@ -86,16 +92,16 @@ class TopicIndex:
                 scores[index] = max(score, scores.get(index, 0.0))
         if (exact := self._exact.get(fold(text))) is not None:
             scores[exact] = 100.0
-        ranked = sorted(
-            (
-                Candidate(self.headings[i], self.headings[i], s,
-                          f"{self.counts[i]:,} question" + ("" if self.counts[i] == 1 else "s"))
-                for i, s in scores.items()
-            ),
-            key=lambda c: (-c.score, c.name),
-        )
+        # Candidates made for the few shown (and the second, which says whether the first is
+        # sure), not for every heading scored.
+        order = sorted(scores, key=lambda i: (-scores[i], self.headings[i]))
+        ranked = [
+            Candidate(self.headings[i], self.headings[i], scores[i],
+                      f"{self.counts[i]:,} question" + ("" if self.counts[i] == 1 else "s"))
+            for i in order[: max(limit, 2)]
+        ]
         return Resolution(
-            "topic", text, ranked[:limit], is_sure(ranked), max(0, len(ranked) - limit)
+            "topic", text, ranked[:limit], is_sure(ranked), max(0, len(order) - limit)
         )
 
 
