@@ -74,7 +74,8 @@ async def main() -> dict:
     db.close()
     return {"import_s": imported - started, "open_s": opened - imported,
             "index_s": indexed - opened, "first_answer_s": answered - started,
-            "max_tick_ms": max(ticks) * 1000, "rss_after_index_mb": after_index["VmRSS"],
+            "max_tick_ms": max(ticks) * 1000, "ticks_over_100ms": sum(t > 0.1 for t in ticks),
+            "rss_after_index_mb": after_index["VmRSS"],
             "rss_after_use_mb": used["VmRSS"], "peak_mb": used["VmHWM"]}
 
 
