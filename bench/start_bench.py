@@ -58,9 +58,7 @@ async def main() -> dict:
             last = now
 
     beat = asyncio.ensure_future(ticker())
-    # The checkout's own way of reading them off the loop (Services.refresh_indexes).
-    reading = getattr(Resolver, "read", None)
-    resolver = await (reading(db) if reading else db.read(Resolver.from_store))
+    resolver = await db.read(Resolver.from_store)
     indexed = time.perf_counter()
     await db.read(lambda s: Searcher(s, resolver).search(mix[0]))
     answered = time.perf_counter()

@@ -233,22 +233,3 @@ def test_reader_connections_keep_a_smaller_page_cache_than_the_writer(tmp_path) 
         assert writer.conn.execute("PRAGMA cache_size").fetchone()[0] == -WRITER_CACHE_KB
         assert reader.conn.execute("PRAGMA cache_size").fetchone()[0] == -READER_CACHE_KB
         assert READER_CACHE_KB * 4 < WRITER_CACHE_KB
-
-
-def test_name_indexes_read_on_the_reader_threads_match_those_read_at_once(tmp_path) -> None:
-    """``Resolver.read`` (the bot's start: the scans on reader threads at once) knows the same
-    members, departments and headings as ``Resolver.from_store``."""
-    with Store(tmp_path / "r.db") as store:
-        assert not ingest_paths(store, hand_fixtures()).failed
-        direct = Resolver.from_store(store)
-        access = StoreAccess(store)
-        try:
-            threaded = asyncio.run(Resolver.read(access))
-        finally:
-            access.close()
-        assert threaded.topics.headings == direct.topics.headings
-        assert threaded.topics.counts == direct.topics.counts
-        assert threaded.members.members == direct.members.members
-        assert threaded.departments.names == direct.departments.names
-        heading = direct.topics.headings[0]
-        assert threaded.resolve("topic", heading).best == direct.resolve("topic", heading).best

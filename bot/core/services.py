@@ -91,9 +91,9 @@ class Services:
         return self.resolver.departments.family(body_id)
 
     async def refresh_indexes(self) -> None:
-        """Rebuild the in-memory name indexes from the store, on the reader threads (about a
+        """Rebuild the in-memory name indexes from the store, on a reader thread (about a
         second at a million questions), so the event loop keeps answering meanwhile."""
-        self.resolver = await Resolver.read(self.db)
+        self.resolver = await self.db.read(Resolver.from_store)
 
     def close(self) -> None:
         """Stop the store's threads (the writer's store itself is the caller's to close)."""
