@@ -31,14 +31,19 @@ class TopicIndex:
         # Each heading's distinct words, as one tuple of interned strings: 35,000 headings
         # share a few thousand words (15 MB as a frozenset of fresh strings each).
         self._words: list[tuple[str, ...]] = []
-        kept: dict[str, tuple[str, int, list[Any]]] = {}
-        for heading, count, *latest in headings:
+        # Each heading kept once (its first spelling), most used first, so that an index's
+        # order is its popularity (see _score). Remembered as positions, not as new tuples:
+        # 35,000 containers kept alive set off full garbage collections (60-100 ms holding the
+        # interpreter, the event loop waiting) while the indexes are built.
+        rows = list(headings)
+        first: dict[str, int] = {}
+        for position, row in enumerate(rows):
+            folded = fold(row[0].strip())
+            if row[0].strip() and folded not in first:
+                first[folded] = position
+        for folded in sorted(first, key=lambda f: -rows[first[f]][1]):
+            heading, count, *latest = rows[first[folded]]
             heading = heading.strip()
-            folded = fold(heading)
-            if heading and folded not in kept:
-                kept[folded] = (heading, count, latest)
-        # Most used first, so that an index's order is its popularity (see _score).
-        for folded, (heading, count, latest) in sorted(kept.items(), key=lambda e: -e[1][1]):
             if latest:
                 self.latest[heading] = latest[0]
             index = len(self.headings)
