@@ -48,7 +48,7 @@ import json, sys, tracemalloc
 from bench.search_bench import rss_mb
 from bot.core.names.matching import Resolver
 from bot.core.store.database import Store
-with Store(sys.argv[1]) as store:
+with Store(sys.argv[1], readonly=True) as store:  # as the bot reads them: on a reader
     before = rss_mb()
     tracemalloc.start()
     resolver = Resolver.from_store(store)
@@ -59,8 +59,9 @@ with Store(sys.argv[1]) as store:
 
 def resolver_memory(db: Path) -> tuple[float, float, float]:
     """MB the resolver's indexes hold (Python objects), and the resident MB of a fresh process
-    with the store open before and after building them (SQLite's page cache included: reading
-    every heading fills it). Measured apart: this process has already grown and freed memory."""
+    with the store open read-only, as the bot's reader threads open it, before and after
+    building them (SQLite's page cache included: reading every heading fills it). Measured
+    apart: this process has already grown and freed memory."""
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run([sys.executable, "-c", _RESOLVER_MEMORY, str(db)], cwd=root,
                           capture_output=True, text=True, check=True)

@@ -289,3 +289,41 @@ def test_syntax_around_a_real_word_still_finds_it(real_store: Store, text: str) 
     assert outcome.total > 0
     assert any("defence" in (r.row["heading"] + r.row["question_text"] + r.row["answer_text"])
                .lower() for r in outcome.results)
+
+
+def test_a_search_for_a_very_common_word_ranks_heading_matches_first_newest_first(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Over the ranking budget (a word in a large share of questions), bm25 is not asked for:
+    the newest matches with the word in their heading come first, then the other newest
+    matches; the total, pages, filters and newest-first order are as for any search."""
+    monkeypatch.setattr("bot.core.search.ranking.RANK_BUDGET", 1)
+    monkeypatch.setattr("bot.core.search.ranking._COUNTS", {})
+    base = json.loads((FIXTURES / "substantive.json").read_text())["value"]
+
+    def question(qid: int, heading: str, house: str) -> dict:
+        return {"value": dict(base, id=qid, uin=str(qid), heading=heading, house=house,
+                              dateAnswered=f"2021-01-{qid + 3:02d}T00:00:00",
+                              answerText="<p>Funding for apprenticeships was agreed.</p>")}
+
+    headings = ["Apprenticeships", "Schools", "Apprenticeships: Funding", "Schools",
+                "Roads", "Apprenticeships"]
+    houses = ["Commons", "Commons", "Lords", "Commons", "Commons", "Commons"]
+    path = tmp_path / "six.json"
+    path.write_text(json.dumps({"results": [question(i + 1, h, house) for i, (h, house)
+                                            in enumerate(zip(headings, houses, strict=True))]}))
+    with Store(tmp_path / "c.db") as store:
+        ingest_paths(store, [path])
+        outcome = run(store, text="apprenticeships", limit=10)
+        assert outcome.total == 6 and not outcome.total_is_estimate
+        assert [r.row["id"] for r in outcome.results] == [6, 3, 1, 5, 4, 2]
+        assert "**apprenticeships**" in outcome.results[0].excerpt.lower()
+        pages = [r.row["id"] for offset in (0, 2, 4)
+                 for r in run(store, text="apprenticeships", limit=2, offset=offset).results]
+        assert pages == [6, 3, 1, 5, 4, 2]
+        lords = run(store, text="apprenticeships", house="Lords")
+        assert [r.row["id"] for r in lords.results] == [3]
+        newest = run(store, text="apprenticeships", sort="newest", limit=3).results
+        assert [r.row["id"] for r in newest] == [6, 5, 4]
+        two = run(store, text="funding apprenticeships", limit=3)
+        assert [r.row["id"] for r in two.results] == [6, 3, 1]

@@ -222,3 +222,14 @@ async def test_the_same_read_asked_while_it_runs_is_run_once(loaded: Store) -> N
     finally:
         gate.set()
         access.close()
+
+
+def test_reader_connections_keep_a_smaller_page_cache_than_the_writer(tmp_path) -> None:
+    """Each reader thread's connection has its own page cache: readers keep 16 MB, so four of
+    them filled by a first start stay within the memory the bot is allowed."""
+    from bot.core.store.database import READER_CACHE_KB, WRITER_CACHE_KB, Store
+
+    with Store(tmp_path / "c.db") as writer, Store(tmp_path / "c.db", readonly=True) as reader:
+        assert writer.conn.execute("PRAGMA cache_size").fetchone()[0] == -WRITER_CACHE_KB
+        assert reader.conn.execute("PRAGMA cache_size").fetchone()[0] == -READER_CACHE_KB
+        assert READER_CACHE_KB * 4 < WRITER_CACHE_KB

@@ -81,19 +81,26 @@ class WordIndex:
     near spelling, a prefix, a stem) with a query instead of comparing it with every item."""
 
     def __init__(self) -> None:
-        self._postings: dict[str, set[Any]] = defaultdict(set)
-        self._by_stem: dict[str, set[str]] = defaultdict(set)
+        self._adding: dict[str, set[Any]] = defaultdict(set)
+        self._postings: dict[str, tuple[Any, ...]] = {}
+        self._by_stem: dict[str, tuple[str, ...]] = {}
         self._vocabulary: list[str] = []
         self._pools: dict[tuple[int, float], list[str]] = {}  # see _near_in_length
 
     def add(self, item: Any, words: Iterable[str]) -> None:
         """Record that ``item`` holds each of ``words``."""
         for word in words:
-            self._postings[word].add(item)
-            self._by_stem[stem(word)].add(word)
+            self._adding[word].add(item)
 
     def freeze(self) -> None:
-        """Sort the vocabulary for prefix lookups; call once the last item is added."""
+        """Settle the index once the last item is added: each word's items as a tuple (a
+        quarter of a set's memory), words by stem, the vocabulary sorted for prefix lookups."""
+        by_stem: dict[str, list[str]] = defaultdict(list)
+        for word, items in self._adding.items():
+            self._postings[word] = tuple(items)
+            by_stem[stem(word)].append(word)
+        self._adding.clear()
+        self._by_stem = {key: tuple(words) for key, words in by_stem.items()}
         self._vocabulary = sorted(self._postings)
         self._pools.clear()
 
@@ -111,9 +118,9 @@ class WordIndex:
             ]
         return pool
 
-    def items(self, word: str) -> set[Any]:
+    def items(self, word: str) -> tuple[Any, ...]:
         """The items that hold exactly ``word``."""
-        return self._postings.get(word, set())
+        return self._postings.get(word, ())
 
     def similar_words(self, word: str, cutoff: float = 75) -> dict[str, float]:
         """Words like ``word``, with how alike (0-100): the same stem ("vaccine",

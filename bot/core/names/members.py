@@ -190,9 +190,9 @@ class MemberIndex:
         prefixed: set[int] = set()
         for word in {*query.split(), query.replace(" ", "")}:
             for similar in self._words.similar_words(word, cutoff=70):
-                positions |= self._words.items(similar)
+                positions.update(self._words.items(similar))
                 if similar.startswith(query):  # what autocomplete sees while typing
-                    prefixed |= self._words.items(similar)
+                    prefixed.update(self._words.items(similar))
         ordered = sorted(positions)
         query_words = query.split()
         for key, score, found in process.extract(

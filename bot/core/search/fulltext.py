@@ -32,6 +32,7 @@ from bot.core.records import (
     status_tag,
     tag_word,
 )
+from bot.core.search import ranking
 from bot.core.search.excerpts import make_excerpt
 
 if TYPE_CHECKING:
@@ -136,6 +137,7 @@ class FtsQuery:
 
     expression: str  # for MATCH; "" when the text had no searchable words
     terms: tuple[str, ...]  # positive words, for excerpts and cost estimates
+    phrases: tuple[str, ...] = ()  # positive quoted phrases, for ranking a window by column
 
 
 def _clean_word(word: str) -> str:
@@ -159,6 +161,7 @@ def fts_query(text: str) -> FtsQuery:
     clauses: list[str] = []
     negatives: list[str] = []
     terms: list[str] = []
+    positive: list[str] = []
     pending_or = False
     text = text.replace("\x00", " ")
     if text.count('"') % 2:  # an unbalanced quote is just a character
@@ -206,7 +209,10 @@ def fts_query(text: str) -> FtsQuery:
             clause = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
         if negate:
             negatives.append(clause)
-        elif pending_or and clauses:
+            pending_or = False
+            continue
+        positive.extend(ranking.phrases(clause))
+        if pending_or and clauses:
             clauses[-1] = f"({clauses[-1]} OR {clause})"
         else:
             clauses.append(clause)
@@ -216,7 +222,7 @@ def fts_query(text: str) -> FtsQuery:
     expression = " AND ".join(clauses)
     for clause in negatives:
         expression += f" NOT {clause}"
-    return FtsQuery(expression, tuple(dict.fromkeys(terms)))
+    return FtsQuery(expression, tuple(dict.fromkeys(terms)), tuple(dict.fromkeys(positive)))
 
 
 def parse_day_option(value: str | None, name: str) -> date | None:
@@ -432,28 +438,36 @@ class Searcher:
         free in FTS5, and ids grow with time): that is the total, or says it is over the cap,
         and it is the window a broad query is ranked in. Ranking every match of a word found in
         most answers costs seconds at a million questions; counting, finding the window and
-        ranking it as three queries read the index three times.
+        ranking it as three queries read the index three times. bm25 is asked for only when
+        its counting of each phrase's documents stays within ``ranking.RANK_BUDGET``; over it,
+        the window is ranked by the columns holding each word (see ``ranking``).
         """
         conn = self.store.conn
         match = self._match(fts, filters)
         if match is None:
             return [], 0
         expression, source, condition, params = match
+        exact = sort != "newest" and ranking.within_budget(conn, expression)
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        score = f", bm25(questions_fts, {weights})" if exact else ""
         matches = conn.execute(
-            f"SELECT f.rowid, bm25(questions_fts, {weights}) {source} "
+            f"SELECT f.rowid{score} {source} "
             f"WHERE questions_fts MATCH ?{condition} ORDER BY f.rowid DESC LIMIT ?",
             [expression, *params, COUNT_CAP + 1],
         ).fetchall()
-        window = matches[:COUNT_CAP]
+        window = [r[0] for r in matches[:COUNT_CAP]]
         if sort == "newest":
             ids = [r[0] for r in conn.execute(
                 "SELECT id FROM questions WHERE id IN (SELECT value FROM json_each(?)) "
                 "ORDER BY date_answered DESC, id DESC LIMIT ? OFFSET ?",
-                [json.dumps([rowid for rowid, _ in window]), limit, offset])]
-        else:
-            window.sort(key=lambda match: (match[1], -match[0]))  # best score, then newest
-            ids = [rowid for rowid, _ in window[offset : offset + limit]]
+                [json.dumps(window), limit, offset])]
+        elif exact:
+            ranked = sorted(matches[:COUNT_CAP], key=lambda m: (m[1], -m[0]))  # best, newest
+            ids = [rowid for rowid, _ in ranked[offset : offset + limit]]
+        else:  # bm25 would read whole doclists: the window's heading matches first, newest
+            first = ranking.in_heading(conn, expression, fts.phrases, window)
+            window.sort(key=lambda rowid: (rowid not in first, -rowid))
+            ids = window[offset : offset + limit]
         return ids, len(matches)
 
 
