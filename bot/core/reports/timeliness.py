@@ -306,10 +306,6 @@ def _overdue_sql(scope: str) -> str:
     """
 
 
-
-
-
-
 def last_working_day(day: date) -> date:
     """The last working day on or before ``day``: a question due before it is overdue on
     ``day`` (``duedates.working_days_between(due, day) >= 1``)."""
@@ -319,7 +315,6 @@ def last_working_day(day: date) -> date:
 
 
 def months(first: date, last: date) -> list[str]:
-    """Each month from ``first`` to ``last`` as YYYY-MM."""
     """Every month from ``first``'s to ``last``'s, as ``YYYY-MM``."""
     months = []
     year, month = first.year, first.month
