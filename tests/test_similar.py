@@ -8,6 +8,7 @@ from conftest import FIXTURES, shared_data
 
 from bot.cli import main
 from bot.core.search.similar import (
+    MEANING_WEIGHT,
     NEAR_ALIKE,
     NEAR_ASKED_AGAIN,
     NEAR_SAME_TEXT,
@@ -172,6 +173,8 @@ def test_similar_fusion_keeps_a_rankings_first_above_agreement_far_down() -> Non
     meaning = [9, 30, 31, 32, 33, 34, 35, 1, 2, 3, 4, 5, 6, 7, 8]
     top = [qid for qid, _ in fuse([lexical, meaning], SIMILAR_FUSE_K)][:2]
     assert set(top) == {9, 20}  # each ranking's first
+    weighted = fuse([lexical, meaning], SIMILAR_FUSE_K, (1.0, MEANING_WEIGHT))
+    assert weighted[0][0] == 9  # meaning's first, first
     assert fuse([lexical, meaning])[0][0] == 1  # plain k = 60: agreement low down wins
 
 
