@@ -8,9 +8,11 @@ from conftest import FIXTURES, shared_data
 
 from bot.cli import main
 from bot.core.search.similar import (
+    MEANING_WEIGHT,
     NEAR_ALIKE,
     NEAR_ASKED_AGAIN,
     NEAR_SAME_TEXT,
+    SIMILAR_FUSE_K,
     SimilarError,
     comparable,
     find_similar,
@@ -163,6 +165,17 @@ def test_fusion_rewards_agreement() -> None:
     fused = dict(fuse([[1, 2, 3], [3, 1, 4]]))
     assert max(fused, key=fused.get) == 1
     assert fused[3] > fused[2] and fused[4] < fused[2]
+
+
+def test_similar_fusion_keeps_a_rankings_first_above_agreement_far_down() -> None:
+    # A draft in other words: meaning's nearest (9) is in no bm25 list; 1 to 8 sit low in both.
+    lexical = [20, 21, 22, 23, 24, 25, 26, 1, 2, 3, 4, 5, 6, 7, 8]
+    meaning = [9, 30, 31, 32, 33, 34, 35, 1, 2, 3, 4, 5, 6, 7, 8]
+    top = [qid for qid, _ in fuse([lexical, meaning], SIMILAR_FUSE_K)][:2]
+    assert set(top) == {9, 20}  # each ranking's first
+    weighted = fuse([lexical, meaning], SIMILAR_FUSE_K, (1.0, MEANING_WEIGHT))
+    assert weighted[0][0] == 9  # meaning's first, first
+    assert fuse([lexical, meaning])[0][0] == 1  # plain k = 60: agreement low down wins
 
 
 def test_cli_json_and_text(corpus: Store, capsys) -> None:

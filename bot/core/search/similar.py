@@ -50,6 +50,12 @@ _STEMS: dict[str, str] = {}
 # How many questions hold a common stem, remembered: a count a little out of date ranks the same.
 _DOCS: dict[str, int] = {}
 WINDOW = 60  # candidates ranked by bm25 before near-repeats are marked and moved up
+# Reciprocal rank fusion's k for bm25 and meaning here: small, so that meaning's nearest few
+# are not pushed below ten by questions that bm25 and meaning both place low (a draft that
+# shares no key word with what it rewords); and meaning's ranking counts twice bm25's. Both
+# chosen on the paraphrases' dev half only; see tests/eval/README.md.
+SIMILAR_FUSE_K = 5
+MEANING_WEIGHT = 2.0
 ALIKE = 80.0  # rapidfuzz token_sort_ratio of the addressee-free texts: a near-repeat
 ANSWER_START = 200
 MAX_DRAFT = 4000
@@ -314,13 +320,17 @@ def lexical_ranking(
     return sorted(found.items(), key=lambda item: (-item[1], -item[0]))
 
 
-def fuse(rankings: Sequence[Sequence[int]], k: int = 60) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion: each id scores the sum of 1 / (k + rank) over the rankings it is
-    in (rank from 1); best first, ties to the newest (largest) id."""
+def fuse(rankings: Sequence[Sequence[int]], k: int = 60, weights: Sequence[float] = ()
+         ) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: each id scores the sum of weight / (k + rank) over the rankings
+    it is in (rank from 1; weights 1 unless given, one per ranking); best first, ties to the
+    newest (largest) id. A smaller ``k`` lets each ranking's first few count for more than
+    agreement far down both."""
     scores: dict[int, float] = {}
-    for ranking in rankings:
+    for n, ranking in enumerate(rankings):
+        weight = weights[n] if n < len(weights) else 1.0
         for rank, qid in enumerate(ranking, start=1):
-            scores[qid] = scores.get(qid, 0.0) + 1.0 / (k + rank)
+            scores[qid] = scores.get(qid, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda item: (-item[1], -item[0]))
 
 
@@ -366,7 +376,7 @@ def find_similar(
                     if q != exclude][:window]
         if semantic:
             outcome.method = "fused"
-            fused = fuse([ranked, semantic])
+            fused = fuse([ranked, semantic], SIMILAR_FUSE_K, (1.0, MEANING_WEIGHT))
             scores = dict(fused)
             ranked = [qid for qid, _ in fused]
     folded = comparable(body_text)
