@@ -32,6 +32,23 @@ def phrases(expression: str) -> list[str]:
     return list(dict.fromkeys(_QUOTED.findall(expression)))
 
 
+def count_matches(conn: sqlite3.Connection, expression: str, cap: int) -> int:
+    """The questions matching an FTS5 ``expression``, counted up to ``cap``: only the
+    doclists are read, and at most ``cap`` of their entries."""
+    found: int = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM questions_fts WHERE questions_fts MATCH ? "
+        "LIMIT ?)", (expression, cap)).fetchone()[0]
+    return found
+
+
+def remember(counts: dict[str, int], key: str, count: int, size: int = _COUNTS_CAP) -> None:
+    """Keep a count in a cache of counts (``_COUNTS``, ``similar``'s), emptied first once it
+    holds ``size``: a bounded memory in a bot that runs for months."""
+    if len(counts) > size:
+        counts.clear()
+    counts[key] = count
+
+
 def within_budget(conn: sqlite3.Connection, expression: str) -> bool:
     """Whether bm25's first step, counting the documents of each phrase of ``expression``,
     reads at most ``RANK_BUDGET`` entries; counted here up to that, and remembered: a count a
@@ -40,13 +57,9 @@ def within_budget(conn: sqlite3.Connection, expression: str) -> bool:
     for phrase in phrases(expression):
         count = _COUNTS.get(phrase)
         if count is None:
-            count = conn.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM questions_fts WHERE questions_fts MATCH ? "
-                "LIMIT ?)", (phrase, left + 1)).fetchone()[0]
+            count = count_matches(conn, phrase, left + 1)
             if count <= left or count > RANK_BUDGET:  # exact, or over on its own
-                if len(_COUNTS) > _COUNTS_CAP:
-                    _COUNTS.clear()
-                _COUNTS[phrase] = count
+                remember(_COUNTS, phrase, count)
         left -= count
         if left < 0:
             return False

@@ -31,6 +31,7 @@ from rapidfuzz import fuzz
 
 from bot.core.records import ASKER_TAG, QuestionRow, could_be_tag_word, tag_word
 from bot.core.search.fulltext import fts_query
+from bot.core.search.ranking import count_matches, remember
 from bot.core.text import cut_at_word, fold
 
 if TYPE_CHECKING:
@@ -260,13 +261,9 @@ def rarity(store: Store, words: Sequence[str]) -> list[Term]:
             expression = fts_query(word).expression
             if not expression:
                 continue
-            count = store.conn.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM questions_fts WHERE questions_fts MATCH ? "
-                "LIMIT ?)", (expression, TERM_CAP + 1)).fetchone()[0]
-            if len(_DOCS) > STEM_CACHE:
-                _DOCS.clear()
+            count = count_matches(store.conn, expression, TERM_CAP + 1)
             if count > 50:  # a rare word's count changes with every question that uses it
-                _DOCS[stem] = count
+                remember(_DOCS, stem, count, STEM_CACHE)
         if count:
             found[stem] = Term(word, stem, count)
     return sorted(found.values(), key=lambda t: (t.docs, t.word))
