@@ -5,6 +5,7 @@
     python tests/eval/score_not_held.py --split all --errors
     python tests/eval/score_not_held.py --split dev --extra   # with not_held_extra_dev.json
     python tests/eval/score_not_held.py --split dev --extra --model   # the fitted design (README)
+    python tests/eval/score_not_held.py --split test2   # the fresh test set, not_held_test2.json
 
 The detector is given each answer and its question (``--answer-only``: the answer alone).
 
@@ -132,8 +133,8 @@ def interval(values: list[float]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", choices=["test", "dev", "all"], default="test")
-    ap.add_argument("--file", default=str(HERE / "not_held_labelled.json"))
+    ap.add_argument("--split", choices=["test", "dev", "all", "test2"], default="test")
+    ap.add_argument("--file", default=None, help="the labelled answers (default: the split's)")
     ap.add_argument(
         "--no-borderline", action="store_true", help="leave out answers marked borderline"
     )
@@ -165,7 +166,8 @@ def main() -> None:
         def detect(text: str, question: str | None = None) -> bool:
             return model_decides(text, question, weights)[0]
 
-    items = json.loads(Path(args.file).read_text())
+    default = "not_held_test2.json" if args.split == "test2" else "not_held_labelled.json"
+    items = json.loads(Path(args.file or HERE / default).read_text())
     if args.extra:
         items += json.loads((HERE / "not_held_extra_dev.json").read_text())
     if args.split != "all":
@@ -203,8 +205,11 @@ def main() -> None:
     if record_path.exists():
         record = json.loads(record_path.read_text())
         print("  weighted back to each pool (cells F/D/R at pool sizes; 95% simulated interval):")
-        for pool, sizes in record["pools"].items():
+        # The fresh test set's cells were decided by a later detector, over what was left.
+        pools = record["test2"]["pools"] if args.split == "test2" else record["pools"]
+        for pool, sizes in pools.items():
             members = [i for i in items if i["pool"] == pool]
+            sizes = {c: n for c, n in sizes.items() if n}  # a cell nothing fell in
             if not members or any(not any(i["cell"] == c for i in members) for c in sizes):
                 continue
             (precision, recall), boots = weighted(members, sizes)

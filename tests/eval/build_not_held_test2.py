@@ -1,0 +1,110 @@
+"""Draw the answers of ``not_held_test2.json``: a fresh test set for the "not held" detector.
+
+The test split of ``not_held_labelled.json`` had been scored by three designs, each after its
+tuning, so a fourth could not be judged on it without being tuned to it. This draws answers no
+set has held (leaving out ``not_held_labelled.json`` and ``not_held_extra_dev.json`` by id and by
+text) from the same two pools, with a ``random`` stratum again so that recall also covers answers
+without decline words. All drawn answers are test: they are labelled by reading, before the
+detector is scored on them, and never read for tuning.
+
+Cells are decided by the detector at ``DETECTOR_AT_DRAW`` given each answer's question: ``F``
+flagged, ``D`` not flagged with a decline word (the first draw's list), ``R`` the rest. Per pool,
+``random.Random(SEED)`` draws ``random`` from the whole frame, then ``flagged`` from F and
+``decline_words`` from D, leaving out what was already drawn (sizes in ``SIZES``; a cell smaller
+than its size is taken whole). The frame sizes are written beside the draw so that the scorer can
+weight each answer back to its pool.
+
+    python tests/eval/build_not_held_test2.py --uwq GITDIR --twfy GITDIR --out draft.json
+
+The same two bare git directories as ``build_not_held_sample.py`` (which this reuses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import build_not_held_sample as first  # noqa: E402  (beside this file)
+
+SEED = 20261214
+SIZES = {
+    "api": {"random": 90, "flagged": 50, "decline_words": 40},
+    "parlparse2009": {"random": 40, "flagged": 20, "decline_words": 10},
+}
+DETECTOR_AT_DRAW = {"file": "bot/core/reports/not_held.py", "repo_commit": "9e8697e"}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--uwq", required=True)
+    ap.add_argument("--twfy", required=True)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+
+    seen = json.loads((HERE / "not_held_labelled.json").read_text())
+    seen += json.loads((HERE / "not_held_extra_dev.json").read_text())
+    seen_ids = {i["id"] for i in seen}
+    seen_texts = {first.norm(i["text"]) for i in seen}
+    raw = {
+        "api": first.api_fixtures() + first.api_longform(args.uwq),
+        "parlparse2009": first.parlparse(args.twfy),
+    }
+    rng = random.Random(SEED)
+    drawn = []
+    frames: dict[str, dict[str, int]] = {}
+    dedup: set[str] = set()
+    for name, items in raw.items():
+        pool = []
+        for item in items:
+            key = first.norm(item["text"])
+            if not key or key in dedup:
+                continue
+            dedup.add(key)
+            if item["id"] in seen_ids or key in seen_texts:
+                continue
+            flagged = first.is_not_held(item["text"], item["question"] or None)
+            words = first.DECLINE_WORDS.search(item["text"])
+            item["pool"] = name
+            item["cell"] = "F" if flagged else ("D" if words else "R")
+            pool.append(item)
+        frames[name] = {c: sum(1 for i in pool if i["cell"] == c) for c in "FDR"}
+        taken: set[str] = set()
+        for stratum, cells in (("random", "FDR"), ("flagged", "F"), ("decline_words", "D")):
+            frame = [i for i in pool if i["cell"] in cells and i["id"] not in taken]
+            for item in rng.sample(frame, min(len(frame), SIZES[name][stratum])):
+                taken.add(item["id"])
+                drawn.append({**item, "stratum": stratum})
+        print(name, "frame", frames[name])
+    out = {
+        "seed": SEED,
+        "sizes": SIZES,
+        "detector_at_draw": DETECTOR_AT_DRAW,
+        "frames": frames,
+        "items": [
+            {
+                "id": d["id"],
+                "source": d["source"],
+                "pool": d["pool"],
+                "stratum": d["stratum"],
+                "cell": d["cell"],
+                "split": "test2",
+                "question": d["question"],
+                "text": d["text"],
+                "not_held": None,
+                "reason": "",
+            }
+            for d in drawn
+        ],
+    }
+    Path(args.out).write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
+    print(len(out["items"]))
+
+
+if __name__ == "__main__":
+    main()
