@@ -67,6 +67,24 @@ It counts too when the question asks for a run of years ("in each year since 199
 decline is of the earlier ones ("not available prior to 2001"). Only this step reads the
 question, and only for the few answers that reach it, so it costs nothing measurable.
 
+Later wordings and false friends (tuned on all 605 labelled development answers, both files):
+declines of an action on figures ("it is not possible to provide / quantify / identify ...", "we
+are unable to provide reliable figures", "cannot be provided / broken down / separately
+identified"; not "give a timetable", "provide an assessment", "an assurance", "identify who");
+forecasts, projections and a "split" as information nouns ("Forecasts for 2010 and 2011 are
+not available"); "not always recorded"; a cost limit "breached" or gone "without" ("cannot be
+provided without breaching the disproportionate cost limit"); a clause ending in cost after work
+to get the figures ("would require a manual review, which would be disproportionate"); and, with
+the question, "only available since 2005" when the years asked start earlier. False friends: a
+check not made named after the cost ("would incur disproportionate cost to validate that ...");
+nothing to record before a body existed ("not formed until 2015, so we do not hold any
+information prior to this date"); "no records within DECC of any contact" (nil); the nearest
+level offered in the same breath ("not collected centrally at constituency level, but have been
+collected at basic command unit level", "... by constituency. The available data relates to
+local authority level"); and, when the question asks only for an assessment, steps or plans (not
+for figures), a not-held remark after the opening, unless it points back at what was asked
+("This data is not held for ...", "does not hold the requested data").
+
 Accuracy, measured with the question on the test split of 209 real answers the detector was not
 tuned on (``tests/eval/not_held_labelled.json``, scored once for this design): precision 0.832
 (79/95; 95% Wilson 0.744-0.894), recall 0.859 (79/92; 0.773-0.916). The design before it gave
@@ -109,7 +127,7 @@ _WINDOW = 220
 # Nouns that name information.
 _INFO = (
     r"(?:information|data|datum|figures?|statistics|stats|records?|details?|breakdowns?|"
-    r"numbers?|totals?|estimates?|analys[ie]s|costs?|values?)"
+    r"numbers?|totals?|estimates?|forecasts?|projections?|analys[ie]s|costs?|values?|split)"
 )
 _INFO_SHORT = r"(?:information|data|figures|statistics|records?|details)"
 # "(is) not <verb>" for information.
@@ -127,6 +145,23 @@ _DET = r"(?:any\s+|the\s+|this\s+|that\s+|such\s+|these\s+|those\s+|a\s+|an\s+|i
 # Up to two words between a determiner and the information noun, but not a particle
 # ("we do not hold back information").
 _FILLER = r"(?:(?!back\b|up\b|out\b|off\b)[\w-]+\s+){0,3}?"
+
+# What a department says it cannot do with figures: "not possible to provide", "unable to
+# identify", "cannot be broken down". Not "give a timetable", "provide an assessment", "give an
+# assurance": those are not information (see _NOT_INFO_OBJECT).
+_EXTRACT = (
+    r"(?:provide|give|quantify|identify|separate|isolate|break\s+down|disaggregate|determine|"
+    r"produce|obtain|extract|supply|calculate|collate|distinguish|(?:say|state)\s+how\s+(?:many|much))"
+)
+_EXTRACTED = (
+    r"(?:provided|given|quantified|identified|separated|isolated|broken\s+down|disaggregated|"
+    r"determined|produced|obtained|extracted|supplied|calculated|collated|distinguished)"
+)
+_NOT_INFO_OBJECT = (
+    r"(?!\s+(?:an?\s+|any\s+|further\s+|more\s+)?(?:assessment|comment|commentary|timetable|"
+    r"timescale|date|running|speculat\w*|guarantee|assurance|update|undertaking|commitment|"
+    r"view|opinion|advice|legal|who)\b)"
+)
 
 # Forward parts after "not" / "n't". First match wins, so false friends come first.
 _AFTER_NOT = [
@@ -159,7 +194,7 @@ _AFTER_NOT = [
     # "does not hold all of the specific information requested": a part declined
     ("not_all", r"\s+(?:hold|have|collect|record)\s+all\s+(?:of\s+)?(?:the\s+)?"),
     # "... is not recorded / collected": needs "is/are" before
-    ("passive_recorded", r"\s+(?:\w+ly\s+)?" + _RECORDED + r"\b"),
+    ("passive_recorded", r"\s+(?:\w+ly\s+|always\s+)?" + _RECORDED + r"\b"),
     # "... is not held / available": needs an information subject and "is/are" before
     ("passive_kept", r"\s+(?:\w+ly\s+)?" + _KEPT + r"\b"),
     # "we do not have an estimate": no estimate made, a policy answer, not records lacking
@@ -194,6 +229,20 @@ _AFTER_NOT = [
         r"\s+(?:\w+ly\s+)?(?:distinguish|allow|enable|identify|separately\s+identify|"
         r"differentiate|break\s+down)\b",
     ),
+    # "it is not possible to provide / quantify ...", "we are not able to identify ..."
+    (
+        "not_possible",
+        r"\s+(?:be\s+)?(?:possible|able|feasible)\s+(?:for\s+(?:\w+\s+){1,3}?)?to\s+(?:\w+ly\s+)?"
+        + _EXTRACT
+        + r"\b"
+        + _NOT_INFO_OBJECT,
+    ),
+    # "cannot be provided / broken down / separately identified", "cannot identify ...":
+    # needs "can/could" before
+    (
+        "cannot",
+        r"\s+(?:be\s+)?(?:\w+ly\s+)?(?:" + _EXTRACTED + r"|" + _EXTRACT + r")\b" + _NOT_INFO_OBJECT,
+    ),
 ]
 
 # Forward parts after "no".
@@ -212,7 +261,8 @@ _AFTER_NO = [
     # "we have no record of meetings with ...": the answer is that there were none
     (
         "neg_nil",
-        r"\s+records?\s+of\s+(?:any\s+|that\s+|the\s+|this\s+|such\s+)?(?:meetings?|contacts?|"
+        r"\s+records?\s+(?:(?:with)?in\s+(?:\w+\s+){1,3}?|held\s+(?:by|in|within)\s+(?:\w+\s+){1,3}?)?"
+        r"of\s+(?:any\s+|that\s+|the\s+|this\s+|such\s+)?(?:meetings?|contacts?|"
         r"correspondence|discussions?|representations?|engagements?|communications?|"
         r"conversations?|letters?|emails?|calls?|visits?)\b",
     ),
@@ -236,6 +286,12 @@ _AFTER_DISP = [
     ("cost", r"(?:ly)?\s+(?:costs?|expense|amounts?\s+of)\b" + _POLICY_OBJECT),
     # "would be disproportionate on cost grounds"
     ("cost_grounds", r"\s+on\s+(?:the\s+)?(?:grounds\s+of\s+cost|cost\s+grounds)\b"),
+    # "would require a manual review, which would be disproportionate": the clause ends there;
+    # needs "would be" and work to get the figures (a review, a search, collating) before
+    (
+        "cost_bare",
+        r"(?:ly\s+(?:costly|expensive|time[\s-]consuming|burdensome))?(?=\s*[.;,)]|\s*$)",
+    ),
 ]
 
 
@@ -247,11 +303,15 @@ def _alternation(parts: list[tuple[str, str]]) -> str:
 # it is and that the trigger starts a word. This shape is what makes the pass fast.
 _TRIGGERS = re.compile(
     r"[ndu](?:"
-    r"(?<=n)(?:(?<![a-z]n)ot|['’]t)(?:" + _alternation(_AFTER_NOT) + r")"
+    r"(?<=n)(?:(?<![a-z]n)ot|(?<=cann)ot|['’]t)(?:" + _alternation(_AFTER_NOT) + r")"
     r"|(?<=n)(?<![a-z]n)o(?:" + _alternation(_AFTER_NO) + r")"
     r"|(?<=d)(?<![a-z]d)isproportionate(?:" + _alternation(_AFTER_DISP) + r")"
     r"|(?<=u)(?<![a-z]u)navailable(?P<unavailable>\b)"
-    r")"
+    r"|(?<=u)(?<![a-z]u)nable\s+to\s+(?:\w+ly\s+)?(?P<unable>"
+    + _EXTRACT
+    + r")\b"
+    + _NOT_INFO_OBJECT
+    + r")"
 )
 
 # What must come just before a trigger; searched in a short window ending at the match.
@@ -272,21 +332,38 @@ _BEFORE_HAS = re.compile(r"\b(?:holds?|has|have|keeps?|collects?)\s+$")
 # "there is no central data": but "there is no record of ..." is a nil answer, so records do not
 # count after "there is" (see _scan)
 _BEFORE_THERE = re.compile(r"\bthere\s+(?:is|are|was|were)\s+$")
-_BEFORE_EXCEED = re.compile(r"\bexceed\w*\s+the\s+$")
+_BEFORE_EXCEED = re.compile(
+    r"\b(?:exceed\w*|breach\w*|without|above|over|beyond|outside)\s+(?:the\s+|our\s+|its\s+|a\s+)?$"
+)
+# "cannot be provided", "can't identify": "can" or "could" before "not"
+_BEFORE_CAN = re.compile(r"\b(?:can|could|ca)\s*$")
 # "the information requested ... is not held", "for the requested age band ... are not
 # available": the decline names what was asked, so it counts however many figures follow.
 _BEFORE_REQUESTED = re.compile(r"\b(?:requested|asked\s+for|sought)\b[^.;:!?]*$")
 # "to investigate whether ... would incur disproportionate cost": a check not made, a caveat.
+_AFTER_CHECK = re.compile(
+    r"\s+to\s+(?:investigate|check|validate|verify|confirm|establish|ascertain)\s+(?:whether|that|if)\b"
+)
 _BEFORE_CHECK = re.compile(
     r"\bto\s+(?:investigate|check|validate|verify|confirm|establish|ascertain)\s+"
     r"(?:whether|that|if)\b[^.;:!?]*$"
 )
 # "Data is not available by parliamentary constituency. Data is available at regional ...
 # level": the same measure on the nearest basis, not a decline.
+# Also "not collected centrally at constituency level, but have been collected at basic command
+# unit level", "does not collect this data by constituency. The available data relates to local
+# authority level".
 _AFTER_SUBSTITUTE = re.compile(
     r"[^.;:!?]{0,40}[.;]\s+(?:\w+\s+){0,3}(?:is|are)\s+(?:available|published|provided)\s+"
     r"(?:at|for|by)\b"
 )
+_AFTER_SUBSTITUTE_LEVEL = re.compile(
+    r"[^.;:!?]{0,60}?\b(?:level|basis|area)\b,?\s+but\s+(?:(?:is|are|has\s+been|have\s+been)\s+)?"
+    r"(?:\w+ly\s+)?(?:available|published|provided|collected|held|recorded)\s+(?:at|for|by)\b"
+    r"|[^.;:!?]{0,60}[.;]\s+\W*the\s+available\s+(?:data|information|figures|statistics)\s+"
+    r"(?:relates?|is|are)\s+(?:to|at|for|by)\s+(?:the\s+)?\w+(?:\s+\w+)?\s+level\b"
+)
+_SUBSTITUTE_KINDS = frozenset({"passive_kept", "passive_recorded", "central", "do_hold"})
 # "No such assessment has been made", "has made no specific estimate": the work was not done;
 # a later remark that some data are not held does not make the answer a decline.
 # (An estimate is different: "has made no estimate. Information on the number ... is not held"
@@ -301,9 +378,23 @@ _NIL_AFTER = re.compile(
     r"\s+of\s+(?!(?:the\s+)?(?:number|numbers|amount|total|proportion|cost)\b)"
     r"[^.;:!?]{0,100}?\b(?:having|being)\b"
 )
+# "The unit was not formed until 2015, so we do not hold any information prior to this date":
+# nothing existed to record, not a gap in the records.
+_BEFORE_EXISTED = re.compile(
+    r"\b(?:established|formed|created|set\s+up|came\s+into|launched|exist\w*)\b[^.;:!?]{0,120}"
+    r"(?:[.;]\s+[^.;:!?]{0,120})?$"
+)
+_AFTER_EXISTED = re.compile(
+    r"[^.;:!?]{0,60}?\b(?:prior\s+to|before)\s+(?:that|this|then|its)\b(?:\s+(?:date|time|point))?"
+)
 # "where X is not available", "if the data are not held": a condition, not a decline.
 _CONDITIONAL = re.compile(r"\b(?:where|if|when|unless)\b[^.;:!?,]*$")
 _CONDITIONAL_KINDS = frozenset({"passive_kept", "passive_recorded", "central", "unavailable"})
+_BEFORE_WORK_WOULD_BE = re.compile(
+    r"\b(?:obtain|collat|retriev|extract|manual|review|search|examin|interrogat|compil|trawl|"
+    r"identify|identifying|go\s+through)\w*\b[^.;:!?]{0,160}?\b(?:would|could|will|to)\s+"
+    r"(?:be|prove)\s+(?:\w+ly\s+)?$"
+)
 _BEFORE_COST = re.compile(
     r"\b(?:at|incur\w*|involv\w*|entail\w*|requir\w*|take|taking|took|mean|without(?:\s+incurring)?|"
     r"due\s+to|because\s+of|be(?:\s+of|,\s+however,)?)"
@@ -324,9 +415,11 @@ _NEEDS: dict[str, tuple[re.Pattern[str], ...]] = {
     "data_cannot": (_BEFORE_DATA_DO,),
     "has_no": (_BEFORE_HAS, _BEFORE_THERE),
     "cost_threshold": (_BEFORE_EXCEED,),
+    "cannot": (_BEFORE_CAN,),
     "cost": (_BEFORE_COST,),
+    "cost_bare": (_BEFORE_WORK_WOULD_BE,),
 }
-_COST_KINDS = frozenset({"cost", "cost_threshold", "cost_to_obtain", "cost_grounds"})
+_COST_KINDS = frozenset({"cost", "cost_threshold", "cost_to_obtain", "cost_grounds", "cost_bare"})
 # Signals that decline something asked for however many figures the answer gives: a cost
 # decline is never a caveat, and "not separately recorded" declines the breakdown asked for.
 _STRONG_KINDS = _COST_KINDS | {"do_separately", "not_all", "split_by"}
@@ -391,6 +484,8 @@ def _scan(text: str) -> tuple[int, bool, bool, list[tuple[int, int]]] | None:
         sentence_start = max(0, start - _WINDOW)
         if kind == "passive_kept" and _AFTER_SUBSTITUTE.match(text, match.end()):
             continue
+        if kind in _SUBSTITUTE_KINDS and _AFTER_SUBSTITUTE_LEVEL.match(text, match.end()):
+            continue
         if (
             kind == "has_no"
             and "record" in match.group()
@@ -402,10 +497,16 @@ def _scan(text: str) -> tuple[int, bool, bool, list[tuple[int, int]]] | None:
             continue  # "there is no record of ...", "no record of it having ...": nil
         if kind in _CONDITIONAL_KINDS and _CONDITIONAL.search(text, sentence_start, start):
             continue  # "where structured feedback is not available, ...": a condition
+        if _AFTER_EXISTED.match(text, match.end()) and _BEFORE_EXISTED.search(
+            text, sentence_start, start
+        ):
+            continue  # "established in 2005 ... unable to provide information prior to that date"
         if first is None:
             first = start
         if kind in _COST_KINDS:
-            if _BEFORE_CHECK.search(text, sentence_start, start):
+            if _BEFORE_CHECK.search(text, sentence_start, start) or _AFTER_CHECK.match(
+                text, match.end()
+            ):
                 continue  # a check not made: a caveat, not a decline
             cost = True
         spans.append((start, match.end()))
@@ -467,6 +568,28 @@ _ASKS_YEARS = re.compile(
 _EARLIER_YEARS = re.compile(r"\b(?:prior\s+to|before|earlier\s+than)\s+(?:\w+\s+)?(?:19|20)\d\d\b")
 
 
+# "This information is currently only available for the years 2005-06 and 2006-07", "Data ...
+# are only available since 2005": with a question asking from an earlier year, the earlier years
+# are declined.
+_ONLY_FROM = re.compile(
+    r"(?<![a-z])only\s+(?:\w+ly\s+)?(?:be\s+)?(?:available|held|recorded|collected)\s+"
+    r"(?:for|since|from)\s+(?:the\s+)?(?:(?:financial|academic|calendar)\s+)?(?:years?\s+)?"
+    r"((?:19|20)\d\d)\b"
+)
+_ASKS_FROM = re.compile(r"\b(?:since|from)\s+(?:\d{1,2}\s+\w+\s+)?((?:19|20)\d\d)\b")
+
+
+def _only_later_years(text: str, question: str) -> bool:
+    """True when the answer says its figures are only available from a later year than the
+    run of years the question asks for."""
+    if "only" not in text:
+        return False  # most answers: a substring test skips both searches
+    asked = _ASKS_FROM.search(question.lower())
+    if not asked:
+        return False
+    return any(int(m.group(1)) > int(asked.group(1)) for m in _ONLY_FROM.finditer(text))
+
+
 def _declines_what_was_asked(text: str, question: str, spans: list[tuple[int, int]]) -> bool:
     """True when a not-held sentence names something the question asks for that the rest of
     the answer does not give: a part declined, not a caveat about something nobody asked. The
@@ -489,12 +612,50 @@ def _declines_what_was_asked(text: str, question: str, spans: list[tuple[int, in
     return any((_stems(text[left:right]) & asked) - given for left, right in sentences)
 
 
+# A question that asks for an assessment, steps or plans and for no figures or data ("what
+# assessment has he made of the potential impact of ..."): a not-held remark deep in the answer
+# is background, not a decline of what was asked, unless it names something the question asks.
+_ASKS_POLICY = re.compile(
+    r"\b(?:what|whether|if)\b[^?;]{0,60}?\b(?:assessment|assess|steps|plans|discussions|progress|"
+    r"action|representations|evaluation|estimate\s+of\s+the\s+(?:potential\s+)?(?:impact|effect))"
+)
+_ASKS_DATA = re.compile(
+    r"\bhow\s+(?:many|much|often|long)\b|\b(?:number|numbers|proportion|percentage|breakdown|"
+    r"figures|data|statistics|records?|list|amount|rate|rates|total|average|cost|costs|spend|"
+    r"spending|value)\b|\bin\s+each\s+(?:year|month|quarter)\b|\bwhich\b"
+)
+
+
+_POINTS_BACK = re.compile(
+    r"\s*(?:this|these|such)\b|[^.!?\n]*\b(?:requested|asked\s+for|sought|this\s+(?:information|data))\b"
+)
+
+
+# "what steps ... to reduce the number of patients waiting": an aim, not a request for figures
+_AIM = re.compile(
+    r"\b(?:reduce|reducing|increase|increasing|improve|improving|tackle|tackling|lower|lowering|"
+    r"raise|raising|cut|cutting|boost|boosting|minimise|maximise)\s+(?:the\s+)?(?:number|numbers|"
+    r"proportion|rate|rates|amount|cost|costs|total|average|spend|value)\b"
+)
+
+
+def _asks_policy(question: str) -> bool:
+    question = _AIM.sub(" ", _ADDRESSEE.sub("", question.lower(), count=1))
+    return bool(_ASKS_POLICY.search(question)) and not _ASKS_DATA.search(question)
+
+
 def _decide(answer_text: str | None, question_text: str | None = None) -> tuple[bool, bool]:
     if not answer_text or not isinstance(answer_text, str):
         return False, False
     text = answer_text.lower()
     found = _scan(text)
     if found is None:
+        if (
+            question_text
+            and isinstance(question_text, str)
+            and _only_later_years(text, question_text)
+        ):
+            return True, False
         return False, False
     first, cost, strong, spans = found
     if strong:
@@ -507,11 +668,18 @@ def _decide(answer_text: str | None, question_text: str | None = None) -> tuple[
         # An opening decline, unless figures come before it ("There were 4,512 referrals ...
         # Information on the reasons is not held"). Figures after it are a proxy.
         held = _figure_count(text[:first], LEAD_FIGURES_THRESHOLD) < LEAD_FIGURES_THRESHOLD
+    elif question_text and isinstance(question_text, str) and _asks_policy(question_text):
+        # a late remark in an answer about an assessment or plans is background, unless it
+        # points back at what was asked ("This data is not held for three-month intervals")
+        held = any(_POINTS_BACK.match(text, *_sentence(text, a, b)) for a, b in spans)
+        return (True, cost) if held else (False, False)
     else:
         held = _figure_count(text) < FIGURES_THRESHOLD
     if not held and question_text and isinstance(question_text, str) and spans:
         # Figures come with it: a caveat, unless it names a part that was asked and not given.
-        held = _declines_what_was_asked(text, question_text, spans)
+        held = _declines_what_was_asked(text, question_text, spans) or _only_later_years(
+            text, question_text
+        )
     return (True, cost) if held else (False, False)
 
 
