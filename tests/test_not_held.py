@@ -47,8 +47,8 @@ Richmond and London figures given) is now "not held", as the same reply is label
 decline on cost now counts whatever figures come with it; a caveat "not held" after figures
 still does not (the partial answers below).
 
-The honest measure is the test split of that real set, scored in
-``test_precision_and_recall_on_real_test_split`` below.
+The honest measure is ``tests/eval/not_held_test2.json``, answers never read for tuning, scored
+in ``test_precision_and_recall_on_the_held_out_test_set`` below.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import REPO_ROOT, shared_data
@@ -133,30 +134,52 @@ def test_precision_and_recall_on_labelled_set() -> None:
 # --- the real labelled set (tests/eval/not_held_labelled.json), test split ---
 
 LABELLED_PATH = REPO_ROOT / "tests" / "eval" / "not_held_labelled.json"
-# What the detector reached on the test split, given each answer's question, when it was last
-# worked on (on dev only): precision 79/95 = 0.832, recall 79/92 = 0.859
+# The held-out measure: not_held_test2.json, 240 answers never read for tuning. What the detector
+# reached there, given each answer's question: precision 77/81 = 0.951, recall 77/88 = 0.875
 # (docs/data/accountability.md gives the intervals). A floor a regression would break, not a
 # target: the target is 0.95 / 0.90.
-REAL_TEST_MIN_PRECISION = 0.83
-REAL_TEST_MIN_RECALL = 0.85
+TEST2_PATH = REPO_ROOT / "tests" / "eval" / "not_held_test2.json"
+REAL_TEST_MIN_PRECISION = 0.95
+REAL_TEST_MIN_RECALL = 0.87
+# The first test split, now development answers (scored by three designs): the floor the
+# detector held there before it was tuned on them, so that tuning did not lose ground.
+FIRST_SPLIT_MIN_PRECISION = 0.83
+FIRST_SPLIT_MIN_RECALL = 0.85
 EXTRA_DEV_PATH = REPO_ROOT / "tests" / "eval" / "not_held_extra_dev.json"
 
 
-def test_precision_and_recall_on_real_test_split() -> None:
+def _real_scores(items: list[dict[str, Any]]) -> tuple[float, float, str]:
+    flagged = {i["id"]: is_not_held(i["text"], i["question"]) for i in items}
+    tp = sum(1 for i in items if i["not_held"] and flagged[i["id"]])
+    fp = sum(1 for i in items if not i["not_held"] and flagged[i["id"]])
+    fn = sum(1 for i in items if i["not_held"] and not flagged[i["id"]])
+    summary = f"precision {tp}/{tp + fp}, recall {tp}/{tp + fn}"
+    return tp / (tp + fp), tp / (tp + fn), summary
+
+
+def test_precision_and_recall_on_the_held_out_test_set() -> None:
+    items = json.loads(TEST2_PATH.read_text(encoding="utf-8"))
+    assert len(items) >= 200 and {i["split"] for i in items} == {"test2"}
+    precision, recall, summary = _real_scores(items)
+    assert precision >= REAL_TEST_MIN_PRECISION, summary
+    assert recall >= REAL_TEST_MIN_RECALL, summary
+
+
+def test_held_out_answers_are_new_to_every_development_set() -> None:
+    held_out = json.loads(TEST2_PATH.read_text(encoding="utf-8"))
+    seen = json.loads(LABELLED_PATH.read_text(encoding="utf-8"))
+    seen += json.loads(EXTRA_DEV_PATH.read_text(encoding="utf-8"))
+    assert not {i["id"] for i in held_out} & {i["id"] for i in seen}
+    assert not {_squash(i["text"]) for i in held_out} & {_squash(i["text"]) for i in seen}
+
+
+def test_precision_and_recall_on_the_first_test_split() -> None:
     items = json.loads(LABELLED_PATH.read_text(encoding="utf-8"))
     test = [item for item in items if item["split"] == "test"]
     assert len(test) >= 200
-    flagged = {i["id"]: is_not_held(i["text"], i["question"]) for i in test}
-    tp = sum(1 for i in test if i["not_held"] and flagged[i["id"]])
-    fp = sum(1 for i in test if not i["not_held"] and flagged[i["id"]])
-    fn = sum(1 for i in test if i["not_held"] and not flagged[i["id"]])
-    precision, recall = tp / (tp + fp), tp / (tp + fn)
-    summary = (
-        f"real test split: precision {tp}/{tp + fp} = {precision:.3f}, "
-        f"recall {tp}/{tp + fn} = {recall:.3f}"
-    )
-    assert precision >= REAL_TEST_MIN_PRECISION, summary
-    assert recall >= REAL_TEST_MIN_RECALL, summary
+    precision, recall, summary = _real_scores(test)
+    assert precision >= FIRST_SPLIT_MIN_PRECISION, summary
+    assert recall >= FIRST_SPLIT_MIN_RECALL, summary
 
 
 def _parlparse_reply_text(path: Path, reply_id: str) -> str:
