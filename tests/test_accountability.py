@@ -284,13 +284,28 @@ def test_the_figures_read_only_indexes(counted: Store) -> None:
     values = {"since": "2024-03-01", "end": "2024-05-31", "lookback": "2024-01-30",
               "as_of": "2024-06-28", "last_working_day": "2024-06-28", **scope.params}
     accountability.register_functions(counted.conn)
-    for sql in (timeliness._figures_sql(scope.sql, "body"),
+    for sql in (timeliness._figures_sql(timeliness._histogram_from_questions(scope.sql, "body")),
                 timeliness._overdue_sql(scope.sql)):
         plan = " | ".join(r[3] for r in counted.conn.execute("EXPLAIN QUERY PLAN " + sql, values))
         assert "SCAN q" not in plan, plan
         assert "COVERING INDEX questions_tabled" in plan or "questions_waiting" in plan, plan
         if "questions_tabled" in plan:
             assert "COVERING INDEX questions_named_due" in plan, plan
+
+
+def test_the_figures_from_due_days_read_a_range_of_days(counted: Store) -> None:
+    from bot.core.reports import timeliness
+
+    scope = QuestionScope((DFE,), "Commons")
+    values = {"since": "2024-03-01", "end": "2024-05-31", "last_working_day": "2024-06-28",
+              **scope.params}
+    summary_scope = timeliness._summary_scope(scope)
+    figures = timeliness._figures_sql(timeliness._histogram_from_due_days(summary_scope, "body"))
+    plan = " | ".join(r[3] for r in counted.conn.execute("EXPLAIN QUERY PLAN " + figures, values))
+    assert "SEARCH due_days USING PRIMARY KEY (due>? AND due<?)" in plan, plan
+    overdue = timeliness._overdue_from_due_days(summary_scope)
+    plan = " | ".join(r[3] for r in counted.conn.execute("EXPLAIN QUERY PLAN " + overdue, values))
+    assert "due_days_waiting" in plan and "SCAN due_days " not in plan + " ", plan
 
 
 # ---------------------------------------------------------------- the SQL against duedates

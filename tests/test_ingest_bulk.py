@@ -1,15 +1,18 @@
 """Bulk loads: the read-side indexes built after the load, files parsed in parts in a second
 process, and a load killed midway."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bench.corpus import write_corpus
 from bot.core.names.matching import Resolver
+from bot.core.reports.timeliness import timeliness
 from bot.core.search.fulltext import Searcher, SearchQuery
 from bot.core.sources import ingest
 from bot.core.sources.ingest import ParsedFile, ingest_paths, read_file
+from bot.core.store import due_days
 from bot.core.store.bulk import indexes_aside
 from bot.core.store.database import Store
 
@@ -25,7 +28,11 @@ def dump(store: Store) -> list:
         "SELECT * FROM answering_bodies ORDER BY id",
         "SELECT * FROM answered_months ORDER BY month",
         "SELECT seq, question_id, kind, status, source, detail FROM changes ORDER BY seq",
+        # /timeliness's counts (due_days.py), kept by triggers or counted after a bulk load
+        "SELECT due, body, kind, wait, on_time, held, lapsed, n FROM due_days "
+        "ORDER BY due, body, kind, wait, on_time, held, lapsed",
     )]
+TRIGGERS = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
 
 
 def found(store: Store, text: str, **filters: object) -> set[int]:
@@ -64,6 +71,7 @@ def test_a_bulk_load_stores_the_same_rows_log_and_indexes(
         assert [f.new for f in report.files] == [200, 200, 200]
         assert dump(store) == dump(plain)
         assert store.conn.execute(INDEXES).fetchall() == plain.conn.execute(INDEXES).fetchall()
+        assert store.conn.execute(TRIGGERS).fetchall() == plain.conn.execute(TRIGGERS).fetchall()
         assert indexes_aside(store.conn) == []
         assert found(store, "school") == found(plain, "school") != set()
         # Loaded again, in bulk: nothing changes.
@@ -112,16 +120,22 @@ def test_a_bulk_load_killed_midway_leaves_a_searchable_store_and_a_rerun_complet
     # The two files stored are whole, searchable, and the store says what it lacks.
     assert store.count_questions() == 400
     aside = indexes_aside(store.conn)
-    assert len(aside) == 6
+    assert len(aside) == 9  # six indexes and the three triggers that keep due_days
     names = {n for n, _ in aside}
     present = {r[0] for r in store.conn.execute(INDEXES)}
+    present |= {r[0] for r in store.conn.execute(TRIGGERS)}
     assert not names & present
+    # /timeliness counts the questions while due_days lags: the figures are the load's.
+    as_of = date(2100, 1, 1)
+    assert not due_days.covers(store.conn, as_of.isoformat())
+    assert sum(r.due for r in timeliness(store, since=date(1990, 1, 1), as_of=as_of).rows) > 0
     assert found(store, "school") == {i for i in school if i in {
         r[0] for r in store.conn.execute("SELECT id FROM questions")}} != set()
     store.close()
     with Store(db) as store:  # opened again: the indexes are built
         assert indexes_aside(store.conn) == []
         assert store.conn.execute(INDEXES).fetchall() == indexes
+        assert due_days.covers(store.conn, date(2100, 1, 1).isoformat())
         report = ingest_paths(store, corpus)  # the load run again completes it
         assert [f.new for f in report.files] == [0, 0, 200]
         assert dump(store) == expected

@@ -29,6 +29,7 @@ from bot.core.records import (
     question_tags,
     status_of,
 )
+from bot.core.store import due_days
 from bot.core.store.bulk import indexes_aside, restore_indexes, set_aside_indexes
 from bot.core.store.calendar import CalendarCheck, CalendarCover, check_calendar
 from bot.core.store.printings import Printings, merge_printing
@@ -168,6 +169,8 @@ class Store:
         differ from its own, or extended to every day the questions carry (``calendar.py``)."""
         with self.transaction():
             checked = check_calendar(self.conn, date.fromisoformat(utc_now_text()[:10]))
+            if checked.rebuilt:  # due days and waits may have moved (due_days.py)
+                due_days.rebuild(self.conn)
         self.calendar.forget()
         return checked
 
@@ -194,6 +197,10 @@ class Store:
             return result
         existing = self._existing_rows([p.question["id"] for p in items])
         now = utc_now_text(precise=True)
+        # Every day a question carries stays inside the working-day calendar (calendar.py),
+        # before the rows are written: the due_days triggers read it.
+        self.calendar.cover((item.question.get(key) for item in items for key in _DAY_KEYS),
+                            date.fromisoformat(now[:10]))
         captured_at = captured_at or now
         if self.speaker_crosswalk():
             items = [self._crosswalked(item) for item in items]
@@ -269,9 +276,6 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?)",
             logs,
         )
-        # Every day a question carries stays inside the working-day calendar (calendar.py).
-        self.calendar.cover((item.question.get(key) for item in items for key in _DAY_KEYS),
-                            date.fromisoformat(now[:10]))
         return result
 
     def _insert_new(self, rows: list[dict[str, Any]]) -> None:

@@ -161,6 +161,14 @@ def _migration_question_vectors(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_due_days(db: sqlite_utils.Database) -> None:
+    # The questions counted by due day, department and outcome, kept by triggers, so that
+    # /timeliness reads a few rows a department-day instead of every question (due_days.py).
+    from bot.core.store import due_days
+
+    due_days.create(db.conn)
+
+
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_1,
     _migration_2,
@@ -179,5 +187,6 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migration_lapsed_status,
     _migration_one_outbox,
     _migration_question_vectors,
+    _migration_due_days,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
