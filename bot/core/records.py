@@ -156,6 +156,17 @@ class ParsedQuestion:
     members: list[dict[str, Any]] = field(default_factory=list)
     body: dict[str, Any] | None = None
     where: str = ""  # record index or XML element id, for messages
+    # ``status_of`` and ``question_tags`` of ``question`` as parsed, worked out by
+    # ``with_status`` where the record was parsed (a bulk load's second process), so that the
+    # process storing it does not; None when not worked out.
+    status: str | None = None
+    tags: str | None = None
+
+    def with_status(self) -> ParsedQuestion:
+        """This record with its status and full-text tags worked out."""
+        self.status = status_of(self.question)
+        self.tags = question_tags(self.question)
+        return self
 
 
 def text_of(record: Mapping[str, object], key: str) -> str:

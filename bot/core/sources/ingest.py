@@ -252,9 +252,11 @@ def _send_all(channel: Connection) -> None:
 def send_parts(path: Path, captured_at: str | None, size: int) -> None:
     """In the parsing process: parse a file and queue its parts, in order, for the caller. Up
     to PARTS_AHEAD parts wait in the queue, so the next file is parsed while the caller stores
-    this one's last parts. On a failure, a None tells the caller to parse the file itself."""
+    this one's last parts. On a failure, a None tells the caller to parse the file itself.
+    Each record's status and tags are worked out here too, off the storing process."""
     try:
         for part in read_file_parts(path, captured_at, size):
+            part.accepted = [item.with_status() for item in part.accepted]
             _queue_part(part)
     except BaseException:
         _queue_part(None)

@@ -224,8 +224,10 @@ class Store:
                 incoming["id"] = partner["id"]
                 stored = existing.setdefault(partner["id"], partner)
             if stored is None:
-                incoming["status"] = status_of(incoming)
-                incoming["tags"] = question_tags(incoming)
+                # Worked out where it was parsed, unless the crosswalk changed its members
+                # since (``_crosswalked`` makes a new record without them).
+                incoming["status"] = item.status or status_of(incoming)
+                incoming["tags"] = item.tags or question_tags(incoming)
                 incoming["first_seen"] = incoming["updated_at"] = now
                 fresh[incoming["id"]] = incoming
                 kind = ChangeKind.TABLED if incoming["status"] == "unanswered" else ChangeKind.NEW
