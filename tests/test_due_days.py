@@ -15,6 +15,7 @@ import pytest
 from test_accountability import DEFRA, DFE, DHSC, _generated, api_value, load
 
 from bot.core.reports.timeliness import timeliness
+from bot.core.sources.api_json import parse_question_value
 from bot.core.store import due_days
 from bot.core.store.database import Store
 from bot.core.store.schema import SCHEMA_VERSION
@@ -150,3 +151,43 @@ def test_a_store_from_before_the_table_gets_it_filled_when_opened(tmp_path: Path
     with Store(db) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert _counted(store.conn) == expected and expected
+
+
+def test_a_calendar_extension_rolled_back_is_not_remembered(tmp_path: Path) -> None:
+    """A question dated before the calendar extends it in its transaction; if that transaction
+    fails, the next question dated there extends it again, so the triggers count it."""
+    with Store(tmp_path / "s.db") as store:
+        load(store, api_value(1, "2024-01-08", answered="2024-01-10"))
+        with pytest.raises(RuntimeError), store.transaction():
+            store.upsert([parse_question_value(api_value(2, "1995-03-01"))], source="api")
+            raise RuntimeError("the load failed")
+        load(store, api_value(3, "1995-03-01", answered="1995-03-03"))
+        assert _counted(store.conn) == _recounted(store.conn)
+        as_of = date(2025, 1, 1)
+        assert due_days.covers(store.conn, as_of.isoformat())
+        (row,) = timeliness(store, since=date(1995, 1, 1), until=date(2024, 12, 31),
+                            as_of=as_of).rows
+        assert row.ordinary.due == 2 and row.ordinary.on_time == 2
+
+
+def test_the_report_reads_one_state_of_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write committed while a report is being read is not half counted: the check that the
+    table covers ``as_of`` and the counts see the same state."""
+    db = tmp_path / "s.db"
+    as_of = date(2024, 3, 20)
+    with Store(db) as writer, Store(db, readonly=True) as reader:
+        load(writer, api_value(1, "2024-03-01"), api_value(2, "2024-03-01"))
+        before = timeliness(reader, since=date(2024, 3, 1), until=as_of, as_of=as_of).as_json()
+        covers = due_days.covers
+
+        def answered_meanwhile(conn: sqlite3.Connection, day: str) -> bool:
+            found = covers(conn, day)
+            load(writer, api_value(1, "2024-03-01", answered="2024-03-21"))  # after as_of
+            return found
+
+        monkeypatch.setattr(due_days, "covers", answered_meanwhile)
+        during = timeliness(reader, since=date(2024, 3, 1), until=as_of, as_of=as_of)
+        assert during.as_json() == before
+        assert during.overdue_now == 2

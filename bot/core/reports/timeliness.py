@@ -35,9 +35,10 @@ one department only (``with_not_held``).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -429,6 +430,51 @@ def _worst_first(row: TimelinessRow) -> tuple[bool, float, str]:
     return (rate is None, rate if rate is not None else 0.0, row.department_name or "")
 
 
+@contextlib.contextmanager
+def read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """The reads inside see one state of the store: whether due_days covers ``as_of`` and the
+    counts read after it (autocommit connections give each statement its own snapshot
+    otherwise, and a write committed between them would be counted). Inside a transaction
+    already, that one."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
+
+
+def _read_figures(
+    conn: sqlite3.Connection,
+    scope: QuestionScope,
+    group: str,
+    values: dict[str, Any],
+    as_of: date,
+    *,
+    with_not_held: bool,
+) -> tuple[dict[Any, dict[str, Any]], dict[Any, int], dict[Any, int]]:
+    """The figures by group, the not-held counts (empty without ``with_not_held``) and the
+    overdue by department: from due_days when it covers ``as_of``, else from the questions."""
+    if due_days.covers(conn, as_of.isoformat()):
+        summary_scope = _summary_scope(scope)
+        histogram = _histogram_from_due_days(
+            summary_scope, group if scope.body_ids else f"nullif(body, {due_days.NO_BODY})")
+        overdue_sql = _overdue_from_due_days(summary_scope)
+    else:  # something stored happened after as_of: count the questions themselves
+        histogram = _histogram_from_questions(scope.sql, group)
+        overdue_sql = _overdue_sql(scope.sql)
+    usable = _IndexHints(conn)
+    figures = {r["grp"]: r for r in query_rows(conn, usable(_figures_sql(histogram)), values)}
+    not_held: dict[Any, int] = (
+        dict(conn.execute(usable(_not_held_sql(scope.sql, group)), values))
+        if with_not_held else {}
+    )
+    overdue: dict[Any, int] = dict(conn.execute(usable(overdue_sql), values))
+    return figures, not_held, overdue
+
+
 def timeliness(
     store: Store,
     *,
@@ -469,21 +515,9 @@ def timeliness(
         **scope.params,
     }
     group = "substr(due, 1, 7)" if scope.body_ids else "body"
-    if due_days.covers(conn, as_of.isoformat()):
-        summary_scope = _summary_scope(scope)
-        histogram = _histogram_from_due_days(
-            summary_scope, group if scope.body_ids else f"nullif(body, {due_days.NO_BODY})")
-        overdue_sql = _overdue_from_due_days(summary_scope)
-    else:  # something stored happened after as_of: count the questions themselves
-        histogram = _histogram_from_questions(scope.sql, group)
-        overdue_sql = _overdue_sql(scope.sql)
-    usable = _IndexHints(conn)
-    figures = {r["grp"]: r for r in query_rows(conn, usable(_figures_sql(histogram)), values)}
-    not_held: dict[Any, int] = (
-        dict(conn.execute(usable(_not_held_sql(scope.sql, group)), values))
-        if with_not_held else {}
-    )
-    overdue: dict[Any, int] = dict(conn.execute(usable(overdue_sql), values))
+    with read_snapshot(conn):
+        figures, not_held, overdue = _read_figures(conn, scope, group, values, as_of,
+                                                   with_not_held=with_not_held)
 
     def measured(key: Any) -> int | None:
         return not_held.get(key, 0) if with_not_held else None

@@ -198,26 +198,22 @@ def check_calendar(conn: sqlite3.Connection, today: date) -> CalendarCheck:
 
 class CalendarCover:
     """Keeps the table covering the days of what is stored: ``cover`` is called by each upsert
-    with the records' days, and extends the table (in the caller's transaction) when one falls
-    outside it. The bounds are read once and kept."""
+    with the records' days, before it writes them, and extends the table (in the caller's
+    transaction) when one falls outside it. The bounds are read each time (the two ends of its
+    key): an extension rolled back with its transaction must not be remembered, or a question
+    stored later in that gap would have no calendar row, and the due_days triggers would leave
+    it out."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self._bounds: tuple[str, str] | None = None
-
-    def forget(self) -> None:
-        """Read the bounds again next time (after the table was made again)."""
-        self._bounds = None
 
     def cover(self, days: Iterable[str | None], today: date) -> bool:
         """Extend the table if a day in ``days`` (``YYYY-MM-DD`` text) falls outside it, with a
         year's margin; True if it was extended."""
-        if self._bounds is None:
-            stored = stored_bounds(self.conn)
-            if stored is None:
-                return False
-            self._bounds = (stored[0].isoformat(), stored[1].isoformat())
-        low, high = self._bounds
+        stored = stored_bounds(self.conn)
+        if stored is None:
+            return False
+        low, high = stored[0].isoformat(), stored[1].isoformat()
         outside = [d for d in days if d and (d[:10] < low or d[:10] > high)]
         found = [day for day in map(_day, outside) if day is not None]
         if not found:
@@ -228,5 +224,4 @@ class CalendarCover:
         rebuild(self.conn, first, last)
         log.info("working-day calendar extended to %s..%s for a question dated %s",
                  first, last, min(found) if min(found).isoformat() < low else max(found))
-        self._bounds = (first.isoformat(), last.isoformat())
         return True

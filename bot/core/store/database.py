@@ -171,7 +171,6 @@ class Store:
             checked = check_calendar(self.conn, date.fromisoformat(utc_now_text()[:10]))
             if checked.rebuilt:  # due days and waits may have moved (due_days.py)
                 due_days.rebuild(self.conn)
-        self.calendar.forget()
         return checked
 
     def transaction(self) -> _Transaction:
