@@ -15,7 +15,6 @@ from bot.core.search.render import answer_view
 from bot.core.text import cut_at_word
 from bot.discord.answers import answer_message
 from bot.discord.client import Interaction, WrittenAnswersBot
-from bot.discord.interactions import after_autocompletes
 from bot.discord.options import (
     NAME_LIMIT,
     DepartmentName,
@@ -88,16 +87,17 @@ class Answers(commands.Cog):
                                       more=resolution.more)
             await send(interaction, content=text, view=view, ephemeral=True)
             return
-        # Names came resolved from memory; the search itself may take longer on a big store.
-        await interaction.response.defer(thinking=True)
-        page = await run_search(interaction, search)
-        await after_autocompletes(self.bot)  # people typing are answered first
+        # Names came resolved from memory. A search found within ACK_WITHIN is the reply
+        # itself: one call to Discord, not an acknowledgement and then the results (in a burst,
+        # a hundred fewer calls ahead of the people typing, who are answered first). A slower
+        # one is acknowledged first ("...is thinking") and its results follow.
+        page = await run_search(interaction, search, after_typing=True)
         if not page.outcome.results:
-            await interaction.followup.send(nothing_found(self.bot, search))
+            await send(interaction, content=nothing_found(self.bot, search))
             return
         session_id = await save_search(interaction, search, page)
         embed, view = results_message(session_id, page, 0)
-        await interaction.followup.send(embed=embed, view=view)
+        await send(interaction, embed=embed, view=view)
 
     @answers.autocomplete("query")
     async def query_complete(

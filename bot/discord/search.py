@@ -33,6 +33,7 @@ from bot.discord.embeds import (
     status_line,
     with_party,
 )
+from bot.discord.interactions import after_autocompletes
 from bot.discord.replies import in_time, picked, reply_error, send, the_bot, update
 
 log = logging.getLogger(__name__)
@@ -91,15 +92,24 @@ async def save_search(
 
 
 async def run_search(
-    interaction: discord.Interaction, query: SearchQuery, thinking: bool = True
+    interaction: discord.Interaction, query: SearchQuery, thinking: bool = True,
+    *, after_typing: bool = False,
 ) -> SearchPage:
-    """Search off the event loop, acknowledging the interaction if it takes a while."""
+    """Search off the event loop, acknowledging the interaction if it takes a while (the wait
+    for the autocompletes being answered too, with ``after_typing``: ``after_autocompletes``)."""
     bot = the_bot(interaction)
     services = bot.services
     # The same search asked while it runs (with the same name indexes) is run once.
     key = ("search", json.dumps(query.as_json(), sort_keys=True), id(services.resolver))
     work = services.db.read_shared(key, search_page, services.searcher, query)
-    return await in_time(interaction, work, thinking=thinking)
+
+    async def searched() -> SearchPage:
+        page = await work
+        if after_typing:
+            await after_autocompletes(bot)
+        return page
+
+    return await in_time(interaction, searched(), thinking=thinking)
 
 
 async def show_results_page(interaction: discord.Interaction, session_id: int, page: int) -> None:

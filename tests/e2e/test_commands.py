@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
 from bot.core.search.fulltext import Searcher
+from bot.discord.replies import ACK_WITHIN
 
 from .conftest import LONG_ANSWER_ID, MENTIONS_ID
 from .discord_server import DiscordServer
@@ -358,12 +360,29 @@ async def test_a_failure_inside_a_command_is_a_short_private_message(
     monkeypatch.setattr(Searcher, "search", broken)
     handle = await discord_server.run_command("answers", {"query": "schools"},
                                               user=discord_server.plain_user)
+    message = await handle.message()  # a quick failure is the reply itself
+    assert message["flags"] & 64
+    assert not discord_server.actions_of("original_delete")
+    assert message["content"].startswith("Sorry — something went wrong")
+    assert "fire" not in message["content"]
+    assert any("the store is on fire" in (r.exc_text or "") or
+               "the store is on fire" in str(r.exc_info) for r in caplog.records)
+
+
+async def test_a_slow_failure_takes_away_the_public_thinking_message(
+    answers_bot, discord_server, monkeypatch
+) -> None:
+    def slow_then_broken(self, query):
+        time.sleep(ACK_WITHIN + 0.4)  # acknowledged first ("...is thinking"), publicly
+        raise RuntimeError("the store is on fire")
+
+    monkeypatch.setattr(Searcher, "search", slow_then_broken)
+    handle = await discord_server.run_command("answers", {"query": "schools"},
+                                              user=discord_server.plain_user)
+    assert (await handle.response())["type"] == 5  # deferred, thinking
     message = await handle.followup(0)
     assert message["flags"] & 64
     # The public "thinking..." message was taken away, not turned into the error.
     assert [a.message_id for a in discord_server.actions_of("original_delete")] == [
         handle.original_id]
     assert message["content"].startswith("Sorry — something went wrong")
-    assert "fire" not in message["content"]
-    assert any("the store is on fire" in (r.exc_text or "") or
-               "the store is on fire" in str(r.exc_info) for r in caplog.records)
