@@ -9,7 +9,9 @@ ticks every 5 ms (``Services.refresh_indexes``), then one search: the first answ
 ``--searches`` searches of the search benchmark's mix and 300 topic autocompletes through the
 reader threads, and the resident memory again (VmRSS; VmHWM is the peak). ``--tree`` runs
 another checkout (an older commit) the same way, alternating with this one, so both are
-measured in one run. The store is opened as a writer: point ``--db`` at a copy.
+measured in one run. The store is opened as a writer: point ``--db`` at a copy. ``--cold``
+drops the store's pages from the OS's page cache before each start (``posix_fadvise``), as
+after a reboot or a bulk load that pushed them out: a first start that reads from the disk.
 """
 
 from __future__ import annotations
@@ -102,17 +104,34 @@ def start(tree: Path, db: Path, searches: int) -> dict[str, float]:
     return dict(json.loads(done.stdout.splitlines()[-1]))
 
 
+def drop_cached(db: Path) -> None:
+    """The store's pages out of the OS's page cache (written pages first written out)."""
+    for suffix in ("", "-wal"):
+        path = Path(str(db) + suffix)
+        if path.exists():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True, help="a copy: opened as a writer")
     parser.add_argument("--tree", type=Path, help="another checkout, measured alternately")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--searches", type=int, default=100)
+    parser.add_argument("--cold", action="store_true",
+                        help="drop the store's pages from the OS cache before each start")
     args = parser.parse_args()
     trees = {"this": ROOT, **({"other": args.tree.resolve()} if args.tree else {})}
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
     for _ in range(args.rounds):
         for name, tree in trees.items():
+            if args.cold:
+                drop_cached(args.db)
             runs[name].append(start(tree, args.db, args.searches))
     print(f"load average {os.getloadavg()[0]:.1f}; medians of {args.rounds} starts")
     keys = list(runs["this"][0])

@@ -18,7 +18,7 @@ from bot.core.reports.timeliness import timeliness
 from bot.core.sources.api_json import parse_question_value
 from bot.core.store import due_days
 from bot.core.store.database import Store
-from bot.core.store.schema import SCHEMA_VERSION
+from bot.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 LAPSED = ("It has not proved possible to respond to the hon. Member in the time available "
           "before Prorogation.")
@@ -147,7 +147,8 @@ def test_a_store_from_before_the_table_gets_it_filled_when_opened(tmp_path: Path
                          "due_days_emptied"):
                 store.conn.execute(f"DROP TRIGGER {name}")
             store.conn.execute("DROP TABLE due_days")
-            store.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+            before = [m.__name__ for m in MIGRATIONS].index("_migration_due_days")
+            store.conn.execute(f"PRAGMA user_version = {before}")
     with Store(db) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert _counted(store.conn) == expected and expected

@@ -12,7 +12,7 @@ from bot.core.reports.timeliness import timeliness
 from bot.core.search.fulltext import Searcher, SearchQuery
 from bot.core.sources import ingest
 from bot.core.sources.ingest import ParsedFile, ingest_paths, read_file
-from bot.core.store import due_days
+from bot.core.store import due_days, name_counts
 from bot.core.store.bulk import indexes_aside
 from bot.core.store.database import Store
 
@@ -31,6 +31,9 @@ def dump(store: Store) -> list:
         # /timeliness's counts (due_days.py), kept by triggers or counted after a bulk load
         "SELECT due, body, kind, wait, on_time, held, lapsed, n FROM due_days "
         "ORDER BY due, body, kind, wait, on_time, held, lapsed",
+        # the name indexes' counts (name_counts.py)
+        "SELECT * FROM heading_counts ORDER BY heading",
+        "SELECT * FROM member_counts ORDER BY member_id, role",
     )]
 TRIGGERS = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
 
@@ -120,7 +123,7 @@ def test_a_bulk_load_killed_midway_leaves_a_searchable_store_and_a_rerun_complet
     # The two files stored are whole, searchable, and the store says what it lacks.
     assert store.count_questions() == 400
     aside = indexes_aside(store.conn)
-    assert len(aside) == 9  # six indexes and the three triggers that keep due_days
+    assert len(aside) == 12  # six indexes, and the triggers that keep due_days and name counts
     names = {n for n, _ in aside}
     present = {r[0] for r in store.conn.execute(INDEXES)}
     present |= {r[0] for r in store.conn.execute(TRIGGERS)}
@@ -128,6 +131,8 @@ def test_a_bulk_load_killed_midway_leaves_a_searchable_store_and_a_rerun_complet
     # /timeliness counts the questions while due_days lags: the figures are the load's.
     as_of = date(2100, 1, 1)
     assert not due_days.covers(store.conn, as_of.isoformat())
+    assert not name_counts.kept(store.conn)  # the name indexes count the questions
+    assert Resolver.from_store(store).resolve("topic", "school").candidates
     assert sum(r.due for r in timeliness(store, since=date(1990, 1, 1), as_of=as_of).rows) > 0
     assert found(store, "school") == {i for i in school if i in {
         r[0] for r in store.conn.execute("SELECT id FROM questions")}} != set()

@@ -14,20 +14,28 @@ answers every query (an index changes how fast, never what) and still says which
 lacks; ``Store`` builds them when it next opens the file for writing. Indexes the load reads
 itself (``KEPT``) and the full-text index, updated file by file as before, stay in place.
 
-The triggers that keep ``due_days`` (``due_days.py``) are set aside the same way: they cost
-about 16 us a record during a load, and counting every question again at the end about 4.
-While they are aside, ``due_days.covers`` is false, so ``/timeliness`` counts the questions
-themselves and its figures never lag the load.
+The triggers that keep ``due_days`` (``due_days.py``) and the name counts (``name_counts.py``)
+are set aside the same way: ``due_days``' cost about 16 us a record during a load, and counting
+every question again at the end about 4. While they are aside, ``due_days.covers`` and
+``name_counts.kept`` are false, so ``/timeliness`` and the name indexes count the questions
+themselves and never lag the load.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 
-from bot.core.store import due_days
+from bot.core.store import due_days, name_counts
 
 ASIDE_KEY = "bulk_load_indexes"  # the state key holding [[name, sql], ...]
+# The tables kept counted by triggers on questions, by their triggers' prefix: set aside with
+# the indexes, and counted again when they are built.
+RECOUNTS: dict[str, Callable[[sqlite3.Connection], None]] = {
+    "due_days_": due_days.rebuild,
+    "name_counts_": name_counts.rebuild,
+}
 KEPT = frozenset({
     # Read while loading: a UIN's printings (printings.py) and a re-scrape's gid redirects.
     "idx_questions_uin_house", "questions_gid",
@@ -54,7 +62,7 @@ def set_aside_indexes(conn: sqlite3.Connection) -> int:
     dropped = [(str(name), str(sql)) for name, sql in found if name not in KEPT]
     dropped += [(str(name), str(sql)) for name, sql in conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'questions' "
-        "AND name LIKE 'due\\_days\\_%' ESCAPE '\\' ORDER BY name")]
+        "ORDER BY name") if str(name).startswith(tuple(RECOUNTS))]
     if not dropped:
         return 0
     conn.execute(
@@ -81,7 +89,8 @@ def restore_indexes(conn: sqlite3.Connection) -> int:
         if name not in present:
             conn.execute(sql)
             built += 1
-    if any(name.startswith("due_days_") for name, _sql in aside):
-        due_days.rebuild(conn)  # what was loaded while its triggers were aside
+    for prefix, recount in RECOUNTS.items():
+        if any(name.startswith(prefix) for name, _sql in aside):
+            recount(conn)  # what was loaded while its triggers were aside
     conn.execute("DELETE FROM state WHERE key = ?", (ASIDE_KEY,))
     return built
