@@ -15,7 +15,8 @@ from test_accountability import DEFRA, DFE, DHSC, _generated, api_value, load
 
 from bot.core.names.matching import Resolver
 from bot.core.names.members import member_activity
-from bot.core.store import name_counts
+from bot.core.store import due_days, name_counts
+from bot.core.store.bulk import indexes_aside
 from bot.core.store.database import Store
 from bot.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -122,3 +123,28 @@ def test_a_store_from_before_the_tables_gets_them_counted_when_opened(tmp_path: 
     with Store(db) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert _tables(store.conn) == expected and expected[0]
+
+
+def test_triggers_put_back_by_a_release_that_does_not_count_are_counted_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    """A bulk load killed midway, then an older release that knew the triggers but not the
+    recount: it puts them back and clears the list of what was aside, without counting. The
+    counts then lack the load's questions; this code counts them at its next start."""
+    db = tmp_path / "s.db"
+    rng = random.Random(4)
+    with Store(db) as store:
+        load(store, *(_with_people(_generated(rng, qid), rng) for qid in range(1, 101)))
+        store.set_aside_indexes()  # the load starts ...
+        load(store, *(_with_people(_generated(rng, qid), rng) for qid in range(101, 201)))
+        # ... and is killed; the older release opens the file:
+        with store.transaction():
+            for _name, sql in indexes_aside(store.conn):
+                store.conn.execute(sql)
+            store.conn.execute("DELETE FROM state WHERE key = 'bulk_load_indexes'")
+        assert not name_counts.kept(store.conn) and not due_days.covers(store.conn, "2100-01-01")
+        assert sum(r[1] for r in name_counts.headings(store.conn)) == 200  # counted instead
+    with Store(db) as store:
+        assert name_counts.kept(store.conn) and due_days.covers(store.conn, "2100-01-01")
+        assert _tables(store.conn) == _recounted(store.conn)
+        assert sum(r[1] for r in _tables(store.conn)[0]) == 200

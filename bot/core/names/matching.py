@@ -18,7 +18,7 @@ from bot.core.names.departments import DepartmentIndex
 from bot.core.names.members import HasConnection, MemberIndex, member_activity
 from bot.core.names.topics import TopicIndex
 from bot.core.store import name_counts
-from bot.core.store.rows import dict_rows
+from bot.core.store.rows import dict_rows, read_snapshot
 
 
 class Resolver:
@@ -39,15 +39,16 @@ class Resolver:
         """The indexes of everything in ``store``, from the counts ``name_counts`` keeps (a
         few thousand rows, whatever the store's size); 1.5 s of Python at 3,000,000 questions."""
         conn = store.conn
-        cursor = conn.execute(
-            "SELECT id, name, list_as, party, party_abbreviation, member_from, house FROM members"
-        )
-        members = list(dict_rows(cursor))
-        activity = member_activity(store)
-        bodies = [
-            {"id": i, "name": n} for i, n in conn.execute("SELECT id, name FROM answering_bodies")
-        ]
-        headings = name_counts.headings(conn)
+        with read_snapshot(conn):  # the counts and the members of one state of the store
+            cursor = conn.execute(
+                "SELECT id, name, list_as, party, party_abbreviation, member_from, house "
+                "FROM members"
+            )
+            members = list(dict_rows(cursor))
+            activity = member_activity(store)
+            bodies = [{"id": i, "name": n}
+                      for i, n in conn.execute("SELECT id, name FROM answering_bodies")]
+            headings = name_counts.headings(conn)
         return cls(
             MemberIndex(members, activity), DepartmentIndex(bodies), TopicIndex(headings)
         )

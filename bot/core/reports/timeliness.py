@@ -35,10 +35,9 @@ one department only (``with_not_held``).
 
 from __future__ import annotations
 
-import contextlib
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -63,6 +62,7 @@ from bot.core.reports.filters import QuestionScope, body_ids, normal_house
 from bot.core.store import due_days
 from bot.core.store.database import Store
 from bot.core.store.due_days import DUE_DAY_SQL, KIND_SQL
+from bot.core.store.rows import read_snapshot
 
 
 @dataclass(frozen=True)
@@ -428,22 +428,6 @@ def _timeliness_row(
 def _worst_first(row: TimelinessRow) -> tuple[bool, float, str]:
     rate = row.overall.rate
     return (rate is None, rate if rate is not None else 0.0, row.department_name or "")
-
-
-@contextlib.contextmanager
-def read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
-    """The reads inside see one state of the store: whether due_days covers ``as_of`` and the
-    counts read after it (autocommit connections give each statement its own snapshot
-    otherwise, and a write committed between them would be counted). Inside a transaction
-    already, that one."""
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN")
-    try:
-        yield
-    finally:
-        conn.execute("COMMIT")
 
 
 def _read_figures(

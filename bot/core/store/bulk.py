@@ -27,7 +27,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 
-from bot.core.store import due_days, name_counts
+from bot.core.store import due_days, name_counts, recounts
 
 ASIDE_KEY = "bulk_load_indexes"  # the state key holding [[name, sql], ...]
 # The tables kept counted by triggers on questions, by their triggers' prefix: set aside with
@@ -70,6 +70,7 @@ def set_aside_indexes(conn: sqlite3.Connection) -> int:
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (ASIDE_KEY, json.dumps(indexes_aside(conn) + dropped)),
     )
+    recounts.mark(conn, [p for p in RECOUNTS if any(n.startswith(p) for n, _ in dropped)])
     for name, sql in dropped:
         kind = "TRIGGER" if sql.upper().startswith("CREATE TRIGGER") else "INDEX"
         conn.execute(f'DROP {kind} "{name}"')
@@ -77,11 +78,10 @@ def set_aside_indexes(conn: sqlite3.Connection) -> int:
 
 
 def restore_indexes(conn: sqlite3.Connection) -> int:
-    """Build again the indexes a bulk load set aside; call in a transaction. Returns how many
-    were built (0 when none was aside)."""
+    """Build again the indexes and triggers a bulk load set aside, and count again the tables
+    those triggers keep (``recounts``); call in a transaction. Returns how many were built (0
+    when none was aside)."""
     aside = indexes_aside(conn)
-    if not aside:
-        return 0
     present = {r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')")}
     built = 0
@@ -89,8 +89,12 @@ def restore_indexes(conn: sqlite3.Connection) -> int:
         if name not in present:
             conn.execute(sql)
             built += 1
-    for prefix, recount in RECOUNTS.items():
-        if any(name.startswith(prefix) for name, _sql in aside):
-            recount(conn)  # what was loaded while its triggers were aside
+    # Whoever put the triggers back (this code, or a release that did not count), what was
+    # loaded while they were aside is counted here.
+    waiting = recounts.pending(conn)
+    for prefix in waiting:
+        RECOUNTS[prefix](conn)
+    if waiting:
+        recounts.clear(conn)
     conn.execute("DELETE FROM state WHERE key = ?", (ASIDE_KEY,))
     return built

@@ -29,7 +29,7 @@ from bot.core.records import (
     question_tags,
     status_of,
 )
-from bot.core.store import due_days
+from bot.core.store import due_days, recounts
 from bot.core.store.bulk import indexes_aside, restore_indexes, set_aside_indexes
 from bot.core.store.calendar import CalendarCheck, CalendarCover, check_calendar
 from bot.core.store.printings import Printings, merge_printing
@@ -115,6 +115,7 @@ class Store:
         self._speakers: dict[int, int] | None = None
         self.calendar = CalendarCover(conn)
         if not readonly:
+            self._check_version()  # before anything is written to a newer release's file
             self.restore_indexes()  # a bulk load killed midway left some aside (bulk.py)
             self._migrate()
             self.check_calendar()
@@ -136,13 +137,17 @@ class Store:
         """The file's schema version (``PRAGMA user_version``)."""
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
-    def _migrate(self) -> None:
+    def _check_version(self) -> None:
         version = self.schema_version
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: schema version {version} is newer than this bot knows "
                 f"({SCHEMA_VERSION}); upgrade the bot"
             )
+
+    def _migrate(self) -> None:
+        self._check_version()
+        version = self.schema_version
         for number in range(version, SCHEMA_VERSION):
             with self.transaction():
                 MIGRATIONS[number](self.db)
@@ -159,7 +164,7 @@ class Store:
         has_state = self.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'state'"
         ).fetchone()
-        if not has_state or not indexes_aside(self.conn):
+        if not has_state or not (indexes_aside(self.conn) or recounts.pending(self.conn)):
             return 0
         with self.transaction():
             return restore_indexes(self.conn)

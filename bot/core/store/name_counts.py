@@ -18,6 +18,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from bot.core.store import recounts
+
 ROLES = ("asking_member_id", "answering_member_id")  # member_counts.role is the position
 
 TABLE_STATEMENTS = (
@@ -129,11 +131,12 @@ HEADINGS_SQL = (
 
 
 def kept(conn: sqlite3.Connection) -> bool:
-    """Whether the tables hold the counts: they exist and their triggers are in place (a bulk
-    load sets them aside until it ends)."""
-    return conn.execute(
+    """Whether the tables hold the counts: their triggers are in place and no bulk load has
+    left them to be counted again (``recounts``)."""
+    present = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'name_counts_insert'"
     ).fetchone() is not None
+    return present and "name_counts_" not in recounts.pending(conn)
 
 
 def headings(conn: sqlite3.Connection) -> list[Any]:
