@@ -2,7 +2,7 @@
 them fast.
 
     python -m bench.accountability_bench --db COPY.db [--runs 20] [--department 60]
-        [--as-of 2025-11-30] [--votes 200000]
+        [--as-of 2025-12-31] [--votes 200000]
 
 Opening the store migrates it (migration 5 builds the working-days calendar and three indexes)
 and ``--votes`` adds synthetic votes, so point ``--db`` at a copy of a bench store (for example
@@ -11,6 +11,9 @@ and ``--votes`` adds synthetic votes, so point ``--db`` at a copy of a bench sto
 Reports p50 / p95 / max in ms over ``--runs`` warm runs of ``timeliness`` for all departments
 (without and with the "not held" share) and for one department, of each chart, and of
 ``helpfulness``; then the whole ``/timeliness`` work (figures and chart) for both views.
+``--as-of`` defaults to the corpus's last day, after everything stored, as a report as of
+today is: ``timeliness`` then reads ``due_days``. A day before it (2025-11-30, the default
+until due_days) makes it count the questions, as a report as of a past day does.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, required=True, help="a copy: it is migrated")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--department", type=int, default=60)
-    parser.add_argument("--as-of", default="2025-11-30")
+    parser.add_argument("--as-of", default="2025-12-31")
     parser.add_argument("--votes", type=int, default=0, help="add this many synthetic votes")
     args = parser.parse_args()
     as_of = date.fromisoformat(args.as_of)
