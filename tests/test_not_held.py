@@ -141,6 +141,11 @@ LABELLED_PATH = REPO_ROOT / "tests" / "eval" / "not_held_labelled.json"
 TEST2_PATH = REPO_ROOT / "tests" / "eval" / "not_held_test2.json"
 REAL_TEST_MIN_PRECISION = 0.93
 REAL_TEST_MIN_RECALL = 0.90
+# The second held-out set, drawn after the detector was chosen and scored once: precision
+# 58/73 = 0.795, recall 58/70 = 0.829.
+TEST3_PATH = REPO_ROOT / "tests" / "eval" / "not_held_test3.json"
+TEST3_MIN_PRECISION = 0.79
+TEST3_MIN_RECALL = 0.82
 # The first test split, now development answers (scored by three designs): the floor the
 # detector held there before it was tuned on them, so that tuning did not lose ground.
 FIRST_SPLIT_MIN_PRECISION = 0.83
@@ -165,10 +170,21 @@ def test_precision_and_recall_on_the_held_out_test_set() -> None:
     assert recall >= REAL_TEST_MIN_RECALL, summary
 
 
-def test_held_out_answers_are_new_to_every_development_set() -> None:
-    held_out = json.loads(TEST2_PATH.read_text(encoding="utf-8"))
+def test_precision_and_recall_on_the_second_held_out_test_set() -> None:
+    items = json.loads(TEST3_PATH.read_text(encoding="utf-8"))
+    assert len(items) >= 200 and {i["split"] for i in items} == {"test3"}
+    precision, recall, summary = _real_scores(items)
+    assert precision >= TEST3_MIN_PRECISION, summary
+    assert recall >= TEST3_MIN_RECALL, summary
+
+
+@pytest.mark.parametrize("path", [TEST2_PATH, TEST3_PATH])
+def test_held_out_answers_are_new_to_every_other_set(path: Path) -> None:
+    held_out = json.loads(path.read_text(encoding="utf-8"))
     seen = json.loads(LABELLED_PATH.read_text(encoding="utf-8"))
     seen += json.loads(EXTRA_DEV_PATH.read_text(encoding="utf-8"))
+    other = TEST3_PATH if path == TEST2_PATH else TEST2_PATH
+    seen += json.loads(other.read_text(encoding="utf-8"))
     assert not {i["id"] for i in held_out} & {i["id"] for i in seen}
     assert not {_squash(i["text"]) for i in held_out} & {_squash(i["text"]) for i in seen}
 

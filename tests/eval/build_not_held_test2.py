@@ -15,6 +15,11 @@ than its size is taken whole). The frame sizes are written beside the draw so th
 weight each answer back to its pool.
 
     python tests/eval/build_not_held_test2.py --uwq GITDIR --twfy GITDIR --out draft.json
+    python tests/eval/build_not_held_test2.py --set 3 ...   # not_held_test3.json (SEED_3)
+
+``--set 3`` draws ``not_held_test3.json`` the same way, leaving out ``not_held_test2.json`` and the
+third development draw too, with cells by the detector at ``DETECTOR_AT_DRAW_3``: a second
+held-out measure, first of the detector that ``not_held_test2.json`` had judged last.
 
 The same two bare git directories as ``build_not_held_sample.py`` (which this reuses).
 """
@@ -38,6 +43,8 @@ SIZES = {
     "parlparse2009": {"random": 40, "flagged": 20, "decline_words": 10},
 }
 DETECTOR_AT_DRAW = {"file": "bot/core/reports/not_held.py", "repo_commit": "9e8697e"}
+SEED_3 = SEED + 7
+DETECTOR_AT_DRAW_3 = {"file": "bot/core/reports/not_held.py", "repo_commit": "ec840eb"}
 
 
 def main() -> None:
@@ -45,17 +52,20 @@ def main() -> None:
     ap.add_argument("--uwq", required=True)
     ap.add_argument("--twfy", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--set", type=int, choices=[2, 3], default=2)
     args = ap.parse_args()
 
     seen = json.loads((HERE / "not_held_labelled.json").read_text())
     seen += json.loads((HERE / "not_held_extra_dev.json").read_text())
+    if args.set == 3:
+        seen += json.loads((HERE / "not_held_test2.json").read_text())
     seen_ids = {i["id"] for i in seen}
     seen_texts = {first.norm(i["text"]) for i in seen}
     raw = {
         "api": first.api_fixtures() + first.api_longform(args.uwq),
         "parlparse2009": first.parlparse(args.twfy),
     }
-    rng = random.Random(SEED)
+    rng = random.Random(SEED_3 if args.set == 3 else SEED)
     drawn = []
     frames: dict[str, dict[str, int]] = {}
     dedup: set[str] = set()
@@ -82,9 +92,9 @@ def main() -> None:
                 drawn.append({**item, "stratum": stratum})
         print(name, "frame", frames[name])
     out = {
-        "seed": SEED,
+        "seed": SEED_3 if args.set == 3 else SEED,
         "sizes": SIZES,
-        "detector_at_draw": DETECTOR_AT_DRAW,
+        "detector_at_draw": DETECTOR_AT_DRAW_3 if args.set == 3 else DETECTOR_AT_DRAW,
         "frames": frames,
         "items": [
             {
@@ -93,7 +103,7 @@ def main() -> None:
                 "pool": d["pool"],
                 "stratum": d["stratum"],
                 "cell": d["cell"],
-                "split": "test2",
+                "split": f"test{args.set}",
                 "question": d["question"],
                 "text": d["text"],
                 "not_held": None,

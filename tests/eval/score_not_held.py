@@ -6,6 +6,7 @@
     python tests/eval/score_not_held.py --split dev --extra   # with not_held_extra_dev.json
     python tests/eval/score_not_held.py --split dev --extra --model   # the fitted design (README)
     python tests/eval/score_not_held.py --split test2   # the fresh test set, not_held_test2.json
+    python tests/eval/score_not_held.py --split test3   # the second one, not_held_test3.json
 
 The detector is given each answer and its question (``--answer-only``: the answer alone).
 
@@ -133,7 +134,7 @@ def interval(values: list[float]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", choices=["test", "dev", "all", "test2"], default="test")
+    ap.add_argument("--split", choices=["test", "dev", "all", "test2", "test3"], default="test")
     ap.add_argument("--file", default=None, help="the labelled answers (default: the split's)")
     ap.add_argument(
         "--no-borderline", action="store_true", help="leave out answers marked borderline"
@@ -166,7 +167,8 @@ def main() -> None:
         def detect(text: str, question: str | None = None) -> bool:
             return model_decides(text, question, weights)[0]
 
-    default = "not_held_test2.json" if args.split == "test2" else "not_held_labelled.json"
+    held_out = args.split in ("test2", "test3")  # sets of their own, each one split
+    default = f"not_held_{args.split}.json" if held_out else "not_held_labelled.json"
     items = json.loads(Path(args.file or HERE / default).read_text())
     if args.extra:
         items += json.loads((HERE / "not_held_extra_dev.json").read_text())
@@ -206,7 +208,7 @@ def main() -> None:
         record = json.loads(record_path.read_text())
         print("  weighted back to each pool (cells F/D/R at pool sizes; 95% simulated interval):")
         # The fresh test set's cells were decided by a later detector, over what was left.
-        pools = record["test2"]["pools"] if args.split == "test2" else record["pools"]
+        pools = record[args.split]["pools"] if held_out else record["pools"]
         for pool, sizes in pools.items():
             members = [i for i in items if i["pool"] == pool]
             sizes = {c: n for c, n in sizes.items() if n}  # a cell nothing fell in
