@@ -15,14 +15,11 @@ Reports medians over rounds of each p50 / p95 (ms) and the load average.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.checkouts import ROOT, run_in
 
 _RUN = r"""
 import json, sys, time
@@ -58,16 +55,6 @@ print(json.dumps(found))
 """
 
 
-def run(tree: Path, db: Path, runs: int, as_of: str, department: int) -> dict[str, list[float]]:
-    done = subprocess.run(
-        [sys.executable, "-c", _RUN, str(db), str(tree), str(runs), as_of, str(department)],
-        capture_output=True, text=True, check=True,
-        env={**os.environ, "PYTHONPATH": str(tree)},
-    )
-    result: dict[str, list[float]] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, required=True)
@@ -85,7 +72,8 @@ def main() -> None:
         for name, tree in trees.items():
             loads.append(os.getloadavg()[0])
             db = args.other_db if name == "other" and args.other_db else args.db
-            runs[name].append(run(tree, db, args.runs, args.as_of, args.department))
+            runs[name].append(run_in(tree, _RUN, db, tree, args.runs, args.as_of,
+                                     args.department))
     print(f"{args.rounds} rounds of {args.runs} runs; load {min(loads):.1f}-{max(loads):.1f}")
     print("| /timeliness | other p50 / p95 ms | this p50 / p95 ms |\n|---|---|---|")
     for case in runs["this"][0]:

@@ -15,14 +15,11 @@ average. Only reads the store.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.checkouts import ROOT, run_in
 
 _RUN = r"""
 import json, random, sys, time
@@ -67,16 +64,6 @@ print(json.dumps(found))
 """.replace("import json, random, sys, time", "import json, random, statistics, sys, time")
 
 
-def run(tree: Path, db: Path, queries: int) -> dict[str, list[float]]:
-    """One checkout's figures, in a fresh process."""
-    done = subprocess.run(
-        [sys.executable, "-c", _RUN, str(db), str(tree), str(queries)],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-        env={**os.environ, "PYTHONPATH": str(tree)},
-    )
-    return dict(json.loads(done.stdout.splitlines()[-1]))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)
@@ -89,7 +76,7 @@ def main() -> None:
     loads = []
     for _ in range(args.rounds):
         for name, tree in trees.items():
-            runs[name].append(run(tree, args.db, args.queries))
+            runs[name].append(run_in(tree, _RUN, args.db, tree, args.queries))
             loads.append(os.getloadavg()[0])
     print(f"{args.db.name}: medians of {args.rounds} rounds, ms (p50 / p95 / max; broadest "
           f"words: min / median / max); load average {min(loads):.1f}-{max(loads):.1f}")

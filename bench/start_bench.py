@@ -17,14 +17,12 @@ after a reboot or a bulk load that pushed them out: a first start that reads fro
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.checkouts import ROOT, run_in
+from bench.responsiveness import evict_from_page_cache
 
 _START = r"""
 import asyncio, json, sys, time
@@ -94,29 +92,6 @@ with Store(sys.argv[1]) as store:  # opened before the loop starts, as ``python 
 """
 
 
-def start(tree: Path, db: Path, searches: int) -> dict[str, float]:
-    """One first start of the bot's store, indexes and first search, in a fresh process."""
-    done = subprocess.run(
-        [sys.executable, "-c", _START, str(db), str(tree), str(searches)],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-        env={**os.environ, "PYTHONPATH": str(tree)},
-    )
-    return dict(json.loads(done.stdout.splitlines()[-1]))
-
-
-def drop_cached(db: Path) -> None:
-    """The store's pages out of the OS's page cache (written pages first written out)."""
-    for suffix in ("", "-wal"):
-        path = Path(str(db) + suffix)
-        if path.exists():
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-            finally:
-                os.close(fd)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True, help="a copy: opened as a writer")
@@ -131,8 +106,9 @@ def main() -> None:
     for _ in range(args.rounds):
         for name, tree in trees.items():
             if args.cold:
-                drop_cached(args.db)
-            runs[name].append(start(tree, args.db, args.searches))
+                evict_from_page_cache(args.db)
+            # One first start of the store, the indexes and the first search.
+            runs[name].append(run_in(tree, _START, args.db, tree, args.searches))
     print(f"load average {os.getloadavg()[0]:.1f}; medians of {args.rounds} starts")
     keys = list(runs["this"][0])
     print("| tree | " + " | ".join(keys) + " |")
