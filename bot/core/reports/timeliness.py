@@ -35,7 +35,6 @@ one department only (``with_not_held``).
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -60,6 +59,7 @@ from bot.core.reports.accountability import (
 from bot.core.reports.duedates import is_working_day
 from bot.core.reports.filters import QuestionScope, body_ids, normal_house
 from bot.core.store import due_days
+from bot.core.store.bulk import IndexHints
 from bot.core.store.database import Store
 from bot.core.store.due_days import DUE_DAY_SQL, KIND_SQL
 from bot.core.store.rows import read_snapshot
@@ -360,23 +360,6 @@ def _overdue_from_due_days(scope: str) -> str:
     """
 
 
-class _IndexHints:
-    """Takes out of a query each ``INDEXED BY`` naming an index that is not there: a bulk load
-    sets most of them aside until it ends (``bot/core/store/bulk.py``), and a query naming a
-    missing index fails where it would only run slower."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.present = {name for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index'")}
-
-    def __call__(self, sql: str) -> str:
-        return _INDEXED_BY.sub(
-            lambda m: m.group(0) if m.group(1) in self.present else "", sql)
-
-
-_INDEXED_BY = re.compile(r"\bINDEXED BY (\w+)")
-
-
 def last_working_day(day: date) -> date:
     """The last working day on or before ``day``: a question due before it is overdue on
     ``day`` (``duedates.working_days_between(due, day) >= 1``)."""
@@ -449,7 +432,7 @@ def _read_figures(
     else:  # something stored happened after as_of: count the questions themselves
         histogram = _histogram_from_questions(scope.sql, group)
         overdue_sql = _overdue_sql(scope.sql)
-    usable = _IndexHints(conn)
+    usable = IndexHints(conn)
     figures = {r["grp"]: r for r in query_rows(conn, usable(_figures_sql(histogram)), values)}
     not_held: dict[Any, int] = (
         dict(conn.execute(usable(_not_held_sql(scope.sql, group)), values))

@@ -146,9 +146,8 @@ class Store:
             )
 
     def _migrate(self) -> None:
-        self._check_version()
-        version = self.schema_version
-        for number in range(version, SCHEMA_VERSION):
+        """The migrations the file has not had (after ``_check_version``)."""
+        for number in range(self.schema_version, SCHEMA_VERSION):
             with self.transaction():
                 MIGRATIONS[number](self.db)
                 self.conn.execute(f"PRAGMA user_version = {number + 1}")
