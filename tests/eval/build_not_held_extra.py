@@ -72,33 +72,16 @@ def main() -> None:
         labelled += json.loads((HERE / "not_held_extra_dev.json").read_text())
     if args.draw == 3:
         labelled += json.loads((HERE / "not_held_test2.json").read_text())
-    seen_ids = {i["id"] for i in labelled}
-    seen_texts = {first.norm(i["text"]) for i in labelled}
     raw = {
         "api": first.api_fixtures() + first.api_longform(args.uwq),
         "parlparse2009": first.parlparse(args.twfy),
     }
+    cell_of = first.cell_given_question if second else (lambda item: first.cell(item["text"]))
+    pools = first.pooled(raw, cell_of, labelled)
     rng = random.Random({1: SEED, 2: SEED_2, 3: SEED_3}[args.draw])
     sizes = {1: SIZES, 2: SIZES_2, 3: SIZES_3}[args.draw]
     drawn = []
-    dedup: set[str] = set()
-    for name, items in raw.items():
-        pool = []
-        for item in items:
-            key = first.norm(item["text"])
-            if not key or key in dedup:
-                continue
-            dedup.add(key)
-            if item["id"] in seen_ids or key in seen_texts:
-                continue
-            item["pool"] = name
-            if second:
-                flagged = first.is_not_held(item["text"], item["question"] or None)
-                words = first.DECLINE_WORDS.search(item["text"])
-                item["cell"] = "F" if flagged else ("D" if words else "R")
-            else:
-                item["cell"] = first.cell(item["text"])
-            pool.append(item)
+    for name, pool in pools.items():
         for stratum, cell in (("flagged", "F"), ("decline_words", "D")):
             frame = [i for i in pool if i["cell"] == cell]
             print(name, stratum, "frame", len(frame))

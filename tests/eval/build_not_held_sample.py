@@ -49,6 +49,7 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -212,6 +213,39 @@ def cell(text: str) -> str:
     return "D" if DECLINE_WORDS.search(text) else "R"
 
 
+def cell_given_question(item: dict) -> str:
+    """``cell`` as the detector reads an answer with its question (the later draws')."""
+    if is_not_held(item["text"], item["question"] or None):
+        return "F"
+    return "D" if DECLINE_WORDS.search(item["text"]) else "R"
+
+
+def pooled(
+    raw: dict[str, list[dict]], cell_of: Callable[[dict], str], leave_out: list[dict] = ()
+) -> dict[str, list[dict]]:
+    """Each pool's answers with their ``pool`` and ``cell`` (``cell_of``): an answer text met
+    again, in any pool, counts once (the first), and answers of ``leave_out`` (a set already
+    drawn) are left out by id and by text."""
+    left_ids = {i["id"] for i in leave_out}
+    left_texts = {norm(i["text"]) for i in leave_out}
+    seen: set[str] = set()
+    pools: dict[str, list[dict]] = {}
+    for name, items in raw.items():
+        kept = []
+        for item in items:
+            key = norm(item["text"])
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            if item["id"] in left_ids or key in left_texts:
+                continue
+            item["pool"] = name
+            item["cell"] = cell_of(item)
+            kept.append(item)
+        pools[name] = kept
+    return pools
+
+
 def overlaps(text: str, cases: list[str]) -> bool:
     t = norm(text)
     for case in cases:
@@ -232,19 +266,7 @@ def main() -> None:
     args = ap.parse_args()
 
     raw = {"api": api_fixtures() + api_longform(args.uwq), "parlparse2009": parlparse(args.twfy)}
-    seen: set[str] = set()
-    pools: dict[str, list[dict]] = {}
-    for name, items in raw.items():
-        kept = []
-        for item in items:
-            key = norm(item["text"])
-            if not key or key in seen:
-                continue
-            seen.add(key)
-            item["pool"] = name
-            item["cell"] = cell(item["text"])
-            kept.append(item)
-        pools[name] = kept
+    pools = pooled(raw, lambda item: cell(item["text"]))
 
     cases = [c["text"] for c in json.loads((ROOT / "tests/eval/not_held_cases.json").read_text())]
     rng = random.Random(SEED)

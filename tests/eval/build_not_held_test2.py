@@ -59,30 +59,15 @@ def main() -> None:
     seen += json.loads((HERE / "not_held_extra_dev.json").read_text())
     if args.set == 3:
         seen += json.loads((HERE / "not_held_test2.json").read_text())
-    seen_ids = {i["id"] for i in seen}
-    seen_texts = {first.norm(i["text"]) for i in seen}
     raw = {
         "api": first.api_fixtures() + first.api_longform(args.uwq),
         "parlparse2009": first.parlparse(args.twfy),
     }
+    pools = first.pooled(raw, first.cell_given_question, seen)
     rng = random.Random(SEED_3 if args.set == 3 else SEED)
     drawn = []
     frames: dict[str, dict[str, int]] = {}
-    dedup: set[str] = set()
-    for name, items in raw.items():
-        pool = []
-        for item in items:
-            key = first.norm(item["text"])
-            if not key or key in dedup:
-                continue
-            dedup.add(key)
-            if item["id"] in seen_ids or key in seen_texts:
-                continue
-            flagged = first.is_not_held(item["text"], item["question"] or None)
-            words = first.DECLINE_WORDS.search(item["text"])
-            item["pool"] = name
-            item["cell"] = "F" if flagged else ("D" if words else "R")
-            pool.append(item)
+    for name, pool in pools.items():
         frames[name] = {c: sum(1 for i in pool if i["cell"] == c) for c in "FDR"}
         taken: set[str] = set()
         for stratum, cells in (("random", "FDR"), ("flagged", "F"), ("decline_words", "D")):
