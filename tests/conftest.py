@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from bot.core.store.database import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
+
+
+def recounted(
+    conn: sqlite3.Connection, recount: Callable[[sqlite3.Connection], None],
+    read: Callable[[sqlite3.Connection], T],
+) -> T:
+    """What ``read`` gives after ``recount`` counts a trigger-kept table again from the
+    questions; the store is left as it was."""
+    conn.execute("SAVEPOINT recount")
+    try:
+        recount(conn)
+        return read(conn)
+    finally:
+        conn.execute("ROLLBACK TO recount")
+        conn.execute("RELEASE recount")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Real captured API responses and ParlParse XML, committed with their provenance (README.md there).
 SHARED_DATA = FIXTURES / "real"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import recounted
 from test_accountability import DEFRA, DFE, DHSC, _generated, api_value, load
 
 from bot.core.reports.timeliness import timeliness
@@ -30,14 +31,7 @@ def _counted(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
 
 
 def _recounted(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
-    """What counting every question again gives (the table is left as it was)."""
-    conn.execute("SAVEPOINT recount")
-    try:
-        due_days.rebuild(conn)
-        return _counted(conn)
-    finally:
-        conn.execute("ROLLBACK TO recount")
-        conn.execute("RELEASE recount")
+    return recounted(conn, due_days.rebuild, _counted)
 
 
 def _without_last_event(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import recounted
 from test_accountability import DEFRA, DFE, DHSC, _generated, api_value, load
 
 from bot.core.names.matching import Resolver
@@ -27,13 +28,7 @@ def _tables(conn: sqlite3.Connection) -> list[list[tuple[Any, ...]]]:
 
 
 def _recounted(conn: sqlite3.Connection) -> list[list[tuple[Any, ...]]]:
-    conn.execute("SAVEPOINT recount")
-    try:
-        name_counts.rebuild(conn)
-        return _tables(conn)
-    finally:
-        conn.execute("ROLLBACK TO recount")
-        conn.execute("RELEASE recount")
+    return recounted(conn, name_counts.rebuild, _tables)
 
 
 def _with_people(value: dict[str, Any], rng: random.Random) -> dict[str, Any]:

@@ -110,6 +110,16 @@ async def test_an_unclear_department_offers_choices(answers_bot, discord_server)
     assert "Department for Education" in embed_of(posted)["title"]
 
 
+async def test_a_quick_search_is_the_reply_itself(answers_bot, discord_server) -> None:
+    """One call to Discord, not an acknowledgement and then the results (ACK_WITHIN)."""
+    handle = await discord_server.run_command("answers", {"query": "high needs"},
+                                              user=discord_server.plain_user)
+    response = await handle.response()
+    assert response["type"] == 4  # a message at once, not a deferral
+    assert "Special Educational Needs" in embed_of(await handle.message())["description"]
+    assert not handle.followup_ids
+
+
 async def test_nothing_found_says_so_and_offers_topics(answers_bot, discord_server) -> None:
     message = await run(discord_server, "answers", {"query": "educational needz zzzqqq"})
     assert message["content"].startswith("No answers found")
