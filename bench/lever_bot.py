@@ -12,6 +12,12 @@ its arrival order, as discord.py does; ``memo`` ranks the names for each autocom
 ``lengths`` compares a typed word with every word of the vocabulary for near spellings. On,
 ``uvloop`` is the event loop. With ``--profile``, SIGUSR1 starts ``cProfile`` on the loop's
 thread and SIGUSR2 stops it and writes its stats to PATH.
+
+``echo`` is not a lever but a floor: every autocomplete and every ``/answers`` (the burst's
+commands) is answered at the command tree with a constant reply (one choice; a one-line message),
+before any of the bot's own code runs; other commands (the ``/answer`` whose vote buttons the
+burst presses) run as usual. What is left is discord.py's parsing and HTTP callbacks, the
+machine and the harness: the least any discord.py bot could take in the same burst.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import cProfile
 import signal
 import sys
 
-LEVERS = ("orjson", "uvloop", "priority", "memo", "lengths")
+LEVERS = ("orjson", "uvloop", "priority", "memo", "lengths", "echo")
 DEFAULTS = ("priority", "memo", "lengths")  # what `python -m bot run` has
 
 
@@ -49,6 +55,35 @@ def switch(on: set[str]) -> None:
             return self._vocabulary
 
         WordIndex._near_in_length = every_word  # type: ignore[method-assign]
+    if "echo" in on:
+        echo_at_the_tree()
+
+
+def echo_at_the_tree() -> None:
+    """Answer every command and autocomplete with a constant reply (see the module)."""
+    import discord
+    from discord import app_commands
+
+    from bot.discord.interactions import PriorityTree
+
+    choice = [app_commands.Choice(name="Echo", value="echo")]
+
+    async def answer(interaction: discord.Interaction) -> None:
+        if interaction.type is discord.InteractionType.autocomplete:
+            await interaction.response.autocomplete(choice)
+        else:
+            await interaction.response.send_message("echo")
+
+    real = PriorityTree._from_interaction
+
+    def from_interaction(self: PriorityTree, interaction: discord.Interaction) -> None:
+        name = (interaction.data or {}).get("name")
+        if interaction.type is discord.InteractionType.autocomplete or name == "answers":
+            self.client.loop.create_task(answer(interaction), name="echo")
+        else:
+            real(self, interaction)
+
+    PriorityTree._from_interaction = from_interaction  # type: ignore[method-assign]
 
 
 def profile_on_signals(path: str) -> None:

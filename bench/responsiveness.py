@@ -25,7 +25,9 @@ the local server's sending of the interaction to its accepting the bot's first r
 (Discord's view, without the harness's own work of building the burst), how long the server
 took to send each burst, and the CPU time of the bot's loop thread and of the harness's
 process. ``--profile PATH`` writes a cProfile of
-the bot's loop during the bursts.
+the bot's loop during the bursts. ``--split-cores`` keeps the harness on one core and the bot on
+the others: the harness's own CPU for a burst (about 0.2 s) then no longer queues behind the
+bot's, as Discord's would not.
 """
 
 from __future__ import annotations
@@ -424,7 +426,8 @@ def lever_command(on: str) -> list[str]:
     ``python -m bot run`` has, with orjson unimportable even where it is installed)."""
     from bench.lever_bot import DEFAULTS, LEVERS
 
-    names = {"none": "", "all": ",".join(LEVERS), "defaults": ",".join(DEFAULTS)}
+    levers = [lever for lever in LEVERS if lever != "echo"]  # a floor, not a lever
+    names = {"none": "", "all": ",".join(levers), "defaults": ",".join(DEFAULTS)}
     wanted = names.get(on, on.replace("+", ","))
     if set(filter(None, wanted.split(","))) - set(LEVERS):
         raise SystemExit(f"unknown levers in {on!r}; of {LEVERS}, none, defaults, all")
@@ -486,6 +489,10 @@ def main() -> None:
                         help="each autocomplete types another member prefix (else: "
                         f"{', '.join(PREFIXES)} in turn)")
     parser.add_argument("--tree", type=Path, help="another checkout of the bot to measure")
+    parser.add_argument("--split-cores", action="store_true",
+                        help="the harness and its local server on the first core, the bot "
+                        "process (all its threads) on the others, as Discord is not on the "
+                        "bot's machine (Linux; needs --levers)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     if args.tree:  # that checkout's bot/ and cogs/, this one's harness
@@ -496,10 +503,16 @@ def main() -> None:
     phases = frozenset(args.phases.split(","))
     levers = args.levers.split(",") * args.repeat if args.levers else [None]
     runs = []
+    cores = sorted(os.sched_getaffinity(0))
+    if args.split_cores and (len(cores) < 2 or not args.levers):
+        parser.error("--split-cores needs two cores or more, and --levers")
     for on in levers:
         command = lever_command(on) if on else None
         if command and args.profile:
             command[-1:-1] = ["--profile", str(args.profile.resolve())]
+        if command and args.split_cores:
+            os.sched_setaffinity(0, cores[:1])
+            command = ["taskset", "-c", ",".join(map(str, cores[1:])), *command]
         scratch = store.with_name("responsive-scratch.db")
         shutil.copyfile(store, scratch)
         load = f"{os.getloadavg()[0]:.1f}"
