@@ -16,10 +16,14 @@ weight each answer back to its pool.
 
     python tests/eval/build_not_held_test2.py --uwq GITDIR --twfy GITDIR --out draft.json
     python tests/eval/build_not_held_test2.py --set 3 ...   # not_held_test3.json (SEED_3)
+    python tests/eval/build_not_held_test2.py --set 4 ...   # not_held_test4.json (SEED_4)
 
 ``--set 3`` draws ``not_held_test3.json`` the same way, leaving out ``not_held_test2.json`` and the
 third development draw too, with cells by the detector at ``DETECTOR_AT_DRAW_3``: a second
 held-out measure, first of the detector that ``not_held_test2.json`` had judged last.
+``--set 4`` draws ``not_held_test4.json`` likewise, leaving out ``not_held_test3.json`` too, with
+cells by the fifth design (``DETECTOR_AT_DRAW_4``): the set that judges a design tuned on both
+earlier held-out sets.
 
 The same two bare git directories as ``build_not_held_sample.py`` (which this reuses).
 """
@@ -45,6 +49,10 @@ SIZES = {
 DETECTOR_AT_DRAW = {"file": "bot/core/reports/not_held.py", "repo_commit": "9e8697e"}
 SEED_3 = SEED + 7
 DETECTOR_AT_DRAW_3 = {"file": "bot/core/reports/not_held.py", "repo_commit": "ec840eb"}
+SEED_4 = SEED + 14
+DETECTOR_AT_DRAW_4 = {"file": "bot/core/reports/not_held.py", "repo_commit": "870dd19"}
+SEEDS = {2: (SEED, DETECTOR_AT_DRAW), 3: (SEED_3, DETECTOR_AT_DRAW_3),
+         4: (SEED_4, DETECTOR_AT_DRAW_4)}
 
 
 def main() -> None:
@@ -52,19 +60,20 @@ def main() -> None:
     ap.add_argument("--uwq", required=True)
     ap.add_argument("--twfy", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--set", type=int, choices=[2, 3], default=2)
+    ap.add_argument("--set", type=int, choices=sorted(SEEDS), default=2)
     args = ap.parse_args()
 
     seen = json.loads((HERE / "not_held_labelled.json").read_text())
     seen += json.loads((HERE / "not_held_extra_dev.json").read_text())
-    if args.set == 3:
-        seen += json.loads((HERE / "not_held_test2.json").read_text())
+    for earlier in range(2, args.set):
+        seen += json.loads((HERE / f"not_held_test{earlier}.json").read_text())
     raw = {
         "api": first.api_fixtures() + first.api_longform(args.uwq),
         "parlparse2009": first.parlparse(args.twfy),
     }
     pools = first.pooled(raw, first.cell_given_question, seen)
-    rng = random.Random(SEED_3 if args.set == 3 else SEED)
+    seed, detector = SEEDS[args.set]
+    rng = random.Random(seed)
     drawn = []
     frames: dict[str, dict[str, int]] = {}
     for name, pool in pools.items():
@@ -77,9 +86,9 @@ def main() -> None:
                 drawn.append({**item, "stratum": stratum})
         print(name, "frame", frames[name])
     out = {
-        "seed": SEED_3 if args.set == 3 else SEED,
+        "seed": seed,
         "sizes": SIZES,
-        "detector_at_draw": DETECTOR_AT_DRAW_3 if args.set == 3 else DETECTOR_AT_DRAW,
+        "detector_at_draw": detector,
         "frames": frames,
         "items": [
             {

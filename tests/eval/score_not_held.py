@@ -7,6 +7,7 @@
     python tests/eval/score_not_held.py --split dev --extra --model   # the fitted design (README)
     python tests/eval/score_not_held.py --split test2   # the fresh test set, not_held_test2.json
     python tests/eval/score_not_held.py --split test3   # the second one, not_held_test3.json
+    python tests/eval/score_not_held.py --split test4   # the third, not_held_test4.json
 
 The detector is given each answer and its question (``--answer-only``: the answer alone).
 
@@ -134,7 +135,8 @@ def interval(values: list[float]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", choices=["test", "dev", "all", "test2", "test3"], default="test")
+    ap.add_argument("--split", default="test",
+                    choices=["test", "dev", "all", "test2", "test3", "test4"])
     ap.add_argument("--file", default=None, help="the labelled answers (default: the split's)")
     ap.add_argument(
         "--no-borderline", action="store_true", help="leave out answers marked borderline"
@@ -167,7 +169,7 @@ def main() -> None:
         def detect(text: str, question: str | None = None) -> bool:
             return model_decides(text, question, weights)[0]
 
-    held_out = args.split in ("test2", "test3")  # sets of their own, each one split
+    held_out = args.split in ("test2", "test3", "test4")  # sets of their own, each one split
     default = f"not_held_{args.split}.json" if held_out else "not_held_labelled.json"
     items = json.loads(Path(args.file or HERE / default).read_text())
     if args.extra:
