@@ -12,7 +12,8 @@ checks that both codes stored the same rows and change log (timestamps aside).
 Each measurement runs in a fresh process started in that checkout, so it imports that code.
 
 ``--whole-floor`` measures, for each size, this code's whole build beside the raw-insert floor of
-the *same* build: every part parsed untimed, then inserted straight into one store, part by part,
+the *same* build, and beside the least any design keeping the store's promises must do
+(``_LEAST``): every part parsed untimed, then inserted straight into one store, part by part,
 each in its own transaction as ``ingest`` does, with no triggers (so no summary tables kept). The
 floor of the first part into an empty store leaves out what a growing store costs (deeper
 B-trees, bigger full-text segments to merge), which every real build pays.
@@ -157,6 +158,83 @@ for suffix in ("", "-wal", "-shm"):
 """
 
 
+# The least any design that keeps this store's promises must do for a load of new questions,
+# every row shaped beforehand (untimed, as if the parsing process had done it), nothing but SQL
+# in the clock: look up which ids are stored, insert the questions, index their text, log each
+# as new, with the read-side indexes and summary triggers set aside and built and counted again
+# at the end, as a bulk load does. (Printings are looked up only for ParlParse records: none
+# here.) A ceiling for a storing process that only executes what it is sent.
+_LEAST = """
+import json, sys, time
+from datetime import date
+from pathlib import Path
+from bot.core.records import question_tags, status_of
+from bot.core.sources.api_json import iter_api_document
+from bot.core.store.database import Store
+from bot.core.store.states import ChangeKind
+db = Path(sys.argv[1])
+for suffix in ("", "-wal", "-shm"):
+    Path(str(db) + suffix).unlink(missing_ok=True)
+columns = Store._INSERT_COLUMNS
+insert = (f"INSERT INTO questions ({', '.join(columns)}) "
+          f"VALUES ({', '.join('?' * len(columns))})")
+index = ("INSERT INTO questions_fts(rowid, heading, question_text, answer_text, tags) "
+         "VALUES (?, ?, ?, ?, ?)")
+log = ("INSERT INTO changes (question_id, kind, status, source, detail, recorded_at) "
+       "VALUES (?, ?, ?, ?, ?, ?)")
+days = ("date_tabled", "date_for_answer", "date_answered", "date_holding_answer")
+seconds = cpu = 0.0
+count = 0
+with Store(db) as store:
+    wall, used = time.perf_counter(), time.process_time()
+    store.set_aside_indexes()
+    seconds += time.perf_counter() - wall
+    cpu += time.process_time() - used
+    for part in sys.argv[2:]:
+        rows = [p.question for _, p in iter_api_document(json.loads(Path(part).read_bytes()))]
+        now = "2026-12-07T00:00:00.000000Z"
+        for row in rows:
+            row.update(status=status_of(row), tags=question_tags(row), first_seen=now,
+                       updated_at=now, captured_at=now)
+        values = [[row.get(c) for c in columns] for row in rows]
+        texts = [(r["id"], r["heading"], r["question_text"], r["answer_text"], r["tags"])
+                 for r in rows]
+        logs = [(r["id"], ChangeKind.TABLED if r["status"] == "unanswered" else ChangeKind.NEW,
+                 r["status"], "ingest:x", None, now) for r in rows]
+        ids = [r["id"] for r in rows]
+        wall, used = time.perf_counter(), time.process_time()
+        with store.transaction():
+            store.calendar.cover((r.get(k) for r in rows for k in days), date(2026, 12, 7))
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                store.conn.execute(
+                    f"SELECT id FROM questions WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk).fetchall()
+            store.conn.executemany(insert, values)
+            store.conn.executemany(index, texts)
+            store.conn.executemany(log, logs)
+        seconds += time.perf_counter() - wall
+        cpu += time.process_time() - used
+        count += len(rows)
+    wall, used = time.perf_counter(), time.process_time()
+    store.restore_indexes()
+    seconds += time.perf_counter() - wall
+    cpu += time.process_time() - used
+print(json.dumps({"rate": count / seconds, "cpu": cpu / count * 1e6, "new": count}))
+for suffix in ("", "-wal", "-shm"):
+    Path(str(db) + suffix).unlink(missing_ok=True)
+"""
+
+
+def least(files: list[Path]) -> tuple[float, float]:
+    """The least a load of ``files`` must do (``_LEAST``): records/s and CPU us a record."""
+    db = OUT / f"bulk-least-{os.getpid()}.db"
+    done = subprocess.run([sys.executable, "-c", _LEAST, str(db), *map(str, files)],
+                          cwd=HERE.parent.parent, capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout)
+    return float(result["rate"]), float(result["cpu"])
+
+
 def whole_floor(files: list[Path]) -> tuple[float, float]:
     """The raw-insert floor of a whole build: records/s and CPU us a record (parsing untimed,
     though the CPU figure includes working out status and tags, as ``raw_insert`` does)."""
@@ -175,25 +253,30 @@ def whole_floor_main(sizes: list[int], repeat: int) -> None:
     rows = []
     for size in sizes:
         files = corpus_files(size, False)
-        build, floors = Runs(), Runs()
+        build, floors, leasts = Runs(), Runs(), Runs()
         for _ in range(repeat):
             rate, cpu = whole_floor(files)
             floors.rates.append(rate)
             floors.cpu.append(cpu)
+            rate, cpu = least(files)
+            leasts.rates.append(rate)
+            leasts.cpu.append(cpu)
             build.add(measure(HERE.parent.parent, files))
-            print(f"{size:,}: floor {rate:,.0f}, build {build.rates[-1]:,.0f} rec/s",
-                  file=sys.stderr, flush=True)
-        rows.append((size, floors, build))
+            print(f"{size:,}: floor {floors.rates[-1]:,.0f}, least {rate:,.0f}, "
+                  f"build {build.rates[-1]:,.0f} rec/s", file=sys.stderr, flush=True)
+        rows.append((size, floors, leasts, build))
     load = max(load, os.getloadavg()[0])
     print(f"Produced by `python -m bench.ingest_bulk --whole-floor --sizes "
           f"{','.join(map(str, sizes))} --repeat {repeat}` on {started:%Y-%m-%d} "
           f"({os.cpu_count()} cores, load average up to {load:.1f}); medians of {repeat}.\n")
-    print("| build | floor of the whole build, rec/s | build, rec/s | build / floor | CPU us a "
-          "record: floor / storing process / with the parsing process |")
-    print("|---|---|---|---|---|")
-    for size, floors, build in rows:
-        f, b = med(floors.rates), med(build.rates)
-        print(f"| {size:,} | {f:,.0f} | {b:,.0f} | {b / f:.2f} | {med(floors.cpu):.0f} / "
+    print("| build | floor of the whole build, rec/s | the least a load must do, rec/s (/ floor) "
+          "| build, rec/s | build / floor | CPU us a record: floor / least / storing process / "
+          "with the parsing process |")
+    print("|---|---|---|---|---|---|")
+    for size, floors, leasts, build in rows:
+        f, least_rate, b = med(floors.rates), med(leasts.rates), med(build.rates)
+        print(f"| {size:,} | {f:,.0f} | {least_rate:,.0f} ({least_rate / f:.2f}) | {b:,.0f} | "
+              f"{b / f:.2f} | {med(floors.cpu):.0f} / {med(leasts.cpu):.0f} / "
               f"{med(build.cpu):.0f} / {med(build.all_cpu):.0f} |")
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from bench.corpus import write_corpus
 from bot.core.names.matching import Resolver
+from bot.core.reports.overdue import overdue
 from bot.core.reports.timeliness import timeliness
 from bot.core.search.fulltext import Searcher, SearchQuery
 from bot.core.sources import ingest
@@ -123,7 +124,7 @@ def test_a_bulk_load_killed_midway_leaves_a_searchable_store_and_a_rerun_complet
     # The two files stored are whole, searchable, and the store says what it lacks.
     assert store.count_questions() == 400
     aside = indexes_aside(store.conn)
-    assert len(aside) == 12  # six indexes, and the triggers that keep due_days and name counts
+    assert len(aside) == 14  # eight indexes, and the triggers that keep due_days and name counts
     names = {n for n, _ in aside}
     present = {r[0] for r in store.conn.execute(INDEXES)}
     present |= {r[0] for r in store.conn.execute(TRIGGERS)}
@@ -136,15 +137,35 @@ def test_a_bulk_load_killed_midway_leaves_a_searchable_store_and_a_rerun_complet
     assert sum(r.due for r in timeliness(store, since=date(1990, 1, 1), as_of=as_of).rows) > 0
     assert found(store, "school") == {i for i in school if i in {
         r[0] for r in store.conn.execute("SELECT id FROM questions")}} != set()
+    # /overdue, whose queries name the indexes set aside, answers without them.
+    lists = overdue_lists(store)
+    assert lists[0][0] > 0
     store.close()
     with Store(db) as store:  # opened again: the indexes are built
         assert indexes_aside(store.conn) == []
         assert store.conn.execute(INDEXES).fetchall() == indexes
+        assert overdue_lists(store) == lists  # the same lists as without them
         assert due_days.covers(store.conn, date(2100, 1, 1).isoformat())
         report = ingest_paths(store, corpus)  # the load run again completes it
         assert [f.new for f in report.files] == [0, 0, 200]
         assert dump(store) == expected
         assert found(store, "school") == school
+
+
+def overdue_lists(store: Store) -> list[tuple[int, list[int]]]:
+    """The overdue lists (total, ids) for all, and for a member in each role and in either,
+    as of the last day a question was tabled."""
+    last = store.conn.execute("SELECT max(date_tabled) FROM questions").fetchone()[0]
+    asker, answerer = store.conn.execute(
+        "SELECT asking_member_id, answering_member_id FROM questions "
+        "WHERE status = 'holding' AND answering_member_id IS NOT NULL LIMIT 1").fetchone()
+    scopes: list[dict[str, int]] = [{}, {"asking_member_id": asker},
+                                    {"answering_member_id": answerer}, {"member_id": asker}]
+    out = []
+    for scope in scopes:
+        listed = overdue(store, as_of=date.fromisoformat(last), limit=1000, **scope)
+        out.append((listed.total, [q.id for q in listed.results]))
+    return out
 
 
 def test_files_parsed_in_parts_elsewhere_give_the_same_reports(

@@ -20,6 +20,7 @@ from bot.core.reports import overdue as overdue_module
 from bot.core.reports.duedates import due_status
 from bot.core.reports.filters import QuestionScope
 from bot.core.reports.overdue import OverdueError, overdue, question_due
+from bot.core.store.bulk import IndexHints
 from bot.core.store.database import Store
 
 ASKER, OTHER_ASKER, MINISTER = 101, 103, 202
@@ -228,12 +229,39 @@ def test_the_list_reads_indexes_only(built: Store) -> None:
         values = {"as_of": "2024-05-31", "last_working_day": "2024-05-31", "limit": 5,
                   "offset": 0, **scope.params}
         steps = [r[3] for r in built.conn.execute(
-            "EXPLAIN QUERY PLAN " + overdue_module._page_sql(scope), values)]
+            "EXPLAIN QUERY PLAN " + overdue_module._page_sql(scope, IndexHints(built.conn)),
+            values)]
         plan = " | ".join(steps)
         # A scan of q is a scan of the partial index alone; anything else is a search.
         assert all(step == "SCAN q USING COVERING INDEX questions_waiting"
                    for step in steps if step.startswith("SCAN q")), plan
         assert index in plan, plan
+
+
+def test_a_members_list_beside_a_bulk_load_reads_the_waiting_index(built: Store) -> None:
+    """With the member indexes set aside (a bulk load), a member's list of questions still
+    waiting comes from ``questions_waiting``, not a scan of the table, and is the same list."""
+    scope = QuestionScope(member_id=ASKER)
+    before = overdue_module.overdue(built, member_id=ASKER, as_of=date(2024, 5, 31))
+    built.conn.execute("SAVEPOINT aside")
+    try:
+        for index in ("idx_questions_asking_member_id_date_answered",
+                      "idx_questions_answering_member_id_date_answered"):
+            built.conn.execute(f"DROP INDEX {index}")
+        values = {"as_of": "2024-05-31", "last_working_day": "2024-05-31", "limit": 5,
+                  "offset": 0, **scope.params}
+        hints = IndexHints(built.conn)
+        steps = [r[3] for r in built.conn.execute(
+            "EXPLAIN QUERY PLAN " + hints(overdue_module._page_sql(scope, hints)), values)]
+        waiting = next(step for step in steps if step.startswith(("SCAN q", "SEARCH q")))
+        assert "questions_waiting" in waiting, steps
+        during = overdue_module.overdue(built, member_id=ASKER, as_of=date(2024, 5, 31))
+    finally:
+        built.conn.execute("ROLLBACK TO aside")
+        built.conn.execute("RELEASE aside")
+    assert before.total > 0
+    assert [q.id for q in during.results] == [q.id for q in before.results]
+    assert during.total == before.total
 
 
 # ---------------------------------------------------------------- the SQL against duedates

@@ -52,6 +52,7 @@ from bot.core.reports.duedates import (
 from bot.core.reports.filters import QuestionScope, body_ids, normal_house
 from bot.core.reports.timeliness import DUE_DAY_SQL, last_working_day
 from bot.core.search.render import NameRef, body_named, member_named
+from bot.core.store.bulk import IndexHints
 from bot.core.store.calendar import stored_bounds
 from bot.core.store.database import Store
 
@@ -172,10 +173,14 @@ class OverdueList:
         return "\n".join(lines)
 
 
-def _source(scope: QuestionScope) -> str:
+def _source(scope: QuestionScope, hints: IndexHints) -> str:
     """How a scope's list reads the table: by its member's index, else by the index of the
     questions waiting; for a member in either role, the ids both member indexes give, first
-    (CROSS JOIN keeps that order)."""
+    (CROSS JOIN keeps that order). While a bulk load has the member indexes aside, by the
+    questions waiting (``scope.sql`` filters the member): at 3,000,000 questions 0.85 s, where
+    reading the whole table for a member took 7 s."""
+    if not {_ASKER_INDEX, _ANSWERER_INDEX} <= hints.present:
+        return f"questions q INDEXED BY {_WAITING_INDEX}"
     if scope.asking_member_id is not None:
         return f"questions q INDEXED BY {_ASKER_INDEX}"
     if scope.answering_member_id is not None:
@@ -189,7 +194,7 @@ def _source(scope: QuestionScope) -> str:
     return f"questions q INDEXED BY {_WAITING_INDEX}"
 
 
-def _waiting_cte(scope: QuestionScope) -> str:
+def _waiting_cte(scope: QuestionScope, hints: IndexHints) -> str:
     """``waiting``: (id, due) of the questions overdue on :as_of (due before its last working
     day, ``duedates.working_days_between(due, as_of) >= 1``): those still waiting now, and
     those answered after :as_of (none when it is today)."""
@@ -197,7 +202,7 @@ def _waiting_cte(scope: QuestionScope) -> str:
     return f"""
     WITH waiting AS MATERIALIZED (
         SELECT * FROM (
-            SELECT {columns} FROM {_source(scope)}
+            SELECT {columns} FROM {_source(scope, hints)}
             JOIN working_days c ON c.day = q.date_tabled
             WHERE q.status IN ('unanswered', 'holding') AND q.is_withdrawn = 0
               AND q.date_tabled <= :as_of {scope.sql}
@@ -210,10 +215,10 @@ def _waiting_cte(scope: QuestionScope) -> str:
     )"""
 
 
-def _page_sql(scope: QuestionScope) -> str:
+def _page_sql(scope: QuestionScope, hints: IndexHints) -> str:
     """The total (a row whose id is NULL) and the page: one pass over the index, the
     questions found kept for both (a count and a page apart took half as long again)."""
-    return f"""{_waiting_cte(scope)}
+    return f"""{_waiting_cte(scope, hints)}
     SELECT NULL AS id, NULL AS due, (SELECT count(*) FROM waiting) AS total
     UNION ALL
     SELECT * FROM (SELECT id, due, NULL FROM waiting ORDER BY due, id LIMIT :limit OFFSET :offset)
@@ -288,7 +293,8 @@ def overdue(
     as_of, scope, values = _prepare(store, department_id, answering_member_id,
                                     asking_member_id, member_id, house, as_of)
     values.update(limit=limit, offset=offset)
-    found = store.conn.execute(_page_sql(scope), values).fetchall()
+    hints = IndexHints(store.conn)
+    found = store.conn.execute(hints(_page_sql(scope, hints)), values).fetchall()
     total = next(count for question_id, _, count in found if question_id is None)
     page: list[tuple[int, str]] = [(i, due) for i, due, _ in found if i is not None]
     return OverdueList(as_of, total, offset, _items(store, page, as_of))
@@ -309,8 +315,9 @@ def iter_overdue(
     a time (for exports: memory does not grow with the list). Same filters and errors."""
     as_of, scope, values = _prepare(store, department_id, answering_member_id,
                                     asking_member_id, member_id, house, as_of)
-    cursor = store.conn.execute(
-        f"{_waiting_cte(scope)} SELECT id, due FROM waiting ORDER BY due, id", values)
+    hints = IndexHints(store.conn)
+    cursor = store.conn.execute(hints(
+        f"{_waiting_cte(scope, hints)} SELECT id, due FROM waiting ORDER BY due, id"), values)
     while page := cursor.fetchmany(batch):
         yield from _items(store, page, as_of)
 
