@@ -159,6 +159,9 @@ _DET = r"(?:any\s+|the\s+|this\s+|that\s+|such\s+|these\s+|those\s+|a\s+|an\s+|i
 # ("we do not hold back information").
 _FILLER = r"(?:(?!back\b|up\b|out\b|off\b)[\w-]+\s+){0,3}?"
 
+# A second verb on the same object: "does not record or publish data", "hold or collate".
+_OR_VERB = r"(?:\s+(?:or|and)\s+(?!\w+ly\b)\w+)?"
+
 # What a department says it cannot do with figures: "not possible to provide", "unable to
 # identify", "cannot be broken down". Not "give a timetable", "provide an assessment", "give an
 # assurance": those are not information (see _NOT_INFO_OBJECT).
@@ -227,6 +230,13 @@ _AFTER_NOT = [
         + _INFO
         + r"\b",
     ),
+    # "... is not held by the Department / the MOD": the department's own records, whatever the
+    # subject; needs "is/are" before
+    (
+        "held_by_us",
+        r"\s+(?:\w+ly\s+)?held\s+(?:centrally\s+)?by\s+(?:us|(?:the|my|this|our|his|her)\s+"
+        r"(?:department|ministry|mod|government|home\s+office|cabinet\s+office|treasury))\b",
+    ),
     # "... is not recorded / collected": needs "is/are" before
     ("passive_recorded", r"\s+(?:\w+ly\s+|always\s+)?" + _RECORDED + r"\b"),
     # "... is not held / available": needs an information subject and "is/are" before
@@ -237,7 +247,7 @@ _AFTER_NOT = [
     (
         "do_hold",
         r"\s+(?:\w+ly\s+)?(?:\w+\s+or\s+)?(?:hold|keep|maintain|have|retain|collect|compile|"
-        r"collate|gather|track|monitor)\s+" + _DET + _FILLER + _INFO + r"\b",
+        r"collate|gather|track|monitor)" + _OR_VERB + r"\s+" + _DET + _FILLER + _INFO + r"\b",
     ),
     # "does not separately record calls reporting damp and mould": a breakdown declined;
     # needs "do/does/did" before
@@ -248,7 +258,9 @@ _AFTER_NOT = [
     # "police forces do not record the nationality of ...": needs "do/does/did" before
     (
         "do_record",
-        r"\s+(?:\w+ly\s+)?(?:record|capture)\s+(?!(?:any\s+)?personal\b)(?:the|this|that|such|"
+        r"\s+(?:\w+ly\s+)?(?:record|capture)"
+        + _OR_VERB
+        + r"\s+(?!(?:any\s+)?personal\b)(?:the|this|that|such|"
         r"these|those|any|whether|how|why|which|data|information|details?|figures)\b",
     ),
     # "the codes do not allow for distinction between the two conditions": a breakdown
@@ -351,6 +363,9 @@ _TRIGGERS = re.compile(
     r"[ndu](?:"
     r"(?<=n)(?:(?<![a-z]n)ot|(?<=cann)ot|['’]t)(?:" + _alternation(_AFTER_NOT) + r")"
     r"|(?<=n)(?<![a-z]n)o(?:" + _alternation(_AFTER_NO) + r")"
+    # "Neither the Department nor NHS England hold information ...": needs "neither" before
+    r"|(?<=n)(?<![a-z]n)or\s+(?:[\w-]+\s+){1,4}?(?P<neither_nor>(?:holds?|keeps?|collects?|"
+    r"records?|has|have)\s+" + _DET + _FILLER + _INFO + r")\b"
     r"|(?<=d)(?<![a-z]d)isproportionate(?:" + _alternation(_AFTER_DISP) + r")"
     r"|(?<=u)(?<![a-z]u)navailable(?P<unavailable>\b)"
     r"|(?<=u)(?<![a-z]u)nable\s+to\s+(?:\w+ly\s+)?(?P<unable>"
@@ -361,21 +376,20 @@ _TRIGGERS = re.compile(
 )
 
 # What must come just before a trigger; searched in a short window ending at the match.
+# "is not", "is currently not", "are, therefore, not", "are, unfortunately, not"
+_BE_ADVERB = r"(?:,?\s+(?:\w+ly|therefore|currently|also|as\s+such),?)?\s*$"
 _BEFORE_SUBJECT_BE = re.compile(
     r"\b"
-    r"(?<!personal\s)"
-    + _INFO
-    + r"\b[^.;:!?]{0,200}?\b"
-    + _BE
-    + r"(?:\s+(?:\w+ly|therefore|currently|also|as\s+such))?\s*$"
+    r"(?<!personal\s)" + _INFO + r"\b[^.;:!?]{0,200}?\b" + _BE + _BE_ADVERB
 )
-_BEFORE_BE = re.compile(r"\b" + _BE + r"(?:\s+(?:\w+ly|therefore|currently|also|as\s+such))?\s*$")
+_BEFORE_BE = re.compile(r"\b" + _BE + _BE_ADVERB)
 _BEFORE_DO = re.compile(r"\b(?:do|does|did)\s*$")
 _BEFORE_DATA_DO = re.compile(
     r"\b(?:information|data|figures|statistics|records)\s+(?:do|does|did)\s*$"
 )
 _BEFORE_HAS = re.compile(r"\b(?:holds?|has|have|keeps?|collects?)\s+$")
 # "has not collected data on ...": "has/have/had" before "not"
+_BEFORE_NEITHER = re.compile(r"\bneither\b[^.;:!?]{0,120}$")
 _BEFORE_HAS_NOT = re.compile(r"\b(?:has|have|had)\s*$")
 # "there is no central data": but "there is no record of ..." is a nil answer, so records do not
 # count after "there is" (see _scan)
@@ -388,12 +402,17 @@ _BEFORE_CAN = re.compile(r"\b(?:can|could|ca)\s*$")
 # "the information requested ... is not held", "for the requested age band ... are not
 # available": the decline names what was asked, so it counts however many figures follow.
 _BEFORE_REQUESTED = re.compile(r"\b(?:requested|asked\s+for|sought)\b[^.;:!?]*$")
+# "Data is not available at the requested geographical level", "unable to provide information
+# ... for the full timeframe requested": likewise, named after the decline.
+_AFTER_REQUESTED = re.compile(r"[^.;:!?]{0,120}?\b(?:requested|asked\s+for|sought)\b")
 # "to investigate whether ... would incur disproportionate cost": a check not made, a caveat.
+# Before the cost, "To establish whether ... would require a manual review ..." is how a
+# department says it cannot get the figure asked for, so only checking words count there.
 _AFTER_CHECK = re.compile(
     r"\s+to\s+(?:investigate|check|validate|verify|confirm|establish|ascertain)\s+(?:whether|that|if)\b"
 )
 _BEFORE_CHECK = re.compile(
-    r"\bto\s+(?:investigate|check|validate|verify|confirm|establish|ascertain)\s+"
+    r"\bto\s+(?:investigate|check|validate|verify|confirm)\s+"
     r"(?:whether|that|if)\b[^.;:!?]*$"
 )
 # "Data is not available by parliamentary constituency. Data is available at regional ...
@@ -411,7 +430,9 @@ _AFTER_SUBSTITUTE_LEVEL = re.compile(
     r"|[^.;:!?]{0,60}[.;]\s+\W*the\s+available\s+(?:data|information|figures|statistics)\s+"
     r"(?:relates?|is|are)\s+(?:to|at|for|by)\s+(?:the\s+)?\w+(?:\s+\w+)?\s+level\b"
 )
-_SUBSTITUTE_KINDS = frozenset({"passive_kept", "passive_recorded", "central", "do_hold"})
+_SUBSTITUTE_KINDS = frozenset(
+    {"held_by_us", "passive_kept", "passive_recorded", "central", "do_hold"}
+)
 # "No such assessment has been made", "has made no specific estimate": the work was not done;
 # a later remark that some data are not held does not make the answer a decline.
 # (An estimate is different: "has made no estimate. Information on the number ... is not held"
@@ -435,10 +456,44 @@ _BEFORE_EXISTED = re.compile(
 _AFTER_EXISTED = re.compile(
     r"[^.;:!?]{0,60}?\b(?:prior\s+to|before)\s+(?:that|this|then|its)\b(?:\s+(?:date|time|point))?"
 )
+# "not available, but is due to be published on 4 February", "not available until the
+# statistics are released": not yet available, a publication date, not a gap in the records.
+_AFTER_NOT_YET = re.compile(
+    r"[^.;:!?]{0,80}?\b(?:(?:but|however)\b[^.;:!?]{0,80}?\b(?:will\s+be|(?:is|are)\s+"
+    r"(?:due|expected|scheduled|planned)\s+to\s+be)|until\b[^.;:!?]{0,80}?\b(?:is|are|has\s+been|"
+    r"have\s+been))\s+(?:\w+\s+)?(?:published|released)\b"
+)
+# "These published figures ... do not differentiate between full-time and part-time dentists",
+# "The Impact Assessment undertaken does not differentiate ...": a remark on figures or work
+# given in the answer, not a breakdown declined (records, systems and data that do not
+# distinguish still count).
+_BEFORE_GIVEN_SUBJECT = re.compile(
+    r"\b(?:figures?|assessments?|estimates?|analys[ie]s|report)\b[^.;:!?]{0,40}?\b(?:do|does|did)\s*$"
+)
+_GIVEN_SUBJECT_KINDS = frozenset({"do_distinguish", "data_cannot"})
+# "not available, to protect statistical confidentiality", "security measures are sensitive, and
+# as such we are unable to provide detail": a refusal on other grounds, not a gap in the records.
+# Only for wordings that say nothing of records themselves ("unable to provide", "not
+# available"); "not held" or a cost decline stands whatever else the sentence says.
+_OTHER_GROUNDS = re.compile(
+    r"\b(?:confidential\w*|privacy|sensitiv\w*|(?:national|operational)\s+security|"
+    r"security\s+reasons|data\s+protection)\b"
+)
+_OTHER_GROUNDS_KINDS = frozenset(
+    {"unable", "not_possible", "cannot", "passive_kept", "unavailable"}
+)
 # "where X is not available", "if the data are not held": a condition, not a decline.
 _CONDITIONAL = re.compile(r"\b(?:where|if|when|unless)\b[^.;:!?,]*$")
 _CONDITIONAL_KINDS = frozenset(
-    {"passive_kept", "passive_recorded", "central", "unavailable", "do_hold", "do_record"}
+    {
+        "held_by_us",
+        "passive_kept",
+        "passive_recorded",
+        "central",
+        "unavailable",
+        "do_hold",
+        "do_record",
+    }
 )
 _BEFORE_WORK_WOULD_BE = re.compile(
     r"\b(?:obtain|collat|retriev|extract|manual|review|search|examin|interrogat|compil|trawl|"
@@ -454,6 +509,7 @@ _BEFORE_COST = re.compile(
 
 _NEEDS: dict[str, tuple[re.Pattern[str], ...]] = {
     "passive_recorded": (_BEFORE_BE,),
+    "held_by_us": (_BEFORE_BE,),
     "passive_kept": (_BEFORE_SUBJECT_BE,),
     "no_longer": (_BEFORE_SUBJECT_BE,),
     "unavailable": (_BEFORE_SUBJECT_BE,),
@@ -467,6 +523,7 @@ _NEEDS: dict[str, tuple[re.Pattern[str], ...]] = {
     "not_in_way": (_BEFORE_BE,),
     "data_cannot": (_BEFORE_DATA_DO,),
     "has_no": (_BEFORE_HAS, _BEFORE_THERE),
+    "neither_nor": (_BEFORE_NEITHER,),
     "cost_threshold": (_BEFORE_EXCEED,),
     "cannot": (_BEFORE_CAN,),
     "cannot_split": (_BEFORE_CAN,),
@@ -478,7 +535,9 @@ _COST_KINDS = frozenset({"cost", "cost_threshold", "cost_to_obtain", "cost_groun
 # decline is never a caveat, and "not separately recorded" declines the breakdown asked for.
 _STRONG_KINDS = _COST_KINDS | {"do_separately", "not_all", "split_by", "not_in_way", "cannot_split"}
 # Signals that are strong when the words before them name what was requested.
-_NAMED_KINDS = frozenset({"passive_kept", "passive_recorded", "format"})
+_NAMED_KINDS = frozenset(
+    {"passive_kept", "passive_recorded", "format", "central", "unable", "not_possible", "cannot"}
+)
 
 # --- figures ---
 # Numbers that are figures: not a year, not part of a date, not a reference number.
@@ -549,6 +608,16 @@ def _scan(text: str) -> tuple[int, bool, bool, list[tuple[int, int]]] | None:
             )
         ):
             continue  # "there is no record of ...", "no record of it having ...": nil
+        if kind in _GIVEN_SUBJECT_KINDS and _BEFORE_GIVEN_SUBJECT.search(
+            text, sentence_start, start
+        ):
+            continue  # "the published figures do not differentiate between ...": a caveat
+        if kind in _OTHER_GROUNDS_KINDS and _OTHER_GROUNDS.search(
+            text, *_sentence(text, start, match.end())
+        ):
+            continue  # "not available, to protect statistical confidentiality"
+        if _AFTER_NOT_YET.match(text, match.end()):
+            continue  # "not available, but is due to be published": not yet
         if kind in _CONDITIONAL_KINDS and _CONDITIONAL.search(text, sentence_start, start):
             continue  # "where structured feedback is not available, ...": a condition
         if _AFTER_EXISTED.match(text, match.end()) and _BEFORE_EXISTED.search(
@@ -565,7 +634,11 @@ def _scan(text: str) -> tuple[int, bool, bool, list[tuple[int, int]]] | None:
             cost = True
         spans.append((start, match.end()))
         if kind in _STRONG_KINDS or (
-            kind in _NAMED_KINDS and _BEFORE_REQUESTED.search(text, sentence_start, start)
+            kind in _NAMED_KINDS
+            and (
+                _BEFORE_REQUESTED.search(text, sentence_start, start)
+                or _AFTER_REQUESTED.match(text, match.end())
+            )
         ):
             strong = True
         if cost and strong:
@@ -671,7 +744,8 @@ def _declines_what_was_asked(text: str, question: str, spans: list[tuple[int, in
 # is background, not a decline of what was asked, unless it names something the question asks.
 _ASKS_POLICY = re.compile(
     r"\b(?:what|whether|if)\b[^?;]{0,60}?\b(?:assessment|assess|steps|plans|discussions|progress|"
-    r"action|representations|evaluation|estimate\s+of\s+the\s+(?:potential\s+)?(?:impact|effect))"
+    r"action|representations|evaluation|estimate\b[^?;]{0,30}?\bof\s+the\s+(?:potential\s+|likely\s+)?"
+    r"(?:impact|effect))"
 )
 _ASKS_DATA = re.compile(
     r"\bhow\s+(?:many|much|often|long)\b|\b(?:number|numbers|proportion|percentage|breakdown|"
@@ -679,6 +753,12 @@ _ASKS_DATA = re.compile(
     r"spending|value)\b|\bin\s+each\s+(?:year|month|quarter)\b|\bwhich\b"
 )
 
+
+# A question about a constituency, county or region asks for figures at that level, even when
+# it asks for an assessment: "not available broken down to ... constituencies" declines a part.
+_ASKS_PLACE = re.compile(
+    r"\b(?:constituenc(?:y|ies)|count(?:y|ies)|local\s+authorit(?:y|ies)|regions?|wards?)\b"
+)
 
 _POINTS_BACK = re.compile(
     r"\s*(?:this|these|such)\b|[^.!?\n]*\b(?:requested|asked\s+for|sought|this\s+(?:information|data))\b"
@@ -712,6 +792,14 @@ def _decide(answer_text: str | None, question_text: str | None = None) -> tuple[
             return True, False
         return False, False
     first, cost, strong, spans = found
+    asks_policy = bool(
+        question_text and isinstance(question_text, str) and _asks_policy(question_text)
+    )
+    if strong and not cost and asks_policy and not _ASKS_PLACE.search(question_text.lower()):
+        # "not recorded to enable regional breakdowns" in an answer to a question that asks for
+        # an assessment and no figures: no part that was asked is declined, unless it points back
+        held = any(_POINTS_BACK.match(text, *_sentence(text, a, b)) for a, b in spans)
+        return (True, cost) if held else (False, False)
     if strong:
         # "could only be provided at disproportionate cost", "does not separately record":
         # a decline of what was asked, whole or in part, whatever figures come with it.
@@ -722,7 +810,7 @@ def _decide(answer_text: str | None, question_text: str | None = None) -> tuple[
         # An opening decline, unless figures come before it ("There were 4,512 referrals ...
         # Information on the reasons is not held"). Figures after it are a proxy.
         held = _figure_count(text[:first], LEAD_FIGURES_THRESHOLD) < LEAD_FIGURES_THRESHOLD
-    elif question_text and isinstance(question_text, str) and _asks_policy(question_text):
+    elif asks_policy:
         # a late remark in an answer about an assessment or plans is background, unless it
         # points back at what was asked ("This data is not held for three-month intervals")
         held = any(_POINTS_BACK.match(text, *_sentence(text, a, b)) for a, b in spans)
