@@ -95,15 +95,30 @@ and cost" or "effort"; an information subject up to 200 characters before "is no
 friend: a "does not have / record" clause under "if" or "where" ("or if the NZTA does not have
 this information"), as already for "is not held".
 
-Accuracy, measured with the question on two held-out sets of 240 real answers each, drawn with a
-random stratum and read blind twice, never read for tuning: ``tests/eval/not_held_test2.json``
-precision 0.930 (80/86), recall 0.909 (80/88); ``tests/eval/not_held_test3.json``, drawn after
-this design was chosen and scored once, 0.795 (58/73; 95% Wilson 0.688-0.871) and 0.829 (58/70;
-0.724-0.899). Together, 0.868 (138/159; 0.807-0.912) and 0.873 (138/158; 0.813-0.917): it flags
-about as many answers as are not held (159 against 158), so a department's share is close to
-right where single answers are wrong. The designs before it gave, on both sets together, 0.885
-and 0.829 (the third) and 0.876 and 0.842 (the fourth). Without the answers marked borderline
-(judgement calls in the rubric), 0.932 (109/117) and 0.924 (109/118) (``tests/eval/README.md``).
+Sixth design (tuned on every labelled answer, both held-out sets included; fewer, broader
+rules for the classes the fifth got wrong on fresh answers): a second verb ("does not record or
+publish data"); "neither ... nor NHS England hold information"; commas round an adverb ("are,
+therefore, not available"); "is not held by the Department" whatever the subject; "not
+separately identifiable" as a breakdown declined; "not possible to estimate how many"; the decline
+that names "requested" after it; a year of the run asked for ("information for 2021/22 is not
+available", asked since 2022) and "prior to <a date in a later year>". False friends: "not
+available, but is due to be published" and "cannot be quantified at present" / "until" (not
+yet); a refusal on other grounds in the same sentence (confidentiality, security, sensitivity)
+for wordings that say nothing of records; "the published figures / the assessment do not
+differentiate" (a caveat on what was given); "data sharing agreement" and "plans to record"
+(not information held); a breakdown declined in an answer to a question asking only for an
+assessment of a place-less effect ("impact ... on the number of ..." is such a question, and the
+title of an earlier answer cited "pursuant to" is not what is asked).
+
+Accuracy. The fifth design, on two held-out sets of 240 real answers each (drawn with a random
+stratum, read blind twice, never read for tuning): ``tests/eval/not_held_test2.json`` precision
+0.930 (80/86), recall 0.909 (80/88); ``tests/eval/not_held_test3.json`` 0.795 (58/73) and
+0.829 (58/70); together 0.868 (138/159; 0.807-0.912) and 0.873 (138/158; 0.813-0.917). The
+sixth design was tuned on both sets, so its figures there are in-sample: 0.949 (148/156) and
+0.937 (148/158) together. Its one figure on answers it had not been tuned on: tuned on the
+development files and test2 first, it scored 0.811 (60/74) and 0.857 (60/70) on test3 (the fifth
+0.795 and 0.829); the test3 errors had been read before that, so even that is optimistic. A fresh
+draw is needed to measure it (``tests/eval/README.md``).
 """
 
 from __future__ import annotations
@@ -119,9 +134,10 @@ __all__ = [
     "not_held_reason",
 ]
 
-# Measured on tests/eval/not_held_test2.json and not_held_test3.json together (480 real answers
-# the detector was not tuned on; tests/test_not_held.py holds each as a floor). Shown beside the
-# figure.
+# The fifth design's figures on tests/eval/not_held_test2.json and not_held_test3.json together
+# (480 real answers it was not tuned on), the last measure on answers a design had not seen. The
+# sixth was tuned on both sets, so it has no out-of-sample figure yet; until a fresh set is
+# scored this stays as the conservative claim. Shown beside the figure.
 ACCURACY = (
     '"Not held" is read from each answer\'s words and its question: on 480 real answers it was '
     "not tuned on, precision 87% (138/159; 95% CI 81–91%), recall 87% (138/158; 81–92%)."
@@ -155,9 +171,14 @@ _RECORDED = r"(?:recorded|collected|collated|captured|compiled|gathered)"
 _BE = r"(?:is|are|was|were|has\s+been|have\s+been|had\s+been)"
 _ADV = r"(?:\w+ly\s+|therefore\s+|currently\s+|also\s+|as\s+such\s+)?"
 _DET = r"(?:any\s+|the\s+|this\s+|that\s+|such\s+|these\s+|those\s+|a\s+|an\s+|its\s+|their\s+)?"
-# Up to two words between a determiner and the information noun, but not a particle
-# ("we do not hold back information").
-_FILLER = r"(?:(?!back\b|up\b|out\b|off\b)[\w-]+\s+){0,3}?"
+# Up to three words between a determiner and the information noun, but not a particle
+# ("we do not hold back information"), nor "plans to" ("we do not have plans to record ...").
+_FILLER = r"(?:(?!back\b|up\b|out\b|off\b|plans?\b|to\b)[\w-]+\s+){0,3}?"
+# "data" naming a kind of thing, not information: "no specific data sharing agreement"
+_NOT_INFO_COMPOUND = (
+    r"(?!\s+(?:sharing|protection|centres?|breach\w*|processing|governance|security|"
+    r"agreements?|controller|scientists?|infrastructure))"
+)
 
 # A second verb on the same object: "does not record or publish data", "hold or collate".
 _OR_VERB = r"(?:\s+(?:or|and)\s+(?!\w+ly\b)\w+)?"
@@ -167,7 +188,8 @@ _OR_VERB = r"(?:\s+(?:or|and)\s+(?!\w+ly\b)\w+)?"
 # assurance": those are not information (see _NOT_INFO_OBJECT).
 _EXTRACT = (
     r"(?:provide|give|quantify|identify|separate|isolate|break\s+down|disaggregate|determine|"
-    r"produce|obtain|extract|supply|calculate|collate|distinguish|(?:say|state)\s+how\s+(?:many|much))"
+    r"produce|obtain|extract|supply|calculate|collate|distinguish|(?:say|state)\s+how\s+(?:many|much)|"
+    r"estimate\s+(?:how\s+(?:many|much)|the\s+(?:number|amount|total|cost|value)))"
 )
 _EXTRACTED = (
     r"(?:provided|given|quantified|identified|separated|isolated|broken\s+down|disaggregated|"
@@ -200,6 +222,13 @@ _AFTER_NOT = [
         "format",
         r"\b[^.;:!?]{0,80}?\bin\s+(?:the\s+|a\s+)?(?:format|form)\s+"
         r"(?:requested|you\s+have\s+requested|asked\s+for)\b",
+    ),
+    # "the amount ... is not separately identifiable / recorded": the breakdown asked for is
+    # declined, like "does not separately record"; needs "is/are" before
+    (
+        "separately_passive",
+        r"\s+separately\s+(?:identifiable|identified|recorded|collected|held|captured|"
+        r"available|monitored)\b",
     ),
     # "sub-regional figures are not available split by age": the breakdown asked for declined
     (
@@ -319,7 +348,7 @@ _AFTER_NO = [
         r"correspondence|discussions?|representations?|engagements?|communications?|"
         r"conversations?|letters?|emails?|calls?|visits?)\b",
     ),
-    ("has_no", r"\s+(?:\w+\s+)?" + _INFO_SHORT + r"\b"),
+    ("has_no", r"\s+(?:\w+\s+)?" + _INFO_SHORT + r"\b" + _NOT_INFO_COMPOUND),
 ]
 
 # Forward parts after "disproportionate".
@@ -482,6 +511,12 @@ _OTHER_GROUNDS = re.compile(
 _OTHER_GROUNDS_KINDS = frozenset(
     {"unable", "not_possible", "cannot", "passive_kept", "unavailable"}
 )
+# "the costs cannot be quantified at present", "HMRC cannot determine someone's liability until
+# they have sent in a return": not yet, or not until something happens; not records lacking.
+_AFTER_NOT_NOW = re.compile(
+    r"[^.;:!?]{0,80}?\b(?:at\s+(?:present|this\s+(?:stage|time|point))|yet|until)\b"
+)
+_ACTION_KINDS = frozenset({"unable", "not_possible", "cannot"})
 # "where X is not available", "if the data are not held": a condition, not a decline.
 _CONDITIONAL = re.compile(r"\b(?:where|if|when|unless)\b[^.;:!?,]*$")
 _CONDITIONAL_KINDS = frozenset(
@@ -510,6 +545,7 @@ _BEFORE_COST = re.compile(
 _NEEDS: dict[str, tuple[re.Pattern[str], ...]] = {
     "passive_recorded": (_BEFORE_BE,),
     "held_by_us": (_BEFORE_BE,),
+    "separately_passive": (_BEFORE_BE,),
     "passive_kept": (_BEFORE_SUBJECT_BE,),
     "no_longer": (_BEFORE_SUBJECT_BE,),
     "unavailable": (_BEFORE_SUBJECT_BE,),
@@ -533,7 +569,14 @@ _NEEDS: dict[str, tuple[re.Pattern[str], ...]] = {
 _COST_KINDS = frozenset({"cost", "cost_threshold", "cost_to_obtain", "cost_grounds", "cost_bare"})
 # Signals that decline something asked for however many figures the answer gives: a cost
 # decline is never a caveat, and "not separately recorded" declines the breakdown asked for.
-_STRONG_KINDS = _COST_KINDS | {"do_separately", "not_all", "split_by", "not_in_way", "cannot_split"}
+_STRONG_KINDS = _COST_KINDS | {
+    "do_separately",
+    "separately_passive",
+    "not_all",
+    "split_by",
+    "not_in_way",
+    "cannot_split",
+}
 # Signals that are strong when the words before them name what was requested.
 _NAMED_KINDS = frozenset(
     {"passive_kept", "passive_recorded", "format", "central", "unable", "not_possible", "cannot"}
@@ -616,6 +659,8 @@ def _scan(text: str) -> tuple[int, bool, bool, list[tuple[int, int]]] | None:
             text, *_sentence(text, start, match.end())
         ):
             continue  # "not available, to protect statistical confidentiality"
+        if kind in _ACTION_KINDS and _AFTER_NOT_NOW.match(text, match.end()):
+            continue  # "cannot be quantified at present": not yet
         if _AFTER_NOT_YET.match(text, match.end()):
             continue  # "not available, but is due to be published": not yet
         if kind in _CONDITIONAL_KINDS and _CONDITIONAL.search(text, sentence_start, start):
@@ -688,11 +733,14 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
 
 # A question asking for a run of years: "in each year since 1997", "each of the last 10 years".
 _ASKS_YEARS = re.compile(
-    r"\b(?:since|from)\s+(?:\d{1,2}\s+\w+\s+)?(?:19|20)\d\d\b|\beach\s+of\s+the\s+(?:last|past)\b"
-    r"|\b(?:last|past)\s+(?:\w+\s+)?years\b"
+    r"\b(?:since|from)\s+(?:\d{1,2}\s+\w+\s+)?(?:19|20)\d\d\b"
+    r"|\b(?:last|past)\s+(?:\w+\s+)?(?:financial\s+|calendar\s+)?years\b"
 )
 # A decline of the earlier years: "not available prior to 2001", "before 2008-09".
-_EARLIER_YEARS = re.compile(r"\b(?:prior\s+to|before|earlier\s+than)\s+(?:\w+\s+)?(?:19|20)\d\d\b")
+# Also "Data prior to the in-service date of the current contracts (1 April 2022) is not held".
+_EARLIER_YEARS = re.compile(
+    r"\b(?:prior\s+to|before|earlier\s+than)\b[^.;:!?]{0,100}?\b(?:19|20)\d\d\b"
+)
 
 
 # "This information is currently only available for the years 2005-06 and 2006-07", "Data ...
@@ -717,6 +765,24 @@ def _only_later_years(text: str, question: str) -> bool:
     return any(int(m.group(1)) > int(asked.group(1)) for m in _ONLY_FROM.finditer(text))
 
 
+# A year or a span of years: "2019", "2021/22", "2008-09", "1999-2000".
+_YEAR = re.compile(r"\b((?:19|20)\d\d)(?:[/-](\d\d(?:\d\d)?))?\b")
+
+
+def _last_year(sentence: str) -> int:
+    """The latest year a sentence names (the end of "2021/22" is 2022), or 0."""
+    latest = 0
+    for match in _YEAR.finditer(sentence):
+        year = int(match.group(1))
+        if match.group(2):
+            end = int(match.group(2))
+            if end < 100:
+                end += year // 100 * 100 + (100 if end < year % 100 else 0)
+            year = max(year, end)
+        latest = max(latest, year)
+    return latest
+
+
 def _declines_what_was_asked(text: str, question: str, spans: list[tuple[int, int]]) -> bool:
     """True when a not-held sentence names something the question asks for that the rest of
     the answer does not give: a part declined, not a caveat about something nobody asked. The
@@ -727,6 +793,11 @@ def _declines_what_was_asked(text: str, question: str, spans: list[tuple[int, in
         _EARLIER_YEARS.search(text, left, right) for left, right in sentences
     ):
         return True
+    asked_from = _ASKS_FROM.search(question)
+    if asked_from and any(
+        _last_year(text[left:right]) >= int(asked_from.group(1)) for left, right in sentences
+    ):
+        return True  # "The equivalent information for 2021/22 is not available" (since 2022)
     asked = _stems(_ADDRESSEE.sub("", question, count=1))
     if not asked:
         return False
@@ -750,7 +821,9 @@ _ASKS_POLICY = re.compile(
 _ASKS_DATA = re.compile(
     r"\bhow\s+(?:many|much|often|long)\b|\b(?:number|numbers|proportion|percentage|breakdown|"
     r"figures|data|statistics|records?|list|amount|rate|rates|total|average|cost|costs|spend|"
-    r"spending|value)\b|\bin\s+each\s+(?:year|month|quarter)\b|\bwhich\b"
+    r"spending|spent|value)\b"
+    + _NOT_INFO_COMPOUND
+    + r"|\bin\s+each\s+(?:year|month|quarter)\b|\bwhich\b"
 )
 
 
@@ -766,15 +839,22 @@ _POINTS_BACK = re.compile(
 
 
 # "what steps ... to reduce the number of patients waiting": an aim, not a request for figures
+# "what assessment ... of the impact of the fees on the number of assessments": the effect asked
+# about, not figures asked for.
+_MEASURES = r"(?:number|numbers|proportion|rate|rates|amount|cost|costs|total|average|spend|value)"
 _AIM = re.compile(
     r"\b(?:reduce|reducing|increase|increasing|improve|improving|tackle|tackling|lower|lowering|"
-    r"raise|raising|cut|cutting|boost|boosting|minimise|maximise)\s+(?:the\s+)?(?:number|numbers|"
-    r"proportion|rate|rates|amount|cost|costs|total|average|spend|value)\b"
+    r"raise|raising|cut|cutting|boost|boosting|minimise|maximise)\s+(?:the\s+)?" + _MEASURES + r"\b"
+    r"|\b(?:impact|effect)s?\s+(?:of\s+[^?;]{0,150}?)?\bon\s+(?:the\s+)?" + _MEASURES + r"\b"
 )
+# "pursuant to the Answer of 4 October 2024 to Question 6322 on Databases: Blyth,": a reference
+# to an earlier answer, whose title is not what is asked now.
+_PURSUANT = re.compile(r"\bpursuant\s+to\s+(?:the|his|her|my)\s+answer\b[^,]*,")
 
 
 def _asks_policy(question: str) -> bool:
-    question = _AIM.sub(" ", _ADDRESSEE.sub("", question.lower(), count=1))
+    question = _ADDRESSEE.sub("", question.lower(), count=1)
+    question = _AIM.sub(" ", _PURSUANT.sub(" ", question))
     return bool(_ASKS_POLICY.search(question)) and not _ASKS_DATA.search(question)
 
 
@@ -792,10 +872,14 @@ def _decide(answer_text: str | None, question_text: str | None = None) -> tuple[
             return True, False
         return False, False
     first, cost, strong, spans = found
-    asks_policy = bool(
-        question_text and isinstance(question_text, str) and _asks_policy(question_text)
-    )
-    if strong and not cost and asks_policy and not _ASKS_PLACE.search(question_text.lower()):
+    question = question_text if question_text and isinstance(question_text, str) else ""
+    if (
+        strong
+        and not cost
+        and question
+        and _asks_policy(question)
+        and not _ASKS_PLACE.search(question.lower())
+    ):
         # "not recorded to enable regional breakdowns" in an answer to a question that asks for
         # an assessment and no figures: no part that was asked is declined, unless it points back
         held = any(_POINTS_BACK.match(text, *_sentence(text, a, b)) for a, b in spans)
@@ -810,7 +894,7 @@ def _decide(answer_text: str | None, question_text: str | None = None) -> tuple[
         # An opening decline, unless figures come before it ("There were 4,512 referrals ...
         # Information on the reasons is not held"). Figures after it are a proxy.
         held = _figure_count(text[:first], LEAD_FIGURES_THRESHOLD) < LEAD_FIGURES_THRESHOLD
-    elif asks_policy:
+    elif question and _asks_policy(question):
         # a late remark in an answer about an assessment or plans is background, unless it
         # points back at what was asked ("This data is not held for three-month intervals")
         held = any(_POINTS_BACK.match(text, *_sentence(text, a, b)) for a, b in spans)
