@@ -135,18 +135,24 @@ def test_precision_and_recall_on_labelled_set() -> None:
 # --- the real labelled set (tests/eval/not_held_labelled.json), test split ---
 
 LABELLED_PATH = REPO_ROOT / "tests" / "eval" / "not_held_labelled.json"
-# The held-out measure: not_held_test2.json, 240 answers never read for tuning. What the detector
-# reached there, given each answer's question: precision 80/86 = 0.930, recall 80/88 = 0.909
-# (docs/data/accountability.md gives the intervals). A floor a regression would break, not a
-# target: the target is 0.95 / 0.90.
+# not_held_test2.json and not_held_test3.json were the held-out measure of the fifth design
+# (test2: precision 80/86 = 0.930, recall 80/88 = 0.909; test3, scored once: 58/73 = 0.795 and
+# 58/70 = 0.829). The sixth design was tuned on both (test3 folded in last: before that it scored
+# 60/74 = 0.811 and 60/70 = 0.857 there), so they are now floors a regression would break, at
+# what the sixth reaches in-sample: test2 84/86 = 0.977 and 84/88 = 0.955, test3 64/70 = 0.914
+# both. The target, on fresh answers, is 0.95 / 0.90. test4 was drawn and read blind while the
+# sixth was tuned, out of sight, and scored once: 67/79 = 0.848 and 67/77 = 0.870 (the honest
+# figure, the one ACCURACY shows).
 TEST2_PATH = REPO_ROOT / "tests" / "eval" / "not_held_test2.json"
-REAL_TEST_MIN_PRECISION = 0.93
-REAL_TEST_MIN_RECALL = 0.90
-# The second held-out set, drawn after the detector was chosen and scored once: precision
-# 58/73 = 0.795, recall 58/70 = 0.829.
+REAL_TEST_MIN_PRECISION = 0.97
+REAL_TEST_MIN_RECALL = 0.95
 TEST3_PATH = REPO_ROOT / "tests" / "eval" / "not_held_test3.json"
-TEST3_MIN_PRECISION = 0.79
-TEST3_MIN_RECALL = 0.82
+TEST3_MIN_PRECISION = 0.91
+TEST3_MIN_RECALL = 0.91
+TEST4_PATH = REPO_ROOT / "tests" / "eval" / "not_held_test4.json"
+TEST4_MIN_PRECISION = 0.84
+TEST4_MIN_RECALL = 0.87
+HELD_OUT_PATHS = (TEST2_PATH, TEST3_PATH, TEST4_PATH)
 # The first test split, now development answers (scored by three designs): the floor the
 # detector held there before it was tuned on them, so that tuning did not lose ground.
 FIRST_SPLIT_MIN_PRECISION = 0.83
@@ -166,8 +172,9 @@ def _real_scores(items: list[dict[str, Any]]) -> tuple[float, float, str]:
 @pytest.mark.parametrize(
     ("path", "min_precision", "min_recall"),
     [(TEST2_PATH, REAL_TEST_MIN_PRECISION, REAL_TEST_MIN_RECALL),
-     (TEST3_PATH, TEST3_MIN_PRECISION, TEST3_MIN_RECALL)],
-    ids=["test2", "test3"],
+     (TEST3_PATH, TEST3_MIN_PRECISION, TEST3_MIN_RECALL),
+     (TEST4_PATH, TEST4_MIN_PRECISION, TEST4_MIN_RECALL)],
+    ids=["test2", "test3", "test4"],
 )
 def test_precision_and_recall_on_each_held_out_set(
     path: Path, min_precision: float, min_recall: float
@@ -179,13 +186,14 @@ def test_precision_and_recall_on_each_held_out_set(
     assert recall >= min_recall, summary
 
 
-@pytest.mark.parametrize("path", [TEST2_PATH, TEST3_PATH])
+@pytest.mark.parametrize("path", HELD_OUT_PATHS)
 def test_held_out_answers_are_new_to_every_other_set(path: Path) -> None:
     held_out = json.loads(path.read_text(encoding="utf-8"))
     seen = json.loads(LABELLED_PATH.read_text(encoding="utf-8"))
     seen += json.loads(EXTRA_DEV_PATH.read_text(encoding="utf-8"))
-    other = TEST3_PATH if path == TEST2_PATH else TEST2_PATH
-    seen += json.loads(other.read_text(encoding="utf-8"))
+    for other in HELD_OUT_PATHS:
+        if other != path:
+            seen += json.loads(other.read_text(encoding="utf-8"))
     assert not {i["id"] for i in held_out} & {i["id"] for i in seen}
     assert not {_squash(i["text"]) for i in held_out} & {_squash(i["text"]) for i in seen}
 
