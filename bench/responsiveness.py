@@ -504,8 +504,9 @@ def main() -> None:
     levers = args.levers.split(",") * args.repeat if args.levers else [None]
     runs = []
     cores = sorted(os.sched_getaffinity(0))
-    if args.split_cores and (len(cores) < 2 or not args.levers):
-        parser.error("--split-cores needs two cores or more, and --levers")
+    if args.split_cores and (len(cores) < 2 or not args.levers or "ingest" in phases):
+        # (the ingest beside the bot would run on the harness's core)
+        parser.error("--split-cores needs two cores or more, --levers, and no ingest phase")
     for on in levers:
         command = lever_command(on) if on else None
         if command and args.profile:

@@ -2,17 +2,19 @@
 built once after it.
 
 Each new question costs an insert into every index of ``questions``; most of them serve only
-reads (lists by date, department and status, headings, due days). Inserting 100,000 questions
-with all eleven cost about 60 us a record more than with the two the load reads, and building
-the other nine over the same rows afterwards about 10 us a record (a sort each instead of
-random inserts).
+reads (lists by date, department, member and status, headings, due days). Inserting 100,000
+questions with all eleven cost about 60 us a record more than with the two the load reads, and
+building the others over the same rows afterwards about 10 us a record (a sort each instead of
+random inserts). Eight are set aside; three stay (``KEPT``): the two the load reads, and the
+partial index of the questions still waiting, which a load adds few rows to and ``/overdue``
+needs to stay quick beside it.
 
 Setting them aside is a committed change like any other: their definitions go into the
 ``state`` table in the transaction that drops them, and ``restore_indexes`` builds them again
 and forgets the definitions in one transaction. A load killed in between leaves a store that
 answers every query (an index changes how fast, never what) and still says which indexes it
-lacks; ``Store`` builds them when it next opens the file for writing. Indexes the load reads
-itself (``KEPT``) and the full-text index, updated file by file as before, stay in place.
+lacks; ``Store`` builds them when it next opens the file for writing. The full-text index,
+updated file by file as before, stays in place.
 
 The triggers that keep ``due_days`` (``due_days.py``) and the name counts (``name_counts.py``)
 are set aside the same way: ``due_days``' cost about 16 us a record during a load, and counting
