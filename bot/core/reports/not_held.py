@@ -112,10 +112,18 @@ title of an earlier answer cited "pursuant to" is not what is asked).
 
 Accuracy, on answers it was not tuned on: ``tests/eval/not_held_test4.json``, 240 real answers
 drawn with a random stratum and read blind twice while the sixth design was tuned out of sight,
-scored once: precision 0.848 (67/79; 95% Wilson 0.753-0.911), recall 0.870 (67/77;
-0.777-0.928); it flags about as many answers as are not held (79 against 77). The fifth design
-there: 0.812 (65/80) and 0.844 (65/77). In-sample, on test2 and test3 together, the sixth gives
-0.949 (148/156) and 0.937 (148/158) (``tests/eval/README.md``).
+scored once, then again after a review's four fixes (below): precision 0.838 (67/80; 95%
+Wilson 0.742-0.903), recall 0.870 (67/77; 0.777-0.928), first 0.848 (67/79); it flags about as
+many answers as are not held (80 against 77). The fifth design there: 0.812 (65/80) and 0.844
+(65/77).
+
+The review's fixes (each a misfire by the rubric, found by reading the code, none by reading
+test4): "not held" stands when the sentence also speaks of confidentiality, and the other grounds
+must be a reason given ("confidentiality", "is sensitive"), not a name ("the confidential
+helpline"); "at present", "yet" and "until" mean not yet only straight after what cannot be done;
+"but it will be published" means not yet only after "not available"; the cited earlier answer's
+title ends at the first comma, question mark or semicolon. In-sample, on test2 and test3
+together, the sixth gives 0.949 (148/156) and 0.937 (148/158) (``tests/eval/README.md``).
 """
 
 from __future__ import annotations
@@ -135,7 +143,7 @@ __all__ = [
 # tuned on (scored once). Shown beside the figure.
 ACCURACY = (
     '"Not held" is read from each answer\'s words and its question: on 240 real answers it was '
-    "not tuned on, precision 85% (67/79; 95% CI 75–91%), recall 87% (67/77; 78–93%)."
+    "not tuned on, precision 84% (67/80; 95% CI 74–90%), recall 87% (67/77; 78–93%)."
 )
 
 # A signal starting within this many characters counts as the answer's opening.
@@ -498,18 +506,23 @@ _GIVEN_SUBJECT_KINDS = frozenset({"do_distinguish", "data_cannot"})
 # "not available, to protect statistical confidentiality", "security measures are sensitive, and
 # as such we are unable to provide detail": a refusal on other grounds, not a gap in the records.
 # Only for wordings that say nothing of records themselves ("unable to provide", "not
-# available"); "not held" or a cost decline stands whatever else the sentence says.
+# available"); "not held" or a cost decline stands whatever else the sentence says. The ground
+# is a reason given ("confidentiality", "is sensitive", "commercially sensitive"), not a word
+# naming something ("the confidential helpline", "the sensitive cases team").
 _OTHER_GROUNDS = re.compile(
-    r"\b(?:confidential\w*|privacy|sensitiv\w*|(?:national|operational)\s+security|"
-    r"security\s+reasons|data\s+protection)\b"
+    r"\b(?:confidentiality|privacy|commercial(?:ly)?\s+(?:sensitiv\w*|confidential\w*)|"
+    r"(?:is|are|be|been|being)\s+(?:\w+ly\s+)?(?:sensitive|confidential)|"
+    r"(?:national|operational)\s+security|security\s+reasons|data\s+protection)\b"
 )
-_OTHER_GROUNDS_KINDS = frozenset(
-    {"unable", "not_possible", "cannot", "passive_kept", "unavailable"}
-)
+# The words of "passive_kept" that speak of access, not of records: "not available",
+# "not obtainable". ("not held" is a gap in the records whatever else the sentence says.)
+_AVAILABLE = re.compile(r"\b(?:available|obtainable)\b")
 # "the costs cannot be quantified at present", "HMRC cannot determine someone's liability until
 # they have sent in a return": not yet, or not until something happens; not records lacking.
+# The time words come straight after what cannot be done (three words at most between): "the
+# number of referrals cannot be identified from the data held at present" is a decline.
 _AFTER_NOT_NOW = re.compile(
-    r"[^.;:!?]{0,80}?\b(?:at\s+(?:present|this\s+(?:stage|time|point))|yet|until)\b"
+    r"(?:\s+[\w'’]+){0,3}?\s+(?:at\s+(?:present|this\s+(?:stage|time|point))|yet|until)\b"
 )
 _ACTION_KINDS = frozenset({"unable", "not_possible", "cannot"})
 # "where X is not available", "if the data are not held": a condition, not a decline.
@@ -650,13 +663,16 @@ def _scan(text: str) -> tuple[int, bool, bool, list[tuple[int, int]]] | None:
             text, sentence_start, start
         ):
             continue  # "the published figures do not differentiate between ...": a caveat
-        if kind in _OTHER_GROUNDS_KINDS and _OTHER_GROUNDS.search(
+        access = kind == "unavailable" or (
+            kind == "passive_kept" and _AVAILABLE.search(match.group()) is not None
+        )
+        if (kind in _ACTION_KINDS or access) and _OTHER_GROUNDS.search(
             text, *_sentence(text, start, match.end())
         ):
             continue  # "not available, to protect statistical confidentiality"
         if kind in _ACTION_KINDS and _AFTER_NOT_NOW.match(text, match.end()):
             continue  # "cannot be quantified at present": not yet
-        if _AFTER_NOT_YET.match(text, match.end()):
+        if access and _AFTER_NOT_YET.match(text, match.end()):
             continue  # "not available, but is due to be published": not yet
         if kind in _CONDITIONAL_KINDS and _CONDITIONAL.search(text, sentence_start, start):
             continue  # "where structured feedback is not available, ...": a condition
@@ -844,7 +860,7 @@ _AIM = re.compile(
 )
 # "pursuant to the Answer of 4 October 2024 to Question 6322 on Databases: Blyth,": a reference
 # to an earlier answer, whose title is not what is asked now.
-_PURSUANT = re.compile(r"\bpursuant\s+to\s+(?:the|his|her|my)\s+answer\b[^,]*,")
+_PURSUANT = re.compile(r"\bpursuant\s+to\s+(?:the|his|her|my)\s+answer\b[^,?;]{0,200},")
 
 
 def _asks_policy(question: str) -> bool:
