@@ -18,6 +18,10 @@ commands) is answered at the command tree with a constant reply (one choice; a o
 before any of the bot's own code runs; other commands (the ``/answer`` whose vote buttons the
 burst presses) run as usual. What is left is discord.py's parsing and HTTP callbacks, the
 machine and the harness: the least any discord.py bot could take in the same burst.
+``echofirst`` is the same floor with autocompletes answered first: each ``/answers`` waits while
+autocompletes are being answered (at most ``interactions.MAX_WAIT``), as the bot's do.
+``echosearch`` echoes only ``/answers`` (autocompletes first) and leaves the autocompletes to
+the bot: what the bot's autocomplete costs without its searches.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import cProfile
 import signal
 import sys
 
-LEVERS = ("orjson", "uvloop", "priority", "memo", "lengths", "echo")
+LEVERS = ("orjson", "uvloop", "priority", "memo", "lengths", "echo", "echofirst", "echosearch")
 DEFAULTS = ("priority", "memo", "lengths")  # what `python -m bot run` has
 
 
@@ -55,12 +59,16 @@ def switch(on: set[str]) -> None:
             return self._vocabulary
 
         WordIndex._near_in_length = every_word  # type: ignore[method-assign]
-    if "echo" in on:
-        echo_at_the_tree()
+    if on & {"echo", "echofirst", "echosearch"}:
+        echo_at_the_tree(autocomplete_first=bool(on & {"echofirst", "echosearch"}),
+                         autocompletes="echosearch" not in on)
 
 
-def echo_at_the_tree() -> None:
-    """Answer every command and autocomplete with a constant reply (see the module)."""
+def echo_at_the_tree(autocomplete_first: bool = False, autocompletes: bool = True) -> None:
+    """Answer every command and autocomplete with a constant reply (see the module); with
+    ``autocomplete_first``, each command waits while autocompletes are being answered, as the
+    bot's own commands do (``interactions.Lanes``); without ``autocompletes``, the bot answers
+    those itself and only ``/answers`` is echoed."""
     import discord
     from discord import app_commands
 
@@ -68,18 +76,28 @@ def echo_at_the_tree() -> None:
 
     choice = [app_commands.Choice(name="Echo", value="echo")]
 
-    async def answer(interaction: discord.Interaction) -> None:
+    async def answer(tree: PriorityTree, interaction: discord.Interaction,
+                     arrived: float) -> None:
         if interaction.type is discord.InteractionType.autocomplete:
-            await interaction.response.autocomplete(choice)
+            try:
+                await interaction.response.autocomplete(choice)
+            finally:
+                tree.lanes.finished(interaction.id)
         else:
+            if autocomplete_first:
+                await tree.lanes.turn(arrived)
             await interaction.response.send_message("echo")
 
     real = PriorityTree._from_interaction
 
     def from_interaction(self: PriorityTree, interaction: discord.Interaction) -> None:
         name = (interaction.data or {}).get("name")
-        if interaction.type is discord.InteractionType.autocomplete or name == "answers":
-            self.client.loop.create_task(answer(interaction), name="echo")
+        autocomplete = interaction.type is discord.InteractionType.autocomplete
+        if (autocomplete and autocompletes) or (name == "answers" and not autocomplete):
+            if autocomplete and autocomplete_first:
+                self.lanes.started(interaction.id)
+            arrived = self.client.loop.time()
+            self.client.loop.create_task(answer(self, interaction, arrived), name="echo")
         else:
             real(self, interaction)
 

@@ -426,7 +426,7 @@ def lever_command(on: str) -> list[str]:
     ``python -m bot run`` has, with orjson unimportable even where it is installed)."""
     from bench.lever_bot import DEFAULTS, LEVERS
 
-    levers = [lever for lever in LEVERS if lever != "echo"]  # a floor, not a lever
+    levers = [lever for lever in LEVERS if not lever.startswith("echo")]  # floors, not levers
     names = {"none": "", "all": ",".join(levers), "defaults": ",".join(DEFAULTS)}
     wanted = names.get(on, on.replace("+", ","))
     if set(filter(None, wanted.split(","))) - set(LEVERS):
