@@ -32,7 +32,8 @@ import cProfile
 import signal
 import sys
 
-LEVERS = ("orjson", "uvloop", "priority", "memo", "lengths", "echo", "echofirst", "echosearch")
+LEVERS = ("orjson", "uvloop", "priority", "memo", "lengths", "echo", "echofirst", "echosearch",
+          "echo25")
 DEFAULTS = ("priority", "memo", "lengths")  # what `python -m bot run` has
 
 
@@ -61,20 +62,23 @@ def switch(on: set[str]) -> None:
         WordIndex._near_in_length = every_word  # type: ignore[method-assign]
     if on & {"echo", "echofirst", "echosearch"}:
         echo_at_the_tree(autocomplete_first=bool(on & {"echofirst", "echosearch"}),
-                         autocompletes="echosearch" not in on)
+                         autocompletes="echosearch" not in on, choices=25 if "echo25" in on else 1)
 
 
-def echo_at_the_tree(autocomplete_first: bool = False, autocompletes: bool = True) -> None:
+def echo_at_the_tree(autocomplete_first: bool = False, autocompletes: bool = True,
+                     choices: int = 1) -> None:
     """Answer every command and autocomplete with a constant reply (see the module); with
     ``autocomplete_first``, each command waits while autocompletes are being answered, as the
     bot's own commands do (``interactions.Lanes``); without ``autocompletes``, the bot answers
-    those itself and only ``/answers`` is echoed."""
+    those itself and only ``/answers`` is echoed. ``choices``: how many (25, Discord's most, as
+    the bot gives for a short prefix: ``echo25``)."""
     import discord
     from discord import app_commands
 
     from bot.discord.interactions import PriorityTree
 
-    choice = [app_commands.Choice(name="Echo", value="echo")]
+    choice = [app_commands.Choice(name=f"Echo Member-Name {i} (Labour, Commons)", value=str(i))
+              for i in range(choices)]
 
     async def answer(tree: PriorityTree, interaction: discord.Interaction,
                      arrived: float) -> None:
