@@ -503,7 +503,9 @@ def test_more_real_wordings(text: str) -> None:
         ("The Department does not hold this information, but it will be published by NHS "
          "England.", None, True),
         ("This data is not available, but is due to be published on 4 February.", None, False),
-        # A cited answer's title ends at a question mark: what follows is asked.
+        # A cited answer's title ends at a question mark: what follows is asked. (A guard: no
+        # sentence was found that the old pattern got wrong, since a strong decline counts
+        # whatever the question asks.)
         ("The number of such records is not held centrally.",
          "To ask the Secretary of State for Health, pursuant to the Answer of 5 May 2024 to "
          "Question 123 on Waiting Lists? how many records are held, by trust.", True),
