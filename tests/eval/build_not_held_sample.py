@@ -15,7 +15,8 @@ plus this repository's ``tests/fixtures/real/parliament-api/*.json`` (untruncate
 
 Pools and cells. Answers are pooled by era: ``api`` (the two API sources) and ``parlparse2009``.
 Identical answer texts (grouped questions answered together) count once. Each answer falls in one
-cell, decided by the detector *at the time of the draw* and a fixed word list:
+cell, decided by the detector *at the time of the draw* (``DETECTOR_AT_DRAW``, read from this
+repository's history by ``detector_at``) and a fixed word list:
 
 * ``F``: ``is_not_held(text)`` is true;
 * ``D``: not F, and the text contains a decline word (``DECLINE_WORDS``);
@@ -48,6 +49,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import types
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -66,7 +68,6 @@ def _first(names: tuple[str, ...], attr: str):
     raise ImportError(f"none of {names} provides {attr}")
 
 
-is_not_held = _first(("bot.core.reports.not_held", "bot.not_held"), "is_not_held")
 html_to_text = _first(("bot.core.text", "bot.text"), "html_to_text")
 
 SEED = 20240611
@@ -207,17 +208,44 @@ def parlparse(gitdir: str) -> list[dict]:
     return items
 
 
-def cell(text: str) -> str:
-    if is_not_held(text):
-        return "F"
-    return "D" if DECLINE_WORDS.search(text) else "R"
+def detector_at(drawn_by: dict[str, str]) -> Callable[..., bool]:
+    """``is_not_held`` as it stood when a set was drawn (``{"file", "repo_commit"}``), read
+    from this repository's history: a draw's cells are its day's detector's, whatever the
+    package holds now, so the draw can be made again. (Every version imports only ``re``.)"""
+    commit, path = drawn_by["repo_commit"], drawn_by["file"]
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:{path}"],
+                            capture_output=True, text=True, check=True).stdout
+    module = types.ModuleType(f"not_held_at_{commit[:7]}")
+    exec(compile(source, f"{commit[:7]}:{path}", "exec"), module.__dict__)
+    return module.is_not_held
 
 
-def cell_given_question(item: dict) -> str:
-    """``cell`` as the detector reads an answer with its question (the later draws')."""
-    if is_not_held(item["text"], item["question"] or None):
-        return "F"
-    return "D" if DECLINE_WORDS.search(item["text"]) else "R"
+def cells_by(detect: Callable[..., bool], given_question: bool) -> Callable[[dict], str]:
+    """An answer's cell by ``detect``: ``F`` flagged, ``D`` not flagged with a decline word,
+    ``R`` the rest; the later draws' detector reads the answer with its question."""
+
+    def cell_of(item: dict) -> str:
+        flagged = (detect(item["text"], item["question"] or None) if given_question
+                   else detect(item["text"]))
+        if flagged:
+            return "F"
+        return "D" if DECLINE_WORDS.search(item["text"]) else "R"
+
+    return cell_of
+
+
+def unlabelled(drawn: dict, split: str, **extra: object) -> dict:
+    """A drawn answer as a set's item, its label to be given by reading; ``extra`` fields
+    (the draw's number, a note) go after ``split``."""
+    return {
+        **{key: drawn[key] for key in ("id", "source", "pool", "stratum", "cell")},
+        "split": split,
+        **extra,
+        "question": drawn["question"],
+        "text": drawn["text"],
+        "not_held": None,
+        "reason": "",
+    }
 
 
 def pooled(
@@ -266,7 +294,7 @@ def main() -> None:
     args = ap.parse_args()
 
     raw = {"api": api_fixtures() + api_longform(args.uwq), "parlparse2009": parlparse(args.twfy)}
-    pools = pooled(raw, lambda item: cell(item["text"]))
+    pools = pooled(raw, cells_by(detector_at(DETECTOR_AT_DRAW), given_question=False))
 
     cases = [c["text"] for c in json.loads((ROOT / "tests/eval/not_held_cases.json").read_text())]
     rng = random.Random(SEED)
@@ -294,19 +322,8 @@ def main() -> None:
                 d["split"] = "dev" if i < n_dev else "test"
 
     out = [
-        {
-            "id": d["id"],
-            "source": d["source"],
-            "pool": d["pool"],
-            "stratum": d["stratum"],
-            "cell": d["cell"],
-            "split": d["split"],
-            "question": d["question"],
-            "text": d["text"],
-            "not_held": None,
-            "reason": "",
-            **({"seen_in_not_held_cases": True} if d.get("seen_in_not_held_cases") else {}),
-        }
+        {**unlabelled(d, d["split"]),
+         **({"seen_in_not_held_cases": True} if d.get("seen_in_not_held_cases") else {})}
         for d in drawn
     ]
     Path(args.out).write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
