@@ -35,7 +35,7 @@ that day they were still waiting. Only the page shown is read from the table.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -52,7 +52,7 @@ from bot.core.reports.duedates import (
 from bot.core.reports.filters import QuestionScope, body_ids, normal_house
 from bot.core.reports.timeliness import DUE_DAY_SQL, last_working_day
 from bot.core.search.render import NameRef, body_named, member_named
-from bot.core.store.bulk import IndexHints
+from bot.core.store.bulk import IndexHints, execute_hinted
 from bot.core.store.calendar import stored_bounds
 from bot.core.store.database import Store
 
@@ -225,25 +225,6 @@ def _page_sql(scope: QuestionScope, hints: IndexHints) -> str:
     """
 
 
-def _ordered_sql(scope: QuestionScope, hints: IndexHints) -> str:
-    """Every question of the list, in its order (for ``iter_overdue``)."""
-    return f"{_waiting_cte(scope, hints)} SELECT id, due FROM waiting ORDER BY due, id"
-
-
-def _execute(conn: sqlite3.Connection, sql_of: Callable[[QuestionScope, IndexHints], str],
-             scope: QuestionScope, values: dict[str, Any]) -> sqlite3.Cursor:
-    """Run a list's SQL with hints for the indexes there now; once more if a bulk load set
-    one aside between reading which are there and running it."""
-    for attempt in (1, 2):
-        hints = IndexHints(conn)
-        try:
-            return conn.execute(hints(sql_of(scope, hints)), values)
-        except sqlite3.OperationalError as error:
-            if attempt == 2 or "no such index" not in str(error):
-                raise
-    raise AssertionError("unreachable")
-
-
 _DETAIL_COLUMNS = (
     "id, uin, house, heading, answering_body_id, asking_member_id, date_tabled, "
     "date_for_answer, is_named_day, status, is_holding, date_answered, date_holding_answer, "
@@ -312,7 +293,7 @@ def overdue(
     as_of, scope, values = _prepare(store, department_id, answering_member_id,
                                     asking_member_id, member_id, house, as_of)
     values.update(limit=limit, offset=offset)
-    found = _execute(store.conn, _page_sql, scope, values).fetchall()
+    found = execute_hinted(store.conn, lambda hints: _page_sql(scope, hints), values).fetchall()
     total = next(count for question_id, _, count in found if question_id is None)
     page: list[tuple[int, str]] = [(i, due) for i, due, _ in found if i is not None]
     return OverdueList(as_of, total, offset, _items(store, page, as_of))
@@ -333,7 +314,10 @@ def iter_overdue(
     a time (for exports: memory does not grow with the list). Same filters and errors."""
     as_of, scope, values = _prepare(store, department_id, answering_member_id,
                                     asking_member_id, member_id, house, as_of)
-    cursor = _execute(store.conn, _ordered_sql, scope, values)
+    cursor = execute_hinted(
+        store.conn,
+        lambda hints: f"{_waiting_cte(scope, hints)} SELECT id, due FROM waiting ORDER BY due, id",
+        values)
     while page := cursor.fetchmany(batch):
         yield from _items(store, page, as_of)
 

@@ -28,7 +28,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from bot.core.store import due_days, name_counts, recounts
 
@@ -121,3 +122,18 @@ class IndexHints:
 
 
 _INDEXED_BY = re.compile(r"\bINDEXED BY (\w+)")
+
+
+def execute_hinted(conn: sqlite3.Connection, sql_for: Callable[[IndexHints], str],
+                   values: Mapping[str, Any]) -> sqlite3.Cursor:
+    """Run the SQL ``sql_for`` builds for the indexes there now, without hints for missing
+    ones; once more if a bulk load set one aside between reading which are there and running
+    it (a read outside a transaction sees each commit as it lands)."""
+    hints = IndexHints(conn)
+    try:
+        return conn.execute(hints(sql_for(hints)), values)
+    except sqlite3.OperationalError as error:
+        if "no such index" not in str(error):
+            raise
+    hints = IndexHints(conn)
+    return conn.execute(hints(sql_for(hints)), values)
