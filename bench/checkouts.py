@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,3 +28,18 @@ def run_in(tree: Path, script: str, *args: object) -> dict[str, Any]:
     )
     found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return found
+
+
+def alternate(
+    rounds: int, trees: Mapping[str, Path], measure: Callable[[str, Path], dict[str, Any]]
+) -> tuple[dict[str, list[dict[str, Any]]], list[float]]:
+    """``measure(name, tree)`` for each checkout in turn, ``rounds`` times, so that a change in
+    the machine's load falls on every checkout alike; each one's results, and the load average
+    before each measurement."""
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in trees}
+    loads = []
+    for _ in range(rounds):
+        for name, tree in trees.items():
+            loads.append(os.getloadavg()[0])
+            runs[name].append(measure(name, tree))
+    return runs, loads

@@ -15,11 +15,11 @@ Reports medians over rounds of each p50 / p95 (ms) and the load average.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 from pathlib import Path
+from typing import Any
 
-from bench.checkouts import ROOT, run_in
+from bench.checkouts import ROOT, alternate, run_in
 
 _RUN = r"""
 import json, sys, time
@@ -62,18 +62,17 @@ def main() -> None:
     parser.add_argument("--other-db", type=Path, help="the other checkout's copy of the store")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--as-of", default="2025-11-30")
+    parser.add_argument("--as-of", default="2025-12-31",
+                        help="the generated corpus's last day, so that due_days answers")
     parser.add_argument("--department", type=int, default=60)
     args = parser.parse_args()
     trees = {"other": args.tree.resolve(), "this": ROOT}
-    runs: dict[str, list[dict[str, list[float]]]] = {name: [] for name in trees}
-    loads = []
-    for _ in range(args.rounds):
-        for name, tree in trees.items():
-            loads.append(os.getloadavg()[0])
-            db = args.other_db if name == "other" and args.other_db else args.db
-            runs[name].append(run_in(tree, _RUN, db, tree, args.runs, args.as_of,
-                                     args.department))
+
+    def measure(name: str, tree: Path) -> dict[str, Any]:
+        db = args.other_db if name == "other" and args.other_db else args.db
+        return run_in(tree, _RUN, db, tree, args.runs, args.as_of, args.department)
+
+    runs, loads = alternate(args.rounds, trees, measure)
     print(f"{args.rounds} rounds of {args.runs} runs; load {min(loads):.1f}-{max(loads):.1f}")
     print("| /timeliness | other p50 / p95 ms | this p50 / p95 ms |\n|---|---|---|")
     for case in runs["this"][0]:

@@ -15,11 +15,10 @@ average. Only reads the store.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 from pathlib import Path
 
-from bench.checkouts import ROOT, run_in
+from bench.checkouts import ROOT, alternate, run_in
 
 _RUN = r"""
 import json, random, sys, time
@@ -72,12 +71,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     args = parser.parse_args()
     trees = {"other": args.tree.resolve(), "this": ROOT}
-    runs: dict[str, list[dict[str, list[float]]]] = {name: [] for name in trees}
-    loads = []
-    for _ in range(args.rounds):
-        for name, tree in trees.items():
-            runs[name].append(run_in(tree, _RUN, args.db, tree, args.queries))
-            loads.append(os.getloadavg()[0])
+    runs, loads = alternate(args.rounds, trees,
+                            lambda _name, tree: run_in(tree, _RUN, args.db, tree, args.queries))
     print(f"{args.db.name}: medians of {args.rounds} rounds, ms (p50 / p95 / max; broadest "
           f"words: min / median / max); load average {min(loads):.1f}-{max(loads):.1f}")
     keys = list(runs["this"][0])

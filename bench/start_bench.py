@@ -17,11 +17,11 @@ after a reboot or a bulk load that pushed them out: a first start that reads fro
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 from pathlib import Path
+from typing import Any
 
-from bench.checkouts import ROOT, run_in
+from bench.checkouts import ROOT, alternate, run_in
 from bench.responsiveness import evict_from_page_cache
 
 _START = r"""
@@ -102,14 +102,15 @@ def main() -> None:
                         help="drop the store's pages from the OS cache before each start")
     args = parser.parse_args()
     trees = {"this": ROOT, **({"other": args.tree.resolve()} if args.tree else {})}
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
-    for _ in range(args.rounds):
-        for name, tree in trees.items():
-            if args.cold:
-                evict_from_page_cache(args.db)
-            # One first start of the store, the indexes and the first search.
-            runs[name].append(run_in(tree, _START, args.db, tree, args.searches))
-    print(f"load average {os.getloadavg()[0]:.1f}; medians of {args.rounds} starts")
+
+    def start(_name: str, tree: Path) -> dict[str, Any]:
+        if args.cold:
+            evict_from_page_cache(args.db)
+        # One first start of the store, the indexes and the first search.
+        return run_in(tree, _START, args.db, tree, args.searches)
+
+    runs, loads = alternate(args.rounds, trees, start)
+    print(f"load average {min(loads):.1f}-{max(loads):.1f}; medians of {args.rounds} starts")
     keys = list(runs["this"][0])
     print("| tree | " + " | ".join(keys) + " |")
     print("|---" * (len(keys) + 1) + "|")
