@@ -5,7 +5,8 @@
 
 For each repeat, in turn for each code: `ingest` of the corpus's first part (50,000 questions)
 into an empty store, the raw-insert floor of that part (``search_bench.raw_insert``, this
-code), then the whole build of each size. Every figure is a median over the repeats, measured
+code, into the tables a question lives in: no summary triggers, as ``--whole-floor``'s), then the
+whole build of each size. Every figure is a median over the repeats, measured
 side by side: the machine is shared, so only figures of one run compare. Each build also
 checks that both codes stored the same rows and change log (timestamps aside).
 
@@ -30,6 +31,8 @@ import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from bench.checkouts import ROOT, run_in
 
 HERE = Path(__file__).resolve()
 OUT = HERE.parent / "out"
@@ -77,24 +80,6 @@ if __name__ == "__main__":
     main()
 """
 
-_FLOOR = """
-import json, sys, time
-from pathlib import Path
-from bench.search_bench import raw_insert
-from bot.core.sources.api_json import iter_api_document
-from bot.core.store.database import Store
-db = Path(sys.argv[2])
-rows = [p.question for _, p in iter_api_document(json.loads(Path(sys.argv[1]).read_bytes()))]
-with Store(db) as store:
-    cpu = time.process_time()
-    seconds = raw_insert(store, rows)
-    cpu = time.process_time() - cpu
-print(json.dumps({"rate": len(rows) / seconds, "cpu": cpu / len(rows) * 1e6}))
-for suffix in ("", "-wal", "-shm"):
-    Path(str(db) + suffix).unlink(missing_ok=True)
-"""
-
-
 @dataclass
 class Runs:
     rates: list[float] = field(default_factory=list)
@@ -119,15 +104,6 @@ def measure(checkout: Path, files: list[Path]) -> dict[str, float | str]:
                           cwd=checkout, env=env, capture_output=True, text=True, check=True)
     result: dict[str, float | str] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
-
-
-def floor(part: Path) -> tuple[float, float]:
-    """The raw-insert floor of a part: records/s and CPU us a record."""
-    db = OUT / f"bulk-floor-{os.getpid()}.db"
-    done = subprocess.run([sys.executable, "-c", _FLOOR, str(part), str(db)],
-                          cwd=HERE.parent.parent, capture_output=True, text=True, check=True)
-    result = json.loads(done.stdout)
-    return float(result["rate"]), float(result["cpu"])
 
 
 _WHOLE_FLOOR = """
@@ -226,22 +202,11 @@ for suffix in ("", "-wal", "-shm"):
 """
 
 
-def least(files: list[Path]) -> tuple[float, float]:
-    """The least a load of ``files`` must do (``_LEAST``): records/s and CPU us a record."""
-    db = OUT / f"bulk-least-{os.getpid()}.db"
-    done = subprocess.run([sys.executable, "-c", _LEAST, str(db), *map(str, files)],
-                          cwd=HERE.parent.parent, capture_output=True, text=True, check=True)
-    result = json.loads(done.stdout)
-    return float(result["rate"]), float(result["cpu"])
-
-
-def whole_floor(files: list[Path]) -> tuple[float, float]:
-    """The raw-insert floor of a whole build: records/s and CPU us a record (parsing untimed,
-    though the CPU figure includes working out status and tags, as ``raw_insert`` does)."""
-    db = OUT / f"bulk-whole-floor-{os.getpid()}.db"
-    done = subprocess.run([sys.executable, "-c", _WHOLE_FLOOR, str(db), *map(str, files)],
-                          cwd=HERE.parent.parent, capture_output=True, text=True, check=True)
-    result = json.loads(done.stdout)
+def rate(script: str, files: list[Path]) -> tuple[float, float]:
+    """Records/s and CPU us a record of ``script`` (``_WHOLE_FLOOR`` or ``_LEAST``) over
+    ``files``, in a fresh process of this code. (The floor's CPU includes working out status and
+    tags, which ``raw_insert``'s clock leaves out.)"""
+    result = run_in(ROOT, script, OUT / f"bulk-scratch-{os.getpid()}.db", *files)
     return float(result["rate"]), float(result["cpu"])
 
 
@@ -255,14 +220,12 @@ def whole_floor_main(sizes: list[int], repeat: int) -> None:
         files = corpus_files(size, False)
         build, floors, leasts = Runs(), Runs(), Runs()
         for _ in range(repeat):
-            rate, cpu = whole_floor(files)
-            floors.rates.append(rate)
-            floors.cpu.append(cpu)
-            rate, cpu = least(files)
-            leasts.rates.append(rate)
-            leasts.cpu.append(cpu)
+            for runs, script in ((floors, _WHOLE_FLOOR), (leasts, _LEAST)):
+                got, cpu = rate(script, files)
+                runs.rates.append(got)
+                runs.cpu.append(cpu)
             build.add(measure(HERE.parent.parent, files))
-            print(f"{size:,}: floor {floors.rates[-1]:,.0f}, least {rate:,.0f}, "
+            print(f"{size:,}: floor {floors.rates[-1]:,.0f}, least {leasts.rates[-1]:,.0f}, "
                   f"build {build.rates[-1]:,.0f} rec/s", file=sys.stderr, flush=True)
         rows.append((size, floors, leasts, build))
     load = max(load, os.getloadavg()[0])
@@ -313,8 +276,8 @@ def main() -> None:
     for repeat in range(args.repeat):
         for name, checkout in codes.items():
             one[name].add(measure(checkout, part))
-        rate, cpu = floor(part[0])
-        floors.append(rate)
+        got, cpu = rate(_WHOLE_FLOOR, part)
+        floors.append(got)
         floor_cpu.append(cpu)
         for size in sizes:
             for name, checkout in codes.items():
